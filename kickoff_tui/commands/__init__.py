@@ -1,0 +1,1 @@
+"""CLI sub-command groups. Each module exposes ``register(subparsers)``; none imports Textual."""

@@ -1,0 +1,92 @@
+"""``kickoff estimate --batch FILE.csv``: many estimates, one JSON array, rows in order."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kickoff_tui.catalog import CatalogError
+from kickoff_tui.sizing.estimate import estimate
+
+BATCH_COLUMNS = ("model", "gpu", "gpus", "tensor_parallel", "precision", "kv_precision",
+                 "input_tokens", "output_tokens", "concurrency")
+
+
+class BatchRow(BaseModel):
+    """One CSV row; blank cells mean "default"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line: int = 0
+    model: str
+    gpu: str
+    gpus: int = Field(ge=1)
+    tensor_parallel: int | None = Field(default=None, ge=1)
+    precision: str | None = None
+    kv_precision: str | None = None
+    input_tokens: int = Field(ge=1)
+    output_tokens: int = Field(ge=1)
+    concurrency: float | None = Field(default=None, gt=0)
+    max_throughput: bool = False
+
+    @classmethod
+    def from_csv(cls, raw: dict[str, str | None], line: int) -> "BatchRow":
+        def cell(name: str) -> str:
+            return (raw.get(name) or "").strip()
+
+        def number(name: str, kind: type = int) -> Any:
+            text = cell(name)
+            if not text:
+                return None
+            try:
+                return kind(float(text)) if kind is int else kind(text)
+            except ValueError:
+                raise ValueError(f"line {line}: {name} must be a number, got {text[:40]!r}") from None
+
+        concurrency_text = cell("concurrency").lower()
+        values: dict[str, Any] = dict(
+            line=line,
+            model=cell("model"),
+            gpu=cell("gpu"),
+            gpus=number("gpus"),
+            tensor_parallel=number("tensor_parallel"),
+            precision=cell("precision").lower() or None,
+            kv_precision=cell("kv_precision").lower() or None,
+            input_tokens=number("input_tokens"),
+            output_tokens=number("output_tokens"),
+            max_throughput=concurrency_text == "max",
+            concurrency=None if concurrency_text in ("", "max") else number("concurrency", float),
+        )
+        for key in ("model", "gpu", "gpus", "input_tokens", "output_tokens"):
+            if values[key] in (None, ""):
+                raise ValueError(f"line {line}: {key} is required")
+        try:
+            return cls(**values)
+        except Exception as err:  # pydantic ValidationError -> one line
+            first = getattr(err, "errors", lambda: [{"loc": ("?",), "msg": str(err)}])()[0]
+            field = ".".join(str(p) for p in first.get("loc", ()))
+            raise ValueError(f"line {line}: {field}: {first.get('msg')}") from None
+
+
+def parse_batch(text: str) -> list[BatchRow]:
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"model", "gpu"} <= set(reader.fieldnames):
+        raise ValueError(f"batch CSV needs a header with the columns {','.join(BATCH_COLUMNS)}")
+    return [BatchRow.from_csv(raw, n) for n, raw in enumerate(reader, start=2)]
+
+
+def run_row(row: BatchRow) -> dict[str, Any]:
+    """Estimate one row; an unknown id or impossible input becomes ``fits = false`` + reason."""
+    try:
+        result = estimate(
+            row.model, row.gpu, row.gpus, row.input_tokens, row.output_tokens,
+            precision=row.precision, kv_precision=row.kv_precision,
+            tensor_parallel=row.tensor_parallel, concurrency=row.concurrency,
+            max_throughput=row.max_throughput,
+        )
+    except (CatalogError, ValueError) as err:
+        return {"line": row.line, "model": row.model, "gpu": row.gpu, "fits": False, "reason": str(err)}
+    return result.model_dump()

@@ -1,0 +1,120 @@
+"""Every constant the performance model and the sizer use, each with where it comes from.
+
+Efficiencies are properties of hardware plus mature serving software (TensorRT-LLM, vLLM, SGLang),
+not of any benchmark row. They were set from micro-benchmarks (STREAM, GEMM, NCCL) where those
+exist and then checked once against the shared calibration file as a whole
+(``kickoff calibrate``); no constant is specific to one model, GPU or source.
+"""
+
+from __future__ import annotations
+
+# --- Memory -----------------------------------------------------------------------------------
+
+GPU_MEMORY_UTILIZATION = 0.90
+"""Share of device memory the engine may use: vLLM's ``--gpu-memory-utilization`` default (0.9);
+TensorRT-LLM's ``free_gpu_memory_fraction`` default (0.9) leaves a similar margin."""
+
+RUNTIME_OVERHEAD_GB = 2.0
+"""Fixed per-GPU memory the engine takes besides weights and KV cache: CUDA context, NCCL buffers,
+CUDA-graph pools (vLLM start-up logs typically report 1-3 GiB of non-torch + graph memory)."""
+
+ACTIVATION_BYTES_PER_TOKEN_PER_HIDDEN = 16
+"""Peak activation workspace per scheduled token, in bytes per hidden unit (a handful of BF16
+hidden-sized buffers plus the MLP up-projection shard). Scaled by the per-step token budget."""
+
+# --- Achievable fractions of peak --------------------------------------------------------------
+
+MEMORY_BANDWIDTH_EFFICIENCY = 0.80
+"""Share of peak HBM bandwidth decode kernels reach when the catalog has no measurement.
+Measured STREAM-class figures: H200 4.15 of 4.8 TB/s (0.86), MI300X 4.09 of 5.3 (0.77),
+GB200 7.35 of 8.0 (0.92) (Azure AI-benchmarking-guide / Azure blog); decode GEMV and paged
+attention kernels run a little below STREAM."""
+
+BANDWIDTH_KERNEL_FRACTION = 0.93
+"""Decode kernels (GEMV, paged attention) relative to a STREAM copy on the same part; applied to
+measured bandwidth. TensorRT-LLM/vLLM batch-1 decode on H100 lands near 80% of peak HBM
+bandwidth, which is 0.93 of H200-class STREAM efficiency (0.86)."""
+
+GEMM_EFFICIENCY = 0.62
+"""Share of dense tensor peak a large GEMM reaches when the catalog has no measurement.
+Measured: H200 FP8 1,366 of 1,979 TFLOPS (0.69), GB200 FP8 2,744 of 5,000 (0.55), MI300X FP8
+1,160 of 2,615 (0.44) (Azure AI-benchmarking-guide / Azure blog). Mean of the NVIDIA parts."""
+
+SERVING_GEMM_FRACTION = 0.80
+"""Serving GEMMs (chunked prefill, mixed batches, fused MoE) relative to a peak-sized GEMM
+benchmark on the same part: smaller, skinnier shapes and quantisation epilogues."""
+
+ATTENTION_EFFICIENCY = 0.45
+"""Share of dense 16-bit peak that prefill attention (FlashAttention-2/3 class) reaches
+(FlashAttention-3 paper: ~600-750 of 989 TFLOPS forward on H100 at long sequence; lower with
+causal masks, short chunks and paged KV)."""
+
+ATTENTION_PRECISION = "bf16"
+"""Attention math runs in 16-bit in mainstream engines even with an FP8 KV cache."""
+
+# --- Tensor-parallel communication --------------------------------------------------------------
+
+ALLREDUCES_PER_LAYER = 2
+"""Megatron-style TP: one all-reduce after attention, one after the MLP (Shoeybi et al. 2019)."""
+
+ALLREDUCE_LATENCY_S = 8e-6
+"""Fixed cost of one small all-reduce over NVLink/NVSwitch with NCCL or custom one-shot kernels
+(NCCL tests / TensorRT-LLM custom all-reduce: ~5-10 us for small messages on 8 GPUs)."""
+
+PCIE_ALLREDUCE_LATENCY_S = 30e-6
+"""Same over PCIe without a scale-up link (host-routed rings: several times slower)."""
+
+LINK_EFFICIENCY = 0.55
+"""Achieved all-reduce bus bandwidth over the per-direction link peak: H200 NVLS all-reduce
+480 GB/s bus bandwidth at 8 GB vs 450 GB/s per direction... ring algorithms reach ~0.5-0.6 of
+the bidirectional figure / 2 at mid-size messages (Azure ND H200 v5 NCCL results)."""
+
+ACTIVATION_BYTES = 2
+"""All-reduced activations are BF16."""
+
+PIPELINE_HOP_S = 30e-6
+"""Point-to-point hand-off between pipeline stages over InfiniBand/RoCE (one small send)."""
+
+# --- Engine behaviour ---------------------------------------------------------------------------
+
+STEP_OVERHEAD_S = 1.0e-3
+"""Per step cost outside the model's layers: scheduler, sampling, input preparation
+(vLLM V1 / TensorRT-LLM PyTorch backend with CUDA graphs: about a millisecond per step)."""
+
+LAYER_FLOOR_S = 25e-6
+"""Minimum time of one transformer layer however small the batch: ~8-12 kernels (norms,
+projections, attention, activation) of a few microseconds each even inside a CUDA graph."""
+
+MOE_LAYER_EXTRA_FLOOR_S = 25e-6
+"""Extra floor of a MoE layer: router, top-k, token permutation and the grouped expert GEMM
+launch (fused-MoE kernels in vLLM / TensorRT-LLM)."""
+
+MAX_BATCH_SEQUENCES = 2048
+"""Engine cap on sequences in flight per replica (TensorRT-LLM default ``max_batch_size`` 2048;
+vLLM ``max_num_seqs`` is 256-1024 by default and usually raised for throughput runs)."""
+
+MAX_TOKENS_PER_STEP = 8192
+"""Token budget of one scheduler step with chunked prefill (TensorRT-LLM ``max_num_tokens``
+default 8192; vLLM V1 ``max_num_batched_tokens`` 8192 for online serving)."""
+
+STATIC_BATCH_SIZE_LIMIT = 256
+"""Largest static batch considered when continuous batching is off."""
+
+MOE_ROUTING_SKEW = 1.0
+"""Multiplier on the uniform-routing estimate of distinct experts hit per step (1.0 = uniform).
+Real routers are somewhat skewed, which lowers the count slightly; kept neutral."""
+
+MIN_PREFILL_SHARE = 0.25
+"""Share of the step budget kept for prompt chunks even when many sequences decode (vLLM and
+TensorRT-LLM schedulers always admit some prefill so new requests are not starved)."""
+
+ARRIVAL_CV2 = 1.0
+"""Squared coefficient of variation of request arrivals: 1 = Poisson, the usual model of
+independent users (closed-loop benchmarks arrive more evenly, so they see less waiting)."""
+
+PREFILL_SERVICE_CV2 = 0.0
+"""Prompt prefill time variation at a fixed prompt length (deterministic service)."""
+
+MAX_PREFILL_UTILISATION = 0.95
+"""Cap on the prefill queue's utilisation in the waiting-time formula (keeps it finite; the
+queue beyond capacity is handled by Little's law instead)."""

@@ -1,0 +1,133 @@
+"""Outputs of the sizing core: the sized spec, its explanations and the SKU comparison."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Bound = Literal["memory", "tpot", "ttft", "load", "power", "redundancy", "headroom", "none"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Assumption(_Out):
+    """An input the meeting has not answered, replaced by a stated default."""
+
+    field: str
+    value: str
+    reason: str
+
+
+class SkuOption(_Out):
+    """One SKU sized for the same workload (a row of the comparison table)."""
+
+    gpu: str
+    gpu_name: str
+    fits: bool
+    reason: str = ""
+    """Why it cannot meet the SLO (or does not fit at all); empty when it can."""
+    tensor_parallel: int = 0
+    pipeline_parallel: int = 1
+    concurrency_per_replica: int = 0
+    replicas: int = 0
+    total_gpus: int = 0
+    nodes: int = 0
+    it_power_kw: float = 0.0
+    cost_per_month: float | None = None
+    tpot_ms: float | None = None
+    ttft_ms: float | None = None
+    price_is_estimate: bool = False
+
+
+class PhysicalLimits(_Out):
+    """Best latency any catalog SKU reaches for this model at batch 1 (a floor for SLOs)."""
+
+    best_tpot_ms: float
+    best_tpot_gpu: str
+    best_ttft_ms: float
+    best_ttft_gpu: str
+
+
+class SizedSpec(_Out):
+    """The first artifact of the kickoff: hardware that meets the agreed inputs, and why."""
+
+    feasible: bool
+    infeasible_reason: str = ""
+    model: str
+    model_name: str
+    gpu: str
+    gpu_name: str
+    precision: str
+    kv_precision: str
+    weight_only: bool = False
+    """True when the SKU lacks native math for the precision (weights dequantised on the fly)."""
+    use_case: str
+    avg_input_tokens: int
+    avg_output_tokens: int
+    sized_context_tokens: int
+    """Context each sequence is sized for (average, or the max when sizing to the max)."""
+    peak_concurrency: int
+    concurrency_note: str = ""
+    """How peak in-flight requests were obtained (given, or Little's law from users / RPS)."""
+    ttft_target_ms: float
+    tpot_target_ms: float
+    slo_percentile: str
+
+    tensor_parallel: int = 0
+    pipeline_parallel: int = 1
+    gpus_per_replica: int = 0
+    concurrency_per_replica: int = 0
+    deployments: int = 1
+    """Separate deployments (fine-tuned variants without LoRA each need their own)."""
+    replicas_for_load: int = 0
+    replicas_for_redundancy: int = 0
+    replicas_for_headroom: int = 0
+    replicas: int = 0
+    total_gpus: int = 0
+    gpus_per_node: int = 0
+    nodes: int = 0
+    racks: int = 0
+    nodes_per_rack: int = 0
+    scale_up_fabric: str = ""
+    scale_out_fabric: str = ""
+    node_power_kw: float = 0.0
+    it_power_kw: float = 0.0
+    facility_power_kw: float = 0.0
+    rack_density_kw: float = 0.0
+    cooling: str = ""
+    cooling_ok: bool = True
+
+    ttft_ms: float | None = None
+    tpot_ms: float | None = None
+    output_tokens_per_s: float = 0.0
+    """All replicas at the sized concurrency."""
+    kv_cache_tokens_per_replica: int = 0
+    weights_gb_per_gpu: float = 0.0
+    kv_gb_per_gpu: float = 0.0
+    overhead_gb_per_gpu: float = 0.0
+    memory_gb_per_gpu: float = 0.0
+
+    price_basis: str = ""
+    price_usd_per_gpu_hour: float | None = None
+    price_source: str = ""
+    price_is_estimate: bool = False
+    cost_per_hour: float | None = None
+    cost_per_month: float | None = None
+    cost_per_million_output_tokens: float | None = None
+
+    binding_constraint: str = "none"
+    why: dict[str, str] = Field(default_factory=dict)
+    """Short explanation per figure ("replicas" -> "14 = ceil(...) ..."), for the decision log."""
+    assumptions: list[Assumption] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    recommended: str = ""
+    runner_up: str = ""
+    comparison: list[SkuOption] = Field(default_factory=list)
+    physical_limits: PhysicalLimits | None = None
+
+    def is_assumed(self, field: str) -> bool:
+        return any(a.field == field for a in self.assumptions)
