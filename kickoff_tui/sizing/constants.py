@@ -118,3 +118,50 @@ PREFILL_SERVICE_CV2 = 0.0
 MAX_PREFILL_UTILISATION = 0.95
 """Cap on the prefill queue's utilisation in the waiting-time formula (keeps it finite; the
 queue beyond capacity is handled by Little's law instead)."""
+
+# --- Sizing: latency percentiles, redundancy, power, cooling, cost -------------------------------
+
+TAIL_LATENCY_FACTOR: dict[str, float] = {"p50": 1.0, "p90": 1.2, "p95": 1.3, "p99": 1.6}
+"""Tail latency over the modelled mean: prefill chunks stall decodes and prompts queue, so a p99
+target is met only with margin (serving benchmarks of vLLM/TensorRT-LLM under load report p99
+inter-token latency around 1.5-2x the mean)."""
+
+LORA_THROUGHPUT_FACTOR = 0.90
+"""Multi-LoRA serving (S-LoRA, Punica, vLLM --enable-lora) costs roughly 10% of throughput for
+the extra low-rank matmuls and adapter gathering at mixed batches."""
+
+RACK_CONTINUOUS_LOAD_FRACTION = 0.80
+"""Continuous loads may draw at most 80% of a circuit's rating (US NEC 210.19/215.2 '125% rule';
+the same derating is common practice elsewhere): a 35 kW rack feed carries 28 kW of servers."""
+
+NETWORK_OVERHEAD_FRACTION = 0.05
+"""IT power of switches, storage and management servers on top of the GPU nodes (a few percent
+of the nodes' draw in GPU cluster reference designs)."""
+
+PUE_DEFAULT = 1.3
+"""Facility power over IT power for a modern AI-ready data hall (Uptime Institute's 2023 global
+average is 1.58; new liquid-cooled halls target 1.1-1.3)."""
+
+AIR_MAX_RACK_KW = 20.0
+"""Practical ceiling of conventional front-to-back air cooling per rack (ASHRAE TC9.9 / vendor
+guidance: ~15-20 kW per rack)."""
+
+RDHX_MAX_RACK_KW = 35.0
+"""Rear-door heat exchangers carry roughly 35 kW per rack (kickoff guide: a facility that tops
+out at 35 kW per rack with rear-door HX)."""
+
+HOURS_PER_MONTH = 730.0
+"""Average hours in a month (8,760 / 12)."""
+
+PURCHASE_AMORTISATION_YEARS = 4.0
+"""Hardware life used to turn a purchase price into an hourly figure (typical 3-5 year
+depreciation of data-centre GPUs)."""
+
+COMMITMENT_DISCOUNT: dict[str, float] = {
+    "reserved-1y": 0.25,
+    "reserved-3y": 0.40,
+    "spot": 0.60,
+}
+"""Discount off on-demand when a SKU has no price on that basis: annual commitments 20-30%,
+multi-year 30-50% (procurement guide in the seed documents); spot capacity trades at roughly
+60% off list on the large clouds but can be reclaimed."""

@@ -158,13 +158,15 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
         # weight reads of the decode-only steps.
         spare = max(C.MAX_TOKENS_PER_STEP - running / pp, C.MAX_TOKENS_PER_STEP * C.MIN_PREFILL_SHARE)
         chunk = min(isl_eff, spare)
-        prefill_per_step = running * isl_eff / osl / speedup
+        # each step advances every sequence by `speedup` tokens, so requests finish (and new
+        # prompts arrive) `speedup` times as often
+        prefill_per_step = running * isl_eff * speedup / osl
         share = min(1.0, prefill_per_step / chunk) if chunk > 0 else 0.0
         carried = chunk if share < 1.0 else prefill_per_step
         decode_only = perf.step_time(model, gpu, precision, kv_precision, tp, pp,
-                                     running / pp, decode_ctx)
+                                     running / pp, decode_ctx, tokens_per_sequence=speedup)
         mixed = perf.step_time(model, gpu, precision, kv_precision, tp, pp,
-                               running / pp, decode_ctx, carried / pp, isl / 2)
+                               running / pp, decode_ctx, carried / pp, isl / 2, speedup)
         stage_s = (1 - share) * decode_only.total + share * mixed.total
         tpot = stage_s * pp / speedup
         tokens_per_s = running / tpot
@@ -175,7 +177,7 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
             piece = isl_eff / chunks
             for index in range(chunks):
                 step = perf.step_time(model, gpu, precision, kv_precision, tp, pp, running / pp,
-                                      decode_ctx, piece / pp, index * piece + piece / 2)
+                                      decode_ctx, piece / pp, index * piece + piece / 2, speedup)
                 service += step.total
         else:
             service = decode_only.total
@@ -193,7 +195,8 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
         # wait for the current batch.
         batch = running
         prefill_s = perf.prefill_seconds(model, gpu, precision, kv_precision, tp, pp, batch * isl_eff)
-        stage = perf.step_time(model, gpu, precision, kv_precision, tp, pp, batch / pp, decode_ctx)
+        stage = perf.step_time(model, gpu, precision, kv_precision, tp, pp, batch / pp, decode_ctx,
+                               tokens_per_sequence=speedup)
         tpot = stage.total * pp / speedup
         cycle = prefill_s + osl * tpot
         tokens_per_s = batch * osl / cycle

@@ -291,14 +291,17 @@ def step_time(
     decode_context: float,
     prefill_tokens: float = 0.0,
     prefill_context: float = 0.0,
+    tokens_per_sequence: float = 1.0,
 ) -> Step:
     """One step of one pipeline stage that decodes ``decode_tokens`` sequences at an average
     context of ``decode_context`` and prefills ``prefill_tokens`` tokens whose own context
-    averages ``prefill_context`` (position inside their prompt)."""
+    averages ``prefill_context`` (position inside their prompt). With speculative decoding each
+    sequence verifies ``tokens_per_sequence`` positions per step: more math, same weight and
+    KV reads."""
     math_precision, _ = compute_precision(gpu, precision)
     bandwidth = achievable_bandwidth(gpu)
     share = 1.0 / (tp * pp)  # each GPU holds 1/(tp*pp) of the weights and does that share of math
-    tokens = decode_tokens + prefill_tokens
+    tokens = decode_tokens * tokens_per_sequence + prefill_tokens
 
     weights = touched_weight_bytes(model, precision, tokens) * share / bandwidth
     linear_flops = 2.0 * model.active_params * tokens * share
@@ -308,7 +311,7 @@ def step_time(
     kv_read = decode_tokens * kv_per_seq / bandwidth
     attn_rate = attention_flops_rate(gpu)
     decode_attn_flops = (
-        decode_tokens * attended_context(model, decode_context) * decode_attention_flops_per_ctx(model) * share
+        decode_tokens * tokens_per_sequence * attended_context(model, decode_context) * decode_attention_flops_per_ctx(model) * share
     )
     prefill_attn_flops = (
         prefill_tokens * attended_context(model, prefill_context) * prefill_attention_flops_per_pair(model) * share

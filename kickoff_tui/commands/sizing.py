@@ -1,0 +1,511 @@
+"""Sizing sub-commands: estimate, size, calibrate, catalog, models import."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from kickoff_tui.errors import KickoffError
+
+PRECISION_CHOICES = ("fp16", "bf16", "fp8", "fp4", "int8", "int4")
+MAX_INPUT_BYTES = 5_000_000
+"""Largest input file the CLI reads (a sizing file is a few hundred bytes; a session a few KB)."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("estimate", help="tokens/s, TTFT and TPOT for a model on N GPUs of a SKU",
+                       description="Estimate serving performance. Use --batch FILE.csv for many rows.")
+    p.add_argument("--model", help="model id (see `kickoff catalog models`)")
+    p.add_argument("--gpu", help="GPU id (see `kickoff catalog gpus`)")
+    p.add_argument("--gpus", type=int, help="number of GPUs (all replicas together)")
+    p.add_argument("--input-tokens", type=int, help="average prompt length")
+    p.add_argument("--output-tokens", type=int, help="average answer length")
+    p.add_argument("--precision", choices=PRECISION_CHOICES, help="weights precision (default: the model's release)")
+    p.add_argument("--kv-precision", choices=PRECISION_CHOICES, help="KV cache precision")
+    p.add_argument("--tensor-parallel", type=int, help="GPUs per replica (default: smallest power of two that fits)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--concurrency", type=float, help="requests in flight, all replicas together (default 1)")
+    group.add_argument("--max-throughput", action="store_true", help="as many in flight as KV memory allows")
+    p.add_argument("--batch", metavar="FILE.csv", help="CSV with columns model,gpu,gpus,tensor_parallel,"
+                   "precision,kv_precision,input_tokens,output_tokens,concurrency")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_estimate)
+
+    p = sub.add_parser("size", help="sized spec from a sizing-inputs TOML or a session file")
+    p.add_argument("file", help="examples/*.toml, or a session saved by the app")
+    p.add_argument("--gpu", help="fix the SKU instead of using the file's (or 'recommend')")
+    p.add_argument("--json", action="store_true", help="print the spec as JSON")
+    p.set_defaults(func=cmd_size)
+
+    p = sub.add_parser("calibrate", help="accuracy report against published measurements")
+    p.add_argument("file", help="CSV like ../shared/calibration/cases.csv")
+    p.add_argument("--worst", type=int, default=10, help="how many worst rows to list")
+    p.add_argument("--markdown", action="store_true", help="print a Markdown table (docs/accuracy.md)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("catalog", help="list the GPU or model catalog")
+    p.add_argument("which", choices=("gpus", "models"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_catalog)
+
+    p = sub.add_parser("models", help="manage user models")
+    msub = p.add_subparsers(dest="models_command", metavar="ACTION")
+    imp = msub.add_parser("import", help="add a model from a Hugging Face config.json on disk")
+    imp.add_argument("file", help="path to config.json")
+    imp.add_argument("--id", required=True, help="catalog id to give it, e.g. my-llama-70b")
+    imp.add_argument("--name", help="display name (default: the id)")
+    imp.add_argument("--force", action="store_true", help="replace an imported model with the same id")
+    imp.set_defaults(func=cmd_models_import)
+    p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
+
+
+# ----------------------------------------------------------------------------------------------
+# file helpers
+# ----------------------------------------------------------------------------------------------
+
+
+def read_text(path: str, what: str = "file") -> str:
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_INPUT_BYTES:
+            raise KickoffError(f"{path}: {what} is larger than {MAX_INPUT_BYTES // 1_000_000} MB")
+        return file.read_text("utf-8")
+    except FileNotFoundError:
+        raise KickoffError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise KickoffError(f"{path}: is a directory, expected a {what}") from None
+    except UnicodeDecodeError:
+        raise KickoffError(f"{path}: not UTF-8 text") from None
+    except OSError as err:
+        raise KickoffError(f"{path}: cannot read ({err.strerror or err})") from None
+
+
+def read_toml(path: str) -> dict[str, Any]:
+    text = read_text(path, "TOML file")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise KickoffError(f"{path}: not valid TOML ({err})") from None
+    except RecursionError:
+        raise KickoffError(f"{path}: TOML nested too deeply") from None
+
+
+def validation_message(err: Exception) -> str:
+    errors = getattr(err, "errors", None)
+    if not callable(errors):
+        return str(err)
+    first = errors()[0]
+    loc = ".".join(str(p) for p in first.get("loc", ())) or "input"
+    more = len(errors()) - 1
+    return f"{loc}: {first.get('msg')}" + (f" (and {more} more)" if more > 0 else "")
+
+
+def load_inputs(path: str):
+    """A sizing-inputs TOML (top-level keys or an [inputs] table) or a session record."""
+    from pydantic import ValidationError
+
+    from kickoff_tui.sizing import SizingInputs
+
+    data = read_toml(path)
+    if "schema_version" in data and ("answers" in data or "session" in data or "events" in data):
+        try:
+            from kickoff_tui.record import load_session
+        except ImportError:
+            raise KickoffError(f"{path}: looks like a session file, but session support is missing") from None
+        session = load_session(Path(path))
+        return session.sizing_inputs(), session
+    table = data.get("inputs", data)
+    if not isinstance(table, dict):
+        raise KickoffError(f"{path}: [inputs] must be a table")
+    table = {k: v for k, v in table.items() if k not in ("title", "description")}
+    try:
+        return SizingInputs.model_validate(table), None
+    except ValidationError as err:
+        raise KickoffError(f"{path}: {validation_message(err)}") from None
+
+
+def _console():
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=120)  # pipes and files: wide enough for tables
+    return console
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+# ----------------------------------------------------------------------------------------------
+# estimate
+# ----------------------------------------------------------------------------------------------
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    from kickoff_tui.catalog import CatalogError
+    from kickoff_tui.sizing import estimate
+    from kickoff_tui.sizing.batch import parse_batch, run_row
+
+    if args.batch:
+        try:
+            rows = parse_batch(read_text(args.batch, "CSV file"))
+        except ValueError as err:
+            raise KickoffError(f"{args.batch}: {err}") from None
+        results = [run_row(row) for row in rows]
+        if args.json:
+            json.dump(results, sys.stdout, separators=(",", ":"))
+            sys.stdout.write("\n")
+        else:
+            _estimate_table(results)
+        return 0
+    missing = [flag for flag, value in (("--model", args.model), ("--gpu", args.gpu), ("--gpus", args.gpus),
+                                        ("--input-tokens", args.input_tokens),
+                                        ("--output-tokens", args.output_tokens)) if value is None]
+    if missing:
+        raise KickoffError(f"estimate needs {', '.join(missing)} (or --batch FILE.csv)")
+    for flag, value in (("--gpus", args.gpus), ("--input-tokens", args.input_tokens),
+                        ("--output-tokens", args.output_tokens), ("--tensor-parallel", args.tensor_parallel)):
+        if value is not None and value < 1:
+            raise KickoffError(f"{flag} must be at least 1")
+    if args.concurrency is not None and not args.concurrency > 0:
+        raise KickoffError("--concurrency must be greater than 0")
+    try:
+        result = estimate(args.model, args.gpu, args.gpus, args.input_tokens, args.output_tokens,
+                          precision=args.precision, kv_precision=args.kv_precision,
+                          tensor_parallel=args.tensor_parallel, concurrency=args.concurrency,
+                          max_throughput=args.max_throughput)
+    except (CatalogError, ValueError) as err:
+        raise KickoffError(str(err)) from None
+    if args.json:
+        print(json.dumps(result.model_dump(), indent=2))
+    else:
+        _estimate_card(result.model_dump())
+    return 0
+
+
+ESTIMATE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Model / GPU", "_what"), ("Precision (weights / KV / math)", "_precision"),
+    ("Layout", "_layout"), ("Requests in flight", "concurrency"),
+    ("Running per replica (max)", "_running"), ("TTFT (ms)", "ttft_ms"), ("TPOT (ms)", "tpot_ms"),
+    ("Output tokens/s (all GPUs)", "output_tokens_per_s"),
+    ("Output tokens/s per GPU", "output_tokens_per_s_per_gpu"), ("KV cache tokens per replica", "kv_cache_tokens"),
+    ("Memory per GPU (GB)", "_memory"), ("Bound", "_bound"),
+)
+
+
+def _estimate_card(r: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console = _console()
+    if not r.get("fits"):
+        console.print(f"[red]Does not fit:[/] {r.get('reason')}")
+        return
+    special = {
+        "_what": f"{r['model']} on {r['gpus']} x {r['gpu']}",
+        "_precision": f"{r['precision']} / {r['kv_precision']} / {r['compute_precision']}"
+        + (" (weight-only)" if r["weight_only"] else ""),
+        "_layout": f"TP{r['tensor_parallel']}" + (f" x PP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else "")
+        + f", {r['replicas']} replica(s)",
+        "_running": f"{r['running_per_replica']:g} ({r['max_concurrency_per_replica']})",
+        "_memory": f"weights {r['weights_gb_per_gpu']:g} + KV {r['kv_gb_per_gpu']:g} + runtime {r['overhead_gb_per_gpu']:g}",
+        "_bound": r["bound"] + (" (requests queue: more in flight than fit)" if r.get("queued") else ""),
+    }
+    table = Table(title="Kickoff estimate", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("value")
+    for label, key in ESTIMATE_FIELDS:
+        table.add_row(label, special.get(key) or _fmt(r.get(key)))
+    console.print(table)
+
+
+def _estimate_table(results: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table(title="Kickoff estimate", title_justify="left")
+    for col in ("model", "gpu", "GPUs", "prec", "TP", "repl", "in flight", "TTFT ms", "TPOT ms",
+                "out tok/s", "tok/s/GPU", "KV tokens", "bound"):
+        table.add_column(col, justify="left" if col in ("model", "gpu", "prec", "bound") else "right")
+    for r in results:
+        if not r.get("fits"):
+            table.add_row(r.get("model", ""), r.get("gpu", ""), _fmt(r.get("gpus")), r.get("precision", ""),
+                          "", "", "", "", "", "", "", "", f"[red]does not fit[/]: {r.get('reason', '')}")
+            continue
+        table.add_row(r["model"], r["gpu"], _fmt(r["gpus"]), f"{r['precision']}/{r['kv_precision']}",
+                      _fmt(r["tensor_parallel"]) + (f"xPP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else ""),
+                      _fmt(r["replicas"]), _fmt(float(r["concurrency"]), 0), _fmt(r["ttft_ms"]),
+                      _fmt(r["tpot_ms"]), _fmt(r["output_tokens_per_s"], 0),
+                      _fmt(r["output_tokens_per_s_per_gpu"], 0), _fmt(r["kv_cache_tokens"]),
+                      r["bound"] + (" (queued)" if r.get("queued") else ""))
+    _console().print(table)
+
+
+# ----------------------------------------------------------------------------------------------
+# size
+# ----------------------------------------------------------------------------------------------
+
+
+def cmd_size(args: argparse.Namespace) -> int:
+    from kickoff_tui.catalog import CatalogError
+    from kickoff_tui.sizing import size
+
+    inputs, session = load_inputs(args.file)
+    if args.gpu:
+        inputs = inputs.model_copy(update={"gpu": args.gpu})
+    try:
+        spec = size(inputs)
+    except CatalogError as err:
+        raise KickoffError(f"{args.file}: {err}") from None
+    previous = getattr(session, "spec", None) if session is not None else None
+    if args.json:
+        print(spec.model_dump_json(indent=2))
+        return 0
+    print_spec(spec, title=f"Sized spec for {args.file}")
+    if previous is not None:
+        print_changes(previous, spec)
+    return 0
+
+
+SPEC_ROWS: tuple[tuple[str, str], ...] = (
+    ("GPU SKU", "gpu_name"),
+    ("Model", "model_name"),
+    ("Precision (weights / KV)", "_precision"),
+    ("GPUs per replica", "_layout"),
+    ("In flight per replica", "concurrency_per_replica"),
+    ("Replicas", "replicas"),
+    ("Total GPUs", "total_gpus"),
+    ("Nodes", "nodes"),
+    ("Racks", "racks"),
+    ("Scale-up fabric", "scale_up_fabric"),
+    ("Scale-out fabric", "scale_out_fabric"),
+    ("IT power (kW)", "it_power_kw"),
+    ("Cooling", "cooling"),
+    ("TTFT (ms, mean)", "ttft_ms"),
+    ("TPOT (ms, mean)", "tpot_ms"),
+    ("Cost per month (USD)", "cost_per_month"),
+    ("Cost per 1M output tokens", "cost_per_million_output_tokens"),
+)
+
+WHY_KEY = {"_layout": "gpus_per_replica", "concurrency_per_replica": "concurrency_per_replica",
+           "replicas": "replicas", "total_gpus": "total_gpus", "nodes": "nodes", "racks": "racks",
+           "it_power_kw": "it_power_kw", "cooling": "cooling", "ttft_ms": "ttft_ms", "tpot_ms": "tpot_ms",
+           "cost_per_month": "cost_per_hour"}
+
+
+def spec_value(spec, key: str) -> str:
+    if key == "_precision":
+        return f"{spec.precision} / {spec.kv_precision}" + (" (weight-only)" if spec.weight_only else "")
+    if key == "_layout":
+        text = f"{spec.gpus_per_replica} (TP{spec.tensor_parallel}"
+        return text + (f" x PP{spec.pipeline_parallel})" if spec.pipeline_parallel > 1 else ")")
+    return _fmt(getattr(spec, key))
+
+
+def print_spec(spec, title: str = "Sized spec") -> None:
+    from rich.table import Table
+
+    console = _console()
+    if not spec.feasible:
+        console.print(f"[bold]{title}[/]\n[red]No feasible spec:[/] {spec.infeasible_reason}")
+    else:
+        table = Table(title=title, title_justify="left", show_header=True)
+        table.add_column("Figure")
+        table.add_column("Value")
+        table.add_column("Why")
+        for label, key in SPEC_ROWS:
+            why = spec.why.get(WHY_KEY.get(key, ""), "")
+            table.add_row(label, spec_value(spec, key), why)
+        console.print(table)
+        console.print(f"Binding constraint: [bold]{spec.binding_constraint}[/]   "
+                      f"Peak in flight: {spec.peak_concurrency:,} ({spec.concurrency_note})")
+        if spec.assumptions:
+            console.print(f"[yellow]Assumed[/] ({len(spec.assumptions)} unanswered inputs): "
+                          + ", ".join(f"{a.field}={a.value}" for a in spec.assumptions))
+    for warning in spec.warnings:
+        console.print(f"[yellow]! {warning}[/]")
+    if spec.comparison:
+        table = Table(title="SKU comparison (cheapest first)", title_justify="left")
+        for col in ("GPU", "fits", "TP", "replicas", "GPUs", "kW", "USD/month", "TPOT", "TTFT", "note"):
+            table.add_column(col, justify="left" if col in ("GPU", "fits", "note") else "right")
+        for o in spec.comparison:
+            marker = " *" if o.gpu == spec.recommended else ""
+            table.add_row(o.gpu + marker, "yes" if o.fits else "no", _fmt(o.tensor_parallel), _fmt(o.replicas),
+                          _fmt(o.total_gpus), _fmt(o.it_power_kw), _fmt(o.cost_per_month, 0)
+                          + (" (est.)" if o.price_is_estimate and o.cost_per_month else ""),
+                          _fmt(o.tpot_ms), _fmt(o.ttft_ms), o.reason[:90])
+        console.print(table)
+        console.print(f"Recommended: [bold]{spec.recommended or '-'}[/]   runner-up: {spec.runner_up or '-'}")
+    if spec.physical_limits:
+        pl = spec.physical_limits
+        console.print(f"Physical limits for {spec.model}: best TPOT {pl.best_tpot_ms:.1f} ms ({pl.best_tpot_gpu}), "
+                      f"best TTFT {pl.best_ttft_ms:.0f} ms ({pl.best_ttft_gpu}) at one request")
+
+
+def print_changes(old, new) -> None:
+    console = _console()
+    changed = []
+    for label, key in SPEC_ROWS:
+        before, after = spec_value(old, key), spec_value(new, key)
+        if before != after:
+            changed.append(f"  {label}: {before} -> {after}")
+    if changed:
+        console.print("[bold]Changed since sign-off (today's catalog):[/]\n" + "\n".join(changed))
+    else:
+        console.print("Unchanged since sign-off with today's catalog.")
+
+
+# ----------------------------------------------------------------------------------------------
+# calibrate
+# ----------------------------------------------------------------------------------------------
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from kickoff_tui.sizing.calibration import calibrate
+
+    try:
+        report = calibrate(read_text(args.file, "CSV file"))
+    except ValueError as err:
+        raise KickoffError(f"{args.file}: {err}") from None
+    if args.json:
+        print(report.model_dump_json(indent=2))
+        return 0
+    if args.markdown:
+        print(calibration_markdown(report, args.worst))
+        return 0
+    from rich.table import Table
+
+    table = Table(title="Accuracy against published measurements", title_justify="left")
+    for col in ("group", "rows", "median |error|", "within 25%"):
+        table.add_column(col, justify="left" if col == "group" else "right")
+    for g in [*report.by_metric, *report.by_source, report.overall]:
+        table.add_row(g.name, str(g.rows), _pct(g.median_abs_error), _pct(g.within_25))
+    console = _console()
+    console.print(table)
+    worst = Table(title=f"Worst {args.worst} rows", title_justify="left")
+    for col in ("source", "model", "gpu", "GPUs", "in/out", "conc", "metric", "measured", "predicted", "error"):
+        worst.add_column(col)
+    for r in report.worst(args.worst):
+        worst.add_row(r.source[:28], r.row.model, r.row.gpu, str(r.row.gpus),
+                      f"{r.row.input_tokens}/{r.row.output_tokens}",
+                      "max" if r.row.max_throughput else _fmt(r.row.concurrency, 0), r.metric,
+                      _fmt(r.measured), _fmt(r.predicted), _pct(r.error, signed=True))
+    console.print(worst)
+    return 0
+
+
+def _pct(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "-"
+    return f"{value:+.0%}" if signed else f"{value:.0%}"
+
+
+def calibration_markdown(report, worst: int) -> str:
+    lines = ["| group | rows | median abs. error | within 25% |", "|---|---:|---:|---:|"]
+    for g in [*report.by_metric, *report.by_source, report.overall]:
+        lines.append(f"| {g.name} | {g.rows} | {_pct(g.median_abs_error)} | {_pct(g.within_25)} |")
+    lines += ["", f"Worst {worst} rows:", "",
+              "| source | model | gpu | GPUs | in/out | concurrency | metric | measured | predicted | error |",
+              "|---|---|---|---:|---|---:|---|---:|---:|---:|"]
+    for r in report.worst(worst):
+        lines.append(
+            f"| {r.source[:40]} | {r.row.model} | {r.row.gpu} | {r.row.gpus} | "
+            f"{r.row.input_tokens}/{r.row.output_tokens} | "
+            f"{'max' if r.row.max_throughput else _fmt(r.row.concurrency, 0)} | {r.metric} | "
+            f"{_fmt(r.measured)} | {_fmt(r.predicted)} | {_pct(r.error, signed=True)} |"
+        )
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------
+# catalog + models import
+# ----------------------------------------------------------------------------------------------
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from kickoff_tui.catalog import catalog_version, gpus, models
+
+    if args.which == "gpus":
+        items = gpus()
+        if args.json:
+            print(json.dumps([g.model_dump() for g in items], indent=2))
+            return 0
+        table = Table(title=f"GPU catalog ({catalog_version()})", title_justify="left")
+        for col in ("id", "name", "GB", "TB/s", "BF16 TF", "FP8 TF", "FP4 TF", "native", "TDP W",
+                    "scale-up", "node kW"):
+            table.add_column(col, justify="left" if col in ("id", "name", "native", "scale-up") else "right")
+        for g in items:
+            t = g.dense_tflops
+            table.add_row(g.id, g.name, _fmt(g.memory_gb, 0), _fmt(g.memory_bandwidth_tbs, 2),
+                          _fmt(t.get("bf16"), 0), _fmt(t.get("fp8"), 0), _fmt(t.get("fp4"), 0),
+                          ",".join(g.native_precisions), _fmt(g.tdp_w, 0),
+                          f"{g.scale_up_gbs:g} GB/s x{g.scale_up_domain}" if g.scale_up_gbs else "PCIe",
+                          _fmt(g.node_power_kw))
+        _console().print(table)
+        _console().print("Tensor throughput is dense (no 2:4 sparsity). Sources: `kickoff catalog gpus --json`.")
+        return 0
+    items = models()
+    if args.json:
+        print(json.dumps([m.model_dump() for m in items], indent=2))
+        return 0
+    table = Table(title=f"Model catalog ({catalog_version()})", title_justify="left")
+    for col in ("id", "name", "params B", "active B", "layers", "heads/kv", "attention", "context", "native"):
+        table.add_column(col, justify="left" if col in ("id", "name", "attention", "native") else "right")
+    for m in items:
+        attention = m.attention.upper()
+        if m.sliding_window_layers:
+            attention += f" +{m.sliding_window_layers} windowed"
+        if m.is_moe:
+            attention += f", MoE {m.experts_per_token}/{m.experts}"
+        table.add_row(m.id, m.name, _fmt(m.total_params / 1e9), _fmt(m.active_params / 1e9), str(m.layers),
+                      f"{m.heads}/{m.kv_heads}", attention, _fmt(m.native_context), m.native_precision)
+    _console().print(table)
+    return 0
+
+
+def cmd_models_import(args: argparse.Namespace) -> int:
+    from kickoff_tui.catalog import clear_cache, get_model, user_models_dir
+    from kickoff_tui.catalog.hf_import import model_from_hf_config
+    from kickoff_tui.fsutil import atomic_write_text
+
+    text = read_text(args.file, "config.json")
+    try:
+        config = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as err:
+        raise KickoffError(f"{args.file}: not valid JSON ({err})") from None
+    try:
+        model = model_from_hf_config(config, args.id, args.name, source=f"imported from {Path(args.file).name}")
+    except ValueError as err:
+        raise KickoffError(f"{args.file}: {err}") from None
+    try:
+        existing = get_model(args.id)
+    except Exception:  # noqa: BLE001 - not found is the normal case
+        existing = None
+    folder = user_models_dir()
+    target = folder / f"{args.id}.toml"
+    if existing is not None and not (args.force and target.exists()):
+        raise KickoffError(f"model id {args.id!r} already exists; choose another --id"
+                           + (" or pass --force" if target.exists() else ""))
+    import tomli_w
+
+    data = {k: v for k, v in model.model_dump().items() if v is not None}
+    try:
+        atomic_write_text(target, tomli_w.dumps(data))
+    except OSError as err:
+        raise KickoffError(f"cannot write {target}: {err.strerror or err}") from None
+    clear_cache()
+    print(f"imported {args.id}: {model.total_params / 1e9:.1f}B params, {model.layers} layers, "
+          f"{model.attention.upper()}, KV {model.kv_heads} heads -> {target}")
+    return 0

@@ -1,0 +1,84 @@
+"""Hand-checked figures of the performance model."""
+
+from __future__ import annotations
+
+import pytest
+
+from kickoff_tui.catalog import get_gpu, get_model
+from kickoff_tui.sizing import estimate, perf
+
+
+def test_kv_bytes_llama_3_1_70b_bf16():
+    # 2 (K and V) x 80 layers x 8 KV heads x 128 head dim x 2 bytes
+    assert perf.kv_bytes_per_token(get_model("llama-3.1-70b"), "bf16") == 327_680
+
+
+def test_kv_bytes_deepseek_v3_mla_bf16():
+    # 61 layers x (512 latent + 64 rope) x 2 bytes
+    assert perf.kv_bytes_per_token(get_model("deepseek-v3"), "bf16") == 61 * (512 + 64) * 2 == 70_272
+
+
+def test_kv_heads_split_then_replicated_across_tp():
+    qwen = get_model("qwen3-235b-a22b")  # 4 KV heads
+    one = perf.kv_bytes_per_token(qwen, "bf16", tp=1)
+    assert perf.kv_bytes_per_token(qwen, "bf16", tp=4) == one / 4
+    # TP8 > 4 KV heads: each rank still keeps a whole head, so per-GPU KV stops shrinking
+    assert perf.kv_bytes_per_token(qwen, "bf16", tp=8) == one / 4
+
+
+def test_mla_latent_is_not_split_by_tp():
+    ds = get_model("deepseek-v3")
+    assert perf.kv_bytes_per_token(ds, "fp8", tp=8) == perf.kv_bytes_per_token(ds, "fp8", tp=1)
+
+
+def test_sliding_window_layers_cap_kv():
+    gemma = get_model("gemma-3-27b")  # 52 of 62 layers windowed at 1,024 tokens
+    full = perf.kv_bytes_per_token(gemma, "bf16") * 128_000
+    capped = perf.kv_bytes_per_sequence(gemma, "bf16", 128_000)
+    assert capped < full / 5
+    short = perf.kv_bytes_per_sequence(gemma, "bf16", 512)
+    assert short == perf.kv_bytes_per_token(gemma, "bf16") * 512
+
+
+def test_8b_bf16_fits_one_l4_only_with_a_short_context():
+    short = estimate("llama-3.1-8b", "l4", 1, 3000, 500, precision="bf16")
+    assert short.fits
+    long = estimate("llama-3.1-8b", "l4", 1, 120_000, 2000, precision="bf16", tensor_parallel=1)
+    assert not long.fits
+    assert "l4" in long.reason
+
+
+def test_fp8_on_ampere_is_weight_only():
+    result = estimate("llama-3.1-8b", "a100-80gb", 1, 1000, 200, precision="fp8")
+    assert result.weight_only and result.compute_precision == "bf16"
+    assert result.weights_gb_per_gpu == pytest.approx(8.03, abs=0.01)
+
+
+def test_moe_decode_touches_few_experts_at_batch_one():
+    mixtral = get_model("mixtral-8x7b")
+    one = perf.touched_weight_bytes(mixtral, "bf16", 1)
+    many = perf.touched_weight_bytes(mixtral, "bf16", 512)
+    assert one == pytest.approx(mixtral.active_params * 2, rel=0.01)
+    assert many == pytest.approx(mixtral.total_params * 2, rel=0.01)
+
+
+def test_batch_one_decode_is_bandwidth_bound_and_near_roofline():
+    result = estimate("llama-3.1-8b", "h100-sxm", 1, 1000, 200, precision="bf16")
+    gpu = get_gpu("h100-sxm")
+    roofline_ms = 16.06e9 / (gpu.memory_bandwidth_tbs * 1e12) * 1e3  # weights / peak bandwidth
+    assert result.bound == "memory"
+    assert roofline_ms < result.tpot_ms < 2.5 * roofline_ms
+
+
+def test_queueing_beyond_kv_capacity_raises_ttft_not_throughput():
+    fit = estimate("llama-3.3-70b", "h100-sxm", 2, 5000, 500, precision="fp8", max_throughput=True)
+    over = estimate("llama-3.3-70b", "h100-sxm", 2, 5000, 500, precision="fp8",
+                    concurrency=fit.concurrency * 2)
+    assert over.queued
+    assert over.output_tokens_per_s == pytest.approx(fit.output_tokens_per_s, rel=0.01)
+    assert over.ttft_ms > 10 * fit.ttft_ms
+
+
+def test_default_tp_is_smallest_power_of_two_and_replicas_fill():
+    result = estimate("llama-3.1-70b", "h100-sxm", 8, 2000, 200, precision="bf16")
+    assert result.tensor_parallel == 4 and result.replicas == 2

@@ -1,0 +1,96 @@
+"""Property tests of the performance model (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kickoff_tui.catalog import get_gpu, get_model
+from kickoff_tui.catalog.schema import BYTES_PER_VALUE
+from kickoff_tui.sizing import estimate, perf
+from kickoff_tui.sizing.estimate import ServingOptions, estimate_for
+
+CASES = [
+    ("llama-3.1-8b", "h100-sxm", "fp8"),
+    ("llama-3.1-70b", "h200-sxm", "fp8"),
+    ("llama-3.1-70b", "a100-80gb", "bf16"),
+    ("mixtral-8x7b", "h100-sxm", "bf16"),
+    ("deepseek-v3", "h200-sxm", "fp8"),
+    ("gemma-3-27b", "l40s", "fp8"),
+    ("qwen3-30b-a3b", "mi300x", "bf16"),
+    ("gpt-oss-120b", "b200", "fp4"),
+]
+case = st.sampled_from(CASES)
+tokens = st.integers(min_value=16, max_value=16_000)
+SETTINGS = settings(max_examples=60, deadline=None)
+
+
+@SETTINGS
+@given(case, tokens, tokens, st.integers(1, 300), st.integers(1, 300))
+def test_more_concurrency_never_lowers_tpot(c, isl, osl, a, b):
+    model, gpu, precision = c
+    lo, hi = sorted((a, b))
+    first = estimate(model, gpu, 8, isl, osl, precision=precision, concurrency=lo)
+    second = estimate(model, gpu, 8, isl, osl, precision=precision, concurrency=hi)
+    if first.fits:
+        assert second.tpot_ms >= first.tpot_ms - 1e-6
+
+
+@SETTINGS
+@given(case, tokens, tokens, st.integers(1, 32), st.integers(1, 32), st.booleans())
+def test_more_gpus_never_lower_throughput(c, isl, osl, a, b, saturate):
+    model, gpu, precision = c
+    few, many = sorted((a, b))
+    kwargs = dict(precision=precision, max_throughput=True) if saturate else dict(precision=precision, concurrency=64)
+    small = estimate(model, gpu, few, isl, osl, **kwargs)
+    large = estimate(model, gpu, many, isl, osl, **kwargs)
+    if small.fits:
+        assert large.fits
+        assert large.output_tokens_per_s >= small.output_tokens_per_s * (1 - 1e-9)
+
+
+@SETTINGS
+@given(case, tokens, tokens, st.integers(1, 512), st.floats(1.05, 3.0))
+def test_more_bandwidth_never_slows_decode(c, isl, osl, batch, factor):
+    model_id, gpu_id, precision = c
+    model, gpu = get_model(model_id), get_gpu(gpu_id)
+    faster = gpu.model_copy(update={
+        "memory_bandwidth_tbs": gpu.memory_bandwidth_tbs * factor,
+        "measured_bandwidth_tbs": gpu.measured_bandwidth_tbs * factor if gpu.measured_bandwidth_tbs else None,
+    })
+    kv = perf.default_kv_precision(gpu, precision)
+    slow = perf.step_time(model, gpu, precision, kv, 8, 1, batch, isl + osl / 2).total
+    fast = perf.step_time(model, faster, precision, kv, 8, 1, batch, isl + osl / 2).total
+    assert fast <= slow
+    options = ServingOptions()
+    a = estimate_for(model, gpu, 8, isl, osl, precision, None, None, batch, False, options)
+    b = estimate_for(model, faster, 8, isl, osl, precision, None, None, batch, False, options)
+    if a.fits:
+        assert b.tpot_ms <= a.tpot_ms + 1e-6
+
+
+@SETTINGS
+@given(case, tokens, tokens, st.integers(1, 64), st.one_of(st.none(), st.integers(1, 2000)))
+def test_never_above_the_roofline(c, isl, osl, gpus, concurrency):
+    """Throughput can never beat a pure roofline: every step must at least read the weights it
+    touches at PEAK bandwidth and do its FLOPs at PEAK dense throughput, with zero overhead."""
+    model_id, gpu_id, precision = c
+    model, gpu = get_model(model_id), get_gpu(gpu_id)
+    result = estimate(model_id, gpu_id, gpus, isl, osl, precision=precision,
+                      concurrency=concurrency, max_throughput=concurrency is None)
+    if not result.fits:
+        return
+    tp, pp, replicas = result.tensor_parallel, result.pipeline_parallel, result.replicas
+    running = result.running_per_replica
+    peak_bw = gpu.memory_bandwidth_tbs * 1e12
+    math_precision, _ = perf.compute_precision(gpu, precision)
+    peak_flops = gpu.dense_tflops[math_precision] * 1e12
+    # per output token of one sequence, the replica must at least process 1 + ISL/OSL tokens
+    tokens_per_step = running * (1 + isl / osl)
+    weights = perf.touched_weight_bytes(model, precision, running) / (tp * pp)
+    flops = 2 * model.active_params * tokens_per_step / (tp * pp)
+    step_floor = max(weights / peak_bw, flops / peak_flops) * pp
+    roofline_tps = running / step_floor * replicas
+    assert result.output_tokens_per_s <= roofline_tps * (1 + 1e-9)
+    assert result.tpot_ms / 1e3 >= max(weights / peak_bw, 0) * pp * (1 - 1e-9)
+    assert BYTES_PER_VALUE[precision] > 0
