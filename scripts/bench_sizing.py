@@ -1,0 +1,61 @@
+"""Speed of the sizing core (a benchmark, not a test).
+
+    python scripts/bench_sizing.py
+
+Prints: one `estimate` call (median of many), a full `size()` with the SKU comparison over the
+whole catalog, and `kickoff estimate --batch` of 500 rows end to end (a fresh process).
+Targets: estimate < 1 ms, size < 20 ms, 500-row batch < 2 s.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kickoff_tui.sizing import SizingInputs, estimate, size
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    estimate("llama-3.1-70b", "h100-sxm", 8, 2000, 400, concurrency=64)  # warm the catalog cache
+    one = timed(lambda: estimate("llama-3.1-70b", "h100-sxm", 8, 2000, 400, concurrency=64), 500)
+    print(f"estimate (one call, median of 500):   {one * 1e3:.3f} ms   target < 1 ms")
+    inputs = SizingInputs(model="llama-3.3-70b", peak_concurrency=300)
+    full = timed(lambda: size(inputs), 30)
+    print(f"size() with full SKU comparison:      {full * 1e3:.1f} ms   target < 20 ms")
+    models = ["llama-3.1-8b", "llama-3.1-70b", "mixtral-8x7b", "deepseek-v3", "qwen3-32b"]
+    gpu_ids = ["h100-sxm", "h200-sxm", "b200", "a100-80gb", "mi300x"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "rows.csv"
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["model", "gpu", "gpus", "tensor_parallel", "precision", "kv_precision",
+                             "input_tokens", "output_tokens", "concurrency"])
+            for i in range(500):
+                writer.writerow([models[i % 5], gpu_ids[(i // 5) % 5], 8, "", "", "", 500 + 37 * i,
+                                 100 + 13 * i % 900, "max" if i % 3 == 0 else 1 + i % 200])
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "kickoff_tui", "estimate", "--batch", str(path), "--json"],
+                              capture_output=True, text=True, cwd=ROOT)
+        elapsed = time.perf_counter() - start
+        assert done.returncode == 0, done.stderr
+    print(f"estimate --batch 500 rows (process):  {elapsed:.2f} s    target < 2 s")
+
+
+if __name__ == "__main__":
+    main()

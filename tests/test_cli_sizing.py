@@ -1,0 +1,139 @@
+"""The `kickoff` command's sizing face: estimate, --batch, size, calibrate, catalog."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kickoff_tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT.parent / "shared" / "calibration" / "cases.csv"
+REQUIRED = {"fits", "tensor_parallel", "replicas", "concurrency", "ttft_ms", "tpot_ms", "output_tokens_per_s",
+            "output_tokens_per_s_per_gpu", "kv_cache_tokens", "weights_gb_per_gpu", "bound"}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kickoff_tui", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_estimate_json_has_the_scripting_fields(capsys):
+    assert main(["estimate", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--gpus", "8",
+                 "--input-tokens", "2000", "--output-tokens", "400", "--concurrency", "32", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert REQUIRED <= set(out)
+    assert out["fits"] and out["replicas"] == 8 // out["tensor_parallel"]
+
+
+def test_estimate_max_throughput_and_precision(capsys):
+    assert main(["estimate", "--model", "llama-3.1-8b", "--gpu", "h200-sxm", "--gpus", "1", "--input-tokens",
+                 "128", "--output-tokens", "128", "--precision", "fp8", "--max-throughput", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["precision"] == "fp8" and out["output_tokens_per_s"] > 5000
+
+
+def test_unknown_id_one_line_exit_2(capsys):
+    code = main(["estimate", "--model", "lama-3.1-70b", "--gpu", "h100-sxm", "--gpus", "8",
+                 "--input-tokens", "2000", "--output-tokens", "400"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "llama-3.1-70b" in err
+
+
+def test_missing_arguments_are_named(capsys):
+    assert main(["estimate", "--model", "llama-3.1-8b"]) == 2
+    assert "--gpu" in capsys.readouterr().err
+
+
+def test_batch_is_one_json_array_in_row_order(tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "model,gpu,gpus,tensor_parallel,precision,kv_precision,input_tokens,output_tokens,concurrency\n"
+        "llama-3.1-8b,h100-sxm,1,,fp8,,1000,200,max\n"
+        "llama-3.1-405b,l4,1,,,,1000,200,1\n"
+        "nonsense-model,h100-sxm,1,,,,1000,200,1\n"
+        "llama-3.1-70b,h100-sxm,8,8,fp8,fp8,2000,400,64\n"
+    )
+    done = run("estimate", "--batch", str(rows), "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert isinstance(out, list) and len(out) == 4
+    assert out[0]["fits"] and REQUIRED <= set(out[0])
+    assert out[1]["fits"] is False and out[1]["reason"]
+    assert out[2]["fits"] is False and "unknown model" in out[2]["reason"]
+    assert out[3]["tensor_parallel"] == 8
+
+
+def test_batch_with_bad_cell_is_one_line(tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("model,gpu,gpus,input_tokens,output_tokens\nllama-3.1-8b,h100-sxm,lots,1,1\n")
+    done = run("estimate", "--batch", str(rows), "--json")
+    assert done.returncode == 2
+    assert "line 2" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "examples").glob("*.toml")
+                                         if not p.name.startswith("session")))
+def test_size_every_example(name, capsys):
+    assert main(["size", str(ROOT / "examples" / name)]) == 0
+    assert "Sized spec" in capsys.readouterr().out
+
+
+def test_size_json_round_trips(capsys):
+    from kickoff_tui.sizing import SizedSpec
+
+    assert main(["size", str(ROOT / "examples" / "chat-assistant.toml"), "--json"]) == 0
+    spec = SizedSpec.model_validate_json(capsys.readouterr().out)
+    assert spec.feasible and spec.gpu == "h100-sxm"
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("peak_concurrency = -5", "peak_concurrency"),
+    ("model = [1, 2", "not valid TOML"),
+    ("unknown_key = 1", "unknown_key"),
+    ("avg_input_tokens = 1e308", "avg_input_tokens"),
+    ("tpot_target_ms = nan", "tpot_target_ms"),
+])
+def test_size_bad_files_one_line(tmp_path, content, needle):
+    path = tmp_path / "bad.toml"
+    path.write_text(content)
+    done = run("size", str(path))
+    assert done.returncode == 2
+    assert needle in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(not CASES.exists(), reason="shared calibration file not present")
+def test_calibration_targets_hold(capsys):
+    from kickoff_tui.sizing.calibration import calibrate
+
+    report = calibrate(CASES.read_text())
+    stats = {g.name: g for g in report.by_metric}
+    assert stats["output_tokens_per_s"].median_abs_error <= 0.20
+    latency = [abs(r.error) for r in report.rows if r.metric in ("tpot_ms", "ttft_ms") and r.error is not None]
+    latency.sort()
+    assert latency[len(latency) // 2] <= 0.25
+    assert main(["calibrate", str(CASES)]) == 0
+
+
+def test_catalog_lists(capsys):
+    assert main(["catalog", "gpus"]) == 0
+    assert "h100-sxm" in capsys.readouterr().out
+    assert main(["catalog", "models", "--json"]) == 0
+    assert any(m["id"] == "deepseek-r1" for m in json.loads(capsys.readouterr().out))
+
+
+def test_headless_commands_do_not_import_textual():
+    code = ("import sys; from kickoff_tui.cli import main; main(['catalog','gpus']); "
+            "main(['size','examples/half-answered.toml']); "
+            "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), 'textual imported'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+
+
+def test_version():
+    done = run("--version")
+    assert done.returncode == 0 and done.stdout.startswith("kickoff ")
