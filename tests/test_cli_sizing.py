@@ -137,3 +137,9 @@ def test_headless_commands_do_not_import_textual():
 def test_version():
     done = run("--version")
     assert done.returncode == 0 and done.stdout.startswith("kickoff ")
+
+
+def test_size_resizes_a_session_and_compares_with_sign_off(capsys):
+    assert main(["size", str(ROOT / "examples" / "session-support-assistant.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "Sized spec" in out and "since sign-off" in out

@@ -267,13 +267,15 @@ def cmd_size(args: argparse.Namespace) -> int:
         spec = size(inputs)
     except CatalogError as err:
         raise KickoffError(f"{args.file}: {err}") from None
-    previous = getattr(session, "spec", None) if session is not None else None
+    previous = session.signed_spec if session is not None else None
     if args.json:
         print(spec.model_dump_json(indent=2))
         return 0
     print_spec(spec, title=f"Sized spec for {args.file}")
     if previous is not None:
         print_changes(previous, spec)
+    elif session is not None:
+        _console().print("This session has no signed-off spec to compare with.")
     return 0
 
 

@@ -1,0 +1,266 @@
+"""Session sub-commands: replay, diff, export, questionnaire check/show.
+
+Headless: nothing here imports Textual (``replay --tui`` hands over to the app module).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kickoff_tui.errors import KickoffError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``replay``, ``diff``, ``export`` and ``questionnaire`` to the ``kickoff`` parser."""
+    p = sub.add_parser(
+        "replay",
+        help="replay a session: each decision with the spec and open flags after it",
+        description="Print the decisions of a saved session in order, with the spec re-sized and "
+        "the open red flags after each step.",
+    )
+    p.add_argument("file", metavar="FILE", help="session file (.toml)")
+    p.add_argument("--at", type=int, metavar="N", help="stop after event N")
+    p.add_argument("--json", action="store_true", help="print the steps as JSON")
+    p.add_argument("--tui", action="store_true", help="open the replay in the app instead")
+    _questionnaire_option(p)
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser(
+        "diff",
+        help="compare two sessions: inputs, owners and spec",
+        description="Show what differs between two sessions: sizing inputs, other answers, who "
+        "decided, the spec (as signed off, else re-sized), sign-offs and cadence.",
+    )
+    p.add_argument("a", metavar="A", help="first session file")
+    p.add_argument("b", metavar="B", help="second session file")
+    p.add_argument("--json", action="store_true", help="print the differences as JSON")
+    _questionnaire_option(p)
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser(
+        "export",
+        help="write a readable report of a session (Markdown)",
+        description="Write a Markdown report of a session: status, spec, decision log, red flags, "
+        "review cadence and event log.",
+    )
+    p.add_argument("file", metavar="FILE", help="session file (.toml)")
+    p.add_argument("--markdown", action="store_true", required=True, help="write Markdown (the only format)")
+    p.add_argument("--out", metavar="PATH", help="write here (default: FILE with .md; '-' for stdout)")
+    _questionnaire_option(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "questionnaire",
+        help="check or show a questionnaire file",
+        description="Validate a questionnaire (errors name the question and field) or list its questions.",
+    )
+    qsub = p.add_subparsers(dest="questionnaire_command", metavar="ACTION")
+    check = qsub.add_parser("check", help="validate a questionnaire file")
+    check.add_argument("file", metavar="FILE", help="questionnaire TOML")
+    check.set_defaults(func=cmd_questionnaire_check)
+    show = qsub.add_parser("show", help="list the questions (the shipped questionnaire by default)")
+    show.add_argument("file", metavar="FILE", nargs="?", help="questionnaire TOML")
+    show.set_defaults(func=cmd_questionnaire_show)
+    p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
+
+
+def _questionnaire_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--questionnaire",
+        metavar="FILE",
+        help="questionnaire the session was recorded with (default: the shipped one)",
+    )
+
+
+def _load(path: str, args: argparse.Namespace):
+    from kickoff_tui.record import load_questionnaire, load_session
+
+    questionnaire = load_questionnaire(args.questionnaire) if getattr(args, "questionnaire", None) else None
+    return load_session(Path(path), questionnaire=questionnaire)
+
+
+# --- replay ---------------------------------------------------------------------------------------
+
+
+def _flag_words(flags: list[Any]) -> str:
+    return ", ".join(f"{f.severity}: {f.id}" for f in flags) if flags else "none"
+
+
+def _spec_json(spec: Any) -> dict[str, Any] | None:
+    if spec is None:
+        return None
+    from kickoff_tui.record.summary import SPEC_FIELDS
+
+    data = {"feasible": spec.feasible, "infeasible_reason": spec.infeasible_reason}
+    data |= {name: getattr(spec, name) for name, _ in SPEC_FIELDS}
+    data |= {"model": spec.model, "gpu": spec.gpu}
+    return data
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    if args.tui:
+        from kickoff_tui.commands.app import run_replay_tui
+
+        return run_replay_tui(args.file)
+    from kickoff_tui.record import replay_states, snapshot_spec
+    from kickoff_tui.record.summary import event_line, spec_line, spec_rows
+
+    session = _load(args.file, args)
+    questionnaire = session.questionnaire
+    states = list(replay_states(session, upto=args.at, include_start=True))
+    start, states = states[0], states[1:]
+    if args.json:
+        steps = []
+        for state in states:
+            event = state.event
+            assert event is not None
+            steps.append(
+                {
+                    "step": state.step,
+                    "at": event.at.isoformat(),
+                    "kind": event.kind,
+                    "by": event.by,
+                    "role": event.role,
+                    "question": event.question,
+                    "value": event.value,
+                    "rationale": event.rationale,
+                    "text": event_line(event, questionnaire),
+                    "spec": _spec_json(state.spec),
+                    "sizing_error": state.sizing_error,
+                    "open_flags": [f.id for f in state.open_flags],
+                    "acknowledged_flags": [f.id for f in state.acknowledged_flags],
+                }
+            )
+        json.dump({"session": session.id, "title": session.title, "steps": steps}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+
+    out = sys.stdout
+    total = len(session.events)
+    upto = f", replayed to event {args.at}" if args.at is not None else ""
+    out.write(f"{session.title} ({session.id}): {total} events{upto}\n")
+    previous_spec = None
+    width = len(str(total))
+    pad = " " * (width + 3)
+    for state in states:
+        event = state.event
+        assert event is not None
+        out.write(f"\n[{state.step:>{width}}] {event.at:%Y-%m-%d %H:%M}  {event_line(event, questionnaire)}\n")
+        if event.rationale and event.kind != "flag_ack":
+            out.write(f"{pad}why: {event.rationale}\n")
+        line = spec_line(state.spec, state.sizing_error)
+        if line != previous_spec:
+            out.write(f"{pad}spec: {line}\n")
+            previous_spec = line
+        out.write(f"{pad}open flags: {_flag_words(state.open_flags)}\n")
+
+    final = states[-1] if states else start
+    out.write("\n")
+    out.write(f"State after event {final.step}:\n" if final.step else "State before any event:\n")
+    if final.spec is not None:
+        for label, value in spec_rows(final.spec):
+            out.write(f"  {label:<30} {value}\n")
+    else:
+        out.write(f"  not sized: {final.sizing_error}\n")
+    acknowledged = final.acknowledged_flags
+    out.write(f"  open flags: {_flag_words(final.open_flags)}\n")
+    if acknowledged:
+        out.write("  acknowledged: " + "; ".join(f"{f.id} ({f.reason})" for f in acknowledged) + "\n")
+    if args.at is None and session.signed_spec is not None and final.spec is not None:
+        if snapshot_spec(final.spec) == session.signed_spec:
+            out.write("Replay reproduces the spec signed off.\n")
+        else:
+            out.write(
+                "Replay does NOT reproduce the spec signed off (the catalog or the sizer changed "
+                f"since; recorded with {session.catalog_version or 'an unknown catalog'}). "
+                "See `kickoff size FILE`.\n"
+            )
+    return 0
+
+
+# --- diff -----------------------------------------------------------------------------------------
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from kickoff_tui.record import diff_sessions
+
+    a = _load(args.a, args)
+    b = _load(args.b, args)
+    result = diff_sessions(a, b)
+    if args.json:
+        data = {
+            "a": result.a_title,
+            "b": result.b_title,
+            "spec_source": {"a": result.a_spec_source, "b": result.b_spec_source},
+            "differences": [
+                {"section": e.section, "key": e.key, "a": e.a, "b": e.b} for e in result.entries
+            ],
+        }
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    sys.stdout.write("\n".join(result.lines()) + "\n")
+    return 0
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kickoff_tui.record import atomic_write_text, session_markdown
+
+    session = _load(args.file, args)
+    text = session_markdown(session)
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.out) if args.out else Path(args.file).with_suffix(".md")
+    if target.resolve() == Path(args.file).resolve():
+        raise KickoffError(f"{target}: refusing to overwrite the session file with the report")
+    atomic_write_text(target, text)
+    print(f"wrote {target}")
+    return 0
+
+
+# --- questionnaire --------------------------------------------------------------------------------
+
+
+def cmd_questionnaire_check(args: argparse.Namespace) -> int:
+    from kickoff_tui.record import QuestionnaireError, load_questionnaire
+
+    try:
+        questionnaire = load_questionnaire(args.file)
+    except QuestionnaireError as err:
+        for problem in err.problems:
+            print(f"{args.file}: {problem}", file=sys.stderr)
+        return 2
+    roles: dict[str, int] = {}
+    for question in questionnaire.questions:
+        roles[question.role] = roles.get(question.role, 0) + 1
+    counts = ", ".join(f"{n} {role}" for role, n in roles.items())
+    fed = sum(q.feeds is not None for q in questionnaire.questions)
+    print(
+        f"{args.file}: ok: questionnaire {questionnaire.id!r} v{questionnaire.version}, "
+        f"{len(questionnaire.questions)} questions ({counts}), {fed} feed sizing"
+    )
+    return 0
+
+
+def cmd_questionnaire_show(args: argparse.Namespace) -> int:
+    from kickoff_tui.record import ROLE_LABELS, load_questionnaire
+
+    questionnaire = load_questionnaire(args.file)
+    print(f"{questionnaire.title or questionnaire.id} (id {questionnaire.id}, version {questionnaire.version})")
+    for section in questionnaire.sections():
+        print(f"\n{section}")
+        for q in questionnaire.by_section(section):
+            kind = q.type + (f" [{q.unit}]" if q.unit else "")
+            feeds = f" -> {q.feeds}" if q.feeds else (f" ({q.action})" if q.action else "")
+            default = f", default {q.label_of(q.default)}" if q.default is not None else ""
+            print(f"  {q.id:<28} {ROLE_LABELS[q.role]:<18} {kind}{feeds}{default}")
+            print(f"  {'':<28} {q.prompt}")
+    return 0

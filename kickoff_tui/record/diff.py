@@ -1,0 +1,159 @@
+"""Compare two sessions: sizing inputs, other answers, who owns each decision, and the spec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.record.session import Session
+from kickoff_tui.record.summary import SPEC_FIELDS, answer_text, role_label, spec_value
+from kickoff_tui.sizing.spec import SizedSpec
+
+DiffSection = Literal["inputs", "answers", "owners", "spec", "signoff", "cadence"]
+SECTION_TITLES: dict[str, str] = {
+    "inputs": "Sizing inputs",
+    "answers": "Other answers",
+    "owners": "Who decided",
+    "spec": "Spec",
+    "signoff": "Sign-off",
+    "cadence": "Review cadence",
+}
+
+
+@dataclass(frozen=True)
+class DiffEntry:
+    """One difference: ``key`` was ``a`` in the first session and ``b`` in the second."""
+
+    section: DiffSection
+    key: str
+    a: str
+    b: str
+
+
+@dataclass
+class SessionDiff:
+    """Every difference between two sessions, grouped by section in a fixed order."""
+
+    a_title: str
+    b_title: str
+    entries: list[DiffEntry] = field(default_factory=list)
+    a_spec_source: str = ""
+    b_spec_source: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.entries
+
+    def section(self, name: str) -> list[DiffEntry]:
+        return [e for e in self.entries if e.section == name]
+
+    def lines(self) -> list[str]:
+        """The diff as text lines (``key: a -> b`` under each section heading)."""
+        out = [f"A: {self.a_title}", f"B: {self.b_title}"]
+        if self.is_empty:
+            return [*out, "no differences"]
+        for name, title in SECTION_TITLES.items():
+            entries = self.section(name)
+            if not entries:
+                continue
+            heading = title
+            if name == "spec":
+                heading += f" (A {self.a_spec_source}, B {self.b_spec_source})"
+            out.append("")
+            out.append(f"{heading}:")
+            width = max(len(e.key) for e in entries)
+            for entry in entries:
+                out.append(f"  {entry.key:<{width}}  {entry.a} -> {entry.b}")
+        return out
+
+
+def _spec_of(session: Session) -> tuple[SizedSpec | None, str]:
+    if session.signed_spec is not None:
+        return session.signed_spec, "as signed off"
+    spec = session.spec()
+    return spec, "re-sized now, not signed off"
+
+
+def _inputs(session: Session) -> dict[str, object]:
+    try:
+        return session.sizing_inputs().model_dump()
+    except KickoffError:
+        return {}
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def diff_sessions(a: Session, b: Session) -> SessionDiff:
+    """What differs between session ``a`` and session ``b``."""
+    result = SessionDiff(a_title=f"{a.title} ({a.id})", b_title=f"{b.title} ({b.id})")
+    entries = result.entries
+
+    a_inputs, b_inputs = _inputs(a), _inputs(b)
+    fed = [q.feeds for q in (*a.questionnaire.questions, *b.questionnaire.questions) if q.feeds]
+    rank = {name: i for i, name in enumerate(dict.fromkeys(fed))}
+    names = sorted(set(a_inputs) | set(b_inputs), key=lambda n: (rank.get(n, len(rank)), n))
+    for name in names:
+        left, right = a_inputs.get(name), b_inputs.get(name)
+        if left != right:
+            entries.append(DiffEntry("inputs", name, _show(left), _show(right)))
+
+    qa, qb = a.questionnaire, b.questionnaire
+    order = {q.id: i for i, q in enumerate(qa.questions)}
+    for i, q in enumerate(qb.questions):
+        order.setdefault(q.id, len(qa.questions) + i)
+    ids = sorted(set(a.answers) | set(b.answers), key=lambda k: (order.get(k, len(order)), k))
+    for qid in ids:
+        question = qa.find(qid) or qb.find(qid)
+        left, right = a.answers.get(qid), b.answers.get(qid)
+        feeds = question.feeds if question is not None else None
+        if feeds is None and (question is None or question.action is None):
+            lv = answer_text(qa, qid, left.value) if left else "-"
+            rv = answer_text(qb, qid, right.value) if right else "-"
+            if lv != rv:
+                entries.append(DiffEntry("answers", qid, lv, rv))
+        lo = f"{left.answered_by} ({role_label(left.role)})" if left else "-"
+        ro = f"{right.answered_by} ({role_label(right.role)})" if right else "-"
+        if lo != ro:
+            entries.append(DiffEntry("owners", qid, lo, ro))
+
+    a_spec, result.a_spec_source = _spec_of(a)
+    b_spec, result.b_spec_source = _spec_of(b)
+    if a_spec is None or b_spec is None:
+        if (a_spec is None) != (b_spec is None):
+            entries.append(
+                DiffEntry(
+                    "spec",
+                    "sized",
+                    "yes" if a_spec else f"no ({a.sizing_error})",
+                    "yes" if b_spec else f"no ({b.sizing_error})",
+                )
+            )
+    else:
+        if a_spec.feasible != b_spec.feasible:
+            entries.append(DiffEntry("spec", "feasible", _show(a_spec.feasible), _show(b_spec.feasible)))
+        for name, _label in SPEC_FIELDS:
+            left_s, right_s = spec_value(a_spec, name), spec_value(b_spec, name)
+            if left_s != right_s:
+                entries.append(DiffEntry("spec", name, left_s, right_s))
+
+    for role in ("it", "ai_team"):
+        sa, sb = a.signoff(role), b.signoff(role)
+        left_t = f"{sa.name} on {sa.at.date()}" if sa else "not signed"
+        right_t = f"{sb.name} on {sb.at.date()}" if sb else "not signed"
+        if left_t != right_t:
+            entries.append(DiffEntry("signoff", role_label(role), left_t, right_t))
+
+    ca = f"{a.cadence.every}, next {a.cadence.next_review}" if a.cadence else "none"
+    cb = f"{b.cadence.every}, next {b.cadence.next_review}" if b.cadence else "none"
+    if ca != cb:
+        entries.append(DiffEntry("cadence", "review", ca, cb))
+    return result

@@ -1,0 +1,264 @@
+"""Session files: TOML that reads and diffs well, written atomically, loaded with checks.
+
+Layout: the scalars first (schema_version, id, title, ...), then ``[[participants]]``,
+``[answers.<question_id>]`` tables in questionnaire order, ``[[signoffs]]``, ``[cadence]``,
+``[[flags]]``, ``[[events]]`` and last the ``[signed_spec]`` snapshot. Empty and default values of
+answers and events are left out; TOML has no null, so None is always left out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.record.questionnaire import Questionnaire, default_questionnaire
+from kickoff_tui.record.session import Session
+
+DATA_DIR_ENV = "KICKOFF_DATA_DIR"
+"""Environment variable that overrides the user data dir (tests point it at a temp dir)."""
+
+SESSIONS_DIR = "sessions"
+SESSION_SUFFIX = ".toml"
+
+_NEW_FILE_MODE = 0o644
+"""Mode of a newly written session file: readable by others, like any file kept in git."""
+
+MAX_SESSION_BYTES = 20_000_000
+"""Largest file read as a session (a long meeting with a signed spec is tens of KB)."""
+
+_UNION_TAGS = {"bool", "int", "float", "str"}
+
+
+def data_dir() -> Path:
+    """The user data dir (``KICKOFF_DATA_DIR`` overrides platformdirs)."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kickoff", appauthor=False))
+
+
+def sessions_dir() -> Path:
+    return data_dir() / SESSIONS_DIR
+
+
+def autosave_path(session_id: str) -> Path:
+    """Where a session autosaves when no path was given (the id made safe as a file name)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", session_id).strip(".-") or "session"
+    return sessions_dir() / f"{name}{SESSION_SUFFIX}"
+
+
+def list_sessions() -> list[Path]:
+    """Session files in the data dir, newest first."""
+    folder = sessions_dir()
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.glob(f"*{SESSION_SUFFIX}") if p.is_file()]
+    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def session_to_dict(session: Session) -> dict[str, Any]:
+    """The session as plain TOML-ready data, in file order, without None values."""
+    data: dict[str, Any] = {
+        "schema_version": session.schema_version,
+        "id": session.id,
+        "title": session.title,
+        "questionnaire_id": session.questionnaire_id,
+        "questionnaire_version": session.questionnaire_version,
+        "catalog_version": session.catalog_version,
+        "created": session.created,
+        "updated": session.updated,
+    }
+    if session.participants:
+        data["participants"] = [p.model_dump() for p in session.participants]
+    if session.answers:
+        data["answers"] = {k: a.model_dump(exclude_defaults=True) for k, a in session.answers.items()}
+    if session.signoffs:
+        data["signoffs"] = [s.model_dump() for s in session.signoffs]
+    if session.cadence is not None:
+        data["cadence"] = session.cadence.model_dump()
+    if session.flags:
+        data["flags"] = [_flag_dict(f.model_dump(exclude_none=True)) for f in session.flags]
+    if session.events:
+        data["events"] = [e.model_dump(exclude_defaults=True) for e in session.events]
+    if session.signed_spec is not None:
+        spec = session.signed_spec.model_dump(exclude_none=True)
+        if not spec.get("comparison"):
+            spec.pop("comparison", None)  # snapshots leave the per-SKU table out
+        data["signed_spec"] = spec
+    return data
+
+
+def _flag_dict(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop the noise of a flag record: no questions, nobody acting, still raised."""
+    for key in ("by", "reason"):
+        if data.get(key) == "":
+            del data[key]
+    if data.get("questions") == []:
+        del data["questions"]
+    if data.get("raised") is True:
+        del data["raised"]
+    return data
+
+
+def dumps_session(session: Session) -> str:
+    """The session as TOML text."""
+    header = f"# Kickoff session record (schema {session.schema_version}). Replay: kickoff replay FILE\n"
+    # Single-line strings: tomli-w's multi-line strings turn "\r\n" into "\n" (not a round trip).
+    return header + tomli_w.dumps(session_to_dict(session))
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder (flushed and fsynced) and ``os.replace``, so a
+    reader sees the old file or the new one, never half of one."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise KickoffError(f"cannot write {path}: {err.strerror or err}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as err:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise KickoffError(f"cannot write {path}: {err.strerror or err}") from None
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def save_session(session: Session, path: str | Path | None = None) -> Path:
+    """Write the session atomically to ``path`` (default: its autosave file in the data dir)."""
+    target = Path(path) if path is not None else (session.autosave_file or autosave_path(session.id))
+    atomic_write_text(target, dumps_session(session))
+    return target
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+class SessionFileError(KickoffError):
+    """A session file with problems; ``problems`` holds one line per problem."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
+        super().__init__(f"{source}: {count}: {'; '.join(problems)}")
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "file"
+
+
+def _validation_problems(err: ValidationError) -> list[str]:
+    problems: list[str] = []
+    unions: dict[tuple[Any, ...], Any] = {}
+    for item in err.errors():
+        loc = tuple(item["loc"])
+        if loc and loc[-1] in _UNION_TAGS:
+            unions.setdefault(loc[:-1], item.get("input"))
+            continue
+        msg = item["msg"].removeprefix("Value error, ")
+        given = item.get("input")
+        shown = (
+            f" (got {given!r})"
+            if isinstance(given, (str, int, float, bool)) and item["type"] != "missing" and len(repr(given)) < 60
+            else ""
+        )
+        problems.append(f"{_loc(loc)}: {msg}{shown}")
+    for loc, given in unions.items():
+        problems.append(f"{_loc(loc)}: expected true/false, a number or a string (got {type(given).__name__})")
+    return problems
+
+
+def _semantic_problems(session: Session, questionnaire: Questionnaire) -> list[str]:
+    """Answers that name no question or hold a value the question refuses (checked only when the
+    file was written against this very questionnaire version)."""
+    if session.questionnaire_version != questionnaire.version:
+        return []
+    problems: list[str] = []
+    for qid, answer in session.answers.items():
+        question = questionnaire.find(qid)
+        if question is None:
+            problems.append(f"answers.{qid}: no such question in questionnaire {questionnaire.id!r}")
+            continue
+        try:
+            question.validate_value(answer.value, check_catalog=False)
+        except KickoffError as err:
+            problems.append(f"answers.{qid}.value: {str(err).split(': ', 1)[-1]}")
+    return problems
+
+
+def loads_session(
+    text: str, source: str = "session", *, questionnaire: Questionnaire | None = None
+) -> Session:
+    """Parse and validate session TOML; every problem is reported, one line each, in one
+    :class:`SessionFileError`."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise SessionFileError(source, [f"not valid TOML: {err}"]) from None
+    version = raw.get("schema_version")
+    if version is None:
+        raise SessionFileError(source, ["schema_version: missing (is this a kickoff session file?)"])
+    try:
+        session = Session.model_validate(raw)
+    except ValidationError as err:
+        raise SessionFileError(source, _validation_problems(err)) from None
+    if questionnaire is None:
+        shipped = default_questionnaire()
+        if shipped.id == session.questionnaire_id:
+            questionnaire = shipped
+    if questionnaire is not None:
+        try:
+            session.bind(questionnaire=questionnaire)
+        except KickoffError as err:
+            raise SessionFileError(source, [str(err)]) from None
+        problems = _semantic_problems(session, questionnaire)
+        if problems:
+            raise SessionFileError(source, problems)
+    return session
+
+
+def load_session(path: str | Path, *, questionnaire: Questionnaire | None = None) -> Session:
+    """Read a session file (errors are one-line :class:`KickoffError`, never a traceback)."""
+    file = Path(path)
+    try:
+        if file.is_file() and file.stat().st_size > MAX_SESSION_BYTES:
+            raise KickoffError(f"{file}: larger than {MAX_SESSION_BYTES // 1_000_000} MB; not a session file")
+        text = file.read_text("utf-8")
+    except FileNotFoundError:
+        raise KickoffError(f"{file}: no such session file") from None
+    except IsADirectoryError:
+        raise KickoffError(f"{file}: is a folder, not a session file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise KickoffError(f"{file}: cannot read: {err}") from None
+    return loads_session(text, str(file), questionnaire=questionnaire)

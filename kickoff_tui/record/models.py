@@ -1,0 +1,138 @@
+"""The pieces of a session record: participants, answers, events, sign-offs, cadence.
+
+All datetimes are timezone-aware and kept in UTC (a naive datetime is taken as UTC), so a file
+written on one machine reads back equal on another.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from kickoff_tui.record.questionnaire import AnswerValue, Cadence, Role
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+"""A datetime normalised to UTC."""
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Participant(_Record):
+    """Someone in the meeting, speaking for one role."""
+
+    name: str = Field(min_length=1)
+    role: Role
+
+
+class Answer(_Record):
+    """The current answer to one question: the decision, who made it, and why."""
+
+    value: AnswerValue
+    answered_by: str = Field(min_length=1)
+    """Name of the person who gave the answer."""
+    role: Role
+    """Role the answerer spoke for."""
+    rationale: str = ""
+    at: UtcDatetime
+    owner_mismatch: bool = False
+    """True when ``role`` is not the role that owns the question (allowed, but flagged)."""
+
+
+EventKind = Literal[
+    "participant",
+    "answer",
+    "change",
+    "clear",
+    "flag_ack",
+    "flag_resolve",
+    "signoff",
+    "cadence",
+    "title",
+]
+"""What happened. ``answer``: first answer to a question; ``change``: a later one; ``clear``: an
+answer withdrawn; ``flag_ack``/``flag_resolve``: a red flag acknowledged or resolved by a person;
+``signoff``: a role signed off (``value`` false withdraws it); ``cadence``: review cadence set."""
+
+EVENT_KINDS: tuple[str, ...] = (
+    "participant",
+    "answer",
+    "change",
+    "clear",
+    "flag_ack",
+    "flag_resolve",
+    "signoff",
+    "cadence",
+    "title",
+)
+
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "participant": ("by", "role"),
+    "answer": ("question", "value", "by", "role"),
+    "change": ("question", "value", "by", "role"),
+    "clear": ("question", "by", "role"),
+    "flag_ack": ("flag", "by", "reason"),
+    "flag_resolve": ("flag", "by"),
+    "signoff": ("by", "role", "value"),
+    "cadence": ("value", "by", "next_review"),
+    "title": ("value",),
+}
+"""Fields each kind of event must carry."""
+
+
+class Event(_Record):
+    """One entry of the append-only log. Replaying the events rebuilds the session."""
+
+    seq: int = Field(ge=1)
+    """Position in the log, from 1."""
+    at: UtcDatetime
+    kind: EventKind
+    by: str = ""
+    """Name of the person acting."""
+    role: Role | None = None
+    """Role the person spoke for (for ``signoff``: the role signing)."""
+    question: str | None = None
+    value: AnswerValue | None = None
+    previous: AnswerValue | None = None
+    """The value replaced by a ``change`` (or withdrawn by a ``clear``)."""
+    rationale: str = ""
+    flag: str | None = None
+    reason: str = ""
+    next_review: date | None = None
+
+    @model_validator(mode="after")
+    def _has_required(self) -> "Event":
+        for name in _REQUIRED[self.kind]:
+            present = getattr(self, name)
+            if present is None or present == "":
+                raise ValueError(f"a {self.kind} event needs {name!r}")
+        if self.kind == "signoff" and not isinstance(self.value, bool):
+            raise ValueError("a signoff event's value must be true or false")
+        return self
+
+
+class SignOff(_Record):
+    """A role signing the sized spec off."""
+
+    role: Literal["it", "ai_team"]
+    name: str = Field(min_length=1)
+    at: UtcDatetime
+
+
+class ReviewCadence(_Record):
+    """When the sized inputs are looked at again."""
+
+    every: Cadence
+    next_review: date
+    set_by: str = Field(min_length=1)
+    at: UtcDatetime

@@ -1,0 +1,484 @@
+"""The kickoff questionnaire as data: pydantic models, the loader and answer validation.
+
+The shipped questionnaire lives in the top-level ``questionnaires/`` folder of the repository. A
+wheel force-includes that folder as ``kickoff_tui/questionnaires`` (see ``pyproject.toml``), so an
+installed copy reads it with :mod:`importlib.resources`; a development checkout has no such folder
+inside the package and falls back to the repository folder. A team may bring its own file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.sizing.inputs import SizingInputs
+
+Role = Literal["app_owner", "ai_team", "it"]
+"""The three roles of the kickoff."""
+
+ROLES: tuple[str, ...] = ("app_owner", "ai_team", "it")
+
+ROLE_LABELS: dict[str, str] = {
+    "app_owner": "application owner",
+    "ai_team": "AI team",
+    "it": "IT",
+}
+"""How each role is written for people (reports, CLI output)."""
+
+QuestionType = Literal["choice", "number", "yes_no", "text", "duration"]
+"""Answer types. ``duration`` answers are strings such as ``"4h"`` or ``"2d"``."""
+
+QuestionAction = Literal["signoff", "cadence"]
+"""Questions whose answer is more than a value: a sign-off, or the review cadence."""
+
+Cadence = Literal["monthly", "quarterly", "half-yearly", "yearly"]
+"""How often the sized inputs are reviewed after the kickoff."""
+
+CADENCE_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
+"""Calendar months between two reviews, by definition of each cadence word."""
+
+SIGNOFF_ROLES: tuple[str, ...] = ("it", "ai_team")
+"""The roles whose sign-off completes the kickoff (the spec is signed off by IT and the AI team)."""
+
+AnswerValue = bool | int | float | str
+"""What an answer holds: bool (yes/no), int or float (number), str (choice, text, duration)."""
+
+DEFAULT_QUESTIONNAIRE = "kickoff.toml"
+"""File name of the shipped questionnaire, inside ``questionnaires/``."""
+
+_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(min|m|h|d|w)\s*$", re.IGNORECASE)
+_DURATION_HOURS: dict[str, float] = {"min": 1 / 60, "m": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
+"""Hours per duration unit (by definition: 60 min an hour, 24 h a day, 7 days a week)."""
+
+_YES = {"yes", "y", "true", "1", "on"}
+_NO = {"no", "n", "false", "0", "off"}
+
+
+def parse_duration_hours(text: str) -> float:
+    """Hours in a duration such as ``"30m"``, ``"4h"``, ``"2d"`` or ``"1w"``."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration; write e.g. 30m, 4h, 2d or 1w")
+    return float(match.group(1)) * _DURATION_HOURS[match.group(2).lower()]
+
+
+class Choice(BaseModel):
+    """One allowed value of a choice question."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: str = Field(min_length=1)
+    """What is stored in the session (and fed to sizing): must match the sizing vocabulary."""
+    label: str = ""
+    """What people read; the value when empty."""
+
+    @property
+    def text(self) -> str:
+        return self.label or self.value
+
+
+class Question(BaseModel):
+    """One question of the kickoff, owned by one role."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID_PATTERN)
+    """Stable key; answers are stored under it."""
+    role: Role
+    """The role that owns the decision. Others may answer; the session records the mismatch."""
+    section: str = Field(min_length=1)
+    prompt: str = Field(min_length=1)
+    help: str = ""
+    """Why the question matters and what a good answer looks like."""
+    type: QuestionType
+    choices: tuple[Choice, ...] = ()
+    """Fixed choices (choice questions). Added to the catalog ids when ``choices_from`` is set."""
+    choices_from: Literal["models", "gpus"] | None = None
+    """Take the choices from a catalog (model ids or GPU ids) besides the fixed ones."""
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    """Number questions only: the answer must be a whole number."""
+    scale: float = Field(default=1.0, gt=0)
+    """Factor from the answer to the sizing input (0.01 turns a percentage into a fraction)."""
+    feeds: str | None = None
+    """Name of the :class:`SizingInputs` field the answer feeds, if any."""
+    default: AnswerValue | None = None
+    """Used when the question is not answered; the spec lists it as an assumption."""
+    action: QuestionAction | None = None
+    """``signoff``: a yes records the role's sign-off; ``cadence``: sets the review cadence."""
+    optional: bool = False
+    """May stay unanswered without being reported as missing."""
+
+    @field_validator("feeds")
+    @classmethod
+    def _known_input(cls, value: str | None) -> str | None:
+        if value is not None and value not in SizingInputs.model_fields:
+            raise ValueError(f"{value!r} is not a sizing input")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Question":
+        if self.type == "choice":
+            if not self.choices and self.choices_from is None:
+                raise ValueError("a choice question needs choices or choices_from")
+            values = [c.value for c in self.choices]
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                raise ValueError(f"duplicate choice value {dupes[0]!r}")
+        elif self.choices or self.choices_from:
+            raise ValueError(f"choices only apply to choice questions, not {self.type}")
+        if self.type != "number" and (
+            self.min is not None
+            or self.max is not None
+            or self.integer
+            or self.unit
+            or self.scale != 1.0
+        ):
+            raise ValueError(f"unit/min/max/integer/scale only apply to number questions, not {self.type}")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}")
+        if self.action == "signoff":
+            if self.type != "yes_no":
+                raise ValueError("a signoff question must be yes_no")
+            if self.role not in SIGNOFF_ROLES:
+                raise ValueError(f"sign-off belongs to {' or '.join(SIGNOFF_ROLES)}, not {self.role}")
+        if self.action == "cadence":
+            if self.type != "choice" or self.choices_from is not None:
+                raise ValueError("a cadence question must be a choice with fixed choices")
+            unknown = [c.value for c in self.choices if c.value not in CADENCE_MONTHS]
+            if unknown:
+                raise ValueError(
+                    f"cadence choice {unknown[0]!r} unknown; use {', '.join(CADENCE_MONTHS)}"
+                )
+        if self.action is not None and self.feeds is not None:
+            raise ValueError("a signoff or cadence question cannot feed sizing")
+        if self.default is not None:
+            try:
+                self.validate_value(self.default, check_catalog=False)
+            except KickoffError as err:
+                raise ValueError(f"default: {err}") from None
+        if self.feeds is not None:
+            self._check_feeds()
+        return self
+
+    def _check_feeds(self) -> None:
+        """Every fixed choice and the default must be accepted by the sizing input they feed."""
+        samples: list[tuple[str, AnswerValue]] = [
+            (f"choice {c.value!r}", c.value) for c in self.choices if c.value != "recommend"
+        ]
+        if self.type == "yes_no":
+            samples.append(("a yes/no answer", True))
+        if self.default is not None:
+            samples.append((f"default {self.default!r}", self.default))
+        for what, value in samples:
+            try:
+                SizingInputs.model_validate({self.feeds: self.to_input(value)})
+            except ValidationError as err:
+                reason = err.errors()[0]["msg"]
+                raise ValueError(f"{what} is not accepted by sizing input {self.feeds!r}: {reason}")
+
+    # --- values -----------------------------------------------------------------------------
+
+    def choice_values(self) -> list[str]:
+        """Every accepted value of a choice question, catalog ids included."""
+        values = [c.value for c in self.choices]
+        if self.choices_from is not None:
+            values += [v for v, _ in catalog_choices(self.choices_from) if v not in values]
+        return values
+
+    def all_choices(self) -> list[Choice]:
+        """Fixed choices followed by the catalog's (for pickers)."""
+        found = list(self.choices)
+        if self.choices_from is not None:
+            known = {c.value for c in found}
+            found += [Choice(value=v, label=lab) for v, lab in catalog_choices(self.choices_from) if v not in known]
+        return found
+
+    def label_of(self, value: AnswerValue | None) -> str:
+        """How a value reads for people: choice label, yes/no, number with unit."""
+        if value is None:
+            return "-"
+        if self.type == "yes_no" and isinstance(value, bool):
+            return "yes" if value else "no"
+        if self.type == "choice":
+            for choice in self.choices:
+                if choice.value == value:
+                    return choice.text
+            if self.choices_from is not None:
+                try:
+                    names = dict(catalog_choices(self.choices_from))
+                except Exception:  # noqa: BLE001 - a label must never break a report
+                    names = {}
+                if value in names:
+                    return f"{names[value]} ({value})"
+            return str(value)
+        if self.type == "number" and not isinstance(value, str):
+            number = f"{value:,}".removesuffix(".0")
+            unit = self.unit
+            if value == 1 and unit.endswith("s") and unit.isalpha():
+                unit = unit[:-1]  # "1 user", "1 GPU"
+            if unit == "%":
+                return f"{number}%"
+            return f"{number} {unit}".strip()
+        return str(value)
+
+    def validate_value(self, value: Any, *, check_catalog: bool = True) -> AnswerValue:
+        """Check (and normalise) an answer; raise :class:`KickoffError` naming the question."""
+        where = f"question {self.id!r}"
+        if self.type == "yes_no":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lower() in _YES | _NO:
+                return value.strip().lower() in _YES
+            raise KickoffError(f"{where}: answer yes or no, not {value!r}")
+        if self.type == "number":
+            return self._number(value, where)
+        if not isinstance(value, str):
+            raise KickoffError(f"{where}: expected text, not {value!r}")
+        text = value.strip()
+        if self.type == "choice":
+            fixed = [c.value for c in self.choices]
+            if text in fixed:
+                return text
+            if self.choices_from is not None and check_catalog:
+                if text in {v for v, _ in catalog_choices(self.choices_from)}:
+                    return text
+            elif self.choices_from is not None and text:
+                return text
+            allowed = self.choice_values() if check_catalog else fixed
+            raise KickoffError(f"{where}: {text!r} is not one of {', '.join(allowed)}")
+        if self.type == "duration":
+            try:
+                parse_duration_hours(text)
+            except ValueError as err:
+                raise KickoffError(f"{where}: {err}") from None
+            return text.replace(" ", "").lower()
+        if not text:
+            raise KickoffError(f"{where}: the answer is empty")
+        return text
+
+    def _number(self, value: Any, where: str) -> int | float:
+        if isinstance(value, bool):
+            raise KickoffError(f"{where}: expected a number, not {value!r}")
+        if isinstance(value, str):
+            text = value.strip().replace(",", "").replace("_", "")
+            try:
+                value = int(text)
+            except ValueError:
+                try:
+                    value = float(text)
+                except ValueError:
+                    raise KickoffError(f"{where}: {value!r} is not a number") from None
+        if not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+            raise KickoffError(f"{where}: expected a number, not {value!r}")
+        if self.integer:
+            if isinstance(value, float):
+                if not value.is_integer():
+                    raise KickoffError(f"{where}: expected a whole number, not {value:g}")
+                value = int(value)
+        unit = f" {self.unit}" if self.unit else ""
+        if self.min is not None and value < self.min:
+            raise KickoffError(f"{where}: {value:g}{unit} is below the minimum {self.min:g}{unit}")
+        if self.max is not None and value > self.max:
+            raise KickoffError(f"{where}: {value:g}{unit} is above the maximum {self.max:g}{unit}")
+        return value
+
+    def to_input(self, value: AnswerValue) -> Any:
+        """The answer as its sizing input expects it (scaled numbers; ``recommend`` -> None)."""
+        if self.type == "number" and not isinstance(value, bool) and self.scale != 1.0:
+            return float(value) * self.scale
+        if self.type == "choice" and value == "recommend" and self.choices_from == "gpus":
+            return None
+        return value
+
+
+class Questionnaire(BaseModel):
+    """An ordered list of questions with an id and version (recorded in every session)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    version: str = Field(min_length=1)
+    title: str = ""
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Questionnaire":
+        seen: dict[str, int] = {}
+        fed: dict[str, str] = {}
+        for index, question in enumerate(self.questions):
+            if question.id in seen:
+                raise ValueError(f"question {question.id!r} (#{index + 1}) repeats an id already used")
+            seen[question.id] = index
+            if question.feeds is not None:
+                if question.feeds in fed:
+                    raise ValueError(
+                        f"question {question.id!r}: sizing input {question.feeds!r} is already "
+                        f"fed by question {fed[question.feeds]!r}"
+                    )
+                fed[question.feeds] = question.id
+        signoff_roles = [q.role for q in self.questions if q.action == "signoff"]
+        if len(set(signoff_roles)) != len(signoff_roles):
+            raise ValueError("two signoff questions for the same role")
+        if sum(q.action == "cadence" for q in self.questions) > 1:
+            raise ValueError("more than one cadence question")
+        return self
+
+    def get(self, question_id: str) -> Question:
+        """The question with this id; :class:`KickoffError` if there is none."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KickoffError(f"unknown question {question_id!r} in questionnaire {self.id!r}")
+
+    def find(self, question_id: str) -> Question | None:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        return None
+
+    def feeding(self, field: str) -> Question | None:
+        """The question that feeds a sizing input, if any."""
+        for question in self.questions:
+            if question.feeds == field:
+                return question
+        return None
+
+    def sections(self) -> list[str]:
+        """Section names in the order they first appear."""
+        return list(dict.fromkeys(q.section for q in self.questions))
+
+    def by_section(self, section: str) -> list[Question]:
+        return [q for q in self.questions if q.section == section]
+
+    def for_role(self, role: str) -> list[Question]:
+        return [q for q in self.questions if q.role == role]
+
+    def signoff_question(self, role: str) -> Question | None:
+        for question in self.questions:
+            if question.action == "signoff" and question.role == role:
+                return question
+        return None
+
+    def cadence_question(self) -> Question | None:
+        for question in self.questions:
+            if question.action == "cadence":
+                return question
+        return None
+
+    def order(self) -> dict[str, int]:
+        return {q.id: i for i, q in enumerate(self.questions)}
+
+
+def catalog_choices(kind: str) -> list[tuple[str, str]]:
+    """(id, name) pairs of a catalog, for ``choices_from``."""
+    from kickoff_tui import catalog
+
+    if kind == "models":
+        return [(m.id, m.name) for m in catalog.models()]
+    if kind == "gpus":
+        return [(g.id, g.name) for g in catalog.gpus()]
+    raise KickoffError(f"unknown catalog {kind!r}")
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def _where(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic error location into words naming the question and field."""
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        index = loc[1]
+        items = raw.get("questions")
+        qid = None
+        if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
+            qid = items[index].get("id")
+        head = f"question {qid!r}" if qid else f"question #{index + 1}"
+        rest = ".".join(str(p) for p in loc[2:])
+        return f"{head} field {rest!r}" if rest else head
+    return f"field {'.'.join(str(p) for p in loc)!r}" if loc else "file"
+
+
+def questionnaire_problems(raw: dict[str, Any]) -> list[str]:
+    """Every problem of a parsed questionnaire, one line each (empty when valid)."""
+    try:
+        Questionnaire.model_validate(raw)
+    except ValidationError as err:
+        problems = []
+        items = err.errors()
+        in_questions = any(len(i["loc"]) > 1 and i["loc"][0] == "questions" for i in items)
+        for item in items:
+            if in_questions and tuple(item["loc"]) == ("questions",) and item["type"] == "too_short":
+                continue  # a side effect of the failing questions, not a problem of its own
+            msg = item["msg"].removeprefix("Value error, ")
+            problems.append(f"{_where(raw, tuple(item['loc']))}: {msg}")
+        return problems
+    return []
+
+
+def parse_questionnaire(text: str, source: str = "questionnaire") -> Questionnaire:
+    """Parse TOML text; raise one :class:`KickoffError` listing every problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise KickoffError(f"{source}: not valid TOML: {err}") from None
+    problems = questionnaire_problems(raw)
+    if problems:
+        raise QuestionnaireError(source, problems)
+    return Questionnaire.model_validate(raw)
+
+
+class QuestionnaireError(KickoffError):
+    """A questionnaire file with problems; ``problems`` holds one line per problem."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
+        super().__init__(f"{source}: {count}: {'; '.join(problems)}")
+
+
+def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
+    """Load a questionnaire file, or the shipped one when ``path`` is None."""
+    if path is None:
+        return default_questionnaire()
+    file = Path(path)
+    try:
+        text = file.read_text("utf-8")
+    except FileNotFoundError:
+        raise KickoffError(f"{file}: no such questionnaire file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise KickoffError(f"{file}: cannot read: {err}") from None
+    return parse_questionnaire(text, str(file))
+
+
+def _shipped_text(name: str) -> str:
+    """Read a shipped questionnaire from the wheel, or from the checkout in development."""
+    try:
+        packaged = resources.files("kickoff_tui").joinpath("questionnaires", name)
+        if packaged.is_file():
+            return packaged.read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError, NotADirectoryError):
+        pass
+    checkout = Path(__file__).resolve().parents[2] / "questionnaires" / name
+    try:
+        return checkout.read_text("utf-8")
+    except OSError:
+        raise KickoffError(f"the shipped questionnaire {name} is missing from this install") from None
+
+
+@lru_cache(maxsize=1)
+def default_questionnaire() -> Questionnaire:
+    """The shipped kickoff questionnaire (parsed once)."""
+    return parse_questionnaire(_shipped_text(DEFAULT_QUESTIONNAIRE), f"questionnaires/{DEFAULT_QUESTIONNAIRE}")

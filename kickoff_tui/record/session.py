@@ -1,0 +1,688 @@
+"""The session record: who was there, what was decided by whom and why, and what came out.
+
+Every change goes through one event appended to ``events``; :meth:`Session.apply` is the only
+place that turns an event into state, so replaying the log rebuilds the session exactly. After
+each event the red flags are recomputed against a freshly sized spec.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.record.flags import (
+    SEVERITY_ORDER,
+    FlagContext,
+    FlagRecord,
+    evaluate_flags,
+    gpu_architecture,
+    merge_flags,
+)
+from kickoff_tui.record.mapping import assumed_defaults, inputs_from_answers, with_assumptions
+from kickoff_tui.record.models import (
+    Answer,
+    Event,
+    Participant,
+    ReviewCadence,
+    SignOff,
+    UtcDatetime,
+)
+from kickoff_tui.record.questionnaire import (
+    CADENCE_MONTHS,
+    ROLE_LABELS,
+    ROLES,
+    SIGNOFF_ROLES,
+    AnswerValue,
+    Question,
+    Questionnaire,
+    default_questionnaire,
+)
+from kickoff_tui.sizing.inputs import SizingInputs
+from kickoff_tui.sizing.spec import SizedSpec
+
+SCHEMA_VERSION = 1
+"""Version of the session file layout; bumped on any incompatible change."""
+
+Clock = Callable[[], datetime]
+"""Returns "now"; injectable so tests and snapshots are deterministic."""
+
+
+def utc_now() -> datetime:
+    """Now in UTC, to the second (sessions are read by people; microseconds are noise)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the month's last day (Jan 31 + 1 -> Feb 28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_review_date(start: date, cadence: str) -> date:
+    """First review after ``start`` for a cadence (monthly, quarterly, half-yearly, yearly)."""
+    if cadence not in CADENCE_MONTHS:
+        raise KickoffError(f"unknown review cadence {cadence!r}; use {', '.join(CADENCE_MONTHS)}")
+    return add_months(start, CADENCE_MONTHS[cadence])
+
+
+def snapshot_spec(spec: SizedSpec) -> SizedSpec:
+    """The spec as kept in a session: everything but the per-SKU comparison table (which a
+    re-size reproduces and which would bury the record in rows)."""
+    return spec.model_copy(update={"comparison": []})
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:40].rstrip("-") or "session"
+
+
+def _role(role: str) -> str:
+    if role not in ROLES:
+        raise KickoffError(f"unknown role {role!r}; use {', '.join(ROLES)}")
+    return role
+
+
+def _name(name: str) -> str:
+    name = " ".join(str(name).split())
+    if not name:
+        raise KickoffError("a name is required")
+    return name
+
+
+class Session(BaseModel):
+    """A kickoff meeting's record. Create one with :meth:`Session.new`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = SCHEMA_VERSION
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    questionnaire_id: str = "kickoff"
+    """Id of the questionnaire the answers belong to."""
+    questionnaire_version: str = ""
+    catalog_version: str = ""
+    """Catalog version the spec was last sized with (set at creation and at sign-off)."""
+    created: UtcDatetime
+    updated: UtcDatetime
+    participants: list[Participant] = Field(default_factory=list)
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    """Current answers keyed by question id, in questionnaire order."""
+    signoffs: list[SignOff] = Field(default_factory=list)
+    cadence: ReviewCadence | None = None
+    flags: list[FlagRecord] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    signed_spec: SizedSpec | None = None
+    """The spec as sized when the last sign-off was given (cleared when an input changes)."""
+
+    _clock: Clock | None = PrivateAttr(default=None)
+    _questionnaire: Questionnaire | None = PrivateAttr(default=None)
+    _autosave_path: Path | None = PrivateAttr(default=None)
+    _spec: SizedSpec | None = PrivateAttr(default=None)
+    _spec_error: str = PrivateAttr(default="")
+    _spec_fresh: bool = PrivateAttr(default=False)
+
+    # --- validation -------------------------------------------------------------------------
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_schema(cls, value: int) -> int:
+        if value > SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version {value} is newer than this kickoff understands ({SCHEMA_VERSION}); "
+                "upgrade kickoff"
+            )
+        if value < 1:
+            raise ValueError("schema_version must be 1 or more")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Session":
+        for index, event in enumerate(self.events):
+            if event.seq != index + 1:
+                raise ValueError(f"events[{index}]: seq is {event.seq}, expected {index + 1}")
+        roles = [s.role for s in self.signoffs]
+        if len(set(roles)) != len(roles):
+            raise ValueError("signoffs: one role signed off twice")
+        ids = [f.id for f in self.flags]
+        if len(set(ids)) != len(ids):
+            raise ValueError("flags: a flag id appears twice")
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every recorded field is (the clock, autosave path and caches are not)."""
+        if not isinstance(other, Session):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # --- creation and binding ---------------------------------------------------------------
+
+    @classmethod
+    def new(
+        cls,
+        title: str,
+        *,
+        questionnaire: Questionnaire | None = None,
+        participants: Iterable[tuple[str, str] | Participant] = (),
+        clock: Clock | None = None,
+        session_id: str | None = None,
+        autosave: bool | str | Path = False,
+    ) -> "Session":
+        """A new session. ``autosave=True`` saves to the data dir after every event; a path
+        saves there instead."""
+        clock = clock or utc_now
+        questionnaire = questionnaire or default_questionnaire()
+        now = clock()
+        title = " ".join(str(title).split())
+        if not title:
+            raise KickoffError("a session needs a title")
+        if session_id is None:
+            session_id = f"{now.date().isoformat()}-{slugify(title)}-{uuid.uuid4().hex[:4]}"
+        session = cls(
+            id=session_id,
+            title=title,
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            catalog_version=_catalog_version(),
+            created=now,
+            updated=now,
+        )
+        session.bind(questionnaire=questionnaire, clock=clock)
+        session._recompute_flags(now)
+        for item in participants:
+            if isinstance(item, Participant):
+                session.add_participant(item.name, item.role)
+            else:
+                session.add_participant(*item)
+        if autosave is not False:
+            from kickoff_tui.record.io import save_session
+
+            path = session.enable_autosave(None if autosave is True else Path(autosave))
+            save_session(session, path)
+        return session
+
+    def bind(self, *, questionnaire: Questionnaire | None = None, clock: Clock | None = None) -> "Session":
+        """Attach the questionnaire and/or clock to use (loading a file attaches the defaults)."""
+        if questionnaire is not None:
+            if questionnaire.id != self.questionnaire_id:
+                raise KickoffError(
+                    f"session {self.id!r} was recorded with questionnaire {self.questionnaire_id!r}, "
+                    f"not {questionnaire.id!r}"
+                )
+            self._questionnaire = questionnaire
+            self._spec_fresh = False
+        if clock is not None:
+            self._clock = clock
+        return self
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        """The questionnaire bound to this session (the shipped one unless another was bound)."""
+        if self._questionnaire is None:
+            shipped = default_questionnaire()
+            if shipped.id != self.questionnaire_id:
+                raise KickoffError(
+                    f"session {self.id!r} was recorded with questionnaire "
+                    f"{self.questionnaire_id!r}; pass it with --questionnaire FILE"
+                )
+            self._questionnaire = shipped
+        return self._questionnaire
+
+    def enable_autosave(self, path: Path | None = None) -> Path:
+        """Save after every event, to ``path`` or to the data dir's ``sessions/<id>.toml``."""
+        from kickoff_tui.record.io import autosave_path
+
+        self._autosave_path = Path(path) if path is not None else autosave_path(self.id)
+        return self._autosave_path
+
+    def disable_autosave(self) -> None:
+        self._autosave_path = None
+
+    @property
+    def autosave_file(self) -> Path | None:
+        return self._autosave_path
+
+    def now(self) -> datetime:
+        """The bound clock's time (UTC now by default)."""
+        return (self._clock or utc_now)()
+
+    # --- what the app reads -------------------------------------------------------------------
+
+    def sizing_inputs(self) -> SizingInputs:
+        """The answers (and questionnaire defaults) as sizing inputs."""
+        return inputs_from_answers(self.questionnaire, self.answers)
+
+    def spec(self) -> SizedSpec | None:
+        """The spec sized from the current answers (None when sizing failed, see
+        :attr:`sizing_error`). Questionnaire defaults are listed among its assumptions."""
+        if not self._spec_fresh:
+            self._spec, self._spec_error = size_answers(self.questionnaire, self.answers)
+            self._spec_fresh = True
+        return self._spec
+
+    @property
+    def sizing_error(self) -> str:
+        """Why the current answers could not be sized ("" when they could)."""
+        self.spec()
+        return self._spec_error
+
+    def answer(self, question_id: str) -> Answer | None:
+        return self.answers.get(question_id)
+
+    def value(self, question_id: str) -> AnswerValue | None:
+        """The answer's value, else the question's default, else None."""
+        answer = self.answers.get(question_id)
+        if answer is not None:
+            return answer.value
+        question = self.questionnaire.find(question_id)
+        return question.default if question is not None else None
+
+    def unanswered(self, role: str | None = None) -> list[Question]:
+        """Questions without an answer (optional ones left out), for one role or all."""
+        return [
+            q
+            for q in self.questionnaire.questions
+            if q.id not in self.answers and not q.optional and (role is None or q.role == role)
+        ]
+
+    def flag(self, flag_id: str) -> FlagRecord:
+        for record in self.flags:
+            if record.id == flag_id:
+                return record
+        known = ", ".join(f.id for f in self.flags if f.is_active) or "none"
+        raise KickoffError(f"no red flag {flag_id!r}; raised now: {known}")
+
+    def open_flags(self) -> list[FlagRecord]:
+        """Flags raised and neither acknowledged nor resolved, most severe first."""
+        return sorted((f for f in self.flags if f.state == "open"), key=_severity_key)
+
+    def active_flags(self) -> list[FlagRecord]:
+        """Open and acknowledged flags, most severe first."""
+        return sorted((f for f in self.flags if f.is_active), key=_severity_key)
+
+    def signoff(self, role: str) -> SignOff | None:
+        for item in self.signoffs:
+            if item.role == role:
+                return item
+        return None
+
+    @property
+    def is_signed_off(self) -> bool:
+        """Signed off by every sign-off role (IT and the AI team)."""
+        return all(self.signoff(r) is not None for r in SIGNOFF_ROLES)
+
+    def participant_role(self, name: str) -> str | None:
+        for person in self.participants:
+            if person.name == name:
+                return person.role
+        return None
+
+    # --- actions (each appends one event) -----------------------------------------------------
+
+    def add_participant(self, name: str, role: str) -> Event | None:
+        """Someone joins for a role (no event when already listed for it)."""
+        name, role = _name(name), _role(role)
+        if any(p.name == name and p.role == role for p in self.participants):
+            return None
+        return self._append(kind="participant", by=name, role=role)
+
+    def record_answer(
+        self,
+        question_id: str,
+        value: Any,
+        by_name: str,
+        by_role: str,
+        rationale: str = "",
+    ) -> Answer | None:
+        """Record (or change) an answer. Returns the stored answer (None for a withdrawn
+        sign-off). Sign-off and cadence questions turn into :meth:`sign_off` and
+        :meth:`set_cadence`. Raises :class:`KickoffError` for a bad value or one that contradicts
+        other answers; nothing is recorded then."""
+        question = self.questionnaire.get(question_id)
+        by_name, by_role = _name(by_name), _role(by_role)
+        rationale = rationale.strip()
+        if question.action == "signoff":
+            if question.validate_value(value):
+                self.sign_off(question.role, by_name, by_role=by_role, rationale=rationale)
+                return self.answers.get(question.id)
+            self.withdraw_signoff(question.role, by_name, reason=rationale or "withdrawn", by_role=by_role)
+            return None
+        if question.action == "cadence":
+            self.set_cadence(question.validate_value(value), by_name, by_role=by_role, rationale=rationale)
+            return self.answers.get(question.id)
+        clean = question.validate_value(value)
+        current = self.answers.get(question_id)
+        if (
+            current is not None
+            and current.value == clean
+            and type(current.value) is type(clean)
+            and current.rationale == rationale
+            and current.answered_by == by_name
+            and current.role == by_role
+        ):
+            return current
+        if question.feeds is not None:
+            trial = {**self.answers, question_id: clean}
+            inputs_from_answers(self.questionnaire, trial)  # raises KickoffError naming the clash
+        self._append(
+            kind="change" if current is not None else "answer",
+            by=by_name,
+            role=by_role,
+            question=question_id,
+            value=clean,
+            previous=current.value if current is not None else None,
+            rationale=rationale,
+        )
+        return self.answers[question_id]
+
+    def clear_answer(self, question_id: str, by_name: str, by_role: str, rationale: str = "") -> None:
+        """Withdraw an answer (the question goes back to its default / unanswered)."""
+        question = self.questionnaire.get(question_id)
+        current = self.answers.get(question_id)
+        if current is None:
+            return
+        if question.action is not None:
+            raise KickoffError(f"question {question_id!r}: withdraw a sign-off or cadence by answering it")
+        if question.feeds is not None:
+            trial = {k: v for k, v in self.answers.items() if k != question_id}
+            inputs_from_answers(self.questionnaire, trial)
+        self._append(
+            kind="clear",
+            by=_name(by_name),
+            role=_role(by_role),
+            question=question_id,
+            previous=current.value,
+            rationale=rationale.strip(),
+        )
+
+    def acknowledge_flag(self, flag_id: str, reason: str, by: str) -> FlagRecord:
+        """Accept an open red flag for a stated reason (it stays listed as acknowledged)."""
+        record = self.flag(flag_id)
+        if record.state == "resolved":
+            raise KickoffError(f"red flag {flag_id!r} is already resolved")
+        reason = " ".join(reason.split())
+        if not reason:
+            raise KickoffError("acknowledging a red flag needs a reason")
+        self._append(kind="flag_ack", by=_name(by), flag=flag_id, reason=reason)
+        return self.flag(flag_id)
+
+    def resolve_flag(self, flag_id: str, reason: str, by: str) -> FlagRecord:
+        """Mark a red flag resolved by hand (e.g. handled outside the meeting)."""
+        record = self.flag(flag_id)
+        if record.state == "resolved":
+            raise KickoffError(f"red flag {flag_id!r} is already resolved")
+        self._append(kind="flag_resolve", by=_name(by), flag=flag_id, reason=" ".join(reason.split()))
+        return self.flag(flag_id)
+
+    def sign_off(
+        self, role: str, name: str, *, by_role: str | None = None, rationale: str = ""
+    ) -> SignOff:
+        """``role`` (IT or the AI team) signs the current spec off; the spec is snapshotted.
+
+        The signer must speak for that role, and the spec must be feasible."""
+        if role not in SIGNOFF_ROLES:
+            raise KickoffError(
+                f"sign-off is by {' or '.join(ROLE_LABELS[r] for r in SIGNOFF_ROLES)}, not {role!r}"
+            )
+        name = _name(name)
+        speaking = by_role or self.participant_role(name) or role
+        if speaking != role:
+            raise KickoffError(
+                f"{name} speaks for the {ROLE_LABELS.get(speaking, speaking)}; the "
+                f"{ROLE_LABELS[role]} sign-off must come from the {ROLE_LABELS[role]}"
+            )
+        spec = self.spec()
+        if spec is None:
+            raise KickoffError(f"cannot sign off: the answers cannot be sized ({self._spec_error})")
+        if not spec.feasible:
+            raise KickoffError(f"cannot sign off an infeasible spec: {spec.infeasible_reason}")
+        self._append(kind="signoff", by=name, role=role, value=True, rationale=rationale.strip())
+        found = self.signoff(role)
+        assert found is not None
+        return found
+
+    def withdraw_signoff(self, role: str, name: str, reason: str = "", *, by_role: str | None = None) -> None:
+        """Take a sign-off back."""
+        if self.signoff(role) is None:
+            return
+        name = _name(name)
+        speaking = by_role or self.participant_role(name) or role
+        if speaking != role:
+            raise KickoffError(f"only the {ROLE_LABELS[role]} can withdraw its sign-off")
+        self._append(kind="signoff", by=name, role=role, value=False, rationale=reason.strip())
+
+    def set_cadence(
+        self,
+        cadence: str,
+        by: str,
+        *,
+        by_role: str | None = None,
+        next_review: date | None = None,
+        rationale: str = "",
+    ) -> ReviewCadence:
+        """Set the review cadence; the next review date is derived unless given."""
+        by = _name(by)
+        role = _role(by_role) if by_role else None
+        at = self.now()
+        if next_review is None:
+            next_review = next_review_date(at.date(), cadence)
+        elif cadence not in CADENCE_MONTHS:
+            raise KickoffError(f"unknown review cadence {cadence!r}; use {', '.join(CADENCE_MONTHS)}")
+        self._append(
+            at=at, kind="cadence", by=by, role=role, value=cadence, next_review=next_review,
+            rationale=rationale.strip(),
+        )
+        assert self.cadence is not None
+        return self.cadence
+
+    def set_title(self, title: str, by: str = "") -> None:
+        title = " ".join(title.split())
+        if not title:
+            raise KickoffError("a session needs a title")
+        if title != self.title:
+            self._append(kind="title", by=by.strip(), value=title, previous=self.title)
+
+    # --- the event machinery ------------------------------------------------------------------
+
+    def _append(self, at: datetime | None = None, **fields: Any) -> Event:
+        event = Event(seq=len(self.events) + 1, at=at or self.now(), **fields)
+        self.apply(event)
+        if self._autosave_path is not None:
+            from kickoff_tui.record.io import save_session
+
+            save_session(self, self._autosave_path)
+        return event
+
+    def apply(self, event: Event) -> None:
+        """Turn one event into state and append it to the log (the only place state changes).
+
+        Replaying a session applies its events, one by one, to an empty copy."""
+        if event.seq != len(self.events) + 1:
+            raise KickoffError(f"event {event.seq} applied out of order (log has {len(self.events)})")
+        kind = event.kind
+        questionnaire = self.questionnaire
+        if kind == "participant":
+            self._ensure_participant(event.by, event.role)
+        elif kind in ("answer", "change"):
+            assert event.question is not None and event.value is not None and event.role is not None
+            self._ensure_participant(event.by, event.role)
+            question = questionnaire.find(event.question)
+            self.answers[event.question] = Answer(
+                value=event.value,
+                answered_by=event.by,
+                role=event.role,
+                rationale=event.rationale,
+                at=event.at,
+                owner_mismatch=question is not None and question.role != event.role,
+            )
+            self._sort_answers()
+            if question is None or question.feeds is not None:
+                self._inputs_changed()
+        elif kind == "clear":
+            assert event.question is not None
+            self.answers.pop(event.question, None)
+            question = questionnaire.find(event.question)
+            if question is None or question.feeds is not None:
+                self._inputs_changed()
+        elif kind == "flag_ack":
+            self._set_flag_state(event, "acknowledged")
+        elif kind == "flag_resolve":
+            self._set_flag_state(event, "resolved")
+        elif kind == "signoff":
+            self._apply_signoff(event)
+        elif kind == "cadence":
+            assert isinstance(event.value, str) and event.next_review is not None
+            question = questionnaire.cadence_question()
+            self.cadence = ReviewCadence(
+                every=event.value, next_review=event.next_review, set_by=event.by, at=event.at
+            )
+            if question is not None:
+                role = event.role or self.participant_role(event.by) or question.role
+                self._ensure_participant(event.by, role)
+                self.answers[question.id] = Answer(
+                    value=event.value,
+                    answered_by=event.by,
+                    role=role,
+                    rationale=event.rationale,
+                    at=event.at,
+                    owner_mismatch=role != question.role,
+                )
+                self._sort_answers()
+        elif kind == "title":
+            self.title = str(event.value)
+        self.events.append(event)
+        self.updated = event.at
+        self._recompute_flags(event.at)
+
+    def _ensure_participant(self, name: str, role: str | None) -> None:
+        if role is None:
+            return
+        if not any(p.name == name and p.role == role for p in self.participants):
+            self.participants.append(Participant(name=name, role=role))
+
+    def _sort_answers(self) -> None:
+        order = self.questionnaire.order()
+        keys = sorted(self.answers, key=lambda k: (order.get(k, len(order)), k))
+        self.answers = {k: self.answers[k] for k in keys}
+
+    def _inputs_changed(self) -> None:
+        """A sizing input changed: the spec is re-sized and any sign-off no longer holds."""
+        self._spec_fresh = False
+        if self.signoffs:
+            self._drop_signoffs(list(SIGNOFF_ROLES))
+
+    def _drop_signoffs(self, roles: list[str]) -> None:
+        self.signoffs = [s for s in self.signoffs if s.role not in roles]
+        for role in roles:
+            question = self.questionnaire.signoff_question(role)
+            if question is not None:
+                self.answers.pop(question.id, None)
+        if not self.signoffs:
+            self.signed_spec = None
+
+    def _apply_signoff(self, event: Event) -> None:
+        assert event.role is not None
+        if event.value is False:
+            self._drop_signoffs([event.role])
+            return
+        self._ensure_participant(event.by, event.role)
+        self.signoffs = [s for s in self.signoffs if s.role != event.role]
+        self.signoffs.append(SignOff(role=event.role, name=event.by, at=event.at))  # type: ignore[arg-type]
+        self.signoffs.sort(key=lambda s: SIGNOFF_ROLES.index(s.role))
+        question = self.questionnaire.signoff_question(event.role)
+        if question is not None:
+            self.answers[question.id] = Answer(
+                value=True, answered_by=event.by, role=event.role, rationale=event.rationale, at=event.at
+            )
+            self._sort_answers()
+        spec = self.spec()
+        self.signed_spec = snapshot_spec(spec) if spec is not None else None
+        self.catalog_version = _catalog_version()
+
+    def _set_flag_state(self, event: Event, state: str) -> None:
+        for index, record in enumerate(self.flags):
+            if record.id == event.flag:
+                self.flags[index] = record.model_copy(
+                    update={"state": state, "by": event.by, "reason": event.reason, "changed_at": event.at}
+                )
+                return
+
+    def _recompute_flags(self, at: datetime) -> None:
+        spec = self.spec()
+        try:
+            inputs = self.sizing_inputs()
+        except KickoffError:
+            inputs = SizingInputs()
+        context = FlagContext(
+            questionnaire=self.questionnaire,
+            answers=self.answers,
+            inputs=inputs,
+            spec=spec,
+            signoffs=tuple(self.signoffs),
+            cadence=self.cadence,
+            gpu_architecture=gpu_architecture(spec),
+        )
+        self.flags = merge_flags(self.flags, evaluate_flags(context), at)
+
+    def empty_copy(self) -> "Session":
+        """A session with this one's identity and bindings but no events (replay starts here)."""
+        blank = Session(
+            schema_version=self.schema_version,
+            id=self.id,
+            title=self.title if not any(e.kind == "title" for e in self.events) else _first_title(self),
+            questionnaire_id=self.questionnaire_id,
+            questionnaire_version=self.questionnaire_version,
+            catalog_version=self.catalog_version,
+            created=self.created,
+            updated=self.created,
+        )
+        blank.bind(questionnaire=self.questionnaire, clock=self._clock)
+        blank._recompute_flags(self.created)
+        return blank
+
+
+def _first_title(session: Session) -> str:
+    """Title before any ``title`` event renamed the session."""
+    for event in session.events:
+        if event.kind == "title":
+            return str(event.previous) if event.previous is not None else session.title
+    return session.title
+
+
+def _severity_key(record: FlagRecord) -> tuple[int, str]:
+    return (SEVERITY_ORDER[record.severity], record.id)
+
+
+def _catalog_version() -> str:
+    try:
+        from kickoff_tui.catalog import catalog_version
+
+        return catalog_version()
+    except Exception:  # noqa: BLE001 - a missing catalog must not stop a meeting from starting
+        return ""
+
+
+def size_answers(
+    questionnaire: Questionnaire, answers: Mapping[str, Answer | AnswerValue]
+) -> tuple[SizedSpec | None, str]:
+    """Size the answers (``Answer`` objects or bare values, e.g. a preview of an answer not yet
+    recorded): (spec with questionnaire defaults listed as assumptions, "") or (None, why sizing
+    failed)."""
+    from kickoff_tui.sizing import size
+
+    try:
+        inputs = inputs_from_answers(questionnaire, answers)
+        spec = size(inputs)
+    except (KickoffError, ValueError) as err:
+        return None, " ".join(str(err).split())
+    return with_assumptions(spec, assumed_defaults(questionnaire, answers)), ""

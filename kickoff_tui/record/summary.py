@@ -1,0 +1,140 @@
+"""Plain-text wording shared by the replay output, the diff and the markdown report."""
+
+from __future__ import annotations
+
+from kickoff_tui.record.flags import role_phrase
+from kickoff_tui.record.models import Event
+from kickoff_tui.record.questionnaire import ROLE_LABELS, AnswerValue, Questionnaire
+from kickoff_tui.sizing.spec import SizedSpec
+
+
+def number(value: float | int | None, digits: int = 1) -> str:
+    """A figure for people: thousands separators, trailing zeros dropped, "-" for None."""
+    if value is None:
+        return "-"
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def money(value: float | None) -> str:
+    return "-" if value is None else f"${value:,.0f}"
+
+
+def spec_line(spec: SizedSpec | None, error: str = "") -> str:
+    """One line: what to buy and how it performs."""
+    if spec is None:
+        return f"not sized: {error}" if error else "not sized"
+    if not spec.feasible:
+        return f"infeasible on {spec.gpu_name or spec.gpu}: {spec.infeasible_reason}"
+    parallel = f"TP{spec.tensor_parallel}" + (f"xPP{spec.pipeline_parallel}" if spec.pipeline_parallel > 1 else "")
+    parts = [
+        f"{spec.total_gpus} x {spec.gpu_name or spec.gpu}",
+        f"{spec.replicas} replicas ({parallel})",
+        plural(spec.nodes, "node"),
+        f"{number(spec.it_power_kw)} kW IT",
+    ]
+    if spec.tpot_ms is not None:
+        parts.append(f"TPOT {number(spec.tpot_ms)} ms")
+    if spec.ttft_ms is not None:
+        parts.append(f"TTFT {number(spec.ttft_ms, 0)} ms")
+    if spec.cost_per_month is not None:
+        parts.append(f"{money(spec.cost_per_month)}/month")
+    return f"{spec.model_name or spec.model} @ {spec.precision}: " + ", ".join(parts)
+
+
+SPEC_FIELDS: tuple[tuple[str, str], ...] = (
+    ("model_name", "Model"),
+    ("gpu_name", "GPU"),
+    ("precision", "Precision (weights)"),
+    ("kv_precision", "KV cache precision"),
+    ("peak_concurrency", "Peak in-flight requests"),
+    ("sized_context_tokens", "Context per sequence (tokens)"),
+    ("tensor_parallel", "Tensor parallel"),
+    ("pipeline_parallel", "Pipeline parallel"),
+    ("gpus_per_replica", "GPUs per replica"),
+    ("replicas_for_load", "Replicas for load"),
+    ("replicas_for_redundancy", "Replicas for redundancy"),
+    ("replicas_for_headroom", "Replicas for headroom"),
+    ("replicas", "Replicas"),
+    ("deployments", "Deployments"),
+    ("total_gpus", "GPUs"),
+    ("nodes", "Nodes"),
+    ("racks", "Racks"),
+    ("scale_up_fabric", "Scale-up fabric"),
+    ("scale_out_fabric", "Scale-out fabric"),
+    ("it_power_kw", "IT power (kW)"),
+    ("rack_density_kw", "Rack density (kW)"),
+    ("cooling", "Cooling"),
+    ("ttft_ms", "TTFT (ms)"),
+    ("tpot_ms", "TPOT (ms)"),
+    ("output_tokens_per_s", "Output tokens/s"),
+    ("cost_per_month", "Cost per month (USD)"),
+    ("binding_constraint", "Binding constraint"),
+)
+"""Spec figures worth showing to people and comparing between sessions, with their labels."""
+
+
+def spec_value(spec: SizedSpec, field: str) -> str:
+    value = getattr(spec, field)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return number(value)
+    if value is None:
+        return "-"
+    return str(value)
+
+
+def spec_rows(spec: SizedSpec) -> list[tuple[str, str]]:
+    """(label, value) rows of the spec's main figures."""
+    rows = [("Feasible", "yes" if spec.feasible else f"no: {spec.infeasible_reason}")]
+    rows += [(label, spec_value(spec, field)) for field, label in SPEC_FIELDS]
+    return rows
+
+
+def role_label(role: str | None) -> str:
+    return ROLE_LABELS.get(role or "", role or "")
+
+
+def answer_text(questionnaire: Questionnaire, question_id: str | None, value: AnswerValue | None) -> str:
+    if question_id is None:
+        return "" if value is None else str(value)
+    question = questionnaire.find(question_id)
+    if question is None:
+        return "-" if value is None else str(value)
+    return question.label_of(value)
+
+
+def event_line(event: Event, questionnaire: Questionnaire) -> str:
+    """What one event did, in words."""
+    who = event.by + (f" ({role_label(event.role)})" if event.role else "")
+    if event.kind == "participant":
+        return f"{who} joined"
+    if event.kind in ("answer", "change"):
+        value = answer_text(questionnaire, event.question, event.value)
+        text = f"{event.question} = {value}"
+        if event.kind == "change":
+            text += f" (was {answer_text(questionnaire, event.question, event.previous)})"
+        return f"{text} by {who}"
+    if event.kind == "clear":
+        return f"{event.question} withdrawn by {who}"
+    if event.kind == "flag_ack":
+        return f"red flag {event.flag} acknowledged by {who}: {event.reason}"
+    if event.kind == "flag_resolve":
+        reason = f": {event.reason}" if event.reason else ""
+        return f"red flag {event.flag} resolved by {who}{reason}"
+    if event.kind == "signoff":
+        if event.value is False:
+            return f"{role_label(event.role)} sign-off withdrawn by {event.by}"
+        return f"spec signed off for {role_phrase(event.role or 'it')} by {event.by}"
+    if event.kind == "cadence":
+        return f"review cadence {event.value}, next review {event.next_review} (set by {who})"
+    if event.kind == "title":
+        return f"renamed to {event.value!r}"
+    return event.kind
