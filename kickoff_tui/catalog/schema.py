@@ -40,7 +40,8 @@ class PricePoint(_Strict):
     usd_per_gpu_hour: float | None = Field(default=None, gt=0)
     """Hourly price for one GPU (rental bases)."""
     usd_per_gpu: float | None = Field(default=None, gt=0)
-    """Purchase price for one GPU incl. its share of the server (purchase basis)."""
+    """Purchase price of one GPU (purchase basis); ``source`` says whether it is the card alone
+    or includes its share of the server or rack."""
     provider: str
     date: str
     """When the price was read, ISO date or a short phrase if the source gives no day."""

@@ -100,6 +100,11 @@ default 8192; vLLM V1 ``max_num_batched_tokens`` 8192 for online serving)."""
 STATIC_BATCH_SIZE_LIMIT = 256
 """Largest static batch considered when continuous batching is off."""
 
+MOE_GEMM_FRACTION = 0.70
+"""Routed-expert (grouped) GEMMs relative to a dense GEMM of the same FLOPs: tokens split
+unevenly over experts into small, ragged matrices, plus permute/un-permute passes (fused-MoE
+kernels in vLLM/SGLang/TensorRT-LLM reach well below dense GEMM efficiency)."""
+
 MOE_ROUTING_SKEW = 1.0
 """Multiplier on the uniform-routing estimate of distinct experts hit per step (1.0 = uniform).
 Real routers are somewhat skewed, which lowers the count slightly; kept neutral."""

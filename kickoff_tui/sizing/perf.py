@@ -304,8 +304,10 @@ def step_time(
     tokens = decode_tokens * tokens_per_sequence + prefill_tokens
 
     weights = touched_weight_bytes(model, precision, tokens) * share / bandwidth
-    linear_flops = 2.0 * model.active_params * tokens * share
-    linear_compute = linear_flops / achievable_flops(gpu, math_precision)
+    routed_flops = 2.0 * model.moe_layers * model.experts_per_token * model.expert_params * tokens * share
+    dense_flops = 2.0 * model.active_params * tokens * share - routed_flops
+    rate = achievable_flops(gpu, math_precision)
+    linear_compute = dense_flops / rate + routed_flops / (rate * C.MOE_GEMM_FRACTION)
 
     kv_per_seq = kv_bytes_per_sequence(model, kv_precision, decode_context, tp) / pp
     kv_read = decode_tokens * kv_per_seq / bandwidth
