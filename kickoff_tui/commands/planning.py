@@ -1,0 +1,629 @@
+"""Planning sub-commands: cost, growth, sensitivity, deploy, scorecard.
+
+FILE is a sizing-inputs TOML (``examples/*.toml``) or a session record. Planning settings come from
+a ``[planning]`` table in FILE (or the session), from ``--planning P.toml``, then from flags, the
+later winning. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kickoff_tui.errors import KickoffError
+
+ENGINE_CHOICES = ("vllm", "sglang", "trtllm")
+
+COST_FLAGS: tuple[tuple[str, str, type, str], ...] = (
+    ("--on-demand", "on_demand_usd_per_gpu_hour", float, "quoted on-demand $/GPU-hour"),
+    ("--reserved-1y", "reserved_1y_usd_per_gpu_hour", float, "quoted 1-year committed $/GPU-hour"),
+    ("--reserved-3y", "reserved_3y_usd_per_gpu_hour", float, "quoted 3-year committed $/GPU-hour"),
+    ("--spot", "spot_usd_per_gpu_hour", float, "quoted spot $/GPU-hour"),
+    (
+        "--purchase-price",
+        "purchase_usd_per_gpu",
+        float,
+        "purchase $ per GPU incl. its server share",
+    ),
+    ("--price-provider", "price_provider", str, "who quoted the prices above"),
+    ("--price-date", "price_date", str, "when the prices above were quoted (YYYY-MM-DD)"),
+    (
+        "--depreciation-years",
+        "depreciation_years",
+        float,
+        "straight-line depreciation of bought hardware",
+    ),
+    (
+        "--horizon-years",
+        "horizon_years",
+        int,
+        "length of the rent/reserve/buy comparison (default 3)",
+    ),
+    ("--power-price", "power_usd_per_kwh", float, "electricity $/kWh for owned hardware"),
+    ("--pue", "pue", float, "facility PUE for owned hardware"),
+    ("--ops-per-100", "ops_engineers_per_100_gpus", float, "operations engineers per 100 GPUs"),
+    (
+        "--ops-salary",
+        "ops_engineer_usd_per_year",
+        float,
+        "fully loaded $/year per operations engineer",
+    ),
+    ("--utilisation", "utilisation", float, "average share of the sized throughput used (0-1)"),
+    (
+        "--api-price-out",
+        "managed_api_usd_per_million_output_tokens",
+        float,
+        "managed API $ per M output tokens",
+    ),
+    (
+        "--api-price-in",
+        "managed_api_usd_per_million_input_tokens",
+        float,
+        "managed API $ per M input tokens",
+    ),
+    ("--api-name", "managed_api_name", str, "which managed API"),
+)
+"""CLI flag -> CostOverrides field."""
+
+BUSINESS_FLAGS: tuple[tuple[str, str, type, str], ...] = (
+    (
+        "--value-per-request",
+        "value_per_request_usd",
+        float,
+        "business case: $ value of one request",
+    ),
+    (
+        "--replaced-cost",
+        "replaced_cost_per_year_usd",
+        float,
+        "business case: $/year of what the system replaces",
+    ),
+    (
+        "--requests-per-month",
+        "requests_per_month",
+        float,
+        "business case: requests per month (else derived)",
+    ),
+    ("--setup-cost", "setup_cost_usd", float, "business case: one-off setup $"),
+)
+"""CLI flag -> BusinessCase field."""
+
+
+def _dest(flag: str) -> str:
+    return "opt_" + flag.lstrip("-").replace("-", "_")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="sizing-inputs TOML (examples/*.toml) or a session file")
+    p.add_argument(
+        "--planning", metavar="P.toml", help="planning settings ([planning] table or top level)"
+    )
+    p.add_argument("--gpu", help="fix the SKU instead of the file's")
+    p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "cost",
+        help="rent vs reserved vs buy over 3 years, with every figure traced",
+        description="Price the sized fleet on every basis the catalog and your quotes "
+        "allow; each figure shows how it was computed.",
+    )
+    _common(p)
+    for flag, _, kind, text in (*COST_FLAGS, *BUSINESS_FLAGS):
+        p.add_argument(flag, dest=_dest(flag), type=kind, help=text)
+    p.add_argument("--brief", action="store_true", help="table only, no traces")
+    p.set_defaults(func=cmd_cost)
+
+    p = sub.add_parser(
+        "growth", help="when the sized fleet runs out, and the spec per growth scenario"
+    )
+    _common(p)
+    p.add_argument(
+        "--monthly-growth", type=float, help="traffic growth per month, fraction (0.05 = 5%%)"
+    )
+    p.add_argument("--months", type=int, help="months to project (default 36)")
+    p.add_argument(
+        "--scenario",
+        type=float,
+        action="append",
+        metavar="K",
+        help="traffic multiplier to size for (repeatable; default 1.5, 2, 3)",
+    )
+    p.add_argument("--ascii", action="store_true", help="chart with ASCII characters only")
+    p.set_defaults(func=cmd_growth)
+
+    p = sub.add_parser("sensitivity", help="which input moves the GPU count most (+/-50%% each)")
+    _common(p)
+    p.add_argument("--top", type=int, default=15, help="rows to show (default 15)")
+    p.add_argument("--ascii", action="store_true", help="chart with ASCII characters only")
+    p.set_defaults(func=cmd_sensitivity)
+
+    p = sub.add_parser(
+        "deploy", help="write vLLM/SGLang/TensorRT-LLM launch files, Kubernetes, alerts"
+    )
+    p.add_argument("file", help="sizing-inputs TOML or a session file")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the files into")
+    p.add_argument(
+        "--engine",
+        choices=ENGINE_CHOICES,
+        help="engine for the manifests (default: the file's serving_engine, else vllm)",
+    )
+    p.add_argument("--name", help="Kubernetes name (default: MODEL-GPU)")
+    p.add_argument("--gpu", help="fix the SKU instead of the file's")
+    p.set_defaults(func=cmd_deploy)
+
+    p = sub.add_parser("scorecard", help="weighted vendor scorecard with its trade-offs")
+    p.add_argument("file", nargs="?", help="TOML with a [planning.scorecard] or [scorecard] table")
+    p.add_argument(
+        "--example", action="store_true", help="score the seed example (AWS, Lambda, ...)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_scorecard)
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def _planning_table(data: dict[str, Any]) -> dict[str, Any]:
+    table = data.get("planning", {})
+    if not isinstance(table, dict):
+        raise KickoffError("[planning] must be a table")
+    return table
+
+
+def _validation(path: str, err: Exception) -> KickoffError:
+    from kickoff_tui.commands.sizing import validation_message
+
+    return KickoffError(f"{path}: {validation_message(err)}")
+
+
+def load(path: str, planning_path: str | None = None, gpu: str | None = None):
+    """(inputs, PlanningOverrides, spec) for FILE; errors are one-line KickoffErrors."""
+    from pydantic import ValidationError
+
+    from kickoff_tui.commands.sizing import load_inputs, read_toml
+    from kickoff_tui.planning import PlanningOverrides
+    from kickoff_tui.sizing import SizingInputs, size
+
+    data = read_toml(path)
+    planning: dict[str, Any] = {}
+    is_session = "schema_version" in data and ("answers" in data or "events" in data)
+    if is_session or "planning" not in data:
+        inputs, session = load_inputs(path)
+        stored = getattr(session, "planning", None) if session is not None else None
+        if stored is not None:
+            planning = (
+                stored.model_dump(exclude_none=True)
+                if hasattr(stored, "model_dump")
+                else dict(stored)
+            )
+    else:
+        planning = _planning_table(data)
+        table = {k: v for k, v in data.items() if k not in ("title", "description", "planning")}
+        table = table.get("inputs", table) if isinstance(table.get("inputs"), dict) else table
+        try:
+            inputs = SizingInputs.model_validate(table)
+        except ValidationError as err:
+            raise _validation(path, err) from None
+    if planning_path:
+        extra = read_toml(planning_path)
+        planning = _merge(
+            planning,
+            extra.get("planning", extra) if isinstance(extra.get("planning", extra), dict) else {},
+        )
+    try:
+        overrides = PlanningOverrides.model_validate(planning)
+    except ValidationError as err:
+        raise KickoffError(f"{planning_path or path}: planning.{_first(err)}") from None
+    if gpu:
+        inputs = inputs.model_copy(update={"gpu": gpu})
+    from kickoff_tui.catalog import CatalogError
+
+    try:
+        spec = size(inputs)
+    except CatalogError as err:
+        raise KickoffError(str(err)) from None
+    return inputs, overrides, spec
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _require_feasible(spec) -> None:  # noqa: ANN001 - SizedSpec, imported lazily
+    if not spec.feasible:
+        raise KickoffError(f"no feasible spec on {spec.gpu or 'any SKU'}: {spec.infeasible_reason}")
+
+
+def _apply_flags(args: argparse.Namespace, overrides):  # noqa: ANN001, ANN201
+    from pydantic import ValidationError
+
+    from kickoff_tui.planning import BusinessCase, CostOverrides
+
+    cost = overrides.cost.model_dump()
+    for flag, field, _, _ in COST_FLAGS:
+        value = getattr(args, _dest(flag), None)
+        if value is not None:
+            cost[field] = value
+    business = overrides.business.model_dump() if overrides.business else {}
+    business_given = False
+    for flag, field, _, _ in BUSINESS_FLAGS:
+        value = getattr(args, _dest(flag), None)
+        if value is not None:
+            business[field] = value
+            business_given = True
+    try:
+        new_cost = CostOverrides.model_validate(cost)
+        new_business = (
+            BusinessCase.model_validate(business) if (business or business_given) else None
+        )
+    except ValidationError as err:
+        raise KickoffError(f"options: {_first(err)}") from None
+    return overrides.model_copy(update={"cost": new_cost, "business": new_business})
+
+
+def _first(err: Exception) -> str:
+    from kickoff_tui.commands.sizing import validation_message
+
+    return validation_message(err)
+
+
+def _console():
+    from kickoff_tui.commands.sizing import _console as console
+
+    return console()
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _trace_lines(console, figures) -> None:  # noqa: ANN001
+    from rich.markup import escape
+
+    for fig in figures:
+        if fig is None:
+            continue
+        mark = " [yellow](assumed)[/]" if fig.assumed else ""
+        console.print(
+            f"  [bold]{escape(fig.label)}[/]: {escape(fig.text())} = {escape(fig.trace)}{mark}"
+        )
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def cmd_cost(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kickoff_tui.planning import business_report, cost_report
+    from kickoff_tui.planning.figures import usd
+
+    inputs, overrides, spec = load(args.file, args.planning, args.gpu)
+    _require_feasible(spec)
+    overrides = _apply_flags(args, overrides)
+    report = cost_report(spec, inputs, overrides.cost)
+    business = (
+        business_report(overrides.business, spec, report, overrides.cost)
+        if overrides.business
+        else None
+    )
+    if args.json:
+        _print_json(
+            {
+                "cost": report.model_dump(mode="json"),
+                "business": business.model_dump(mode="json") if business else None,
+            }
+        )
+        return 0
+    console = _console()
+    table = Table(
+        title=(
+            f"Cost of {report.total_gpus} x {report.gpu_name} over {report.horizon_years} "
+            f"years (chosen: {report.chosen_option}; cheapest: {report.cheapest_option or 'n/a'})"
+        ),
+        title_justify="left",
+    )
+    for col in (
+        "option",
+        "price",
+        "per hour",
+        "per month",
+        f"{report.horizon_years}-year",
+        "incl. staff",
+        "$/M out (avg)",
+        "break-even",
+    ):
+        table.add_column(col, justify="left" if col == "option" else "right")
+    for opt in report.options:
+        if not opt.available:
+            table.add_row(opt.option, "-", "-", "-", "-", "-", "-", "-")
+            continue
+        quote = opt.quote
+        tag = ""
+        if quote is not None:
+            tag = (
+                " (q)"
+                if quote.override
+                else " (d)"
+                if quote.derived
+                else " (e)"
+                if quote.estimate
+                else ""
+            )
+        label = opt.option + (" *" if opt.option == report.chosen_option else "")
+        table.add_row(
+            label,
+            (quote.price_text() + tag) if quote else "",
+            usd(opt.per_hour.value if opt.per_hour else None),
+            usd(opt.per_month.value if opt.per_month else None),
+            usd(opt.horizon_total.value if opt.horizon_total else None),
+            usd(opt.horizon_total_with_staff.value if opt.horizon_total_with_staff else None),
+            usd(opt.per_million_output_tokens.value if opt.per_million_output_tokens else None),
+            opt.break_even_utilisation.text() if opt.break_even_utilisation else "-",
+        )
+    console.print(table)
+    console.print(
+        "* chosen price basis (the spec's); (q) quoted in the session, (d) derived with a named "
+        "discount, (e) catalog estimate. Staff is the same for every option."
+    )
+    console.print("\n[bold]Prices used[/]")
+    for quote in report.quotes:
+        console.print(
+            f"  {quote.basis}: {escape(quote.price_text())} - {escape(quote.provider)}, "
+            f"{escape(quote.date)}; {escape(quote.source)}"
+        )
+    for opt in report.options:
+        if not opt.available:
+            console.print(f"  {opt.option}: {escape(opt.reason)}")
+    if not args.brief:
+        console.print("\n[bold]How each figure was computed[/]")
+        chosen = report.chosen
+        _trace_lines(
+            console,
+            [
+                report.utilisation,
+                report.served_tokens_per_s,
+                report.staff_engineers,
+                report.staff_per_month,
+                chosen.per_hour,
+                chosen.per_month,
+                chosen.horizon_total,
+                chosen.per_million_output_tokens,
+                report.per_million_at_peak,
+                *chosen.detail,
+                *[o.break_even_utilisation for o in report.options],
+            ],
+        )
+        if report.managed_api:
+            console.print("\n[bold]Managed API comparison[/]")
+            _trace_lines(console, report.managed_api)
+        notes = report.warnings + [f"{o.option}: {o.caveat}" for o in report.options if o.caveat]
+        if notes:
+            console.print("\n[bold]Notes[/]")
+            for note in notes:
+                console.print(f"  - {escape(note)}")
+        if report.assumptions:
+            console.print("\n[bold]Assumed (answer or quote these to replace them)[/]")
+            for note in report.assumptions:
+                console.print(f"  - {escape(note)}")
+    if business:
+        word = {
+            "red": "[red]RED FLAG[/]",
+            "weak": "[yellow]WEAK[/]",
+            "adequate": "OK",
+            "strong": "[green]STRONG[/]",
+        }[business.verdict]
+        console.print(
+            f"\n[bold]Business case[/] ({business.option}): {word} {escape(business.message)}"
+        )
+        _trace_lines(
+            console,
+            [
+                business.requests_per_month,
+                business.annual_value,
+                business.annual_cost,
+                business.upfront,
+                business.monthly_net,
+                business.roi,
+                business.payback_months,
+            ],
+        )
+    return 0
+
+
+def cmd_growth(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kickoff_tui.planning import GrowthSettings, growth_report
+    from kickoff_tui.planning.figures import num, usd
+
+    inputs, overrides, spec = load(args.file, args.planning, args.gpu)
+    _require_feasible(spec)
+    settings = overrides.growth.model_dump()
+    for key, value in (
+        ("monthly_rate", args.monthly_growth),
+        ("months", args.months),
+        ("scenarios", args.scenario),
+    ):
+        if value is not None:
+            settings[key] = value
+    try:
+        growth = GrowthSettings.model_validate(settings)
+    except ValidationError as err:
+        raise KickoffError(f"options: {_first(err)}") from None
+    if growth.scenarios and any(k <= 0 for k in growth.scenarios):
+        raise KickoffError("options: --scenario multipliers must be above 0")
+    report = growth_report(spec, inputs, growth)
+    if args.json:
+        _print_json(report.model_dump(mode="json"))
+        return 0
+    console = _console()
+    console.print(f"[bold]Growth of {spec.total_gpus} x {spec.gpu_name}[/]")
+    console.print(f"  today's peak without headroom needs {report.needed_today} GPUs")
+    _trace_lines(
+        console, [report.capacity_multiplier, report.monthly_rate, report.out_of_headroom_month]
+    )
+    for note in report.notes:
+        console.print(f"  - {escape(note)}")
+    table = Table(title="Spec per growth scenario", title_justify="left")
+    for col in (
+        "scenario",
+        "traffic",
+        "peak in-flight",
+        "GPUs",
+        "replicas",
+        "nodes",
+        "IT kW",
+        "per month",
+        "vs sized",
+    ):
+        table.add_column(col)
+    for sc in report.scenarios:
+        table.add_row(
+            sc.label,
+            f"x{num(sc.multiplier)}",
+            str(sc.peak_concurrency),
+            str(sc.total_gpus) if sc.feasible else "cannot serve",
+            str(sc.replicas),
+            str(sc.nodes),
+            num(sc.it_power_kw, 1),
+            usd(sc.cost_per_month),
+            ("fits" if sc.fits_sized_fleet else f"+{sc.extra_gpus} GPUs")
+            if sc.feasible
+            else escape(sc.reason),
+        )
+    console.print(table)
+    for line in report.chart(ascii_only=args.ascii):
+        console.print(escape(line), soft_wrap=True)
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kickoff_tui.planning import sensitivity
+
+    inputs, _, spec = load(args.file, args.planning, args.gpu)
+    _require_feasible(spec)
+    report = sensitivity(spec, inputs)
+    if args.json:
+        _print_json(report.model_dump(mode="json"))
+        return 0
+    console = _console()
+    table = Table(
+        title=(
+            f"Sensitivity of {report.baseline_gpus} GPUs on {report.gpu} "
+            "(each input -50% / +50%, switches flipped; most influential first)"
+        ),
+        title_justify="left",
+    )
+    for col in ("input", "owner", "base", "-50%", "+50% / flipped"):
+        table.add_column(col, overflow="fold")
+
+    def side(s) -> str:  # noqa: ANN001
+        if s is None:
+            return "-"
+        if s.total_gpus is None:
+            return escape(f"{s.value}: {s.note}")
+        return f"{escape(s.value)}: {s.total_gpus} ({s.delta:+d})"
+
+    for row in report.rows[: args.top]:
+        table.add_row(
+            row.field,
+            row.owner,
+            row.base + (" (assumed)" if row.assumed else ""),
+            side(row.low),
+            side(row.high),
+        )
+    console.print(table)
+    for line in report.chart(n=args.top, ascii_only=args.ascii):
+        console.print(escape(line), soft_wrap=True)
+    if report.skipped:
+        console.print(
+            "Not varied: " + escape("; ".join(f"{k} ({v})" for k, v in report.skipped.items()))
+        )
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from kickoff_tui.planning import write_deployment
+
+    inputs, _, spec = load(args.file, None, args.gpu)
+    _require_feasible(spec)
+    paths = write_deployment(spec, inputs, Path(args.out), engine=args.engine, name=args.name)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kickoff_tui.planning import Scorecard, score
+    from kickoff_tui.planning.scorecard import decision_entries
+
+    if args.example:
+        card = Scorecard.seed_example()
+    elif args.file:
+        from kickoff_tui.commands.sizing import read_toml
+
+        data = read_toml(args.file)
+        planning = data.get("planning", {})
+        table = planning.get("scorecard") if isinstance(planning, dict) else None
+        table = table or data.get("scorecard") or (data if "criteria" in data else None)
+        if not isinstance(table, dict):
+            raise KickoffError(f"{args.file}: no [planning.scorecard] or [scorecard] table")
+        try:
+            card = Scorecard.model_validate(table)
+        except ValidationError as err:
+            raise _validation(args.file, err) from None
+    else:
+        raise KickoffError("give a FILE with a scorecard, or --example")
+    result = score(card)
+    if args.json:
+        _print_json(
+            {
+                "result": result.model_dump(mode="json"),
+                "decision_log": [
+                    dict(zip(("topic", "value", "rationale"), e, strict=True))
+                    for e in decision_entries(card, result)
+                ],
+            }
+        )
+        return 0
+    console = _console()
+    names = [t.name for t in result.totals]
+    scores = {p.name: p.scores for p in card.providers}
+    table = Table(title="Provider scorecard (scores 0-10, weighted)", title_justify="left")
+    table.add_column("criterion")
+    table.add_column("weight", justify="right")
+    for name in names:
+        table.add_column(name, justify="right")
+    for crit, weight in result.weights.items():
+        table.add_row(escape(crit), f"{weight:.0%}", *[f"{scores[n][crit]:g}" for n in names])
+    table.add_row(
+        "[bold]weighted total[/]", "100%", *[f"[bold]{t.total:.2f}[/]" for t in result.totals]
+    )
+    console.print(table)
+    console.print("[bold]Trade-offs[/]")
+    for line in result.tradeoffs:
+        console.print(f"  - {escape(line)}")
+    return 0

@@ -1,0 +1,346 @@
+"""Growth: when the sized fleet runs out of headroom, and the spec for each growth scenario.
+
+Traffic growth is applied to the spec's resolved peak in-flight requests; every "GPUs needed"
+figure comes from re-running the sizer (``size()``, the one place the sizing formula lives) on
+the grown traffic with the same SKU, the same redundancy and **no** growth headroom: the headroom
+is what growth consumes. The fleet runs out in the first month whose needed GPUs exceed the GPUs
+sized today.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kickoff_tui.planning import constants as C
+from kickoff_tui.planning.charts import bar_chart
+from kickoff_tui.planning.figures import Figure, num, pct
+
+if TYPE_CHECKING:
+    from kickoff_tui.sizing import SizedSpec, SizingInputs
+
+Sizer = Callable[["SizingInputs"], "SizedSpec"]
+"""``size()`` or a stand-in with the same signature (tests)."""
+
+MAX_CAPACITY_MULTIPLIER = 64.0
+"""Upper end of the search for the traffic multiple the sized fleet can carry (beyond it the
+answer is shown as "more than 64x": the fleet is far oversized)."""
+
+CAPACITY_SEARCH_STEPS = 14
+"""Bisection steps for that multiple: 64 / 2^14 is well under a percent of traffic."""
+
+
+class GrowthSettings(BaseModel):
+    """How traffic is expected to grow (stored in the session)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    monthly_rate: float | None = Field(default=None, ge=0, le=2)
+    """Compound monthly traffic growth, as a fraction (0.05 = +5% a month)."""
+    months: int | None = Field(default=None, ge=1, le=120)
+    """How far the projection looks ahead."""
+    scenarios: list[float] | None = Field(default=None, max_length=12)
+    """Traffic multipliers to size for (1.5 = +50%); default the seed's +50%, +100% and 3x."""
+
+
+class GrowthPoint(BaseModel):
+    """GPUs needed at one month of the projection."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    month: int
+    multiplier: float
+    peak_concurrency: int
+    total_gpus: int | None
+    """``None`` when the grown traffic cannot be served on this SKU at all."""
+
+
+class ScenarioSpec(BaseModel):
+    """The sized spec for one growth scenario."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str
+    multiplier: float
+    peak_concurrency: int
+    feasible: bool
+    reason: str = ""
+    replicas: int = 0
+    total_gpus: int = 0
+    nodes: int = 0
+    it_power_kw: float = 0.0
+    cost_per_month: float | None = None
+    extra_gpus: int = 0
+    """GPUs beyond today's sized fleet (0 when it still fits)."""
+    fits_sized_fleet: bool = False
+
+
+class GrowthReport(BaseModel):
+    """Everything the growth section shows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    gpu: str
+    sized_gpus: int
+    """GPUs in today's spec (headroom and redundancy included)."""
+    needed_today: int | None
+    """GPUs today's traffic needs with no growth headroom."""
+    capacity_multiplier: Figure
+    """Largest multiple of today's peak traffic the sized fleet carries."""
+    monthly_rate: Figure | None
+    months: int
+    points: list[GrowthPoint] = Field(default_factory=list)
+    out_of_headroom_month: Figure | None = None
+    """First month whose traffic needs more GPUs than sized; value ``None`` = not within
+    ``months``. Absent without a monthly rate."""
+    scenarios: list[ScenarioSpec] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    def chart(self, width: int = 40, ascii_only: bool = False) -> list[str]:
+        """GPUs needed over time against the sized fleet (at most 13 rows)."""
+        if not self.points:
+            return []
+        step = max(1, math.ceil(len(self.points) / 13))
+        shown = self.points[::step]
+        if shown[-1] is not self.points[-1]:
+            shown.append(self.points[-1])
+        rows = [
+            (f"month {p.month}", None if p.total_gpus is None else float(p.total_gpus))
+            for p in shown
+        ]
+        rate = self.monthly_rate.value if self.monthly_rate else 0.0
+        head = (
+            f"GPUs needed at +{pct(rate, 1)} traffic a month "
+            f"({'|' if ascii_only else '│'} = {self.sized_gpus} GPUs sized)"
+        )
+        return [
+            head,
+            *bar_chart(
+                rows,
+                marker=float(self.sized_gpus),
+                width=width,
+                unit="GPUs",
+                over_word="over: buy or rent more",
+                ascii_only=ascii_only,
+            ),
+        ]
+
+
+def grown_inputs(inputs: SizingInputs, spec: SizedSpec, multiplier: float) -> SizingInputs:
+    """The inputs with peak traffic multiplied and growth headroom removed, on the spec's SKU.
+
+    The spec's resolved peak in-flight requests (given, or derived from users / RPS with
+    Little's law and the burst factor) is multiplied directly, so the derivation is not redone.
+    """
+    return inputs.model_copy(
+        update={
+            "peak_concurrency": max(1, math.ceil(spec.peak_concurrency * multiplier - 1e-9)),
+            "users": None,
+            "requests_per_second": None,
+            "requests_per_user_per_hour": None,
+            "growth_headroom": 0.0,
+            "gpu": spec.gpu,
+        }
+    )
+
+
+def _default_sizer() -> Sizer:
+    from kickoff_tui.sizing import size
+
+    return size
+
+
+class _Needed:
+    """GPUs needed at a traffic multiple, memoised by the rounded concurrency."""
+
+    def __init__(self, inputs: SizingInputs, spec: SizedSpec, sizer: Sizer) -> None:
+        self.inputs, self.spec, self.sizer = inputs, spec, sizer
+        self.cache: dict[int, SizedSpec] = {}
+
+    def spec_at(self, multiplier: float) -> SizedSpec:
+        grown = grown_inputs(self.inputs, self.spec, multiplier)
+        key = grown.peak_concurrency or 0
+        if key not in self.cache:
+            self.cache[key] = self.sizer(grown)
+        return self.cache[key]
+
+    def gpus_at(self, multiplier: float) -> int | None:
+        result = self.spec_at(multiplier)
+        return result.total_gpus if result.feasible else None
+
+
+def _capacity_multiplier(needed: _Needed, sized: int) -> Figure:
+    def fits(k: float) -> bool:
+        gpus = needed.gpus_at(k)
+        return gpus is not None and gpus <= sized
+
+    if not fits(1.0):
+        return Figure(
+            key="growth.capacity_multiplier",
+            label="traffic the sized fleet carries",
+            value=None,
+            unit="x",
+            trace="today's traffic without headroom already needs more GPUs than sized",
+        )
+    if fits(MAX_CAPACITY_MULTIPLIER):
+        return Figure(
+            key="growth.capacity_multiplier",
+            label="traffic the sized fleet carries",
+            value=MAX_CAPACITY_MULTIPLIER,
+            unit="x",
+            trace=f"more than {num(MAX_CAPACITY_MULTIPLIER)}x today's peak still fits",
+        )
+    low, high = 1.0, MAX_CAPACITY_MULTIPLIER
+    for _ in range(CAPACITY_SEARCH_STEPS):
+        mid = (low + high) / 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid
+    grown = needed.spec_at(low).peak_concurrency
+    return Figure(
+        key="growth.capacity_multiplier",
+        label="traffic the sized fleet carries",
+        value=low,
+        unit="x",
+        trace=(
+            f"largest k with size(peak {needed.spec.peak_concurrency} x k, headroom 0) <= "
+            f"spec.total_gpus {sized}: k = {low:.2f} (peak {grown} in-flight)"
+        ),
+    )
+
+
+def monthly_rate_figure(inputs: SizingInputs, settings: GrowthSettings) -> Figure | None:
+    """The monthly growth rate: from the session, else spread from ``expected_growth``."""
+    if settings.monthly_rate is not None:
+        return Figure(
+            key="growth.monthly_rate",
+            label="traffic growth per month",
+            value=settings.monthly_rate,
+            unit="%",
+            trace=f"{pct(settings.monthly_rate, 1)} a month (session)",
+        )
+    if inputs.expected_growth is not None:
+        months = C.EXPECTED_GROWTH_HORIZON_MONTHS
+        rate = (1.0 + inputs.expected_growth) ** (1.0 / months) - 1.0
+        return Figure(
+            key="growth.monthly_rate",
+            label="traffic growth per month",
+            value=rate,
+            unit="%",
+            trace=(
+                f"(1 + inputs.expected_growth {num(inputs.expected_growth)})^(1/{months}) - 1 "
+                f"= {pct(rate, 2)} [expected growth assumed to arrive over {months} months, "
+                "seed 002]"
+            ),
+            assumed=True,
+        )
+    return None
+
+
+def growth_report(
+    spec: SizedSpec,
+    inputs: SizingInputs,
+    settings: GrowthSettings | None = None,
+    sizer: Sizer | None = None,
+) -> GrowthReport:
+    """Project GPUs needed month by month and size each growth scenario."""
+    settings = settings or GrowthSettings()
+    sizer = sizer or _default_sizer()
+    months = settings.months or C.DEFAULT_GROWTH_MONTHS
+    needed = _Needed(inputs, spec, sizer)
+    sized = spec.total_gpus
+    notes: list[str] = []
+    today = needed.gpus_at(1.0)
+    capacity = _capacity_multiplier(needed, sized)
+    rate = monthly_rate_figure(inputs, settings)
+    points: list[GrowthPoint] = []
+    out_month: Figure | None = None
+    if rate is None:
+        notes.append(
+            "no monthly growth rate and no expected growth: enter one (e.g. --monthly-growth "
+            "0.05) to see when the fleet runs out of headroom"
+        )
+    else:
+        first_over: int | None = None
+        for month in range(months + 1):
+            k = (1.0 + (rate.value or 0.0)) ** month
+            result = needed.spec_at(k)
+            gpus = result.total_gpus if result.feasible else None
+            points.append(
+                GrowthPoint(
+                    month=month,
+                    multiplier=k,
+                    peak_concurrency=result.peak_concurrency,
+                    total_gpus=gpus,
+                )
+            )
+            if first_over is None and (gpus is None or gpus > sized):
+                first_over = month
+        if first_over is None:
+            trace = (
+                f"needed GPUs stay <= {sized} for all {months} months at {pct(rate.value, 1)}/month"
+            )
+        else:
+            point = points[first_over]
+            need = (
+                "cannot be served on this SKU"
+                if point.total_gpus is None
+                else (f"needs {point.total_gpus} GPUs > {sized} sized")
+            )
+            trace = (
+                f"month {first_over}: peak {spec.peak_concurrency} x (1 + {pct(rate.value, 1)})"
+                f"^{first_over} = {point.peak_concurrency} in-flight {need}"
+            )
+        if capacity.value is not None and rate.value:
+            analytic = math.log(capacity.value) / math.log(1.0 + rate.value)
+            trace += f" (capacity {capacity.value:.2f}x / growth rate: about {analytic:.1f} months)"
+        out_month = Figure(
+            key="growth.out_of_headroom_month",
+            label="month the fleet runs out",
+            value=None if first_over is None else float(first_over),
+            unit="month",
+            trace=trace,
+            assumed=rate.assumed,
+        )
+    multipliers: list[tuple[str, float]] = list(C.GROWTH_SCENARIOS)
+    if settings.scenarios:
+        multipliers = [(f"x{num(m)}", m) for m in settings.scenarios]
+    if inputs.expected_growth is not None:
+        multipliers.append(
+            (f"expected +{pct(inputs.expected_growth)}", 1.0 + inputs.expected_growth)
+        )
+    scenarios: list[ScenarioSpec] = []
+    for label, k in multipliers:
+        result = needed.spec_at(k)
+        scenarios.append(
+            ScenarioSpec(
+                label=label,
+                multiplier=k,
+                peak_concurrency=result.peak_concurrency,
+                feasible=result.feasible,
+                reason=result.infeasible_reason,
+                replicas=result.replicas,
+                total_gpus=result.total_gpus,
+                nodes=result.nodes,
+                it_power_kw=result.it_power_kw,
+                cost_per_month=result.cost_per_month,
+                extra_gpus=max(0, result.total_gpus - sized) if result.feasible else 0,
+                fits_sized_fleet=result.feasible and result.total_gpus <= sized,
+            )
+        )
+    return GrowthReport(
+        gpu=spec.gpu,
+        sized_gpus=sized,
+        needed_today=today,
+        capacity_multiplier=capacity,
+        monthly_rate=rate,
+        months=months,
+        points=points,
+        out_of_headroom_month=out_month,
+        scenarios=scenarios,
+        notes=notes,
+    )

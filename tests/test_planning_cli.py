@@ -1,0 +1,162 @@
+"""`kickoff cost|growth|sensitivity|deploy|scorecard`: output, JSON, files, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kickoff_tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAT = str(ROOT / "examples" / "chat-assistant.toml")
+SESSION = ROOT / "examples" / "session-support-assistant.toml"
+
+SMALL = """\
+title = "small"
+model = "llama-3.1-8b"
+gpu = "l40s"
+peak_concurrency = 40
+avg_input_tokens = 2000
+avg_output_tokens = 300
+burst_factor = 2.0
+expected_growth = 0.5
+
+[planning.cost]
+on_demand_usd_per_gpu_hour = 1.5
+price_provider = "ACME"
+price_date = "2026-09-01"
+
+[planning.growth]
+monthly_rate = 0.1
+months = 12
+
+[planning.business]
+value_per_request_usd = 0.02
+"""
+
+
+@pytest.fixture
+def small(tmp_path):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL)
+    return str(path)
+
+
+def test_cost_table_with_traces(small, capsys):
+    assert main(["cost", small]) == 0
+    out = capsys.readouterr().out
+    assert "reserved-3y" in out and "buy" in out
+    assert "ACME" in out and "2026-09-01" in out
+    assert "How each figure was computed" in out and "spec.total_gpus" in out
+    assert "Business case" in out
+
+
+def test_cost_json_and_flags(small, capsys):
+    assert main(["cost", small, "--json", "--on-demand", "2.0", "--api-price-out", "5"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    od = next(o for o in data["cost"]["options"] if o["option"] == "on-demand")
+    assert od["quote"]["usd_per_gpu_hour"] == 2.0
+    assert data["cost"]["managed_api"] and data["business"]["verdict"] in (
+        "strong",
+        "adequate",
+        "weak",
+        "red",
+    )
+
+
+def test_cost_of_an_example_agrees_with_size(capsys):
+    from kickoff_tui.commands.sizing import load_inputs
+    from kickoff_tui.sizing import size
+
+    spec = size(load_inputs(CHAT)[0])
+    assert main(["cost", CHAT, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)["cost"]
+    chosen = next(o for o in data["options"] if o["option"] == data["chosen_option"])
+    assert chosen["per_month"]["value"] == pytest.approx(spec.cost_per_month, abs=1)
+
+
+def test_growth(small, capsys):
+    assert main(["growth", small, "--ascii"]) == 0
+    out = capsys.readouterr().out
+    assert "Spec per growth scenario" in out and "aggressive 3x" in out and "expected +50%" in out
+    assert "month" in out and "GPUs sized" in out
+    assert main(["growth", small, "--json", "--scenario", "1.2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["multiplier"] for s in data["scenarios"]][0] == 1.2
+    assert data["monthly_rate"]["value"] == 0.1
+
+
+def test_sensitivity(small, capsys):
+    assert main(["sensitivity", small, "--top", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "Sensitivity of" in out and "change in total GPUs" in out
+    assert main(["sensitivity", small, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rows"] and data["baseline_gpus"] >= 1
+
+
+def test_deploy_writes_files(small, tmp_path, capsys):
+    out_dir = tmp_path / "deploy"
+    assert main(["deploy", small, "--out", str(out_dir), "--engine", "sglang"]) == 0
+    printed = capsys.readouterr().out.split()
+    assert len(printed) == 8 and all(Path(p).exists() for p in printed)
+    assert "sglang.launch_server" in (out_dir / "kubernetes.yaml").read_text()
+
+
+def test_session_files_work(tmp_path, capsys):
+    assert main(["cost", str(SESSION), "--brief"]) == 0
+    assert "chosen" in capsys.readouterr().out
+    assert main(["deploy", str(SESSION), "--out", str(tmp_path / "d")]) == 0
+
+
+def test_scorecard(tmp_path, capsys):
+    assert main(["scorecard", "--example"]) == 0
+    out = capsys.readouterr().out
+    assert "8.10" in out and "gives up Pricing" in out
+    path = tmp_path / "card.toml"
+    path.write_text(
+        '[[scorecard.criteria]]\nname = "price"\nweight = 1\n'
+        '[[scorecard.providers]]\nname = "A"\nscores = { price = 7 }\n'
+    )
+    assert main(["scorecard", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["result"]["totals"][0]["total"] == 7.0
+    assert data["decision_log"][0]["value"] == "A"
+
+
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["cost", "missing.toml"], "no such file"),
+        (["growth", "{small}", "--monthly-growth", "-1"], "options:"),
+        (["cost", "{small}", "--pue", "0.2"], "options:"),
+        (["cost", "{small}", "--gpu", "h100-sxn"], "did you mean"),
+        (["scorecard"], "--example"),
+        (["deploy", "{small}", "--out", "{blocked}"], "cannot write"),
+        (["cost", "{bad_planning}"], "planning.cost"),
+    ],
+)
+def test_errors_are_one_line_exit_2(argv, needle, small, tmp_path, capsys):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('model = "llama-3.1-8b"\n[planning.cost]\npue = "high"\n')
+    argv = [a.format(small=small, blocked=blocked / "sub", bad_planning=bad) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kickoff: ") and "\n" not in err and "Traceback" not in err
+    assert needle in err
+
+
+def test_headless_commands_do_not_import_textual(small):
+    code = (
+        "import sys; from kickoff_tui.cli import main; "
+        f"main(['cost', {small!r}, '--brief']); main(['sensitivity', {small!r}]); "
+        "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), 'textual'"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,351 @@
+"""Deployment export: engine options checked against the engines' own option lists, Kubernetes,
+alert rules and the autoscaler sketch."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_planning_helpers import make_spec
+
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.planning import deployment_files, write_deployment
+from kickoff_tui.planning.deploy import (
+    deploy_settings,
+    hpa_bounds,
+    queue_threshold,
+    repo_id,
+    sglang_args,
+    trtllm_args,
+    vllm_args,
+)
+from kickoff_tui.sizing import SizingInputs
+
+DATA = Path(__file__).parent / "data"
+
+VLLM_KV_CACHE_DTYPES = {
+    "auto",
+    "float16",
+    "bfloat16",
+    "fp8",
+    "fp8_e4m3",
+    "fp8_e5m2",
+    "fp8_inc",
+    "fp8_ds_mla",
+    "nvfp4_ds_mla",
+}
+"""``CacheDType`` in vllm/config/cache.py (vLLM 0.33.0), the values Kickoff may emit among them."""
+VLLM_DTYPES = {"auto", "half", "float16", "bfloat16", "float", "float32"}
+"""``ModelDType`` in vllm/config/model.py (vLLM 0.33.0)."""
+VLLM_ONLINE_QUANT = {"fp8"}
+"""Subset of ``QuantizationMethods`` (vllm/model_executor/layers/quantization) Kickoff emits."""
+VLLM_SPEC_METHODS = {"ngram", "draft_model", "suffix", "eagle", "eagle3", "mtp"}
+"""Some of ``SpeculativeMethod`` in vllm/config/speculative.py (vLLM 0.33.0)."""
+SGLANG_KV_CACHE_DTYPES = {
+    "auto",
+    "fp8_e5m2",
+    "fp8_e4m3",
+    "mxfp8",
+    "bf16",
+    "bfloat16",
+    "nvfp4",
+    "fp4_mx_block16",
+}
+"""``kv_cache_dtype`` choices in sglang/srt/arg_groups/fields/model.py (SGLang 0.5.23)."""
+
+
+def documented(name: str) -> set[str]:
+    lines = (DATA / name).read_text("utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+VLLM_ARGS = documented("vllm_cli_args.txt")
+SGLANG_ARGS = documented("sglang_cli_args.txt")
+
+
+def flags(args: list[str]) -> set[str]:
+    return {a.split("=", 1)[0] for a in args if a.startswith("--")}
+
+
+def values(args: list[str], flag: str) -> str:
+    return args[args.index(flag) + 1]
+
+
+def test_documented_lists_are_real_lists():
+    """The shipped lists hold the engines' well-known options and not made-up ones."""
+    for known in (
+        "--tensor-parallel-size",
+        "--max-num-seqs",
+        "--max-model-len",
+        "--gpu-memory-utilization",
+        "--kv-cache-dtype",
+        "--enable-prefix-caching",
+        "--speculative-config",
+        "--port",
+        "--served-model-name",
+    ):
+        assert known in VLLM_ARGS
+    for known in (
+        "--tp-size",
+        "--context-length",
+        "--mem-fraction-static",
+        "--max-running-requests",
+    ):
+        assert known in SGLANG_ARGS
+    assert len(VLLM_ARGS) > 200 and len(SGLANG_ARGS) > 300
+    assert "--max-num-sequences" not in VLLM_ARGS and "--tp" not in SGLANG_ARGS
+
+
+def test_flag_check_catches_an_unknown_flag():
+    bogus = ["model", "--tensor-parallel-size", "2", "--max-num-sequence", "8"]
+    assert flags(bogus) - VLLM_ARGS == {"--max-num-sequence"}
+
+
+def _case(**inputs_kw):
+    spec_kw = inputs_kw.pop("spec", {})
+    return make_spec(**spec_kw), SizingInputs(**inputs_kw)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    precision=st.sampled_from(["bf16", "fp16", "fp8", "int4", "fp4"]),
+    kv=st.sampled_from(["bf16", "fp8", "int8"]),
+    prefix=st.sampled_from([None, True, False]),
+    speculative=st.booleans(),
+    variants=st.integers(1, 6),
+    lora=st.booleans(),
+    pp=st.sampled_from([1, 2]),
+    max_ctx=st.one_of(st.none(), st.integers(2_000, 400_000)),
+)
+def test_every_emitted_flag_is_documented(
+    precision, kv, prefix, speculative, variants, lora, pp, max_ctx
+):
+    spec = make_spec(
+        precision=precision, kv_precision=kv, pipeline_parallel=pp, gpus_per_replica=2 * pp
+    )
+    inputs = SizingInputs(
+        prefix_caching=prefix,
+        speculative_decoding=speculative,
+        finetuned_variants=variants,
+        lora_adapters=lora,
+        max_context_tokens=max_ctx,
+    )
+    s = deploy_settings(spec, inputs)
+    v = vllm_args(s)
+    assert flags(v) <= VLLM_ARGS, flags(v) - VLLM_ARGS
+    assert values(v, "--kv-cache-dtype") in VLLM_KV_CACHE_DTYPES
+    assert values(v, "--dtype") in VLLM_DTYPES
+    if "--quantization" in v:
+        assert values(v, "--quantization") in VLLM_ONLINE_QUANT
+    if "--speculative-config" in v:
+        assert json.loads(values(v, "--speculative-config"))["method"] in VLLM_SPEC_METHODS
+    g = sglang_args(s)
+    assert flags(g) <= SGLANG_ARGS, flags(g) - SGLANG_ARGS
+    assert values(g, "--kv-cache-dtype") in SGLANG_KV_CACHE_DTYPES
+    assert int(values(v, "--max-model-len")) <= spec.kv_cache_tokens_per_replica
+
+
+def test_values_come_from_the_spec():
+    spec, inputs = _case(max_context_tokens=32_768, spec={"concurrency_per_replica": 37})
+    v = vllm_args(deploy_settings(spec, inputs))
+    assert v[0] == "meta-llama/Llama-3.1-70B-Instruct"
+    assert values(v, "--tensor-parallel-size") == "2"
+    assert values(v, "--max-num-seqs") == "37"
+    assert values(v, "--max-model-len") == "32768"
+    assert values(v, "--gpu-memory-utilization") == "0.9"
+    assert values(v, "--kv-cache-dtype") == "fp8"
+    assert values(v, "--quantization") == "fp8"  # fp8 weights from a bf16 release
+    assert "--enable-prefix-caching" in v and "--pipeline-parallel-size" not in v
+
+
+def test_max_model_len_is_the_real_context_capped_by_kv_and_model():
+    spec, inputs = _case(max_context_tokens=1_000_000, spec={"kv_cache_tokens_per_replica": 50_000})
+    s = deploy_settings(spec, inputs)
+    assert s.max_model_len == 50_000
+    assert any("KV capacity" in n for n in s.notes)
+    s = deploy_settings(make_spec(kv_cache_tokens_per_replica=10**7), SizingInputs())
+    assert s.max_model_len == 131_072 and any("no max context" in n for n in s.notes)
+
+
+def test_switches_map_to_engine_options():
+    spec, inputs = _case(
+        prefix_caching=False,
+        speculative_decoding=True,
+        finetuned_variants=3,
+        lora_adapters=True,
+        spec={"precision": "bf16", "kv_precision": "bf16"},
+    )
+    s = deploy_settings(spec, inputs)
+    v, g = vllm_args(s), sglang_args(s)
+    assert "--no-enable-prefix-caching" in v and "--disable-radix-cache" in g
+    assert json.loads(values(v, "--speculative-config")) == {
+        "method": "ngram",
+        "num_speculative_tokens": 5,
+        "prompt_lookup_max": 4,
+    }
+    assert values(v, "--max-loras") == "3" and values(g, "--max-loras-per-batch") == "3"
+    assert values(v, "--dtype") == "bfloat16" and "--quantization" not in v
+    assert values(v, "--kv-cache-dtype") == "auto"
+    t = trtllm_args(s)
+    assert values(t, "--tp_size") == "2" and values(t, "--max_batch_size") == "10"
+
+
+def test_checkpoint_precision_needs_no_flag():
+    s = deploy_settings(make_spec(model="deepseek-v3", precision="fp8"), SizingInputs())
+    assert "--quantization" not in vllm_args(s)
+    assert any("checkpoint's own precision" in n for n in s.notes)
+
+
+def test_repo_ids_from_catalog_text():
+    assert repo_id("meta-llama/Llama-3.1-70B(-Instruct)") == "meta-llama/Llama-3.1-70B-Instruct"
+    assert repo_id("mistralai/Mistral-7B-v0.3 (and -Instruct-v0.3)") == "mistralai/Mistral-7B-v0.3"
+    assert repo_id("A/b, A/c") == "A/b"
+    assert repo_id("not a repo") is None
+
+
+def test_queue_threshold_by_hand():
+    """37 in flight, TTFT target 1,000 ms, predicted TTFT 302 ms, 400 tokens x 38.1 ms:
+    duration = 302 + 15,240 = 15,542 ms; q = floor(37 x 1,000 / 15,542) = floor(2.38) = 2."""
+    spec = make_spec(concurrency_per_replica=37, ttft_ms=302.0, tpot_ms=38.1, avg_output_tokens=400)
+    q, why = queue_threshold(deploy_settings(spec, SizingInputs()))
+    assert q == 2 and "15,542 ms" in why
+
+
+def test_hpa_bounds_by_hand():
+    """load 6, redundancy 1, burst 2: min = ceil(6 / 2) + 1 = 4; max = 8; target = floor(10 x 0.8) = 8."""
+    low, high, target, _ = hpa_bounds(deploy_settings(make_spec(), SizingInputs(burst_factor=2.0)))
+    assert (low, high, target) == (4, 8, 8)
+
+
+def test_kubernetes_manifest():
+    files = deployment_files(make_spec(), SizingInputs())
+    k8s = files["kubernetes.yaml"]
+    assert "kind: Deployment" in k8s and "kind: Service" in k8s
+    assert "replicas: 8" in k8s
+    assert "nvidia.com/gpu: 2" in k8s
+    assert 'nvidia.com/gpu.product: "NVIDIA-H100-80GB-HBM3"' in k8s
+    assert "image: vllm/vllm-openai:v0.33.0" in k8s
+    assert '"--max-num-seqs"' in k8s
+    assert "\t" not in k8s
+    for line in k8s.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            assert (len(line) - len(line.lstrip())) % 2 == 0, line
+
+
+def test_variants_without_lora_get_one_deployment_each():
+    spec = make_spec(deployments=3, replicas=6, total_gpus=12)
+    files = deployment_files(spec, SizingInputs(finetuned_variants=3, lora_adapters=False))
+    assert files["kubernetes.yaml"].count("kind: Deployment") == 3
+    assert "variant-3" in files["kubernetes.yaml"] and "replicas: 2 " in files["kubernetes.yaml"]
+    assert files["hpa.yaml"].count("kind: HorizontalPodAutoscaler") == 3
+
+
+def test_replica_spanning_nodes_is_called_out():
+    spec = make_spec(tensor_parallel=8, pipeline_parallel=2, gpus_per_replica=16)
+    files = deployment_files(spec, SizingInputs())
+    assert "LeaderWorkerSet" in files["kubernetes.yaml"]
+    assert "nvidia.com/gpu: 8" in files["kubernetes.yaml"]
+    assert "--pipeline-parallel-size" in files["vllm-serve.sh"]
+
+
+def test_alert_rules_follow_the_slo():
+    spec = make_spec(ttft_target_ms=800, tpot_target_ms=40, slo_percentile="p99")
+    rules = deployment_files(spec, SizingInputs())["prometheus-rules.yaml"]
+    assert "histogram_quantile(0.99" in rules
+    assert "vllm:time_to_first_token_seconds_bucket" in rules and ") > 0.8\n" in rules
+    assert "vllm:request_time_per_output_token_seconds_bucket" in rules and ") > 0.04\n" in rules
+    assert "vllm:num_requests_waiting" in rules and "vllm:kv_cache_usage_perc" in rules
+    assert "DCGM_FI_DEV_FB_USED" in rules and "> 0.95" in rules
+    assert 'model_name="llama-3.1-70b"' in rules
+
+
+def test_engine_choice_changes_manifests_and_metrics():
+    spec = make_spec()
+    sg = deployment_files(spec, SizingInputs(serving_engine="SGLang"))
+    assert (
+        "sglang.launch_server" in sg["kubernetes.yaml"]
+        and "sglang:num_queue_reqs" in sg["prometheus-rules.yaml"]
+    )
+    trt = deployment_files(spec, SizingInputs(), engine="trtllm")
+    assert "kind: ConfigMap" in trt["kubernetes.yaml"] and "trtllm-serve" in trt["kubernetes.yaml"]
+    assert "vllm:" not in trt["prometheus-rules.yaml"] and "DCGM" in trt["prometheus-rules.yaml"]
+    amd = deployment_files(make_spec(gpu="mi300x"), SizingInputs())
+    assert "amd.com/gpu: 2" in amd["kubernetes.yaml"] and "DCGM" not in amd["prometheus-rules.yaml"]
+    assert "kickoff.dev/accelerator" in amd["kubernetes.yaml"]
+
+
+def test_write_deployment(tmp_path):
+    paths = write_deployment(make_spec(), SizingInputs(), tmp_path / "out")
+    names = sorted(p.name for p in paths)
+    assert names == sorted(
+        [
+            "README.md",
+            "vllm-serve.sh",
+            "sglang-launch.sh",
+            "trtllm-serve.sh",
+            "extra-llm-api-options.yaml",
+            "kubernetes.yaml",
+            "hpa.yaml",
+            "prometheus-rules.yaml",
+        ]
+    )
+    script = tmp_path / "out" / "vllm-serve.sh"
+    assert script.stat().st_mode & 0o111
+    text = script.read_text()
+    assert text.startswith("#!/usr/bin/env sh") and "exec vllm serve" in text
+    emitted = set(re.findall(r"(--[a-z0-9-]+)", text.split("exec", 1)[1]))
+    assert emitted <= VLLM_ARGS
+    readme = (tmp_path / "out" / "README.md").read_text()
+    assert "spec.concurrency_per_replica" in readme and "`kubernetes.yaml`" in readme
+    assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+def test_write_deployment_refuses_bad_input(tmp_path):
+    with pytest.raises(KickoffError, match="not feasible"):
+        write_deployment(
+            make_spec(feasible=False, infeasible_reason="too big", gpus_per_replica=0),
+            SizingInputs(),
+            tmp_path,
+        )
+    with pytest.raises(KickoffError, match="unknown engine"):
+        write_deployment(make_spec(), SizingInputs(), tmp_path, engine="tgi")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(KickoffError, match="cannot write"):
+        write_deployment(make_spec(), SizingInputs(), blocker / "sub")
+
+
+def test_manifests_parse_as_yaml_when_pyyaml_is_available():
+    """Kickoff writes YAML by hand; where PyYAML happens to be installed, check it parses."""
+    yaml = pytest.importorskip("yaml")
+    files = deployment_files(make_spec(), SizingInputs(), engine="trtllm")
+    docs = [d for d in yaml.safe_load_all(files["kubernetes.yaml"]) if d]
+    assert [d["kind"] for d in docs] == ["Deployment", "Service", "ConfigMap"]
+    assert yaml.safe_load(files["extra-llm-api-options.yaml"])["kv_cache_config"]["dtype"] == "fp8"
+    vllm = deployment_files(make_spec(), SizingInputs())
+    rules = yaml.safe_load(vllm["prometheus-rules.yaml"])["groups"][0]["rules"]
+    assert rules[0]["alert"] == "KickoffTTFTOverSLO" and rules[0]["for"] == "10m"
+    hpa = yaml.safe_load(vllm["hpa.yaml"])
+    assert hpa["spec"]["maxReplicas"] == 8
+
+
+def test_real_spec_round_trip(tmp_path):
+    from kickoff_tui.sizing import size
+
+    inputs = SizingInputs(
+        model="qwen3-32b",
+        gpu="h200-sxm",
+        peak_concurrency=64,
+        speculative_decoding=True,
+        max_context_tokens=32_768,
+    )
+    spec = size(inputs)
+    paths = write_deployment(spec, inputs, tmp_path)
+    text = (tmp_path / "vllm-serve.sh").read_text()
+    assert f"--max-num-seqs {spec.concurrency_per_replica}" in text
+    assert f"--tensor-parallel-size {spec.tensor_parallel}" in text
+    assert len(paths) == 8
