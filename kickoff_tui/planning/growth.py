@@ -148,9 +148,9 @@ def grown_inputs(inputs: SizingInputs, spec: SizedSpec, multiplier: float) -> Si
 
 
 def _default_sizer() -> Sizer:
-    from kickoff_tui.sizing import size
+    from kickoff_tui.sizing.sizer import size_pinned
 
-    return size
+    return size_pinned
 
 
 class _Needed:

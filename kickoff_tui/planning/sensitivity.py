@@ -277,9 +277,9 @@ def _fmt(value: Any) -> str:
 
 
 def _default_sizer() -> Sizer:
-    from kickoff_tui.sizing import size
+    from kickoff_tui.sizing.sizer import size_pinned
 
-    return size
+    return size_pinned
 
 
 def sensitivity(

@@ -491,11 +491,16 @@ def _rank_key(o: SkuOption) -> tuple:
     return (not o.fits, cost, o.it_power_kw, o.gpu)
 
 
-def size(inputs: SizingInputs) -> SizedSpec:
+def size(inputs: SizingInputs, compare: bool = True) -> SizedSpec:
     """Size the deployment for the kickoff's answers. Pure and fast; raises CatalogError only
-    for an unknown model or GPU id."""
+    for an unknown model or GPU id.
+
+    ``compare=False`` sizes only the fixed SKU (no comparison table, no physical limits): for
+    callers that re-size many variants of one answer set (growth, sensitivity)."""
     r = resolve(inputs)
     fixed = get_gpu(r.gpu_id) if r.gpu_id else None
+    if fixed is not None and not compare:
+        return _spec(r, size_on(r, fixed), [], "", "", None)
     sizings = {g.id: size_on(r, g) for g in gpus()}
     comparison = sorted((_option(s) for s in sizings.values()), key=_rank_key)
     viable = [o for o in comparison if o.fits]
@@ -620,3 +625,8 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         cost_per_million_output_tokens=round(cost_per_m, 3) if cost_per_m is not None else None,
         binding_constraint=binding, why=why, warnings=warnings, **base,
     )
+
+
+def size_pinned(inputs: SizingInputs) -> SizedSpec:
+    """``size`` without the SKU comparison (when ``inputs.gpu`` is fixed): re-sizing what-ifs."""
+    return size(inputs, compare=False)
