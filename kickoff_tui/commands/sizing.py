@@ -122,7 +122,7 @@ def load_inputs(path: str):
     table = data.get("inputs", data)
     if not isinstance(table, dict):
         raise KickoffError(f"{path}: [inputs] must be a table")
-    table = {k: v for k, v in table.items() if k not in ("title", "description")}
+    table = {k: v for k, v in table.items() if k not in ("title", "description", "planning")}
     try:
         return SizingInputs.model_validate(table), None
     except ValidationError as err:
