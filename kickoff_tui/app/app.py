@@ -1,0 +1,150 @@
+"""``KickoffApp``: the facilitator's console for the kickoff meeting.
+
+The app owns the current :class:`~kickoff_tui.record.session.Session` and the clock; screens
+read and change the session through :class:`~kickoff_tui.app.controller.Controller`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, ClassVar, Literal
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from kickoff_tui.app.commands import KickoffCommands
+from kickoff_tui.app.controller import Controller
+from kickoff_tui.app.themes import DARK_THEME, LIGHT_THEME, ROLE_VARIABLE_DEFAULTS, THEMES
+from kickoff_tui.errors import KickoffError
+
+StartMode = Literal["start", "new", "open", "replay"]
+"""Where the app opens: start screen, a new session, a saved session, or its replay."""
+
+
+class KickoffApp(App[int]):
+    """Runs a kickoff: start -> participants -> questions -> review (and replay)."""
+
+    TITLE = "Kickoff"
+    SUB_TITLE = "AI infrastructure kickoff"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {KickoffCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the question list hides (jump with Ctrl+G) to keep the form readable."""
+    VERTICAL_BREAKPOINTS: ClassVar = [(0, "-short"), (30, "-tall")]
+    """Below 30 rows help texts shrink to keep the answer field above the fold."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="app.help", tooltip="Show how a kickoff runs and every key."),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False,
+                tooltip="Quit Kickoff (answers are already saved)."),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme", show=False,
+                tooltip="Switch between the dark and the light theme."),
+    ]
+
+    def __init__(
+        self,
+        start: StartMode = "start",
+        path: Path | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.start_mode: StartMode = start
+        """Which screen opens first."""
+        self.start_path: Path | None = path
+        """Session file for ``open`` and ``replay``."""
+        self.controller = Controller(clock=clock)
+        """The session being run, and every operation on it."""
+        for kickoff_theme in THEMES:
+            self.register_theme(kickoff_theme)
+        self.theme = theme or DARK_THEME
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(ROLE_VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        from kickoff_tui.app.screens.start import StartScreen
+
+        self.push_screen(StartScreen())
+        if self.start_mode == "new":
+            self.begin_new_session()
+        elif self.start_mode in ("open", "replay") and self.start_path is not None:
+            self.load_session(self.start_path, replay=self.start_mode == "replay")
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def begin_new_session(self) -> None:
+        """Create a session and show the participants screen."""
+        from kickoff_tui.app.screens.participants import ParticipantsScreen
+
+        try:
+            self.controller.new_session()
+        except KickoffError as err:
+            self.notify(str(err), title="Cannot start a session", severity="error")
+            return
+        self.push_screen(ParticipantsScreen())
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_session(self, path: Path, replay: bool = False) -> None:
+        """Read a session file off the UI thread, then open it (wizard or replay)."""
+        try:
+            session = self.controller.read(path)
+        except KickoffError as err:
+            self.call_from_thread(self.notify, str(err), title="Cannot open", severity="error")
+            return
+        self.call_from_thread(self._opened, session, path, replay)
+
+    def _opened(self, session: object, path: Path, replay: bool) -> None:
+        from kickoff_tui.app.screens.replay import ReplayScreen
+        from kickoff_tui.app.screens.wizard import WizardScreen
+
+        if replay:
+            self.push_screen(ReplayScreen(session))  # type: ignore[arg-type]
+            return
+        self.controller.adopt(session, path)  # type: ignore[arg-type]
+        self.push_screen(WizardScreen())
+
+    def replay_current(self) -> None:
+        """Replay the session being run (from the record so far)."""
+        from kickoff_tui.app.screens.replay import ReplayScreen
+
+        if self.controller.session is not None:
+            self.push_screen(ReplayScreen(self.controller.session))
+
+    def go_home(self) -> None:
+        """Back to the start screen; the session stays saved on disk."""
+        from kickoff_tui.app.screens.start import StartScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, StartScreen):
+            self.pop_screen()
+        self.controller.session = None
+        start = self.screen
+        if isinstance(start, StartScreen):
+            start.scan_recent()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from kickoff_tui.app.dialogs.help import HelpDialog
+
+        if isinstance(self.screen, HelpDialog):
+            return
+        self.push_screen(HelpDialog(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def get_system_commands(self, screen: Screen):  # type: ignore[no-untyped-def]
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help (F1)", "How a kickoff runs, and every key", self.action_help)
+        yield SystemCommand(
+            "Theme: light", "Switch to the light theme (bright rooms, projectors)",
+            lambda: setattr(self, "theme", LIGHT_THEME),
+        )
+        yield SystemCommand(
+            "Theme: dark", "Switch to the dark theme", lambda: setattr(self, "theme", DARK_THEME)
+        )

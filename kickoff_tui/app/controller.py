@@ -1,0 +1,182 @@
+"""The app's one handle on the session: create, load, answer, flag, sign off, export.
+
+Screens call these methods; nothing here touches a widget. Every change goes straight into the
+record layer's :class:`~kickoff_tui.record.Session`, which appends an event and autosaves it, so
+an answer is on disk the moment it is confirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.record import (
+    AnswerValue,
+    FlagRecord,
+    Question,
+    Questionnaire,
+    Session,
+    default_questionnaire,
+    dumps_session,
+    list_sessions,
+    load_session,
+    save_session,
+    session_markdown,
+    size_answers,
+    utc_now,
+)
+from kickoff_tui.sizing import SizedSpec
+
+DEFAULT_TITLE = "AI infrastructure kickoff"
+"""Title a new session gets until someone renames it on the participants screen."""
+
+
+@dataclass(frozen=True)
+class RecentSession:
+    """A session file found in the data dir (for the start screen)."""
+
+    path: Path
+    title: str
+    updated: datetime
+    answered: int
+    total: int
+    signed_off: bool
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What changed when an answer was recorded."""
+
+    new_flags: list[FlagRecord]
+    """Flags that are open now and were not open before the answer."""
+    cleared_flags: list[FlagRecord]
+    """Flags that were open before and are resolved now (the answer fixed them)."""
+
+
+class Controller:
+    """Owns the current session and performs every change the screens ask for."""
+
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        self.clock: Callable[[], datetime] = clock or utc_now
+        """Source of "now" (fixed in tests and snapshots)."""
+        self.session: Session | None = None
+        """The session being run (None on the start screen)."""
+
+    # --- sessions -------------------------------------------------------------------------
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        """The questionnaire of the current session (the shipped one before any session)."""
+        if self.session is not None:
+            return self.session.questionnaire
+        return default_questionnaire()
+
+    def require(self) -> Session:
+        """The current session; :class:`KickoffError` when none is open."""
+        if self.session is None:
+            raise KickoffError("no session is open")
+        return self.session
+
+    def new_session(self, title: str = DEFAULT_TITLE) -> Session:
+        """Start a session that autosaves to the data dir after every event."""
+        self.session = Session.new(title, clock=self.clock, autosave=True)
+        return self.session
+
+    def read(self, path: Path) -> Session:
+        """Load a session file (safe to call from a worker thread)."""
+        session = load_session(path)
+        session.bind(clock=self.clock)
+        session.spec()  # size once here, off the UI thread
+        return session
+
+    def adopt(self, session: Session, path: Path | None = None) -> None:
+        """Continue a loaded session; it autosaves back to the file it came from."""
+        session.bind(clock=self.clock)
+        session.enable_autosave(path)
+        self.session = session
+
+    def recent_sessions(self, limit: int = 8) -> list[RecentSession]:
+        """Sessions in the data dir, newest first (unreadable files are skipped)."""
+        found: list[RecentSession] = []
+        for path in list_sessions():
+            try:
+                session = load_session(path)
+            except KickoffError:
+                continue
+            questions = [q for q in session.questionnaire.questions if not q.optional]
+            found.append(
+                RecentSession(
+                    path=path,
+                    title=session.title,
+                    updated=session.updated,
+                    answered=sum(1 for q in questions if q.id in session.answers),
+                    total=len(questions),
+                    signed_off=session.is_signed_off,
+                )
+            )
+            if len(found) >= limit:
+                break
+        return found
+
+    # --- answering ------------------------------------------------------------------------
+
+    def spec(self) -> SizedSpec | None:
+        """The spec sized from the current answers."""
+        return self.require().spec()
+
+    def preview(self, question_id: str, value: AnswerValue | None) -> tuple[SizedSpec | None, str]:
+        """Size the answers as if ``question_id`` held ``value`` (nothing is recorded).
+
+        Used while someone types, so the room sees the effect before the answer is confirmed.
+        """
+        session = self.require()
+        answers: dict[str, object] = dict(session.answers)
+        if value is None:
+            answers.pop(question_id, None)
+        else:
+            answers[question_id] = value
+        return size_answers(session.questionnaire, answers)  # type: ignore[arg-type]
+
+    def record_answer(
+        self, question_id: str, value: AnswerValue, by_name: str, by_role: str, rationale: str
+    ) -> AnswerOutcome:
+        """Record (and autosave) an answer; report which red flags it raised or cleared."""
+        session = self.require()
+        before = {f.id for f in session.open_flags()}
+        session.record_answer(question_id, value, by_name, by_role, rationale)
+        after = session.open_flags()
+        after_ids = {f.id for f in after}
+        return AnswerOutcome(
+            new_flags=[f for f in after if f.id not in before],
+            cleared_flags=[f for f in session.flags if f.id in before and f.id not in after_ids],
+        )
+
+    def clear_answer(self, question_id: str, by_name: str, by_role: str) -> None:
+        """Withdraw an answer (the question falls back to its default)."""
+        self.require().clear_answer(question_id, by_name, by_role)
+
+    def acknowledge(self, flag_id: str, reason: str, by: str) -> FlagRecord:
+        """Accept a red flag for a stated reason."""
+        return self.require().acknowledge_flag(flag_id, reason, by)
+
+    def question(self, question_id: str) -> Question:
+        return self.questionnaire.get(question_id)
+
+    # --- files ----------------------------------------------------------------------------
+
+    def export_toml(self, path: Path) -> Path:
+        """Write the session record as TOML (atomic)."""
+        return save_session(self.require(), path)
+
+    def export_markdown(self, path: Path) -> Path:
+        """Write the decision record as Markdown (atomic)."""
+        from kickoff_tui.record import atomic_write_text
+
+        atomic_write_text(path, session_markdown(self.require()))
+        return path
+
+    def dumps(self) -> str:
+        return dumps_session(self.require())

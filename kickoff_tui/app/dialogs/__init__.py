@@ -1,0 +1,1 @@
+"""Modal dialogs (help, open file, acknowledge a flag, jump to a question)."""

@@ -1,0 +1,1 @@
+"""Screens: start, participants, wizard, review and replay."""

@@ -1,0 +1,135 @@
+"""Participants: who is in the room and which role each person speaks for."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from kickoff_tui.app.format import safe
+from kickoff_tui.app.roles import ROLE_BADGES, badge_markup, role_label
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.record import ROLES
+
+INTRO = (
+    "Add each person in the room and the role they speak for. Every answer is recorded with "
+    "who gave it, so the decision log shows who owns what."
+)
+"""Explanation under the screen title."""
+
+
+class ParticipantsScreen(Screen[None]):
+    """Names and roles; then on to the questions."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "start", "Start questions", id="participants.start",
+                tooltip="Go to the questions with the people listed here."),
+        Binding("escape", "back", "Back", id="participants.back",
+                tooltip="Back to the start screen (the session stays saved)."),
+    ]
+
+    def compose(self) -> ComposeResult:
+        session = self.app.controller.require()  # type: ignore[attr-defined]
+        yield Header()
+        with VerticalScroll(id="participants-box"):
+            yield Static("[b]Who is in the room?[/]", classes="screen-title")
+            yield Static(INTRO, classes="intro")
+            yield Label("Session title")
+            yield Input(session.title, id="session-title", placeholder="e.g. Support assistant")
+            yield Label("Add a person: name, role, then Enter or Add")
+            with Horizontal(id="add-row"):
+                yield Input(placeholder="Name", id="person-name")
+                yield Select(
+                    [(f"{ROLE_BADGES[r]} ({role_label(r)})", r) for r in ROLES],
+                    value=ROLES[0], allow_blank=False, id="person-role",
+                )
+                yield Button("Add", id="person-add", variant="primary")
+            yield Static("", id="person-error", classes="field-error")
+            yield Static("", id="coverage")
+            yield Vertical(id="people")
+            yield Button("Start the questions  (Ctrl+N)", id="start-questions", variant="success")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#person-name", Input).focus()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        session = self.app.controller.require()  # type: ignore[attr-defined]
+        people = self.query_one("#people", Vertical)
+        people.remove_children()
+        if not session.participants:
+            people.mount(Static("[dim]Nobody yet.[/]"))
+        for person in session.participants:
+            people.mount(Static(f"{badge_markup(person.role)}  {safe(person.name)}",
+                                classes="person"))
+        parts = []
+        for role in ROLES:
+            names = [p.name for p in session.participants if p.role == role]
+            who = ", ".join(names) if names else "[$warning]nobody yet[/]"
+            parts.append(f"{badge_markup(role, short=True)} {safe(who) if names else who}")
+        self.query_one("#coverage", Static).update("Roles covered:  " + "   ".join(parts))
+        # Suggest the first role nobody speaks for yet.
+        missing = [r for r in ROLES if not any(p.role == r for p in session.participants)]
+        if missing:
+            self.query_one("#person-role", Select).value = missing[0]
+
+    def _add(self) -> None:
+        name_input = self.query_one("#person-name", Input)
+        role = self.query_one("#person-role", Select).value
+        error = self.query_one("#person-error", Static)
+        name = name_input.value.strip()
+        if not name:
+            error.update("✗ Type a name first.")
+            name_input.focus()
+            return
+        try:
+            self.app.controller.require().add_participant(name, str(role))  # type: ignore[attr-defined]
+        except KickoffError as err:
+            error.update(f"✗ {safe(err)}")
+            return
+        error.update("")
+        name_input.value = ""
+        name_input.focus()
+        self._refresh()
+
+    @on(Input.Submitted, "#person-name")
+    @on(Button.Pressed, "#person-add")
+    def _add_pressed(self) -> None:
+        self._add()
+
+    @on(Input.Submitted, "#session-title")
+    @on(Input.Blurred, "#session-title")
+    def _rename(self) -> None:
+        title = self.query_one("#session-title", Input).value
+        try:
+            self.app.controller.require().set_title(title)  # type: ignore[attr-defined]
+        except KickoffError as err:
+            self.query_one("#person-error", Static).update(f"✗ {safe(err)}")
+
+    @on(Button.Pressed, "#start-questions")
+    def action_start(self) -> None:
+        from kickoff_tui.app.screens.wizard import WizardScreen
+
+        self._rename()
+        session = self.app.controller.require()  # type: ignore[attr-defined]
+        name = self.query_one("#person-name", Input).value.strip()
+        if name:
+            self._add()
+        if not session.participants:
+            self.query_one("#person-error", Static).update(
+                "✗ Add at least one person: every answer records who gave it."
+            )
+            self.query_one("#person-name", Input).focus()
+            return
+        missing = [role_label(r) for r in ROLES if not any(p.role == r for p in session.participants)]
+        if missing:
+            self.notify(f"Nobody speaks for: {', '.join(missing)}. Others can answer for them; "
+                        "the log will show it.", title="Roles missing", severity="warning")
+        self.app.switch_screen(WizardScreen())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

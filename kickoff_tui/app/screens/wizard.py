@@ -1,0 +1,379 @@
+"""The wizard: one question at a time, with the live spec and the red flags beside it.
+
+This screen is where the rules of the app live: it records confirmed answers through the
+controller (which autosaves), re-sizes on every draft and every answer, and hands the results to
+the panels. The panels only display what they are given.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kickoff_tui.app.controller import Controller
+from kickoff_tui.app.dialogs.flag import FlagDecision, FlagDialog
+from kickoff_tui.app.dialogs.jump import JumpDialog
+from kickoff_tui.app.format import safe
+from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDrafted, FlagAction
+from kickoff_tui.app.roles import ROLE_BADGES, badge_markup
+from kickoff_tui.app.widgets.charts import MemoryChart
+from kickoff_tui.app.widgets.flags_panel import FlagsPanel
+from kickoff_tui.app.widgets.question_form import QuestionForm, default_answerer
+from kickoff_tui.app.widgets.spec_panel import SpecPanel
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.record import ROLES, Question
+from kickoff_tui.sizing import SizedSpec
+
+NAV_PROMPT_WIDTH = 18
+"""Characters of a prompt shown in the question list (the form shows it whole)."""
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis when longer."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+ROLE_FILTERS: tuple[str | None, ...] = (None, *ROLES)
+"""Filter cycle: all roles, then each role in turn."""
+
+
+def assumed_value(question: Question, spec: SizedSpec | None) -> str:
+    """What sizing uses while ``question`` is unanswered: its default, or the sizer's."""
+    if question.default is not None:
+        return question.label_of(question.default)
+    if question.feeds and spec is not None:
+        for assumption in spec.assumptions:
+            if assumption.field == question.feeds:
+                return assumption.value
+    return ""
+
+
+class WizardScreen(Screen[None]):
+    """Questions grouped by role and section, live spec, red flags."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save answer", id="wizard.save",
+                tooltip="Record the answer on screen now (Enter in a text field does the same)."),
+        Binding("pagedown,ctrl+n", "next", "Next", id="wizard.next",
+                tooltip="Next question in the list (nothing is recorded)."),
+        Binding("pageup,ctrl+b", "back", "Back", id="wizard.back",
+                tooltip="Previous question in the list."),
+        Binding("ctrl+g", "jump", "Go to", id="wizard.jump",
+                tooltip="Jump to any question by typing words from it."),
+        Binding("ctrl+f", "filter_role", "Role filter", id="wizard.filter", show=False,
+                tooltip="Show all questions, or only those owned by one role."),
+        Binding("ctrl+r", "review", "Review", id="wizard.review",
+                tooltip="Spec, decision log, sign-off and export."),
+        Binding("ctrl+o", "unanswered_first", "Unanswered first", id="wizard.unanswered",
+                show=False, tooltip="List unanswered questions first (toggle)."),
+        Binding("ctrl+l", "flags", "Red flags", id="wizard.flags", show=False,
+                tooltip="Move to the red flags list (Enter opens a flag)."),
+    ]
+
+    current_id: reactive[str] = reactive("", init=False)
+    """Id of the question on display."""
+    role_filter: reactive[str | None] = reactive(None, init=False)
+    """Only questions owned by this role (None: all)."""
+    unanswered_first: reactive[bool] = reactive(False, init=False)
+    """List unanswered questions before answered ones."""
+
+    def __init__(self, question_id: str | None = None) -> None:
+        super().__init__()
+        self._start_id = question_id
+        """Question to open first (default: the first unanswered one)."""
+        self._last_answerer: int | None = None
+        """Index of whoever answered last (preselected when a question's role has nobody)."""
+        self._new_flags: set[str] = set()
+        """Flags raised by the last answer (marked NEW in the panel)."""
+        self._form: QuestionForm | None = None
+        """The form of the current question (mounted shortly after it is built)."""
+
+    @property
+    def controller(self) -> Controller:
+        return self.app.controller  # type: ignore[attr-defined,no-any-return]
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="wizard-body"):
+            with Vertical(id="nav-col"):
+                yield Static("", id="nav-title")
+                yield OptionList(id="question-nav")
+            with Vertical(id="main-col"):
+                yield Vertical(id="form-scroll")
+                yield FlagsPanel(id="flags", compact=True)
+            with VerticalScroll(id="side-col"):
+                yield SpecPanel(id="spec")
+                yield MemoryChart(id="memory")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#side-col").border_title = "Sized spec (live)"
+        self.query_one("#flags").border_title = "Red flags"
+        self.query_one("#nav-col").border_title = "Questions"
+        session = self.controller.require()
+        start = self._start_id
+        if start is None:
+            unanswered = session.unanswered()
+            start = unanswered[0].id if unanswered else session.questionnaire.questions[0].id
+        self._refresh_results()
+        self._show_question(start)
+
+    # --- what is listed -----------------------------------------------------------------------
+
+    def visible_questions(self) -> list[Question]:
+        """Questions in the list, in order, after the role filter and the sort."""
+        session = self.controller.require()
+        questions = [q for q in session.questionnaire.questions
+                     if self.role_filter is None or q.role == self.role_filter]
+        if self.unanswered_first:
+            questions.sort(key=lambda q: q.id in session.answers)
+        return questions
+
+    def _fill_nav(self) -> None:
+        session = self.controller.require()
+        nav = self.query_one("#question-nav", OptionList)
+        options: list[Option] = []
+        section = None
+        for q in self.visible_questions():
+            if not self.unanswered_first and q.section != section:
+                section = q.section
+                options.append(Option(f"[b $accent]{safe(section)}[/]", disabled=True))
+            mark = "[$success]✓[/]" if q.id in session.answers else "[dim]·[/]"
+            options.append(Option(f"{mark} {badge_markup(q.role, short=True)} "
+                                  f"{safe(clip(q.prompt, NAV_PROMPT_WIDTH))}", id=q.id))
+        nav.set_options(options)
+        if self.current_id:
+            try:
+                nav.highlighted = nav.get_option_index(self.current_id)
+            except Exception:  # noqa: BLE001 - the current question is filtered out
+                pass
+        label = ROLE_BADGES[self.role_filter] if self.role_filter else "all roles"
+        order = " · unanswered first" if self.unanswered_first else ""
+        answered = sum(1 for q in session.questionnaire.questions if q.id in session.answers)
+        total = len(session.questionnaire.questions)
+        self.query_one("#nav-title", Static).update(
+            f"{answered}/{total} answered\n[dim]showing {label}{order}[/]"
+        )
+
+    # --- showing a question ---------------------------------------------------------------
+
+    def _show_question(self, question_id: str) -> None:
+        session = self.controller.require()
+        question = session.questionnaire.get(question_id)
+        listed = self.visible_questions()
+        ids = [q.id for q in listed]
+        if question_id not in ids:
+            self.role_filter = None
+            listed = self.visible_questions()
+            ids = [q.id for q in listed]
+        self.current_id = question_id
+        spec = session.spec()
+        answer = session.answer(question_id)
+        form = QuestionForm(
+            question,
+            position=(ids.index(question_id) + 1, len(ids)),
+            answer=answer,
+            default_text=assumed_value(question, spec),
+            participants=list(session.participants),
+            answerer=default_answerer(question, list(session.participants), answer,
+                                      self._last_answerer),
+        )
+        self._form = form
+        self.call_next(self._swap_form, form)
+        self._fill_nav()
+        self._update_titles()
+
+    async def _swap_form(self, form: QuestionForm) -> None:
+        """Replace the form on screen (skipped when a newer question was asked for meanwhile)."""
+        holder = self.query_one("#form-scroll", Vertical)
+        await holder.remove_children()
+        if form is self._form:
+            await holder.mount(form)
+
+    def _update_titles(self) -> None:
+        session = self.controller.require()
+        self.title = f"Kickoff · {session.title}"
+        answered = sum(1 for q in session.questionnaire.questions if q.id in session.answers)
+        self.sub_title = f"{answered}/{len(session.questionnaire.questions)} answered · autosaved"
+
+    def _refresh_results(self, spec: SizedSpec | None = None, error: str | None = None) -> None:
+        """Feed the panels: the session's spec (or a preview) and its flags."""
+        session = self.controller.require()
+        if spec is None and error is None:
+            spec, error = session.spec(), session.sizing_error
+        panel = self.query_one("#spec", SpecPanel)
+        panel.pending = f"Cannot size these answers: {error}" if error else ""
+        panel.spec = spec
+        self.query_one("#memory", MemoryChart).spec = spec
+        self.query_one("#flags", FlagsPanel).show(session.active_flags(), highlight=self._new_flags)
+
+    # --- messages from the form and the flags -------------------------------------------------
+
+    @on(AnswerDrafted)
+    def _drafted(self, message: AnswerDrafted) -> None:
+        spec, error = self.controller.preview(message.question_id, message.value)
+        panel = self.query_one("#spec", SpecPanel)
+        panel.pending = f"Cannot size these answers: {error}" if error else ""
+        panel.spec = spec
+        self.query_one("#memory", MemoryChart).spec = spec
+
+    @on(AnswerConfirmed)
+    def _confirmed(self, message: AnswerConfirmed) -> None:
+        try:
+            outcome = self.controller.record_answer(
+                message.question_id, message.value, message.by_name, message.by_role,
+                message.rationale,
+            )
+        except KickoffError as err:
+            if self._form is not None:
+                self._form.set_error(str(err).split(": ", 1)[-1])
+            return
+        session = self.controller.require()
+        for i, person in enumerate(session.participants):
+            if person.name == message.by_name and person.role == message.by_role:
+                self._last_answerer = i
+        self._new_flags = {f.id for f in outcome.new_flags}
+        for flag in outcome.new_flags:
+            self.notify(f"{flag.message}\nFix: {flag.fix}",
+                        title=f"Red flag raised ({flag.severity})",
+                        severity="error" if flag.severity == "critical" else "warning",
+                        timeout=8)
+        for flag in outcome.cleared_flags:
+            self.notify(flag.message, title="Red flag resolved by this answer", timeout=5)
+        self._refresh_results()
+        self._advance(message.question_id)
+
+    def _advance(self, answered_id: str) -> None:
+        ids = [q.id for q in self.visible_questions()]
+        if answered_id in ids and ids.index(answered_id) + 1 < len(ids):
+            self._show_question(ids[ids.index(answered_id) + 1])
+        else:
+            self._show_question(answered_id)
+            self.notify("That was the last question in the list. Press Ctrl+R to review.",
+                        title="End of the list")
+
+    @on(AnswerCleared)
+    def _cleared(self, message: AnswerCleared) -> None:
+        try:
+            self.controller.clear_answer(message.question_id, message.by_name, message.by_role)
+        except KickoffError as err:
+            if self._form is not None:
+                self._form.set_error(str(err).split(": ", 1)[-1])
+            return
+        self._new_flags = set()
+        self._refresh_results()
+        self._show_question(message.question_id)
+
+    @on(OptionList.OptionSelected, "#question-nav")
+    def _nav_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self._show_question(event.option.id)
+
+    @on(FlagAction)
+    def _flag_action(self, message: FlagAction) -> None:
+        self.open_flag(message.flag_id)
+
+    def open_flag(self, flag_id: str) -> None:
+        """Show a flag's dialog; acknowledge it or jump to its question."""
+        session = self.controller.require()
+        flag = session.flag(flag_id)
+
+        def decided(decision: FlagDecision | None) -> None:
+            if decision is None:
+                return
+            if decision.action == "goto":
+                self._show_question(decision.question_id)
+                return
+            try:
+                self.controller.acknowledge(flag_id, decision.reason, decision.by)
+            except KickoffError as err:
+                self.notify(str(err), title="Not acknowledged", severity="error")
+                return
+            self._new_flags.discard(flag_id)
+            self._refresh_results()
+            self.notify(f"Acknowledged: {flag.message}", title="Red flag acknowledged")
+
+        self.app.push_screen(FlagDialog(flag, list(session.participants), session.questionnaire),
+                             decided)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self._form is not None and self._form.is_mounted:
+            self._form.confirm()
+
+    def _step(self, delta: int) -> None:
+        ids = [q.id for q in self.visible_questions()]
+        if not ids:
+            return
+        index = ids.index(self.current_id) if self.current_id in ids else -delta
+        target = index + delta
+        if 0 <= target < len(ids):
+            self._show_question(ids[target])
+        elif target >= len(ids):
+            self.notify("Last question in the list. Press Ctrl+R to review.", title="End")
+
+    def action_next(self) -> None:
+        self._step(1)
+
+    def action_back(self) -> None:
+        self._step(-1)
+
+    def action_jump(self) -> None:
+        session = self.controller.require()
+
+        def chosen(question_id: str | None) -> None:
+            if question_id:
+                self._show_question(question_id)
+
+        self.app.push_screen(JumpDialog(list(session.questionnaire.questions),
+                                        set(session.answers)), chosen)
+
+    def action_filter_role(self) -> None:
+        index = ROLE_FILTERS.index(self.role_filter)
+        self.set_role_filter(ROLE_FILTERS[(index + 1) % len(ROLE_FILTERS)])
+
+    def set_role_filter(self, role: str | None) -> None:
+        """Show only questions owned by ``role`` (None: all) and open the first of them."""
+        self.role_filter = role
+        listed = self.visible_questions()
+        if listed and self.current_id not in {q.id for q in listed}:
+            self._show_question(listed[0].id)
+        else:
+            self._fill_nav()
+        label = ROLE_BADGES[role] if role else "all roles"
+        self.notify(f"Showing questions for {label}.", title="Role filter", timeout=3)
+
+    def action_unanswered_first(self) -> None:
+        self.unanswered_first = not self.unanswered_first
+        self._fill_nav()
+
+    def action_review(self) -> None:
+        from kickoff_tui.app.screens.review import ReviewScreen
+
+        def back(question_id: str | None) -> None:
+            # The review screen may have changed the session (sign-off, acknowledgements).
+            self._new_flags = set()
+            self._refresh_results()
+            self._show_question(question_id or self.current_id)
+
+        self.app.push_screen(ReviewScreen(), back)
+
+    def action_flags(self) -> None:
+        listing = self.query_one("#flags-list", OptionList)
+        if listing.option_count:
+            if listing.highlighted is None:
+                listing.highlighted = 0
+            listing.focus()
+        else:
+            self.notify("No red flags right now.")
+

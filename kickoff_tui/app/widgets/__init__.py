@@ -1,0 +1,1 @@
+"""Widgets: they display models handed to them and post messages; they compute nothing."""

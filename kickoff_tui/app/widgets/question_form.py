@@ -1,0 +1,300 @@
+"""One question on screen: owner role, help, the right input, who answers and why.
+
+The form validates what is typed (inline, next to the field) and posts
+:class:`~kickoff_tui.app.messages.AnswerDrafted` while the value changes and
+:class:`~kickoff_tui.app.messages.AnswerConfirmed` when the answer is confirmed. It records
+nothing itself: the wizard screen does that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch
+
+from kickoff_tui.app.format import safe
+from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDrafted
+from kickoff_tui.app.roles import ROLE_SHORT, badge_markup, role_label
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.record import Answer, AnswerValue, Participant, Question
+
+RADIO_MAX_CHOICES = 6
+"""Up to this many choices show as radio buttons (all visible to the room); more use a list."""
+
+
+def answerer_options(participants: list[Participant]) -> list[tuple[str, str]]:
+    """(label, key) per participant for the "Answered by" picker; key is the list index."""
+    return [(f"{p.name} · {ROLE_SHORT[p.role]}", str(i)) for i, p in enumerate(participants)]
+
+
+def default_answerer(question: Question, participants: list[Participant],
+                     answer: Answer | None, last: int | None) -> int | None:
+    """Index of the person to preselect: who answered before, else the question's owner role,
+    else the last person who answered anything, else the first person."""
+    if not participants:
+        return None
+    if answer is not None:
+        for i, p in enumerate(participants):
+            if p.name == answer.answered_by and p.role == answer.role:
+                return i
+    for i, p in enumerate(participants):
+        if p.role == question.role:
+            return i
+    if last is not None and last < len(participants):
+        return last
+    return 0
+
+
+def _plain(value: float) -> str:
+    """A bound as people write it: 1,000,000 rather than 1e+06; 0.5 stays 0.5."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+class QuestionForm(Vertical):
+    """Shows :attr:`question`; rebuilt by the screen for each question."""
+
+    def __init__(
+        self,
+        question: Question,
+        *,
+        position: tuple[int, int],
+        answer: Answer | None,
+        default_text: str,
+        participants: list[Participant],
+        answerer: int | None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.question = question
+        """The question on display."""
+        self.answer = answer
+        """Its current answer, if any."""
+        self.position = position
+        """(number, count) in the current list, for "Question 3 of 24"."""
+        self.default_text = default_text
+        """What sizing assumes while the question is unanswered ("" when nothing)."""
+        self.participants = participants
+        """People who may answer."""
+        self.answerer = answerer
+        """Index of the preselected answerer."""
+        self.add_class(f"owner-{question.role}")
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        number, count = self.position
+        yield Static(
+            f"{badge_markup(q.role)} [dim]owns this · {safe(q.section)} · {number}/{count}[/]",
+            id="q-meta",
+        )
+        yield Static(f"[b]{safe(q.prompt)}[/]", id="q-prompt")
+        with VerticalScroll(id="q-body"):
+            yield from self._compose_body()
+
+    def _compose_body(self) -> ComposeResult:
+        q = self.question
+        if q.help:
+            yield Static(safe(q.help), id="q-help")
+        yield from self._compose_input()
+        yield Static("", id="q-error", classes="field-error")
+        options = answerer_options(self.participants)
+        with Horizontal(classes="q-field-row"):
+            yield Label("Answered by", classes="q-field-label")
+            yield Select(
+                options,
+                value=str(self.answerer) if self.answerer is not None else Select.NULL,
+                allow_blank=not options,
+                prompt="Add people first",
+                compact=True,
+                id="q-by",
+            )
+        with Horizontal(classes="q-field-row"):
+            yield Label("Why", classes="q-field-label")
+            yield Input(
+                self.answer.rationale if self.answer else "",
+                placeholder="rationale, e.g. p99 of last month's logs",
+                compact=True,
+                id="q-why",
+            )
+        with Horizontal(id="q-buttons"):
+            yield Button("Save answer ⏎", id="q-save", variant="primary", compact=True,
+                         tooltip="Record this answer now (Ctrl+S, or Enter in a text field).")
+            yield Button("Clear", id="q-clear", disabled=self.answer is None, compact=True,
+                         tooltip="Withdraw the answer; sizing falls back to its default.")
+        yield Static(self._status_text(), id="q-status")
+
+    def _compose_input(self) -> ComposeResult:
+        q = self.question
+        current = self.answer.value if self.answer is not None else None
+        if q.type == "choice":
+            choices = q.all_choices()
+            if len(choices) <= RADIO_MAX_CHOICES:
+                with RadioSet(id="q-input"):
+                    for choice in choices:
+                        yield RadioButton(choice.text, value=current == choice.value,
+                                          name=choice.value)
+            else:
+                yield Select(
+                    [(c.text, c.value) for c in choices],
+                    value=current if isinstance(current, str) else Select.NULL,
+                    prompt="Pick one (Enter opens the list)",
+                    id="q-input",
+                )
+        elif q.type == "yes_no":
+            start = bool(current) if current is not None else bool(q.default)
+            with Horizontal(id="q-switch-row"):
+                yield Switch(value=start, id="q-input")
+                yield Static(self._yes_no(start), id="q-switch-label")
+        elif q.type == "number":
+            with Horizontal(id="q-number-row"):
+                yield Input(
+                    q.label_of(current).removesuffix(q.unit).strip() if current is not None else "",
+                    placeholder=self._number_hint(),
+                    id="q-input",
+                )
+                yield Static(safe(q.unit) if q.unit else "", id="q-unit")
+        else:
+            hint = "e.g. 4h, 2d, 1w" if q.type == "duration" else "Type the answer"
+            yield Input("" if current is None else str(current), placeholder=hint, id="q-input")
+
+    def _number_hint(self) -> str:
+        q = self.question
+        kind = "whole number" if q.integer else "number"
+        if q.min is not None and q.max is not None:
+            return f"{kind}, {_plain(q.min)} to {_plain(q.max)}"
+        if q.min is not None:
+            return f"{kind}, at least {_plain(q.min)}"
+        if q.max is not None:
+            return f"{kind}, at most {_plain(q.max)}"
+        return kind.capitalize()
+
+    @staticmethod
+    def _yes_no(value: bool) -> str:
+        return "[b]Yes[/]" if value else "[b]No[/]"
+
+    def _status_text(self) -> str:
+        if self.answer is not None:
+            a = self.answer
+            mismatch = (
+                f"  [$warning]▲ answered by {safe(role_label(a.role))}, owner is "
+                f"{safe(role_label(self.question.role))}[/]" if a.owner_mismatch else ""
+            )
+            why = f" · why: {safe(a.rationale)}" if a.rationale else ""
+            return (f"[$success]✓ Recorded[/]: [b]{safe(self.question.label_of(a.value))}[/] "
+                    f"by {safe(a.answered_by)} {badge_markup(a.role, short=True)}{why}{mismatch}")
+        hint = "Enter or Ctrl+S records the answer"
+        if self.default_text:
+            return (f"[dim]Not answered · sizing assumes [b]{safe(self.default_text)}[/] · "
+                    f"{hint}[/]")
+        return f"[dim]Not answered yet · {hint}[/]"
+
+    def on_mount(self) -> None:
+        self.focus_input()
+
+    def focus_input(self) -> None:
+        """Put the cursor in the answer field."""
+        self.query_one("#q-input").focus()
+
+    # --- reading the value ------------------------------------------------------------------
+
+    def raw_value(self) -> Any:
+        """What the input holds, unvalidated (None when nothing is chosen)."""
+        widget = self.query_one("#q-input")
+        if isinstance(widget, RadioSet):
+            pressed = widget.pressed_button
+            return pressed.name if pressed is not None else None
+        if isinstance(widget, Select):
+            return None if widget.value is Select.NULL else widget.value
+        if isinstance(widget, Switch):
+            return widget.value
+        if isinstance(widget, Input):
+            return widget.value if widget.value.strip() else None
+        return None
+
+    def parsed_value(self) -> tuple[AnswerValue | None, str]:
+        """(valid value, "") or (None, error message for the user)."""
+        raw = self.raw_value()
+        if raw is None:
+            return None, ""
+        try:
+            return self.question.validate_value(raw), ""
+        except KickoffError as err:
+            message = str(err).split(": ", 1)[-1]
+            return None, message
+
+    def set_error(self, message: str) -> None:
+        """Show (or clear) the inline error under the answer field."""
+        error = self.query_one("#q-error", Static)
+        error.update(f"✗ {safe(message)}" if message else "")
+        self.query_one("#q-input").set_class(bool(message), "-invalid")
+
+    # --- events -----------------------------------------------------------------------------
+
+    def _draft(self) -> None:
+        value, error = self.parsed_value()
+        self.set_error(error)
+        self.post_message(AnswerDrafted(self.question.id, value))
+
+    @on(Input.Changed, "#q-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._draft()
+
+    @on(RadioSet.Changed, "#q-input")
+    @on(Select.Changed, "#q-input")
+    def _picked(self, event: RadioSet.Changed | Select.Changed) -> None:
+        event.stop()
+        self._draft()
+
+    @on(Switch.Changed, "#q-input")
+    def _switched(self, event: Switch.Changed) -> None:
+        event.stop()
+        self.query_one("#q-switch-label", Static).update(self._yes_no(event.value))
+        self._draft()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.confirm()
+
+    @on(Button.Pressed, "#q-save")
+    def _save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.confirm()
+
+    @on(Button.Pressed, "#q-clear")
+    def _clear_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        who = self.who()
+        if who is None:
+            self.set_error("Add people on the participants screen first.")
+            return
+        self.post_message(AnswerCleared(self.question.id, who.name, who.role))
+
+    def who(self) -> Participant | None:
+        """The person picked in "Answered by"."""
+        select = self.query_one("#q-by", Select)
+        if select.value is Select.NULL:
+            return None
+        index = int(str(select.value))
+        return self.participants[index] if index < len(self.participants) else None
+
+    def confirm(self) -> bool:
+        """Validate and post :class:`AnswerConfirmed`; False (with an inline error) if invalid."""
+        value, error = self.parsed_value()
+        if value is None:
+            self.set_error(error or "Give an answer first.")
+            self.focus_input()
+            return False
+        who = self.who()
+        if who is None:
+            self.set_error("Pick who gave the answer.")
+            return False
+        self.set_error("")
+        rationale = self.query_one("#q-why", Input).value
+        self.post_message(AnswerConfirmed(self.question.id, value, who.name, who.role, rationale))
+        return True
