@@ -97,6 +97,16 @@ def make_ctx(
     )
 
 
+def make_planned_ctx(answers: dict[str, Any]) -> FlagContext:
+    """:func:`make_ctx` with the planning overrides its answers build (as a session passes)."""
+    import dataclasses
+
+    from kickoff_tui.record.plan_answers import planning_from_answers
+
+    ctx = make_ctx(answers)
+    return dataclasses.replace(ctx, planning=planning_from_answers(ctx.questionnaire, ctx.answers))
+
+
 # (rule id, context that raises it, context that does not)
 CASES: list[tuple[str, FlagContext, FlagContext]] = [
     (
@@ -184,6 +194,12 @@ CASES: list[tuple[str, FlagContext, FlagContext]] = [
         "headroom-above-growth",
         make_ctx({"growth_headroom": 100, "expected_growth": 10}),
         make_ctx({"growth_headroom": 30, "expected_growth": 30}),
+    ),
+    (
+        "business-case-payback",
+        # $100k/month replaced, $5M setup: 66 months to pay back on 2-year hardware
+        make_planned_ctx({"replaced_monthly_cost": 100_000, "setup_cost": 5e6, "hardware_life_years": 2}),
+        make_planned_ctx({"replaced_monthly_cost": 100_000, "setup_cost": 1e5, "hardware_life_years": 2}),
     ),
     (
         "decision-by-non-owner",

@@ -28,22 +28,33 @@ from kickoff_tui.record import (
     save_session,
 )
 from kickoff_tui.record.models import EVENT_KINDS
+from kickoff_tui.record.questionnaire import MAX_ABS_NUMBER, control_character
 from kickoff_tui.sizing.spec import Assumption, PhysicalLimits, SizedSpec
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "session-support-assistant.toml"
 
 # --- strategies -------------------------------------------------------------------------------------
 
-text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
-"""Any text TOML can hold (surrogates are not valid UTF-8)."""
-names = st.text(st.characters(exclude_categories=("Cs", "Z", "Cc")), min_size=1, max_size=20)
+text = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n\r"), max_size=40).filter(
+    lambda t: control_character(t) is None
+)
+"""Any text a session file may hold: no surrogates (not UTF-8), no control characters but tab,
+newline and carriage return (the loader refuses them, see ``control_character``)."""
+names = st.text(st.characters(exclude_categories=("Cs", "Z", "Cc")), min_size=1, max_size=20).filter(
+    lambda t: control_character(t) is None
+)
 roles = st.sampled_from(["app_owner", "ai_team", "it"])
 moments = st.datetimes(
     min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(timezone.utc)
 ) | st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1))  # naive = UTC
 days = st.dates(min_value=date(1970, 1, 1), max_value=date(2200, 1, 1))
-finite = st.floats(allow_nan=False, allow_infinity=False)
-values = st.booleans() | st.integers(min_value=-(2**63), max_value=2**63 - 1) | st.floats(allow_nan=False) | text
+finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-MAX_ABS_NUMBER, max_value=MAX_ABS_NUMBER)
+values = (
+    st.booleans()
+    | st.integers(min_value=-int(MAX_ABS_NUMBER), max_value=int(MAX_ABS_NUMBER))
+    | finite
+    | text
+)
 event_values = values.filter(lambda v: v != "")  # an event always carries a value
 keys = st.text(string.ascii_lowercase + "_", min_size=1, max_size=12) | names
 

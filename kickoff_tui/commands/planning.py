@@ -1,4 +1,5 @@
-"""Planning sub-commands: cost, growth, sensitivity, deploy, scorecard.
+"""Planning sub-commands: cost, growth, sensitivity, deploy, scorecard (also records one in a
+session).
 
 FILE is a sizing-inputs TOML (``examples/*.toml``) or a session record. Planning settings come from
 a ``[planning]`` table in FILE (or the session), from ``--planning P.toml``, then from flags, the
@@ -156,11 +157,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--gpu", help="fix the SKU instead of the file's")
     p.set_defaults(func=cmd_deploy)
 
-    p = sub.add_parser("scorecard", help="weighted vendor scorecard with its trade-offs")
-    p.add_argument("file", nargs="?", help="TOML with a [planning.scorecard] or [scorecard] table")
+    p = sub.add_parser(
+        "scorecard",
+        help="weighted vendor scorecard with its trade-offs (show, or record in a session)",
+        description="Score a vendor scorecard (a TOML with a [planning.scorecard] or [scorecard] "
+        "table), show the one a session holds, or record one in a session with --set: the "
+        "session logs it as IT's decision, with the weighted totals and trade-offs.",
+    )
+    p.add_argument(
+        "file",
+        nargs="?",
+        help="TOML with a [planning.scorecard] or [scorecard] table, or a session file",
+    )
     p.add_argument(
         "--example", action="store_true", help="score the seed example (AWS, Lambda, ...)"
     )
+    p.add_argument(
+        "--set",
+        metavar="CARD.toml",
+        dest="set_card",
+        help="record this scorecard in the session FILE (saved in place)",
+    )
+    p.add_argument("--clear", action="store_true", help="withdraw the session's scorecard")
+    p.add_argument(
+        "--by", metavar="NAME", help="who sets it (default: the session's only IT participant)"
+    )
+    p.add_argument(
+        "--role",
+        choices=("it", "app_owner", "ai_team"),
+        default="it",
+        help="role NAME speaks for (default it, the owner)",
+    )
+    p.add_argument("--why", default="", metavar="TEXT", help="rationale for the decision log")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_scorecard)
 
@@ -194,13 +222,9 @@ def load(path: str, planning_path: str | None = None, gpu: str | None = None):
     is_session = "schema_version" in data and ("answers" in data or "events" in data)
     if is_session or "planning" not in data:
         inputs, session = load_inputs(path)
-        stored = getattr(session, "planning", None) if session is not None else None
-        if stored is not None:
-            planning = (
-                stored.model_dump(exclude_none=True)
-                if hasattr(stored, "model_dump")
-                else dict(stored)
-            )
+        if session is not None:
+            # the session's planning answers and scorecard (Session.planning())
+            planning = session.planning().model_dump(exclude_none=True)
     else:
         planning = _planning_table(data)
         table = {k: v for k, v in data.items() if k not in ("title", "description", "planning")}
@@ -572,29 +596,95 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_scorecard(args: argparse.Namespace) -> int:
+def _is_session(data: dict[str, Any]) -> bool:
+    return "schema_version" in data and ("answers" in data or "events" in data)
+
+
+def _card_from(path: str, data: dict[str, Any]):  # noqa: ANN202 - Scorecard, imported lazily
+    """The scorecard table of a TOML file: [planning.scorecard], [scorecard] or top level."""
     from pydantic import ValidationError
+
+    from kickoff_tui.planning import Scorecard
+
+    planning = data.get("planning", {})
+    table = planning.get("scorecard") if isinstance(planning, dict) else None
+    table = table or data.get("scorecard") or (data if "criteria" in data else None)
+    if not isinstance(table, dict):
+        raise KickoffError(f"{path}: no [planning.scorecard] or [scorecard] table")
+    try:
+        return Scorecard.model_validate(table)
+    except ValidationError as err:
+        raise _validation(path, err) from None
+
+
+def _record_scorecard(args: argparse.Namespace):  # noqa: ANN202 - Scorecard | None
+    """``--set CARD.toml`` / ``--clear`` on a session FILE: one event, saved in place."""
+    from kickoff_tui.commands.sizing import read_toml
+    from kickoff_tui.record import load_session, save_session
+
+    if args.set_card and args.clear:
+        raise KickoffError("--set and --clear exclude each other")
+    if not args.file:
+        raise KickoffError("--set and --clear need the session FILE")
+    if not _is_session(read_toml(args.file)):
+        raise KickoffError(f"{args.file}: not a session file (--set records into a session)")
+    session = load_session(Path(args.file))
+    by = args.by
+    if not by:
+        speakers = [p.name for p in session.participants if p.role == args.role]
+        if len(speakers) != 1:
+            raise KickoffError(
+                f"--by NAME is required: the session has {len(speakers)} participants for "
+                f"role {args.role!r}"
+            )
+        by = speakers[0]
+    if args.clear:
+        if session.scorecard is None:
+            print(f"{args.file}: no scorecard to withdraw")
+            return None
+        session.clear_scorecard(by, args.role, args.why)
+        save_session(session, Path(args.file))
+        print(f"{args.file}: scorecard withdrawn by {by}")
+        return None
+    card = _card_from(args.set_card, read_toml(args.set_card))
+    before = len(session.events)
+    session.set_scorecard(card, by, args.role, args.why)
+    if len(session.events) > before:
+        save_session(session, Path(args.file))
+        print(f"{args.file}: scorecard recorded by {by} (event {len(session.events)})", file=sys.stderr)
+    else:
+        print(f"{args.file}: the same scorecard is already recorded; nothing changed", file=sys.stderr)
+    return card
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
+    from kickoff_tui.commands.sizing import read_toml
     from kickoff_tui.planning import Scorecard, score
     from kickoff_tui.planning.scorecard import decision_entries
 
-    if args.example:
+    if args.set_card or args.clear:
+        card = _record_scorecard(args)
+        if card is None:
+            return 0
+    elif args.example:
         card = Scorecard.seed_example()
     elif args.file:
-        from kickoff_tui.commands.sizing import read_toml
-
         data = read_toml(args.file)
-        planning = data.get("planning", {})
-        table = planning.get("scorecard") if isinstance(planning, dict) else None
-        table = table or data.get("scorecard") or (data if "criteria" in data else None)
-        if not isinstance(table, dict):
-            raise KickoffError(f"{args.file}: no [planning.scorecard] or [scorecard] table")
-        try:
-            card = Scorecard.model_validate(table)
-        except ValidationError as err:
-            raise _validation(args.file, err) from None
+        if _is_session(data):
+            from kickoff_tui.record import load_session
+
+            record = load_session(Path(args.file)).scorecard
+            if record is None:
+                raise KickoffError(
+                    f"{args.file}: the session holds no scorecard; record one with "
+                    "--set CARD.toml"
+                )
+            card = record.card
+        else:
+            card = _card_from(args.file, data)
     else:
         raise KickoffError("give a FILE with a scorecard, or --example")
     result = score(card)

@@ -1,4 +1,5 @@
-"""Session sub-commands: replay, diff, export, questionnaire check/show.
+"""Session sub-commands: replay, diff, export (Markdown and deployment files), questionnaire
+check/show.
 
 Headless: nothing here imports Textual (``replay --tui`` hands over to the app module).
 """
@@ -43,13 +44,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser(
         "export",
-        help="write a readable report of a session (Markdown)",
-        description="Write a Markdown report of a session: status, spec, decision log, red flags, "
-        "review cadence and event log.",
+        help="write a readable report (Markdown) and/or the deployment files of a session",
+        description="Write a Markdown report of a session (status, spec, decision log, red flags, "
+        "review cadence, event log, then cost, business case, growth, sensitivity, provider "
+        "scorecard and deployment) and/or the deployment files (engine launch scripts, "
+        "Kubernetes, autoscaler, alert rules). Give --markdown, --deploy DIR or both.",
     )
     p.add_argument("file", metavar="FILE", help="session file (.toml)")
-    p.add_argument("--markdown", action="store_true", required=True, help="write Markdown (the only format)")
-    p.add_argument("--out", metavar="PATH", help="write here (default: FILE with .md; '-' for stdout)")
+    p.add_argument("--markdown", action="store_true", help="write the Markdown report")
+    p.add_argument(
+        "--out", metavar="PATH", help="report path (default: FILE with .md; '-' for stdout)"
+    )
+    p.add_argument(
+        "--deploy",
+        metavar="DIR",
+        help="write the deployment files for the spec (signed off, else current) into DIR",
+    )
     _questionnaire_option(p)
     p.set_defaults(func=cmd_export)
 
@@ -212,17 +222,44 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kickoff_tui.record import atomic_write_text, session_markdown
+    from kickoff_tui.record.markdown import export_spec, planning_markdown
 
+    if not args.markdown and not args.deploy:
+        raise KickoffError("export what? give --markdown, --deploy DIR or both")
+    if args.out and not args.markdown:
+        raise KickoffError("--out names the Markdown report; add --markdown")
     session = _load(args.file, args)
-    text = session_markdown(session)
-    if args.out == "-":
-        sys.stdout.write(text)
-        return 0
-    target = Path(args.out) if args.out else Path(args.file).with_suffix(".md")
-    if target.resolve() == Path(args.file).resolve():
-        raise KickoffError(f"{target}: refusing to overwrite the session file with the report")
-    atomic_write_text(target, text)
-    print(f"wrote {target}")
+    # Everything is computed before anything is written: a refused input leaves no half export.
+    text = ""
+    if args.markdown:
+        parts = (session_markdown(session), planning_markdown(session))
+        text = "\n\n".join(part.rstrip("\n") for part in parts) + "\n"
+    target = None
+    if args.markdown and args.out != "-":
+        target = Path(args.out) if args.out else Path(args.file).with_suffix(".md")
+        if target.resolve() == Path(args.file).resolve():
+            raise KickoffError(f"{target}: refusing to overwrite the session file with the report")
+    report = sys.stderr if args.out == "-" else sys.stdout
+    if args.deploy:
+        from kickoff_tui.planning import write_deployment
+
+        spec = export_spec(session)
+        if spec is None:
+            raise KickoffError(
+                f"no deployment files: the answers cannot be sized ({session.sizing_error})"
+            )
+        if not spec.feasible:
+            raise KickoffError(
+                f"no deployment files: the spec is not feasible ({spec.infeasible_reason})"
+            )
+        for path in write_deployment(spec, session.sizing_inputs(), Path(args.deploy)):
+            print(f"wrote {path}", file=report)
+    if args.markdown:
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            atomic_write_text(target, text)
+            print(f"wrote {target}")
     return 0
 
 
@@ -243,9 +280,11 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
         roles[question.role] = roles.get(question.role, 0) + 1
     counts = ", ".join(f"{n} {role}" for role, n in roles.items())
     fed = sum(q.feeds is not None for q in questionnaire.questions)
+    planned = sum(q.planning is not None for q in questionnaire.questions)
     print(
         f"{args.file}: ok: questionnaire {questionnaire.id!r} v{questionnaire.version}, "
-        f"{len(questionnaire.questions)} questions ({counts}), {fed} feed sizing"
+        f"{len(questionnaire.questions)} questions ({counts}), {fed} feed sizing, "
+        f"{planned} feed planning"
     )
     return 0
 
@@ -260,6 +299,8 @@ def cmd_questionnaire_show(args: argparse.Namespace) -> int:
         for q in questionnaire.by_section(section):
             kind = q.type + (f" [{q.unit}]" if q.unit else "")
             feeds = f" -> {q.feeds}" if q.feeds else (f" ({q.action})" if q.action else "")
+            if q.planning:
+                feeds = f" -> planning {q.planning}"
             default = f", default {q.label_of(q.default)}" if q.default is not None else ""
             print(f"  {q.id:<28} {ROLE_LABELS[q.role]:<18} {kind}{feeds}{default}")
             print(f"  {'':<28} {q.prompt}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -86,13 +85,13 @@ def read_text(path: str, what: str = "file") -> str:
 
 
 def read_toml(path: str) -> dict[str, Any]:
-    text = read_text(path, "TOML file")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise KickoffError(f"{path}: not valid TOML ({err})") from None
-    except RecursionError:
-        raise KickoffError(f"{path}: TOML nested too deeply") from None
+    from kickoff_tui.record.questionnaire import parse_untrusted_toml
+
+    data, problems = parse_untrusted_toml(read_text(path, "TOML file"))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise KickoffError(f"{path}: {problems[0]}{more}")
+    return data
 
 
 def validation_message(err: Exception) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from kickoff_tui.planning.scorecard import Criterion, Provider, Scorecard
 from kickoff_tui.record.session import Session
 
 EXAMPLE_FILE = "session-support-assistant.toml"
@@ -26,6 +27,21 @@ def stepping_clock(start: datetime = START, step: timedelta = STEP) -> Callable[
     """A clock that moves ``step`` forward on every call (deterministic timestamps)."""
     ticks = iter(range(1_000_000))
     return lambda: start + next(ticks) * step
+
+
+def example_scorecard() -> Scorecard:
+    """IT's vendor scorecard in the example: the framework cloud against two alternatives."""
+    weights = {"GPU availability": 25, "Price": 25, "Support": 20, "Data residency": 20, "Ecosystem": 10}
+    scores = {
+        "Framework cloud": (8, 6, 8, 10, 9),
+        "GPU neocloud": (9, 9, 6, 6, 5),
+        "Own data centre": (4, 7, 7, 10, 6),
+    }
+    names = list(weights)
+    return Scorecard(
+        criteria=[Criterion(name=n, weight=w) for n, w in weights.items()],
+        providers=[Provider(name=p, scores=dict(zip(names, s, strict=True))) for p, s in scores.items()],
+    )
 
 
 def build_example_session(clock: Callable[[], datetime] | None = None) -> Session:
@@ -82,6 +98,24 @@ def build_example_session(clock: Callable[[], datetime] | None = None) -> Sessio
     s.record_answer("maintenance_window", "quarterly", PRIYA, it, "Aligned with the data-centre change calendar.")
     s.record_answer("maintenance_window_length", "4h", PRIYA, it, "Saturday 06:00-10:00, replica by replica.")
     s.record_answer("dev_cluster", "none", PRIYA, it, "No budget this fiscal year.")
+
+    # Business case and costs (optional section)
+    s.record_answer(
+        "replaced_monthly_cost", 90_000, DANA, app,
+        "About 2,000 agent hours a month answered by the assistant, at $45 an hour loaded.",
+    )
+    s.record_answer("setup_cost", 120_000, DANA, app, "Integration with the ticketing system and the pilot.")
+    s.record_answer("monthly_traffic_growth", 3, DANA, app, "Ticket volume trend of the last 12 months.")
+    s.record_answer("quoted_reserved_1y_price", 2.45, PRIYA, it, "Framework agreement rate for a 1-year H100 reservation.")
+    s.record_answer("price_quote_source", "Framework agreement quote FA-2026-014", PRIYA, it)
+    s.record_answer("price_quote_date", "2026-01-10", PRIYA, it)
+    s.record_answer("ops_engineers_per_100_gpus", 1.5, PRIYA, it, "Platform team's ratio for the existing GPU pool.")
+    s.record_answer("managed_api_price", 10, PRIYA, it, "List price of the hosted model we compared against.")
+    s.set_scorecard(
+        example_scorecard(), PRIYA, it,
+        "Data residency rules out the neocloud's US regions; the framework agreement is in place.",
+    )
+    s.record_answer("provider_choice", "Framework cloud", PRIYA, it, "Highest weighted total on the scorecard.")
     s.acknowledge_flag(
         "no-dev-cluster",
         "Upgrades tested on the pilot box until two L40S dev servers arrive in Q3.",

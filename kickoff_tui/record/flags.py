@@ -11,11 +11,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kickoff_tui.record.models import Answer, ReviewCadence, SignOff, UtcDatetime
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.record.models import SCORECARD_OWNER, Answer, ReviewCadence, SignOff, UtcDatetime
 from kickoff_tui.record.questionnaire import (
     ROLE_LABELS,
     SIGNOFF_ROLES,
@@ -24,6 +25,10 @@ from kickoff_tui.record.questionnaire import (
 )
 from kickoff_tui.sizing.inputs import SizingInputs
 from kickoff_tui.sizing.spec import SizedSpec
+
+if TYPE_CHECKING:
+    from kickoff_tui.planning import PlanningOverrides
+    from kickoff_tui.record.models import ScorecardRecord
 
 Severity = Literal["info", "warning", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
@@ -97,6 +102,10 @@ class FlagContext:
     cadence: ReviewCadence | None = None
     gpu_architecture: str | None = field(default=None)
     """Architecture of the spec's GPU (Ampere, Hopper...), looked up in the catalog."""
+    planning: PlanningOverrides | None = None
+    """Cost quotes, growth and business case from the answers (``Session.planning()``)."""
+    scorecard: ScorecardRecord | None = None
+    """The vendor scorecard as recorded (who set it, for which role)."""
 
     def value(self, question_id: str) -> object | None:
         """The answer to a question, or its default, or None."""
@@ -605,6 +614,47 @@ def headroom_above_growth(ctx: FlagContext) -> list[Flag]:
     return found
 
 
+BUSINESS_CASE_PATHS: tuple[str, ...] = (
+    "business.value_per_request_usd",
+    "business.replaced_cost_per_year_usd",
+    "business.setup_cost_usd",
+    "cost.depreciation_years",
+)
+"""Planning fields behind the business-case verdict (the questions a flag points at)."""
+
+
+@rule("business-case-payback", "the business case pays back after the hardware's life, or never")
+def business_case_payback(ctx: FlagContext) -> list[Flag]:
+    plan = ctx.planning
+    spec = ctx.spec
+    if plan is None or plan.business is None or spec is None or not spec.feasible:
+        return []
+    from kickoff_tui.planning import business_report, cost_report
+    from kickoff_tui.record.plan_answers import planning_questions
+
+    try:
+        costs = cost_report(spec, ctx.inputs, plan.cost)
+        if not costs.chosen.available:
+            return []  # no price for the chosen basis: nothing to judge the case on
+        report = business_report(plan.business, spec, costs, plan.cost)
+    except (KickoffError, ValueError, ArithmeticError):
+        return []  # a rule never stops the meeting; the export shows what could not be priced
+    if report.verdict != "red":
+        return []
+    return [
+        Flag(
+            id="business-case-payback",
+            rule="business-case-payback",
+            severity="critical",
+            owner="app_owner",
+            message=f"The business case {report.message} (priced as {report.option}).",
+            fix="Revisit the value per request or the cost replaced, a cheaper price basis, or "
+            "fewer GPUs; a case that does not pay back within the hardware's life is not one.",
+            questions=planning_questions(ctx.questionnaire, *BUSINESS_CASE_PATHS),
+        )
+    ]
+
+
 @rule("decision-by-non-owner", "a decision made by a role that does not own it")
 def decision_by_non_owner(ctx: FlagContext) -> list[Flag]:
     found: list[Flag] = []
@@ -622,6 +672,19 @@ def decision_by_non_owner(ctx: FlagContext) -> list[Flag]:
                 f"{role_phrase(answer.role)}; it is {role_phrase(question.role)}'s decision.",
                 fix=f"Have {role_phrase(question.role)} confirm or change the answer.",
                 questions=(question.id,),
+            )
+        )
+    card = ctx.scorecard
+    if card is not None and card.owner_mismatch:
+        found.append(
+            Flag(
+                id="decision-by-non-owner:scorecard",
+                rule="decision-by-non-owner",
+                severity="info",
+                owner=SCORECARD_OWNER,  # type: ignore[arg-type]
+                message=f"The vendor scorecard was set by {card.set_by} for "
+                f"{role_phrase(card.role)}; it is {role_phrase(SCORECARD_OWNER)}'s decision.",
+                fix=f"Have {role_phrase(SCORECARD_OWNER)} confirm or change the scorecard.",
             )
         )
     return found

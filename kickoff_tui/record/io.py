@@ -2,17 +2,19 @@
 
 Layout: the scalars first (schema_version, id, title, ...), then ``[[participants]]``,
 ``[answers.<question_id>]`` tables in questionnaire order, ``[[signoffs]]``, ``[cadence]``,
-``[[flags]]``, ``[[events]]`` and last the ``[signed_spec]`` snapshot. Empty and default values of
+``[scorecard]`` (the vendor scorecard, when set), ``[[flags]]``, ``[[events]]`` and last the ``[signed_spec]`` snapshot. Empty and default values of
 answers and events are left out; TOML has no null, so None is always left out.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
-import tomllib
 from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,15 @@ import tomli_w
 from pydantic import ValidationError
 
 from kickoff_tui.errors import KickoffError
-from kickoff_tui.record.questionnaire import Questionnaire, default_questionnaire
+from kickoff_tui.record.migrate import migrate_session_data
+from kickoff_tui.record.questionnaire import (
+    Questionnaire,
+    decode_untrusted,
+    default_questionnaire,
+    parse_untrusted_toml,
+    read_untrusted_file,
+    summarize_problems,
+)
 from kickoff_tui.record.session import Session
 
 DATA_DIR_ENV = "KICKOFF_DATA_DIR"
@@ -33,7 +43,9 @@ _NEW_FILE_MODE = 0o644
 """Mode of a newly written session file: readable by others, like any file kept in git."""
 
 MAX_SESSION_BYTES = 20_000_000
-"""Largest file read as a session (a long meeting with a signed spec is tens of KB)."""
+"""Largest file read as a session. A full meeting with a signed spec is ~30 KB; a day-long
+workshop with thousands of events stays far below this, and tomllib parses 20 MB in about a
+second, so a hostile file cannot stall a load for long."""
 
 _UNION_TAGS = {"bool", "int", "float", "str"}
 
@@ -63,8 +75,18 @@ def list_sessions() -> list[Path]:
     folder = sessions_dir()
     if not folder.is_dir():
         return []
-    files = [p for p in folder.glob(f"*{SESSION_SUFFIX}") if p.is_file()]
-    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+    dated: list[tuple[float, Path]] = []
+    try:
+        candidates = list(folder.glob(f"*{SESSION_SUFFIX}"))
+    except OSError:
+        return []
+    for path in candidates:
+        try:  # a file may vanish between listing and stat (another kickoff, a sync tool)
+            if path.is_file():
+                dated.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    return [path for _, path in sorted(dated, key=lambda item: item[0], reverse=True)]
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -90,6 +112,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         data["signoffs"] = [s.model_dump() for s in session.signoffs]
     if session.cadence is not None:
         data["cadence"] = session.cadence.model_dump()
+    if session.scorecard is not None:
+        data["scorecard"] = session.scorecard.model_dump(exclude_defaults=True)
     if session.flags:
         data["flags"] = [_flag_dict(f.model_dump(exclude_none=True)) for f in session.flags]
     if session.events:
@@ -121,16 +145,61 @@ def dumps_session(session: Session) -> str:
     return header + tomli_w.dumps(session_to_dict(session))
 
 
+_SAVE_REASONS: dict[int, str] = {
+    errno.ENOSPC: "the disk is full",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "no permission to write there",
+    errno.EPERM: "no permission to write there",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.ENOTDIR: "part of the path is a file, not a folder",
+    errno.ENAMETOOLONG: "the file name is too long",
+    errno.EIO: "the disk reported an input/output error",
+    errno.EEXIST: "a file stands where a folder is needed",
+}
+"""Plain words for the errors a save meets in practice (errno names from POSIX)."""
+
+
+class SaveFailed(KickoffError):
+    """Writing a file failed (disk full, read-only, no permission...). The message is one line
+    that says what happened and that nothing was lost: the session is still in memory, and the
+    old file on disk, if any, is untouched (writes are atomic)."""
+
+    def __init__(self, path: Path, err: OSError) -> None:
+        self.path = Path(path)
+        """The file that could not be written."""
+        self.errno: int | None = err.errno
+        """The operating system's error number (``errno.ENOSPC``...), None if it gave none."""
+        said = err.strerror or str(err) or "write failed"
+        plain = _SAVE_REASONS.get(err.errno or -1)
+        self.reason: str = f"{said} ({plain})" if plain else said
+        """What went wrong, as the system said it and in plain words."""
+        super().__init__(
+            f"cannot write {self.path}: {self.reason}. Nothing is lost: the session is still "
+            "open; save it somewhere else"
+        )
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort: not every platform can open folders)."""
+    with suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write via a temp file in the same folder (flushed and fsynced) and ``os.replace``, so a
-    reader sees the old file or the new one, never half of one."""
+    reader sees the old file or the new one, never half of one. Raises :class:`SaveFailed`
+    (a :class:`KickoffError`) when the disk refuses; the old file is then left as it was."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:
-        raise KickoffError(f"cannot write {path}: {err.strerror or err}") from None
+        raise SaveFailed(path, err) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -141,15 +210,19 @@ def atomic_write_text(path: Path, text: str) -> None:
     except OSError as err:
         with suppress(OSError):
             os.unlink(tmp)
-        raise KickoffError(f"cannot write {path}: {err.strerror or err}") from None
+        raise SaveFailed(path, err) from None
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp)
         raise
+    _fsync_folder(path.parent)
 
 
 def save_session(session: Session, path: str | Path | None = None) -> Path:
-    """Write the session atomically to ``path`` (default: its autosave file in the data dir)."""
+    """Write the session atomically to ``path`` (default: its autosave file in the data dir).
+
+    Raises :class:`SaveFailed` when the disk is full or read-only; the session object is
+    unchanged, so the caller can offer to save it elsewhere."""
     target = Path(path) if path is not None else (session.autosave_file or autosave_path(session.id))
     atomic_write_text(target, dumps_session(session))
     return target
@@ -165,7 +238,7 @@ class SessionFileError(KickoffError):
         self.source = source
         self.problems = problems
         count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
-        super().__init__(f"{source}: {count}: {'; '.join(problems)}")
+        super().__init__(f"{source}: {count}: {summarize_problems(problems)}")
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
@@ -221,14 +294,19 @@ def loads_session(
     text: str, source: str = "session", *, questionnaire: Questionnaire | None = None
 ) -> Session:
     """Parse and validate session TOML; every problem is reported, one line each, in one
-    :class:`SessionFileError`."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise SessionFileError(source, [f"not valid TOML: {err}"]) from None
-    version = raw.get("schema_version")
-    if version is None:
-        raise SessionFileError(source, ["schema_version: missing (is this a kickoff session file?)"])
+    :class:`SessionFileError`.
+
+    The text is untrusted: syntax, size, nesting, strings, numbers and control characters are
+    checked before any model sees the data (see :func:`parse_untrusted_toml`); an older
+    ``schema_version`` is migrated (see :mod:`kickoff_tui.record.migrate`), a newer one refused."""
+    if len(text) > MAX_SESSION_BYTES:
+        raise SessionFileError(source, [f"{len(text):,} characters is too large for a session file"])
+    raw, problems = parse_untrusted_toml(text)
+    if problems:
+        raise SessionFileError(source, problems)
+    raw, problems = migrate_session_data(raw)
+    if problems:
+        raise SessionFileError(source, problems)
     try:
         session = Session.model_validate(raw)
     except ValidationError as err:
@@ -248,17 +326,70 @@ def loads_session(
     return session
 
 
+def session_from_bytes(
+    data: bytes, source: str = "session", *, questionnaire: Questionnaire | None = None
+) -> Session:
+    """:func:`loads_session` for raw bytes (a file as read from disk, mail or git)."""
+    if len(data) > MAX_SESSION_BYTES:
+        raise SessionFileError(source, [f"{len(data):,} bytes is too large for a session file"])
+    return loads_session(decode_untrusted(data, source, "session file"), source, questionnaire=questionnaire)
+
+
 def load_session(path: str | Path, *, questionnaire: Questionnaire | None = None) -> Session:
     """Read a session file (errors are one-line :class:`KickoffError`, never a traceback)."""
     file = Path(path)
-    try:
-        if file.is_file() and file.stat().st_size > MAX_SESSION_BYTES:
-            raise KickoffError(f"{file}: larger than {MAX_SESSION_BYTES // 1_000_000} MB; not a session file")
-        text = file.read_text("utf-8")
-    except FileNotFoundError:
-        raise KickoffError(f"{file}: no such session file") from None
-    except IsADirectoryError:
-        raise KickoffError(f"{file}: is a folder, not a session file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise KickoffError(f"{file}: cannot read: {err}") from None
+    text = read_untrusted_file(file, MAX_SESSION_BYTES, "session file")
     return loads_session(text, str(file), questionnaire=questionnaire)
+
+
+# --- resuming ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResumableSession:
+    """An unfinished session found in the data dir (not yet signed off by IT and the AI team)."""
+
+    path: Path
+    """The session file."""
+    title: str
+    """The session's title."""
+    updated: datetime
+    """When it last changed (UTC)."""
+    answered: int
+    """Questions answered so far."""
+    total: int
+    """Questions that need an answer (optional ones left out)."""
+
+
+def find_resumable_sessions(limit: int | None = None) -> list[ResumableSession]:
+    """Unfinished sessions in the data dir, most recently changed first.
+
+    Files that cannot be read (damaged, foreign, from a newer kickoff) are skipped: resuming
+    offers only what will open. ``limit`` stops after that many were found."""
+    found: list[ResumableSession] = []
+    for path in list_sessions():
+        try:
+            session = load_session(path)
+        except KickoffError:
+            continue
+        if session.is_signed_off:
+            continue
+        required = [q for q in session.questionnaire.questions if not q.optional]
+        found.append(
+            ResumableSession(
+                path=path,
+                title=session.title,
+                updated=session.updated,
+                answered=sum(1 for q in required if q.id in session.answers),
+                total=len(required),
+            )
+        )
+        if limit is not None and len(found) >= limit:
+            break
+    return found
+
+
+def last_resumable_session() -> ResumableSession | None:
+    """The most recently changed unfinished session, or None (what "Resume" should offer)."""
+    found = find_resumable_sessions(limit=1)
+    return found[0] if found else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kickoff_tui.record.flags import FlagRecord
+from kickoff_tui.record.models import SCORECARD_OWNER
 from kickoff_tui.record.questionnaire import ROLE_LABELS
 from kickoff_tui.record.session import Session
 from kickoff_tui.record.summary import event_line, spec_line, spec_rows
@@ -28,6 +29,28 @@ def _flag_line(flag: FlagRecord) -> str:
         who = f"by {flag.by}" if flag.by else "automatically"
         line += f" *Resolved {who}:* {flag.reason or '-'}"
     return line
+
+
+def scorecard_decision_markdown(session: Session) -> list[str]:
+    """The vendor scorecard's rows of the decision log: the pick, the weights and the totals,
+    with the trade-offs as the why (``decision_entries``), owned by IT."""
+    from kickoff_tui.planning.scorecard import decision_entries
+
+    record = session.scorecard
+    if record is None:
+        return []
+    decided = f"{record.set_by} ({ROLE_LABELS[record.role]})"
+    if record.owner_mismatch:
+        decided += " ⚠ not the owner"
+    rows = [
+        (topic, value, ROLE_LABELS[SCORECARD_OWNER], decided, why)
+        for topic, value, why in decision_entries(record.card)
+    ]
+    out = ["### Provider scorecard", ""]
+    if record.rationale:
+        out += [f"Set on {record.at:%Y-%m-%d %H:%M} UTC: {record.rationale}", ""]
+    out += _table(("Decision", "Value", "Owner", "Decided by", "Why"), rows)
+    return out + [""]
 
 
 def session_markdown(session: Session) -> str:
@@ -112,6 +135,8 @@ def session_markdown(session: Session) -> str:
             out += [f"### {section}", ""]
             out += _table(("Question", "Decision", "Owner", "Decided by", "Why"), rows)
             out.append("")
+    if session.scorecard is not None:
+        out += scorecard_decision_markdown(session)
     extra = [k for k in session.answers if q.find(k) is None]
     if extra:
         out += ["### Answers to questions not in this questionnaire", ""]
@@ -149,3 +174,22 @@ def session_markdown(session: Session) -> str:
             out.append(f"{event.seq}. {event.at:%Y-%m-%d %H:%M} {_cell(event_line(event, q))}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def export_spec(session: Session):  # noqa: ANN201 - SizedSpec | None
+    """The spec an export describes: the one signed off, else the one sized from the answers."""
+    return session.signed_spec if session.signed_spec is not None else session.spec()
+
+
+def planning_markdown(session: Session) -> str:
+    """The planning sections (cost, business case, growth, sensitivity, scorecard, deployment) of
+    the session's export, from its spec, sizing inputs and :meth:`Session.planning`. Raises
+    :class:`~kickoff_tui.errors.KickoffError` when a stored planning answer is refused."""
+    from kickoff_tui.planning import markdown_sections
+
+    spec = export_spec(session)
+    if spec is None:
+        return "\n".join(
+            ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
+        )
+    return markdown_sections(spec, session.sizing_inputs(), session.planning())

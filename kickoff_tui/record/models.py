@@ -11,7 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from kickoff_tui.planning.scorecard import Scorecard
 from kickoff_tui.record.questionnaire import AnswerValue, Cadence, Role
+
+SCORECARD_OWNER = "it"
+"""The role that owns the vendor scorecard (issue 6: provider choice is IT's decision)."""
 
 
 def _utc(value: datetime) -> datetime:
@@ -59,10 +63,12 @@ EventKind = Literal[
     "signoff",
     "cadence",
     "title",
+    "scorecard",
 ]
 """What happened. ``answer``: first answer to a question; ``change``: a later one; ``clear``: an
 answer withdrawn; ``flag_ack``/``flag_resolve``: a red flag acknowledged or resolved by a person;
-``signoff``: a role signed off (``value`` false withdraws it); ``cadence``: review cadence set."""
+``signoff``: a role signed off (``value`` false withdraws it); ``cadence``: review cadence set;
+``scorecard``: the vendor scorecard set (``scorecard`` absent withdraws it)."""
 
 EVENT_KINDS: tuple[str, ...] = (
     "participant",
@@ -74,6 +80,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "signoff",
     "cadence",
     "title",
+    "scorecard",
 )
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -86,6 +93,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "signoff": ("by", "role", "value"),
     "cadence": ("value", "by", "next_review"),
     "title": ("value",),
+    "scorecard": ("by",),  # role: the owner (IT) unless stated
 }
 """Fields each kind of event must carry."""
 
@@ -109,6 +117,9 @@ class Event(_Record):
     flag: str | None = None
     reason: str = ""
     next_review: date | None = None
+    scorecard: Scorecard | None = None
+    """The vendor scorecard a ``scorecard`` event sets (criteria, weights, scores per provider).
+    Its ``reason`` holds the weighted totals and trade-offs computed when it was set."""
 
     @model_validator(mode="after")
     def _has_required(self) -> "Event":
@@ -118,6 +129,8 @@ class Event(_Record):
                 raise ValueError(f"a {self.kind} event needs {name!r}")
         if self.kind == "signoff" and not isinstance(self.value, bool):
             raise ValueError("a signoff event's value must be true or false")
+        if self.scorecard is not None and self.kind != "scorecard":
+            raise ValueError(f"a {self.kind} event cannot carry a scorecard")
         return self
 
 
@@ -136,3 +149,19 @@ class ReviewCadence(_Record):
     next_review: date
     set_by: str = Field(min_length=1)
     at: UtcDatetime
+
+
+class ScorecardRecord(_Record):
+    """The vendor scorecard as the session holds it: the table, who set it, and why."""
+
+    card: Scorecard
+    """Criteria with their weights and each provider's scores."""
+    set_by: str = Field(min_length=1)
+    """Name of the person who set it."""
+    role: Role
+    """Role that person spoke for."""
+    rationale: str = ""
+    """Why, in the words of whoever set it."""
+    at: UtcDatetime
+    owner_mismatch: bool = False
+    """True when ``role`` is not IT, the scorecard's owner (allowed, but flagged)."""

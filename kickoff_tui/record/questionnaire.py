@@ -8,9 +8,13 @@ inside the package and falls back to the repository folder. A team may bring its
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import re
+import stat
 import tomllib
+from datetime import date, datetime, time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -62,6 +66,189 @@ _DURATION_HOURS: dict[str, float] = {"min": 1 / 60, "m": 1 / 60, "h": 1.0, "d": 
 
 _YES = {"yes", "y", "true", "1", "on"}
 _NO = {"no", "n", "false", "0", "off"}
+
+# --- untrusted files: limits and checks -----------------------------------------------------------
+# Session and questionnaire files travel by email and git, so every loader treats them as hostile:
+# the limits below are far above anything Kickoff writes, and far below what could hang or crash
+# the app. Measured on the shipped files: questionnaires/kickoff.toml is ~40 KB and nests 5 levels;
+# examples/session-support-assistant.toml (a full meeting, signed off) is ~30 KB, nests 4 levels
+# and holds ~1,500 values, the longest string ~400 characters and the largest number ~4e5.
+
+MAX_QUESTIONNAIRE_BYTES = 2_000_000
+"""Largest file read as a questionnaire (50x the shipped one, which has 42 questions)."""
+
+MAX_NESTING_DEPTH = 16
+"""Deepest nesting of tables and arrays accepted (Kickoff's own files nest at most 5 levels)."""
+
+MAX_STRING_CHARS = 100_000
+"""Longest string accepted in a file (a long help text or rationale is a few thousand)."""
+
+MAX_KEY_CHARS = 200
+"""Longest table key accepted (keys are question ids and field names: tens of characters)."""
+
+MAX_VALUES = 200_000
+"""Most values (strings, numbers, tables...) in one file; an hour-long meeting writes < 10,000."""
+
+MAX_ABS_NUMBER = 1e18
+"""Largest magnitude of any number in a file. No kickoff quantity comes near it (token counts per
+month stay below 1e15), and it keeps every integer inside TOML's 64-bit range (9.2e18)."""
+
+MAX_ANSWER_CHARS = 10_000
+"""Longest text answer accepted from a person (about three pages); see ``validate_value``."""
+
+MAX_PROBLEMS_SHOWN = 5
+"""Problems spelled out in one error message; the rest are counted ("and 12 more")."""
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""Characters refused in files and answers: C0/C1 controls (tab, newline and carriage return are
+fine), DEL, the bidirectional overrides that make text read differently from how it is stored,
+and lone surrogates (text that cannot be written back as UTF-8). An escape sequence in a title
+would otherwise be sent straight to the terminal by the CLI."""
+
+
+def control_character(text: str) -> str | None:
+    """The first refused control character of ``text`` as ``U+XXXX``, or None if it has none."""
+    match = _CONTROL.search(text)
+    return f"U+{ord(match.group()):04X}" if match else None
+
+
+def _path_text(path: tuple[str | int, ...]) -> str:
+    """``("answers", "x", "value")`` -> ``answers.x.value``; ``("events", 3)`` -> ``events[3]``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            shown = part if len(part) <= 40 and control_character(part) is None else f"{ascii(part[:40])}…"
+            text += f".{shown}" if text else shown
+    if len(text) > 120:
+        text = f"{text[:60]}…{text[-40:]}"
+    return text or "file"
+
+
+def data_problems(data: Any) -> list[str]:
+    """Problems of parsed TOML before any schema check: nesting, sizes, numbers, characters.
+
+    Walks the data without recursion (a hostile file may nest thousands of levels) and stops
+    early, so a huge file costs no more than reading it. An empty list means the data is safe to
+    hand to pydantic; each problem is one line naming where it is."""
+    problems: list[str] = []
+    count = 0
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return [f"more than {MAX_VALUES:,} values; not a file Kickoff wrote"]
+        if len(path) > MAX_NESTING_DEPTH:
+            return [f"{_path_text(path)}: nested more than {MAX_NESTING_DEPTH} levels deep"]
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if len(key) > MAX_KEY_CHARS:
+                    problems.append(f"{_path_text(path)}: a key of {len(key):,} characters (at most {MAX_KEY_CHARS})")
+                    continue
+                bad = control_character(key)
+                if bad is not None:
+                    problems.append(f"{_path_text(path + (key,))}: the key contains the control character {bad}")
+                    continue
+                stack.append((item, path + (key,)))
+        elif isinstance(value, list):
+            stack.extend((item, path + (i,)) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            if len(value) > MAX_STRING_CHARS:
+                problems.append(f"{_path_text(path)}: text of {len(value):,} characters (at most {MAX_STRING_CHARS:,})")
+            else:
+                bad = control_character(value)
+                if bad is not None:
+                    problems.append(f"{_path_text(path)}: contains the control character {bad}")
+        elif isinstance(value, bool):
+            pass
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                problems.append(f"{_path_text(path)}: {value} is not a number Kickoff can use")
+            elif abs(value) > MAX_ABS_NUMBER:
+                problems.append(f"{_path_text(path)}: {value:g} is absurdly large (at most {MAX_ABS_NUMBER:g})")
+        elif isinstance(value, int):
+            if abs(value) > MAX_ABS_NUMBER:
+                digits = len(str(abs(value)))
+                problems.append(f"{_path_text(path)}: a {digits}-digit number is absurdly large (at most {MAX_ABS_NUMBER:g})")
+        elif not isinstance(value, (datetime, date, time)):  # pragma: no cover - tomllib makes no other type
+            problems.append(f"{_path_text(path)}: unexpected {type(value).__name__}")
+        if len(problems) > MAX_PROBLEMS_SHOWN * 4:
+            break
+    problems.sort()
+    return problems
+
+
+def parse_untrusted_toml(text: str) -> tuple[dict[str, Any], list[str]]:
+    """Parse TOML from a file nobody vouches for: ``(data, problems)``.
+
+    Never raises for bad input: broken syntax, integers too long to convert, nesting deep enough
+    to exhaust Python's stack, and everything :func:`data_problems` finds come back as problems
+    (one line each). Use ``data`` only when ``problems`` is empty."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        return {}, [f"not valid TOML: {err}"]
+    except RecursionError:
+        return {}, [f"not usable TOML: nested more than {MAX_NESTING_DEPTH} levels deep"]
+    except ValueError as err:  # e.g. an integer with more than 4,300 digits
+        return {}, [f"not usable TOML: {err}"]
+    return data, data_problems(data)
+
+
+def summarize_problems(problems: list[str]) -> str:
+    """Problems joined into one line: the first few in full, the rest counted."""
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    rest = len(problems) - len(shown)
+    text = "; ".join(p if len(p) <= 300 else f"{p[:300]}…" for p in shown)
+    return f"{text}; and {rest} more" if rest > 0 else text
+
+
+def read_untrusted_file(path: str | Path, limit: int, what: str) -> str:
+    """Read a UTF-8 text file of at most ``limit`` bytes, refusing anything but a regular file.
+
+    Opens without blocking (a FIFO or a device would otherwise hang the app) and reads at most
+    ``limit + 1`` bytes (a file that grows while read, or ``/dev/zero``, cannot exhaust memory).
+    Every failure is one :class:`KickoffError` line naming the file."""
+    file = Path(path)
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise KickoffError(f"{file}: no such {what}") from None
+    except IsADirectoryError:
+        raise KickoffError(f"{file}: is a folder, not a {what}") from None
+    except OSError as err:
+        if err.errno == errno.EISDIR:  # pragma: no cover - some platforms say EISDIR late
+            raise KickoffError(f"{file}: is a folder, not a {what}") from None
+        raise KickoffError(f"{file}: cannot read: {err.strerror or err}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise KickoffError(f"{file}: is a folder, not a {what}")
+        if not stat.S_ISREG(info.st_mode):
+            raise KickoffError(f"{file}: not a regular file (a device, pipe or socket), not a {what}")
+        if info.st_size > limit:
+            raise KickoffError(f"{file}: {info.st_size:,} bytes is too large for a {what} (at most {limit:,})")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError as err:
+        raise KickoffError(f"{file}: cannot read: {err.strerror or err}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise KickoffError(f"{file}: too large for a {what} (at most {limit:,} bytes)")
+    return decode_untrusted(data, str(file), what)
+
+
+def decode_untrusted(data: bytes, source: str, what: str) -> str:
+    """UTF-8 bytes to text (a leading byte-order mark is dropped); one line if not UTF-8."""
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        raise KickoffError(
+            f"{source}: cannot read the {what}: not UTF-8 text (byte {err.start:,} is 0x{data[err.start]:02x})"
+        ) from None
 
 
 def parse_duration_hours(text: str) -> float:
@@ -120,6 +307,9 @@ class Question(BaseModel):
     """``signoff``: a yes records the role's sign-off; ``cadence``: sets the review cadence."""
     optional: bool = False
     """May stay unanswered without being reported as missing."""
+    planning: str | None = None
+    """Dotted path of the :class:`~kickoff_tui.planning.PlanningOverrides` field the answer feeds
+    instead of sizing (``cost.power_usd_per_kwh``); see :mod:`kickoff_tui.record.plan_answers`."""
 
     @field_validator("feeds")
     @classmethod
@@ -171,6 +361,12 @@ class Question(BaseModel):
                 raise ValueError(f"default: {err}") from None
         if self.feeds is not None:
             self._check_feeds()
+        if self.planning is not None:
+            from kickoff_tui.record.plan_answers import planning_question_problem
+
+            problem = planning_question_problem(self)
+            if problem is not None:
+                raise ValueError(problem)
         return self
 
     def _check_feeds(self) -> None:
@@ -248,6 +444,14 @@ class Question(BaseModel):
         if not isinstance(value, str):
             raise KickoffError(f"{where}: expected text, not {value!r}")
         text = value.strip()
+        if len(text) > MAX_ANSWER_CHARS:
+            raise KickoffError(
+                f"{where}: the answer is {len(text):,} characters long; keep it under "
+                f"{MAX_ANSWER_CHARS:,} (put long material in a document and link it)"
+            )
+        bad = control_character(text)
+        if bad is not None:
+            raise KickoffError(f"{where}: the answer contains the control character {bad}; type plain text")
         if self.type == "choice":
             fixed = [c.value for c in self.choices]
             if text in fixed:
@@ -334,6 +538,11 @@ class Questionnaire(BaseModel):
             raise ValueError("two signoff questions for the same role")
         if sum(q.action == "cadence" for q in self.questions) > 1:
             raise ValueError("more than one cadence question")
+        from kickoff_tui.record.plan_answers import duplicate_planning_problem
+
+        problem = duplicate_planning_problem(self.questions)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
     def get(self, question_id: str) -> Question:
@@ -410,8 +619,34 @@ def _where(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
     return f"field {'.'.join(str(p) for p in loc)!r}" if loc else "file"
 
 
+QUESTIONNAIRE_SCHEMA_VERSION = 1
+"""Layout version of questionnaire files. A file may state it as a top-level ``schema_version``;
+a file without one is read as version 1 (every questionnaire written so far)."""
+
+
+def _schema_problem(raw: dict[str, Any]) -> str | None:
+    """Why the file's ``schema_version`` cannot be read, or None when it can (or is absent)."""
+    if "schema_version" not in raw:
+        return None
+    version = raw["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        return f"field 'schema_version': expected a whole number, not {version!r}"[:200]
+    if version > QUESTIONNAIRE_SCHEMA_VERSION:
+        return (
+            f"field 'schema_version': {version} is newer than this kickoff reads "
+            f"({QUESTIONNAIRE_SCHEMA_VERSION}); upgrade kickoff"
+        )
+    if version < 1:
+        return f"field 'schema_version': {version} is not a questionnaire layout (use 1)"
+    return None
+
+
 def questionnaire_problems(raw: dict[str, Any]) -> list[str]:
     """Every problem of a parsed questionnaire, one line each (empty when valid)."""
+    schema = _schema_problem(raw)
+    if schema is not None:
+        return [schema]
+    raw = {k: v for k, v in raw.items() if k != "schema_version"}
     try:
         Questionnaire.model_validate(raw)
     except ValidationError as err:
@@ -428,15 +663,18 @@ def questionnaire_problems(raw: dict[str, Any]) -> list[str]:
 
 
 def parse_questionnaire(text: str, source: str = "questionnaire") -> Questionnaire:
-    """Parse TOML text; raise one :class:`KickoffError` listing every problem."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise KickoffError(f"{source}: not valid TOML: {err}") from None
-    problems = questionnaire_problems(raw)
+    """Parse TOML text (treated as untrusted); raise one :class:`KickoffError` listing every
+    problem: syntax, limits (size, nesting, numbers, control characters), schema and fields."""
+    if len(text) > MAX_QUESTIONNAIRE_BYTES:
+        raise QuestionnaireError(source, [f"{len(text):,} characters is too large for a questionnaire"])
+    raw, problems = parse_untrusted_toml(text)
+    if problems and not raw:
+        raise KickoffError(f"{source}: {problems[0]}")
+    if not problems:
+        problems = questionnaire_problems(raw)
     if problems:
         raise QuestionnaireError(source, problems)
-    return Questionnaire.model_validate(raw)
+    return Questionnaire.model_validate({k: v for k, v in raw.items() if k != "schema_version"})
 
 
 class QuestionnaireError(KickoffError):
@@ -446,21 +684,15 @@ class QuestionnaireError(KickoffError):
         self.source = source
         self.problems = problems
         count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
-        super().__init__(f"{source}: {count}: {'; '.join(problems)}")
+        super().__init__(f"{source}: {count}: {summarize_problems(problems)}")
 
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     """Load a questionnaire file, or the shipped one when ``path`` is None."""
     if path is None:
         return default_questionnaire()
-    file = Path(path)
-    try:
-        text = file.read_text("utf-8")
-    except FileNotFoundError:
-        raise KickoffError(f"{file}: no such questionnaire file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise KickoffError(f"{file}: cannot read: {err}") from None
-    return parse_questionnaire(text, str(file))
+    text = read_untrusted_file(path, MAX_QUESTIONNAIRE_BYTES, "questionnaire file")
+    return parse_questionnaire(text, str(path))
 
 
 def _shipped_text(name: str) -> str:

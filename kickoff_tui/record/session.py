@@ -18,6 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from kickoff_tui.errors import KickoffError
+from kickoff_tui.planning.overrides import PlanningOverrides
+from kickoff_tui.planning.scorecard import Scorecard, decision_entries
 from kickoff_tui.record.flags import (
     SEVERITY_ORDER,
     FlagContext,
@@ -28,13 +30,16 @@ from kickoff_tui.record.flags import (
 )
 from kickoff_tui.record.mapping import assumed_defaults, inputs_from_answers, with_assumptions
 from kickoff_tui.record.models import (
+    SCORECARD_OWNER,
     Answer,
     Event,
     Participant,
     ReviewCadence,
+    ScorecardRecord,
     SignOff,
     UtcDatetime,
 )
+from kickoff_tui.record.plan_answers import check_field_value, planning_from_answers
 from kickoff_tui.record.questionnaire import (
     CADENCE_MONTHS,
     ROLE_LABELS,
@@ -98,6 +103,18 @@ def _name(name: str) -> str:
     return name
 
 
+def check_free_text(field: str, text: str) -> None:
+    """Refuse what the file loader would refuse, so a recorded session can always be reopened:
+    text over :data:`MAX_ANSWER_CHARS` characters or with control characters."""
+    from kickoff_tui.record.questionnaire import MAX_ANSWER_CHARS, control_character
+
+    if len(text) > MAX_ANSWER_CHARS:
+        raise KickoffError(f"{field}: {len(text):,} characters; at most {MAX_ANSWER_CHARS:,} are kept")
+    bad = control_character(text)
+    if bad:
+        raise KickoffError(f"{field}: contains the control character {bad}")
+
+
 class Session(BaseModel):
     """A kickoff meeting's record. Create one with :meth:`Session.new`."""
 
@@ -122,6 +139,8 @@ class Session(BaseModel):
     events: list[Event] = Field(default_factory=list)
     signed_spec: SizedSpec | None = None
     """The spec as sized when the last sign-off was given (cleared when an input changes)."""
+    scorecard: ScorecardRecord | None = None
+    """The weighted vendor scorecard (IT), set with :meth:`set_scorecard`; feeds :meth:`planning`."""
 
     _clock: Clock | None = PrivateAttr(default=None)
     _questionnaire: Questionnaire | None = PrivateAttr(default=None)
@@ -262,6 +281,13 @@ class Session(BaseModel):
         """The answers (and questionnaire defaults) as sizing inputs."""
         return inputs_from_answers(self.questionnaire, self.answers)
 
+    def planning(self) -> PlanningOverrides:
+        """Cost, growth and business-case answers (and questionnaire defaults) plus the vendor
+        scorecard, as the planning sections read them. Raises :class:`KickoffError` naming the
+        question when a hand-edited file holds a value the planning field refuses."""
+        card = self.scorecard.card if self.scorecard is not None else None
+        return planning_from_answers(self.questionnaire, self.answers, card)
+
     def spec(self) -> SizedSpec | None:
         """The spec sized from the current answers (None when sizing failed, see
         :attr:`sizing_error`). Questionnaire defaults are listed among its assumptions."""
@@ -351,6 +377,7 @@ class Session(BaseModel):
         question = self.questionnaire.get(question_id)
         by_name, by_role = _name(by_name), _role(by_role)
         rationale = rationale.strip()
+        check_free_text("rationale", rationale)
         if question.action == "signoff":
             if question.validate_value(value):
                 self.sign_off(question.role, by_name, by_role=by_role, rationale=rationale)
@@ -374,6 +401,10 @@ class Session(BaseModel):
         if question.feeds is not None:
             trial = {**self.answers, question_id: clean}
             inputs_from_answers(self.questionnaire, trial)  # raises KickoffError naming the clash
+        if question.planning is not None:
+            refused = check_field_value(question.planning, question.to_input(clean))
+            if refused is not None:
+                raise KickoffError(f"question {question_id!r} ({question.planning}): {refused}")
         self._append(
             kind="change" if current is not None else "answer",
             by=by_name,
@@ -485,6 +516,57 @@ class Session(BaseModel):
         assert self.cadence is not None
         return self.cadence
 
+    def set_scorecard(
+        self,
+        card: Scorecard | Mapping[str, Any],
+        by_name: str,
+        by_role: str = SCORECARD_OWNER,
+        rationale: str = "",
+    ) -> ScorecardRecord | None:
+        """Set (or replace) the weighted vendor scorecard. The event's ``reason`` records the
+        weighted totals, the weights and the trade-offs (:func:`decision_entries`), so the
+        decision log and the event log show what the scores decided. Returns the record (the
+        unchanged one when nothing differs). Raises :class:`KickoffError` for a bad table."""
+        if not isinstance(card, Scorecard):
+            from pydantic import ValidationError
+
+            try:
+                card = Scorecard.model_validate(card)
+            except ValidationError as err:
+                first = err.errors()[0]
+                where = " ".join(["scorecard", ".".join(str(p) for p in first["loc"])]).strip()
+                more = len(err.errors()) - 1
+                extra = f" (and {more} more)" if more > 0 else ""
+                raise KickoffError(
+                    f"{where}: {first['msg'].removeprefix('Value error, ')}{extra}"
+                ) from None
+        by_name, by_role = _name(by_name), _role(by_role)
+        rationale = rationale.strip()
+        current = self.scorecard
+        if (
+            current is not None
+            and current.card == card
+            and current.set_by == by_name
+            and current.role == by_role
+            and current.rationale == rationale
+        ):
+            return current
+        self._append(
+            kind="scorecard",
+            by=by_name,
+            role=by_role,
+            scorecard=card,
+            reason=scorecard_summary(card),
+            rationale=rationale,
+        )
+        return self.scorecard
+
+    def clear_scorecard(self, by_name: str, by_role: str = SCORECARD_OWNER, rationale: str = "") -> None:
+        """Withdraw the vendor scorecard (no event when there is none)."""
+        if self.scorecard is None:
+            return
+        self._append(kind="scorecard", by=_name(by_name), role=_role(by_role), rationale=rationale.strip())
+
     def set_title(self, title: str, by: str = "") -> None:
         title = " ".join(title.split())
         if not title:
@@ -560,6 +642,21 @@ class Session(BaseModel):
                 self._sort_answers()
         elif kind == "title":
             self.title = str(event.value)
+        elif kind == "scorecard":
+            role = event.role or SCORECARD_OWNER
+            self._ensure_participant(event.by, role)
+            self.scorecard = (
+                None
+                if event.scorecard is None
+                else ScorecardRecord(
+                    card=event.scorecard,
+                    set_by=event.by,
+                    role=role,
+                    rationale=event.rationale,
+                    at=event.at,
+                    owner_mismatch=role != SCORECARD_OWNER,
+                )
+            )
         self.events.append(event)
         self.updated = event.at
         self._recompute_flags(event.at)
@@ -623,6 +720,10 @@ class Session(BaseModel):
             inputs = self.sizing_inputs()
         except KickoffError:
             inputs = SizingInputs()
+        try:
+            planning: PlanningOverrides | None = self.planning()
+        except KickoffError:
+            planning = None
         context = FlagContext(
             questionnaire=self.questionnaire,
             answers=self.answers,
@@ -631,6 +732,8 @@ class Session(BaseModel):
             signoffs=tuple(self.signoffs),
             cadence=self.cadence,
             gpu_architecture=gpu_architecture(spec),
+            planning=planning,
+            scorecard=self.scorecard,
         )
         self.flags = merge_flags(self.flags, evaluate_flags(context), at)
 
@@ -649,6 +752,11 @@ class Session(BaseModel):
         blank.bind(questionnaire=self.questionnaire, clock=self._clock)
         blank._recompute_flags(self.created)
         return blank
+
+
+def scorecard_summary(card: Scorecard) -> str:
+    """One line for the decision log: the scorecard's pick, weights, totals and trade-offs."""
+    return "; ".join(f"{topic} = {value} ({why})" for topic, value, why in decision_entries(card))
 
 
 def _first_title(session: Session) -> str:

@@ -137,4 +137,9 @@ def event_line(event: Event, questionnaire: Questionnaire) -> str:
         return f"review cadence {event.value}, next review {event.next_review} (set by {who})"
     if event.kind == "title":
         return f"renamed to {event.value!r}"
+    if event.kind == "scorecard":
+        if event.scorecard is None:
+            return f"vendor scorecard withdrawn by {who}"
+        providers = ", ".join(p.name for p in event.scorecard.providers)
+        return f"vendor scorecard set by {who} ({providers}): {event.reason}"
     return event.kind
