@@ -102,10 +102,20 @@ class KickoffApp(App[int]):
         from kickoff_tui.app.screens.replay import ReplayScreen
         from kickoff_tui.app.screens.wizard import WizardScreen
 
+        from kickoff_tui.record.lock import SessionLocked
+
         if replay:
             self.push_screen(ReplayScreen(session))  # type: ignore[arg-type]
             return
-        self.controller.adopt(session, path)  # type: ignore[arg-type]
+        try:
+            self.controller.adopt(session, path)  # type: ignore[arg-type]
+        except SessionLocked as err:
+            # Another kickoff is writing this file: show it read-only instead of fighting it.
+            self.notify(f"{err}. Opened read-only: step through it here, or open it again "
+                        "once the other kickoff has quit.", title="Session in use",
+                        severity="warning", timeout=12)
+            self.push_screen(ReplayScreen(session))  # type: ignore[arg-type]
+            return
         self.push_screen(WizardScreen())
 
     def replay_current(self) -> None:
@@ -121,10 +131,14 @@ class KickoffApp(App[int]):
 
         while len(self.screen_stack) > 2 and not isinstance(self.screen, StartScreen):
             self.pop_screen()
+        self.controller.release_lock()
         self.controller.session = None
         start = self.screen
         if isinstance(start, StartScreen):
             start.scan_recent()
+
+    def on_unmount(self) -> None:
+        self.controller.release_lock()
 
     # --- actions --------------------------------------------------------------------------
 

@@ -13,6 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 from kickoff_tui.errors import KickoffError
+from kickoff_tui.planning import PlanningOverrides
+from kickoff_tui.record.io import SaveFailed
+from kickoff_tui.record.lock import Lock, LockError, SessionLocked, acquire_lock
 from kickoff_tui.record import (
     AnswerValue,
     FlagRecord,
@@ -54,6 +57,8 @@ class AnswerOutcome:
     """Flags that are open now and were not open before the answer."""
     cleared_flags: list[FlagRecord]
     """Flags that were open before and are resolved now (the answer fixed them)."""
+    save_error: str = ""
+    """One-line reason when the answer is recorded in memory but could not be written to disk."""
 
 
 class Controller:
@@ -64,6 +69,8 @@ class Controller:
         """Source of "now" (fixed in tests and snapshots)."""
         self.session: Session | None = None
         """The session being run (None on the start screen)."""
+        self.lock: Lock | None = None
+        """This process's lock on the session file (None when read-only or none is open)."""
 
     # --- sessions -------------------------------------------------------------------------
 
@@ -82,8 +89,30 @@ class Controller:
 
     def new_session(self, title: str = DEFAULT_TITLE) -> Session:
         """Start a session that autosaves to the data dir after every event."""
+        self.release_lock()
         self.session = Session.new(title, clock=self.clock, autosave=True)
+        self._lock_current()
         return self.session
+
+    def _lock_current(self) -> None:
+        """Lock the session file so a second kickoff cannot write it at the same time.
+        A folder where no lock file can be made (read-only) leaves the session unlocked: the
+        save itself will then report the problem."""
+        path = self.session.autosave_file if self.session is not None else None
+        if path is None:
+            return
+        try:
+            self.lock = acquire_lock(path)
+        except SessionLocked:
+            raise
+        except LockError:
+            self.lock = None
+
+    def release_lock(self) -> None:
+        """Give up the lock on the current session file (on leaving it or quitting)."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def read(self, path: Path) -> Session:
         """Load a session file (safe to call from a worker thread)."""
@@ -93,10 +122,20 @@ class Controller:
         return session
 
     def adopt(self, session: Session, path: Path | None = None) -> None:
-        """Continue a loaded session; it autosaves back to the file it came from."""
+        """Continue a loaded session; it autosaves back to the file it came from.
+
+        Raises :class:`SessionLocked` (and leaves nothing adopted) when another kickoff has the
+        file open: the caller then offers it read-only."""
+        self.release_lock()
         session.bind(clock=self.clock)
         session.enable_autosave(path)
         self.session = session
+        try:
+            self._lock_current()
+        except SessionLocked:
+            session.disable_autosave()
+            self.session = None
+            raise
 
     def recent_sessions(self, limit: int = 8) -> list[RecentSession]:
         """Sessions in the data dir, newest first (unreadable files are skipped)."""
@@ -146,12 +185,17 @@ class Controller:
         """Record (and autosave) an answer; report which red flags it raised or cleared."""
         session = self.require()
         before = {f.id for f in session.open_flags()}
-        session.record_answer(question_id, value, by_name, by_role, rationale)
+        save_error = ""
+        try:
+            session.record_answer(question_id, value, by_name, by_role, rationale)
+        except SaveFailed as err:  # recorded in memory; only the disk refused it
+            save_error = str(err)
         after = session.open_flags()
         after_ids = {f.id for f in after}
         return AnswerOutcome(
             new_flags=[f for f in after if f.id not in before],
             cleared_flags=[f for f in session.flags if f.id in before and f.id not in after_ids],
+            save_error=save_error,
         )
 
     def clear_answer(self, question_id: str, by_name: str, by_role: str) -> None:
@@ -172,11 +216,67 @@ class Controller:
         return save_session(self.require(), path)
 
     def export_markdown(self, path: Path) -> Path:
-        """Write the decision record as Markdown (atomic)."""
+        """Write the decision record as Markdown (atomic), with the planning sections (cost,
+        growth, sensitivity, deployment) after it, as ``kickoff export --markdown`` does.
+
+        Takes a second or so (the planning sections re-size the workload): call it from a
+        worker thread.
+        """
         from kickoff_tui.record import atomic_write_text
 
-        atomic_write_text(path, session_markdown(self.require()))
+        parts = (session_markdown(self.require()), self.planning_markdown())
+        atomic_write_text(path, "\n\n".join(p.rstrip("\n") for p in parts) + "\n")
         return path
+
+    def planning(self) -> PlanningOverrides:
+        """The session's cost, growth and business-case answers plus its scorecard.
+
+        Raises :class:`KickoffError` when a stored planning answer is refused. Sessions of a
+        record layer without planning answers give the defaults.
+        """
+        reader = getattr(self.require(), "planning", None)
+        return reader() if callable(reader) else PlanningOverrides()
+
+    def export_spec(self) -> SizedSpec | None:
+        """The spec exports describe: the one signed off, else the one sized from the answers
+        (the same rule as ``kickoff export``)."""
+        session = self.require()
+        signed = getattr(session, "signed_spec", None)
+        return signed if signed is not None else session.spec()
+
+    def planning_markdown(self) -> str:
+        """The planning sections of the Markdown export (slow: re-sizes the workload)."""
+        try:
+            from kickoff_tui.record.markdown import planning_markdown
+        except ImportError:  # record layer without the planning export yet
+            planning_markdown = None
+        session = self.require()
+        if planning_markdown is not None:
+            return planning_markdown(session)  # type: ignore[no-any-return]
+        from kickoff_tui.planning import markdown_sections
+
+        spec = self.export_spec()
+        if spec is None:
+            return f"## Cost, growth and deployment\n\nNot computed: {session.sizing_error}\n"
+        return markdown_sections(spec, session.sizing_inputs(), self.planning())
+
+    def export_deployment(self, folder: Path) -> list[Path]:
+        """Write the serving-engine launch files, Kubernetes manifests, autoscaler and alert
+        rules for the export spec into ``folder``; :class:`KickoffError` when there is no
+        servable spec or the folder cannot be written."""
+        from kickoff_tui.planning import write_deployment
+
+        session = self.require()
+        spec = self.export_spec()
+        if spec is None:
+            raise KickoffError(f"no deployment files: the answers cannot be sized "
+                               f"({session.sizing_error})")
+        if not spec.feasible:
+            raise KickoffError(f"no deployment files: the spec is not feasible "
+                               f"({spec.infeasible_reason})")
+        if folder.exists() and not folder.is_dir():
+            raise KickoffError(f"{folder}: not a folder")
+        return write_deployment(spec, session.sizing_inputs(), folder)
 
     def dumps(self) -> str:
         return dumps_session(self.require())

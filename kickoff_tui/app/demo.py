@@ -31,6 +31,7 @@ DEMO_ANSWERS: tuple[tuple[str, object, int, str], ...] = (
     ("model", "llama-3.1-70b", 1, "best quality in the pilot bake-off"),
     ("avg_input_tokens", 6000, 1, "measured on 2,000 pilot requests"),
     ("gpu", "h100-sxm", 2, "what the data centre already runs"),
+    ("monthly_traffic_growth", 3, 0, "pilot traffic grew about 3% a month"),
 )
 """(question, value, index into DEMO_PEOPLE, rationale) recorded in demo sessions."""
 
@@ -102,6 +103,13 @@ async def review(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def plan(pilot: Pilot) -> None:
+    """Review screen, Plan tab: cost, growth and sensitivity of the demo answers."""
+    await review(pilot)
+    pilot.app.screen.query_one("#review-tabs").active = "tab-plan"  # type: ignore[attr-defined]
+    await settle(pilot)
+
+
 async def signoff(pilot: Pilot) -> None:
     """Review screen, Sign-off tab, after IT and the AI team signed off and set the cadence."""
     await review(pilot)
@@ -145,6 +153,8 @@ SCENES: tuple[Scene, ...] = (
     Scene("wizard-120x36", (120, 36), answered_wizard),
     Scene("red-flag", (120, 36), red_flag),
     Scene("review", (120, 36), review),
+    Scene("plan", (120, 36), plan),
+    Scene("plan-80x24", (80, 24), plan),
     Scene("signoff", (120, 36), signoff),
     Scene("replay", (120, 36), replay),
     Scene("help", (120, 36), help_dialog),

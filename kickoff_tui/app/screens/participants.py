@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+NAME_MAX_CHARS = 200
+"""Longest name or title accepted (a person's name or a meeting title, never a paste)."""
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,10 +41,11 @@ class ParticipantsScreen(Screen[None]):
             yield Static("[b]Who is in the room?[/]", classes="screen-title")
             yield Static(INTRO, classes="intro")
             yield Label("Session title")
-            yield Input(session.title, id="session-title", placeholder="e.g. Support assistant")
+            yield Input(session.title, id="session-title", placeholder="e.g. Support assistant",
+                        max_length=NAME_MAX_CHARS)
             yield Label("Add a person: name, role, then Enter or Add")
             with Horizontal(id="add-row"):
-                yield Input(placeholder="Name", id="person-name")
+                yield Input(placeholder="Name", id="person-name", max_length=NAME_MAX_CHARS)
                 yield Select(
                     [(f"{ROLE_BADGES[r]} ({role_label(r)})", r) for r in ROLES],
                     value=ROLES[0], allow_blank=False, id="person-role",

@@ -1,11 +1,12 @@
-"""Review: the sized spec, SKU comparison, decision log, open flags, sign-off, cadence, export."""
+"""Review: the sized spec, SKU comparison, the plan (cost, growth, sensitivity, deployment
+files), decision log, open flags, sign-off, cadence, export."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,20 +26,28 @@ from textual.widgets import (
 
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.dialogs.flag import FlagDecision, FlagDialog
-from kickoff_tui.app.format import money, ms, safe
+from kickoff_tui.app.dialogs.folder import FolderDialog
+from kickoff_tui.app.format import ASSUMED_TAG, money, ms, safe
 from kickoff_tui.app.messages import FlagAction
+from kickoff_tui.app.plan import PlanReports, plan_cost, plan_projections
 from kickoff_tui.app.roles import ROLE_BADGES, ROLE_SHORT, ROLE_VARIABLES, badge_markup, role_label
-from kickoff_tui.app.widgets.charts import MemoryChart, SkuBars
+from kickoff_tui.app.widgets.charts import GrowthBars, MemoryChart, SensitivityBars, SkuBars
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
-from kickoff_tui.app.widgets.spec_panel import SpecPanel
+from kickoff_tui.app.widgets.spec_panel import SpecPanel, short_gpu_name
 from kickoff_tui.errors import KickoffError
+from kickoff_tui.planning import Figure, PlanningOverrides
 from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES
+from kickoff_tui.sizing import SizedSpec, SizingInputs
 
 WHY_ORDER: tuple[str, ...] = (
     "gpus_per_replica", "concurrency_per_replica", "replicas", "total_gpus", "nodes", "racks",
     "it_power_kw", "cooling", "tpot_ms", "ttft_ms", "cost_per_hour",
 )
 """Order of the spec's explanations on the review screen (others follow)."""
+
+OPTION_COLUMNS: tuple[str, ...] = ("Option", "Price", "Per month", "Total", "Break-even")
+"""Columns of the Plan tab's rent / reserved / buy table (hardware and power; the staff, the
+same for every option, is stated above it)."""
 
 
 class ReviewScreen(Screen[str | None]):
@@ -53,7 +62,17 @@ class ReviewScreen(Screen[str | None]):
                 tooltip="Write the session record (TOML) to the export folder."),
         Binding("ctrl+y", "export_markdown", "Export Markdown", id="review.export_md",
                 show=False, tooltip="Write the decision record (Markdown) to the export folder."),
+        Binding("ctrl+d", "export_deploy", "Deploy files", id="review.export_deploy",
+                tooltip="Write the serving launch files, Kubernetes manifests, autoscaler and "
+                        "alert rules for this spec into a folder."),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: PlanReports = PlanReports()
+        """What the Plan tab shows (cost at once, growth and sensitivity from a worker)."""
+        self._plan_key: tuple[SizedSpec | None, SizingInputs, PlanningOverrides] | None = None
+        """(spec, inputs, planning answers) the plan was computed for: unchanged = no rerun."""
 
     @property
     def controller(self) -> Controller:
@@ -76,6 +95,25 @@ class ReviewScreen(Screen[str | None]):
                                  classes="section-title")
                     yield SkuBars(id="review-sku-bars")
                     yield DataTable(id="review-skus", zebra_stripes=True, cursor_type="row")
+            with TabPane("Plan", id="tab-plan"):
+                with Horizontal(id="plan-row"):
+                    with VerticalScroll(id="plan-main-col"):
+                        with Horizontal(id="plan-actions"):
+                            yield Button("Export deployment files", id="plan-deploy",
+                                         variant="primary", compact=True)
+                            yield Static("[dim]vLLM, SGLang, TRT-LLM, Kubernetes, alerts[/]",
+                                         id="plan-deploy-status")
+                        yield Static("", id="plan-cost")
+                        yield DataTable(id="plan-options", zebra_stripes=True, cursor_type="none")
+                        yield Static("", id="plan-cost-notes")
+                        yield Static("[b]Which answer moves the GPU count most[/]\n[dim]GPUs "
+                                     "if -50% (left), +50% or switched (right); * assumed[/]",
+                                     classes="section-title")
+                        yield SensitivityBars(id="plan-sensitivity")
+                    with VerticalScroll(id="plan-growth-col"):
+                        yield Static("", id="plan-growth-head")
+                        yield GrowthBars(id="plan-growth")
+                        yield Static("", id="plan-scenarios")
             with TabPane("Decision log", id="tab-log"):
                 yield DataTable(id="review-log", zebra_stripes=True, cursor_type="row")
             with TabPane("Flags", id="tab-flags"):
@@ -114,12 +152,13 @@ class ReviewScreen(Screen[str | None]):
     def on_mount(self) -> None:
         session = self.controller.require()
         self.title = f"Review · {session.title}"
-        self.sub_title = "spec, decision log, sign-off, export"
+        self.sub_title = "spec, plan, sign-off, export"
         skus = self.query_one("#review-skus", DataTable)
         skus.add_columns("SKU", "Fits", "TP", "Replicas", "GPUs", "Nodes", "kW", "$/month",
                          "TPOT")
         log = self.query_one("#review-log", DataTable)
         log.add_columns("Question", "Owner", "Answer", "By", "Why")
+        self.query_one("#plan-options", DataTable).add_columns(*OPTION_COLUMNS)
         self.refresh_all()
 
     # --- filling --------------------------------------------------------------------------
@@ -138,6 +177,154 @@ class ReviewScreen(Screen[str | None]):
         self._fill_log()
         self.query_one("#review-flags", FlagsPanel).show(session.active_flags())
         self._fill_signoff()
+        self.refresh_plan()
+
+    # --- plan tab -------------------------------------------------------------------------
+
+    def refresh_plan(self) -> None:
+        """Cost now; growth and sensitivity in a worker (they re-size the workload dozens of
+        times). Nothing reruns while the spec, the inputs and the planning answers stay the same."""
+        session = self.controller.require()
+        spec = session.spec()
+        inputs = session.sizing_inputs()
+        try:
+            overrides = self.controller.planning()
+        except KickoffError as err:
+            self._plan_key = None
+            self.show_plan(PlanReports(error=str(err)))
+            return
+        key = self._plan_key
+        if key is not None and key[0] is spec and (key[1], key[2]) == (inputs, overrides):
+            return
+        self._plan_key = (spec, inputs, overrides)
+        base = plan_cost(spec, inputs, overrides, session.sizing_error)
+        self.show_plan(base)
+        if base.pending and spec is not None:
+            self._project(base, self._plan_key)
+
+    @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
+    def _project(
+        self, base: PlanReports, key: tuple[SizedSpec | None, SizingInputs, PlanningOverrides]
+    ) -> None:
+        spec, inputs, overrides = key
+        assert spec is not None
+        try:
+            result = plan_projections(base, spec, inputs, overrides)
+        except Exception as err:  # noqa: BLE001 - a sizer bug must not take the meeting down
+            result = base.model_copy(update={"pending": False, "growth_error": str(err),
+                                             "sensitivity_error": str(err)})
+        self.app.call_from_thread(self._projected, result, key)
+
+    def _projected(self, result: PlanReports, key: object) -> None:
+        if key is self._plan_key and self.is_attached:  # else a newer plan is on its way
+            self.show_plan(result)
+
+    def show_plan(self, plan: PlanReports) -> None:
+        """Hold ``plan`` and feed it to the Plan tab's widgets."""
+        self.plan = plan
+        self._fill_cost()
+        growth = self.query_one("#plan-growth", GrowthBars)
+        growth.pending, growth.report = plan.pending, plan.growth
+        growth.error = plan.error or plan.growth_error
+        sens = self.query_one("#plan-sensitivity", SensitivityBars)
+        sens.pending, sens.report = plan.pending, plan.sensitivity
+        sens.error = plan.error or plan.sensitivity_error
+        self._fill_growth_text()
+
+    @staticmethod
+    def _fig(figure: Figure | None) -> str:
+        if figure is None or figure.value is None:
+            return "—"
+        return f"[b]{safe(figure.text())}[/]" + (f" {ASSUMED_TAG}" if figure.assumed else "")
+
+    def _fill_cost(self) -> None:
+        table = self.query_one("#plan-options", DataTable)
+        table.clear()
+        head = self.query_one("#plan-cost", Static)
+        notes = self.query_one("#plan-cost-notes", Static)
+        cost = self.plan.cost
+        if cost is None:
+            head.update(f"[$warning]▲[/] {safe(self.plan.error)}" if self.plan.error
+                        else "[dim]No cost yet.[/]")
+            notes.update("")
+            return
+        chosen = cost.chosen
+        price = (f" at {safe(chosen.quote.price_text())} [dim]({safe(chosen.quote.cite())})[/]"
+                 if chosen.quote else "")
+        lines = [
+            f"[b]Cost[/] of {cost.total_gpus} × {safe(short_gpu_name(cost.gpu_name))}, "
+            f"[b]{safe(cost.chosen_option)}[/]{price}",
+            f"per hour {self._fig(chosen.per_hour)} · per month {self._fig(chosen.per_month)}",
+            f"per million output tokens {self._fig(chosen.per_million_output_tokens)} at "
+            f"{safe(cost.utilisation.text())} average use, "
+            f"{self._fig(cost.per_million_at_peak)} at the peak",
+            f"operations staff {safe(cost.staff_engineers.text())}, "
+            f"{self._fig(cost.staff_per_month)} on top of every option",
+        ]
+        lines += [f"  {safe(f.label)}: {self._fig(f)}" for f in cost.managed_api]
+        lines.append(f"\n[b]{cost.horizon_years} years: rent, reserve or buy[/] "
+                     "[dim](▶ = chosen basis)[/]")
+        head.update("\n".join(lines))
+        for opt in cost.options:
+            mark = "▶ " if opt.option == cost.chosen_option else "  "
+            name = mark + opt.option + (" (lowest)" if opt.option == cost.cheapest_option else "")
+            if not opt.available:
+                table.add_row(Text(name), Text(opt.reason, style="dim"), "", "", "")
+                continue
+            total = money(opt.horizon_total.value) if opt.horizon_total else "—"
+            table.add_row(
+                Text(name, style="bold" if opt.option == cost.cheapest_option else ""),
+                opt.quote.price_text().replace("/GPU-h", "/h") if opt.quote else "—",
+                money(opt.per_month.value) if opt.per_month else "—",
+                Text(total, style="bold"),
+                opt.break_even_utilisation.text() if opt.break_even_utilisation else "—",
+            )
+        extra = ["[dim]Break-even = the average use below which on-demand costs less.[/]"]
+        if self.plan.business is not None:
+            b = self.plan.business
+            sign = "[$error]■ RED[/]" if b.verdict == "red" else f"[b]{safe(b.verdict)}[/]"
+            payback = self._fig(b.payback_months) if b.payback_months.value is not None \
+                else "[b]never[/]"
+            extra.append(f"Business case: ROI {self._fig(b.roi)}, payback {payback}, "
+                         f"{sign}: {safe(b.message)}")
+        extra += [f"[$warning]▲[/] {safe(w)}" for w in cost.warnings]
+        if cost.assumptions:
+            extra.append(f"[dim]{len(cost.assumptions)} figure(s) rest on Kickoff defaults "
+                         "(traced in the Markdown export).[/]")
+        notes.update("\n".join(extra))
+
+    def _fill_growth_text(self) -> None:
+        head = self.query_one("#plan-growth-head", Static)
+        scenarios = self.query_one("#plan-scenarios", Static)
+        growth = self.plan.growth
+        if growth is None:
+            head.update("[b]Growth[/]")
+            scenarios.update("")
+            return
+        lines = ["[b]Growth[/]"]
+        if growth.monthly_rate is not None:
+            lines[0] += f" at {self._fig(growth.monthly_rate)} traffic a month"
+        month = growth.out_of_headroom_month
+        if month is not None and month.value is not None:
+            assumed = f" {ASSUMED_TAG}" if month.assumed else ""
+            lines.append(f"[$warning]▲[/] Runs out of headroom in [b]month {month.value:.0f}[/]"
+                         f"{assumed}")
+        elif month is not None:
+            lines.append(f"[$success]✓[/] Enough for all {growth.months} months")
+        lines.append(f"[dim]{growth.sized_gpus} GPUs sized carry "
+                     f"{safe(growth.capacity_multiplier.text())} today's peak; "
+                     "│ marks them[/]")
+        head.update("\n".join(lines))
+        rows = ["", "[b]Spec per scenario[/]"]
+        for sc in growth.scenarios:
+            if not sc.feasible:
+                rows.append(f"{safe(sc.label)}: [$error]✗[/] {safe(sc.reason)}")
+                continue
+            more = "[$success]fits[/]" if sc.fits_sized_fleet else f"+{sc.extra_gpus}"
+            rows.append(f"{safe(sc.label)}: [b]{sc.total_gpus}[/] GPUs ({more}), "
+                        f"{money(sc.cost_per_month)}/mo")
+        rows += [f"[dim]{safe(n)}[/]" for n in growth.notes]
+        scenarios.update("\n".join(rows))
 
     def _fill_why(self) -> None:
         spec = self.controller.spec()
@@ -264,9 +451,15 @@ class ReviewScreen(Screen[str | None]):
     def _export_dir(self) -> Path:
         return Path(self.query_one("#export-dir", Input).value.strip() or ".").expanduser()
 
-    def _export(self, kinds: tuple[str, ...]) -> list[Path]:
+    def _export(self, kinds: tuple[str, ...]) -> None:
+        """Write the chosen files in a worker: the Markdown's planning sections re-size the
+        workload, which must not freeze the projector."""
+        self.query_one("#export-status", Static).update("[dim]writing…[/]")
+        self._write_exports(kinds, self._export_dir())
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _write_exports(self, kinds: tuple[str, ...], folder: Path) -> None:
         session = self.controller.require()
-        folder = self._export_dir()
         written: list[Path] = []
         try:
             if "toml" in kinds:
@@ -274,13 +467,52 @@ class ReviewScreen(Screen[str | None]):
             if "md" in kinds:
                 written.append(self.controller.export_markdown(folder / f"{session.id}.md"))
         except KickoffError as err:
-            self.query_one("#export-status", Static).update(f"[$error]✗ {safe(err)}[/]")
-            self.notify(str(err), title="Export failed", severity="error")
-            return written
-        shown = "\n".join(f"[$success]✓[/] wrote {safe(p.resolve())}" for p in written)
-        self.query_one("#export-status", Static).update(shown)
-        self.notify("\n".join(str(p.resolve()) for p in written), title="Exported")
+            self.app.call_from_thread(self._export_done, written, str(err))
+            return
+        self.app.call_from_thread(self._export_done, written, "")
+
+    def _export_done(self, written: list[Path], error: str) -> None:
+        shown = [f"[$success]✓[/] wrote {safe(p.resolve())}" for p in written]
+        if error:
+            shown.append(f"[$error]✗ {safe(error)}[/]")
+            self.notify(error, title="Export failed", severity="error")
+        else:
+            self.notify("\n".join(str(p.resolve()) for p in written), title="Exported")
+        if self.is_attached:
+            self.query_one("#export-status", Static).update("\n".join(shown))
+
+    def action_export_deploy(self) -> None:
+        """Ask for a folder, then write the deployment files for the spec into it."""
+        session = self.controller.require()
+        default = self._export_dir() / f"{session.id}-deploy"
+        explain = ("Launch commands for vLLM, SGLang and TensorRT-LLM, a Kubernetes Deployment "
+                   "per model with GPU requests and node selector, an autoscaler sketch and "
+                   "Prometheus alert rules from the agreed SLOs, plus a README saying where "
+                   "each value comes from.")
+
+        def chosen(folder: Path | None) -> None:
+            if folder is not None:
+                self.export_deployment(folder)
+
+        self.app.push_screen(FolderDialog("Export deployment files", explain, default), chosen)
+
+    def export_deployment(self, folder: Path) -> list[Path]:
+        """Write the deployment files into ``folder``; report on the Plan tab and in a toast."""
+        status = self.query_one("#plan-deploy-status", Static)
+        try:
+            written = self.controller.export_deployment(folder)
+        except KickoffError as err:
+            status.update(f"[$error]✗ {safe(err)}[/]")
+            self.notify(str(err), title="No deployment files", severity="error")
+            return []
+        where = folder.resolve()
+        status.update(f"[$success]✓[/] wrote {len(written)} files to {safe(where)}")
+        self.notify(f"{len(written)} files in {where}", title="Deployment files written")
         return written
+
+    @on(Button.Pressed, "#plan-deploy")
+    def _deploy_pressed(self) -> None:
+        self.action_export_deploy()
 
     def action_export_toml(self) -> None:
         self._export(("toml",))

@@ -250,6 +250,15 @@ class WizardScreen(Screen[None]):
             self.notify(flag.message, title="Red flag resolved by this answer", timeout=5)
         self._refresh_results()
         self._advance(message.question_id)
+        if outcome.save_error:
+            # Recorded in memory, refused by the disk: say so loudly, next to the next answer.
+            self.notify(outcome.save_error, title="Answer NOT saved to disk", severity="error", timeout=0)
+            self.call_after_refresh(self._show_save_error, outcome.save_error)
+
+    def _show_save_error(self, message: str) -> None:
+        self.sub_title = "NOT SAVED: export the session elsewhere from Review (Ctrl+R)"
+        if self._form is not None and self._form.is_mounted:
+            self._form.set_error(message)
 
     def _advance(self, answered_id: str) -> None:
         ids = [q.id for q in self.visible_questions()]

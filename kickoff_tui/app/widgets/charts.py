@@ -1,10 +1,12 @@
-"""Compact text charts: memory per GPU (stacked bar) and GPUs by SKU (bar per row).
+"""Compact text charts: memory per GPU (stacked bar), GPUs by SKU (bar per row), and on the
+Plan tab GPUs needed as traffic grows and the inputs that move the GPU count most.
 
 Segments differ by glyph as well as colour, so the chart reads on a monochrome projector.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -14,6 +16,8 @@ from textual.widget import Widget
 from kickoff_tui.app.format import safe
 
 if TYPE_CHECKING:
+    from kickoff_tui.planning import GrowthReport, SensitivityReport
+    from kickoff_tui.planning.sensitivity import Side
     from kickoff_tui.sizing import SizedSpec
 
 SEGMENTS: tuple[tuple[str, str, str], ...] = (
@@ -146,3 +150,162 @@ class SkuBars(Widget):
 
     def render(self) -> Content:
         return render_sku_bars(self.spec, self.content_region.width or self.size.width)
+
+
+# --- Plan tab: growth and sensitivity ----------------------------------------------------------
+
+COMPUTING = "[dim]computing…[/]"
+"""Shown while a worker computes the report a chart draws."""
+GROWTH_MAX_ROWS = 13
+"""Month rows drawn at most (the same sampling as the planning layer's text chart)."""
+GROWTH_LABEL_WIDTH = 9
+"""Columns for "month 36" plus a space."""
+GROWTH_OVER = " ▲ over"
+"""Printed after the GPU count of a month that needs more than the sized fleet."""
+SENSITIVITY_ROWS = 8
+"""Inputs drawn in the sensitivity chart (the most influential ones)."""
+SENSITIVITY_LABEL_WIDTH = 20
+"""Columns for the input name ("size for max context")."""
+SENSITIVITY_SIDE_TEXT = 6
+"""Columns for the GPU change printed at each end of a sensitivity row ("+72", "fails")."""
+BADGE_WIDTH = 5
+"""Columns for the owner badge (" APP "); narrower badges are padded to it."""
+OWNER_ROLES: dict[str, str] = {"application owner": "app_owner", "AI team": "ai_team", "IT": "it"}
+"""Sensitivity owners (as the planning layer writes them) to role keys, for the badges."""
+
+
+def growth_rows(report: GrowthReport) -> list[tuple[int, int | None]]:
+    """(month, GPUs needed) for at most :data:`GROWTH_MAX_ROWS` months, always the last one."""
+    points = report.points
+    if not points:
+        return []
+    step = max(1, math.ceil(len(points) / GROWTH_MAX_ROWS))
+    shown = points[::step]
+    if shown[-1] is not points[-1]:
+        shown.append(points[-1])
+    return [(p.month, p.total_gpus) for p in shown]
+
+
+def render_growth(report: GrowthReport | None, pending: bool, error: str, width: int) -> Content:
+    """GPUs needed month by month against the sized fleet (│); months beyond it say "over"."""
+    if pending:
+        return Content.from_markup(COMPUTING)
+    if error:
+        return Content.from_markup(f"[$error]✗[/] {safe(error)}")
+    if report is None:
+        return Content.from_markup("[dim]No growth projection yet.[/]")
+    rows = growth_rows(report)
+    if not rows:
+        return Content.from_markup("[dim]No monthly growth rate: answer the growth question to "
+                                   "see when the fleet runs out.[/]")
+    top = max([report.sized_gpus, *(g for _, g in rows if g is not None)]) or 1
+    tail_width = 1 + len(str(top)) + len(GROWTH_OVER)
+    room = max(width - GROWTH_LABEL_WIDTH - tail_width, 6)
+    mark = min(room - 1, round(report.sized_gpus / top * room))
+    lines = []
+    for month, gpus in rows:
+        label = f"month {month}".ljust(GROWTH_LABEL_WIDTH)
+        if gpus is None:
+            lines.append(f"{label}[$error]✗ cannot be served on this SKU[/]")
+            continue
+        cells = max(1, round(gpus / top * room))
+        inside = min(cells, mark)
+        over = max(1 if gpus > report.sized_gpus else 0, cells - mark - 1)
+        over = min(over, room - mark - 1)
+        bar = f"[$primary]{'█' * inside}[/]{' ' * (mark - inside)}[b]│[/]"
+        bar += f"[$error]{'▓' * over}[/]{' ' * (room - mark - 1 - over)}"
+        tail = f" {gpus}" + (f"[$error]{GROWTH_OVER}[/]" if gpus > report.sized_gpus else "")
+        lines.append(f"{label}{bar}{tail}")
+    return Content.from_markup("\n".join(lines))
+
+
+class GrowthBars(Widget):
+    """GPUs needed as traffic grows, one bar per month step, │ at the sized fleet."""
+
+    DEFAULT_CSS = """
+    GrowthBars { height: auto; }
+    """
+
+    report: reactive[GrowthReport | None] = reactive(None, layout=True)
+    """Growth projection drawn (from the screen's worker)."""
+    pending: reactive[bool] = reactive(False, layout=True)
+    """True while the projection is being computed."""
+    error: reactive[str] = reactive("", layout=True)
+    """Why there is no projection."""
+
+    def render(self) -> Content:
+        return render_growth(self.report, self.pending, self.error,
+                             self.content_region.width or self.size.width)
+
+
+def _side(side: Side | None) -> tuple[float | None, str]:
+    """(GPU change or None, text printed for it) for one end of a sensitivity row."""
+    if side is None:
+        return None, "–"
+    if side.delta is None:
+        return None, "fails" if side.note.startswith("cannot be served") else "n/a"
+    return float(side.delta), f"{side.delta:+d}"
+
+
+def render_sensitivity(
+    report: SensitivityReport | None, pending: bool, error: str, width: int
+) -> Content:
+    """Tornado chart: each input's GPU change at -50% (left) and +50% or flipped (right), most
+    influential first, with the role to argue with. A change that cannot be served fills its
+    side with ▓ and says "fails"."""
+    from kickoff_tui.app.roles import ROLE_SHORT, badge_markup
+
+    if pending:
+        return Content.from_markup(COMPUTING)
+    if error:
+        return Content.from_markup(f"[$error]✗[/] {safe(error)}")
+    if report is None or not report.rows:
+        return Content.from_markup("[dim]No sensitivity yet.[/]")
+    rows = report.rows[:SENSITIVITY_ROWS]
+    deltas = [abs(v) for r in rows for v, _ in (_side(r.low), _side(r.high)) if v is not None]
+    top = max([*deltas, 1.0])
+    fixed = SENSITIVITY_LABEL_WIDTH + 1 + BADGE_WIDTH + 2 * SENSITIVITY_SIDE_TEXT + 4
+    half = max((width - fixed) // 2, 3)
+    lines = []
+    for row in rows:
+        label = row.field.replace("_", " ")[:SENSITIVITY_LABEL_WIDTH]
+        label = label.ljust(SENSITIVITY_LABEL_WIDTH) + ("*" if row.assumed else " ")
+        role = OWNER_ROLES.get(row.owner)
+        badge = badge_markup(role, short=True) if role else ""
+        badge += " " * (BADGE_WIDTH - (len(ROLE_SHORT[role]) + 2 if role else 0))
+        sides = []
+        for side, left in ((row.low, True), (row.high, False)):
+            value, text = _side(side)
+            if value is None:
+                fails = text == "fails"
+                cells = half if fails else 0
+                glyphs = f"[$error]{'▓' * cells}[/]" if fails else ""
+            else:
+                cells = max(1 if value else 0, round(abs(value) / top * half))
+                colour = "$warning" if value > 0 else "$success"
+                glyphs = f"[{colour}]{'█' * cells}[/]"
+            pad = " " * (half - cells)
+            sides.append((pad + glyphs, text) if left else (glyphs + pad, text))
+        (left_bar, low_text), (right_bar, high_text) = sides
+        lines.append(f"{safe(label)}{badge} {low_text:>{SENSITIVITY_SIDE_TEXT}} {left_bar}[b]│[/]"
+                     f"{right_bar} {high_text}")
+    return Content.from_markup("\n".join(lines))
+
+
+class SensitivityBars(Widget):
+    """Which single input moves the GPU count most: one diverging bar per input."""
+
+    DEFAULT_CSS = """
+    SensitivityBars { height: auto; }
+    """
+
+    report: reactive[SensitivityReport | None] = reactive(None, layout=True)
+    """Sensitivity report drawn (from the screen's worker)."""
+    pending: reactive[bool] = reactive(False, layout=True)
+    """True while the report is being computed."""
+    error: reactive[str] = reactive("", layout=True)
+    """Why there is no report."""
+
+    def render(self) -> Content:
+        return render_sensitivity(self.report, self.pending, self.error,
+                                  self.content_region.width or self.size.width)

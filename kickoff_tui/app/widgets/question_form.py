@@ -8,6 +8,7 @@ nothing itself: the wizard screen does that.
 
 from __future__ import annotations
 
+
 from typing import Any
 
 from textual import on
