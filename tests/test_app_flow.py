@@ -89,6 +89,7 @@ async def test_full_session_start_to_exported_toml(tmp_path: Path) -> None:
         assert session.is_signed_off
         assert session.cadence is not None and session.cadence.every == "quarterly"
         await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()  # the export runs in a worker
         await pilot.pause()
 
     exported = tmp_path / f"{session.id}.toml"

@@ -14,8 +14,8 @@ pytest.importorskip("textual")
 
 from kickoff_tui.app.demo import SCENES, Scene, demo_app  # noqa: E402
 
-SNAPSHOT_SCENES = ("start", "wizard-80x24", "wizard-120x36", "red-flag", "review", "replay",
-                   "light-theme")
+SNAPSHOT_SCENES = ("start", "wizard-80x24", "wizard-120x36", "red-flag", "review", "plan",
+                   "replay", "light-theme")
 """Scenes pinned by snapshots (the issue's list); the screenshots script renders all scenes."""
 
 
