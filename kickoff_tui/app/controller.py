@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import PlanningOverrides
-from kickoff_tui.record.io import SaveFailed
+from kickoff_tui.record.io import SaveFailed, SessionSummary, summarise_sessions
 from kickoff_tui.record.lock import Lock, LockError, SessionLocked, acquire_lock
 from kickoff_tui.record import (
     AnswerValue,
@@ -37,16 +37,8 @@ DEFAULT_TITLE = "AI infrastructure kickoff"
 """Title a new session gets until someone renames it on the participants screen."""
 
 
-@dataclass(frozen=True)
-class RecentSession:
-    """A session file found in the data dir (for the start screen)."""
-
-    path: Path
-    title: str
-    updated: datetime
-    answered: int
-    total: int
-    signed_off: bool
+RecentSession = SessionSummary
+"""A session file found in the data dir (for the start screen)."""
 
 
 @dataclass(frozen=True)
@@ -139,26 +131,7 @@ class Controller:
 
     def recent_sessions(self, limit: int = 8) -> list[RecentSession]:
         """Sessions in the data dir, newest first (unreadable files are skipped)."""
-        found: list[RecentSession] = []
-        for path in list_sessions():
-            try:
-                session = load_session(path)
-            except KickoffError:
-                continue
-            questions = [q for q in session.questionnaire.questions if not q.optional]
-            found.append(
-                RecentSession(
-                    path=path,
-                    title=session.title,
-                    updated=session.updated,
-                    answered=sum(1 for q in questions if q.id in session.answers),
-                    total=len(questions),
-                    signed_off=session.is_signed_off,
-                )
-            )
-            if len(found) >= limit:
-                break
-        return found
+        return summarise_sessions(limit)
 
     # --- answering ------------------------------------------------------------------------
 

@@ -414,23 +414,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
             console.print(f"  {opt.option}: {escape(opt.reason)}")
     if not args.brief:
         console.print("\n[bold]How each figure was computed[/]")
-        chosen = report.chosen
-        _trace_lines(
-            console,
-            [
-                report.utilisation,
-                report.served_tokens_per_s,
-                report.staff_engineers,
-                report.staff_per_month,
-                chosen.per_hour,
-                chosen.per_month,
-                chosen.horizon_total,
-                chosen.per_million_output_tokens,
-                report.per_million_at_peak,
-                *chosen.detail,
-                *[o.break_even_utilisation for o in report.options],
-            ],
-        )
+        _trace_lines(console, report.traced_figures())
         if report.managed_api:
             console.print("\n[bold]Managed API comparison[/]")
             _trace_lines(console, report.managed_api)

@@ -215,6 +215,24 @@ class CostReport(BaseModel):
         )
         return [f for f in figures if f]
 
+    def traced_figures(self) -> list[Figure]:
+        """Every figure whose arithmetic the reports write out, in reading order."""
+        opt = self.chosen
+        figures = [
+            self.utilisation,
+            self.served_tokens_per_s,
+            self.staff_engineers,
+            self.staff_per_month,
+            opt.per_hour,
+            opt.per_month,
+            opt.horizon_total,
+            opt.per_million_output_tokens,
+            self.per_million_at_peak,
+            *opt.detail,
+            *[o.break_even_utilisation for o in self.options],
+        ]
+        return [f for f in figures if f is not None]
+
 
 # --- Prices --------------------------------------------------------------------------------------
 

@@ -76,19 +76,7 @@ def cost_markdown(report: CostReport) -> list[str]:
         rows,
     )
     out += ["", "How the figures were computed:", ""]
-    figures = [
-        report.utilisation,
-        report.served_tokens_per_s,
-        report.staff_engineers,
-        report.staff_per_month,
-        chosen.per_hour,
-        chosen.per_month,
-        chosen.horizon_total,
-        chosen.per_million_output_tokens,
-        report.per_million_at_peak,
-        *chosen.detail,
-    ]
-    figures += [o.break_even_utilisation for o in report.options if o.break_even_utilisation]
+    figures = report.traced_figures()
     out += [_trace(f) for f in figures if f is not None]
     if report.managed_api:
         out += ["", "Managed API comparison:", ""] + [_trace(f) for f in report.managed_api]

@@ -346,8 +346,8 @@ def load_session(path: str | Path, *, questionnaire: Questionnaire | None = None
 
 
 @dataclass(frozen=True)
-class ResumableSession:
-    """An unfinished session found in the data dir (not yet signed off by IT and the AI team)."""
+class SessionSummary:
+    """A session file found in the data dir, as the start screen and "resume" list it."""
 
     path: Path
     """The session file."""
@@ -359,34 +359,46 @@ class ResumableSession:
     """Questions answered so far."""
     total: int
     """Questions that need an answer (optional ones left out)."""
+    signed_off: bool = False
+    """True once IT and the AI team have both signed off (the meeting is done)."""
 
 
-def find_resumable_sessions(limit: int | None = None) -> list[ResumableSession]:
-    """Unfinished sessions in the data dir, most recently changed first.
+ResumableSession = SessionSummary
+"""An unfinished session (kept as a name for callers that only resume)."""
 
-    Files that cannot be read (damaged, foreign, from a newer kickoff) are skipped: resuming
-    offers only what will open. ``limit`` stops after that many were found."""
-    found: list[ResumableSession] = []
+
+def summarise_sessions(limit: int | None = None, unfinished_only: bool = False) -> list[SessionSummary]:
+    """Sessions in the data dir, most recently changed first.
+
+    Files that cannot be read (damaged, foreign, from a newer kickoff) are skipped: the app offers
+    only what will open. ``limit`` stops after that many were found."""
+    found: list[SessionSummary] = []
     for path in list_sessions():
         try:
             session = load_session(path)
         except KickoffError:
             continue
-        if session.is_signed_off:
+        if unfinished_only and session.is_signed_off:
             continue
         required = [q for q in session.questionnaire.questions if not q.optional]
         found.append(
-            ResumableSession(
+            SessionSummary(
                 path=path,
                 title=session.title,
                 updated=session.updated,
                 answered=sum(1 for q in required if q.id in session.answers),
                 total=len(required),
+                signed_off=session.is_signed_off,
             )
         )
         if limit is not None and len(found) >= limit:
             break
     return found
+
+
+def find_resumable_sessions(limit: int | None = None) -> list[SessionSummary]:
+    """Unfinished sessions (not yet signed off by IT and the AI team), newest first."""
+    return summarise_sessions(limit, unfinished_only=True)
 
 
 def last_resumable_session() -> ResumableSession | None:

@@ -73,13 +73,14 @@ class StartScreen(Screen[None]):
     def _show_recent(self, recent: list[RecentSession]) -> None:
         self.recent = recent
         actions = self.query_one("#start-actions", OptionList)
-        if recent:
-            last = recent[0]
+        unfinished = [r for r in recent if not r.signed_off]
+        if unfinished:
             actions.replace_option_prompt(
-                "resume", f"[b]R[/]  Resume last session  [dim]{safe(last.title)}[/]"
+                "resume", f"[b]R[/]  Resume last session  [dim]{safe(unfinished[0].title)}[/]"
             )
         else:
-            actions.replace_option_prompt("resume", "[b]R[/]  Resume last session  [dim](none yet)[/]")
+            none = "(none yet)" if not recent else "(every saved session is signed off)"
+            actions.replace_option_prompt("resume", f"[b]R[/]  Resume last session  [dim]{none}[/]")
             actions.disable_option("resume")
         listing = self.query_one("#start-recent", OptionList)
         listing.clear_options()
@@ -103,10 +104,11 @@ class StartScreen(Screen[None]):
         self.app.begin_new_session()  # type: ignore[attr-defined]
 
     def action_resume(self) -> None:
-        if not self.recent:
-            self.notify("No saved session to resume yet; press N for a new one.")
+        unfinished = [r for r in self.recent or [] if not r.signed_off]
+        if not unfinished:
+            self.notify("No unfinished session to resume; press N for a new one, or O to open one.")
             return
-        self.app.load_session(self.recent[0].path)  # type: ignore[attr-defined]
+        self.app.load_session(unfinished[0].path)  # type: ignore[attr-defined]
 
     def action_open(self) -> None:
         def opened(path: Path | None) -> None:
