@@ -31,8 +31,8 @@ class KickoffApp(App[int]):
     SUB_TITLE = "AI infrastructure kickoff"
     CSS_PATH = "app.tcss"
     COMMANDS: ClassVar = App.COMMANDS | {KickoffCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (100, "-wide")]
-    """Below 100 columns the question list hides (jump with Ctrl+G) to keep the form readable."""
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (112, "-wide")]
+    """Below 112 columns the question list hides (jump with Ctrl+G) to keep the form readable."""
     VERTICAL_BREAKPOINTS: ClassVar = [(0, "-short"), (30, "-tall")]
     """Below 30 rows help texts shrink to keep the answer field above the fold."""
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-NAME_MAX_CHARS = 200
-"""Longest name or title accepted (a person's name or a meeting title, never a paste)."""
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,9 +10,19 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from kickoff_tui.app.format import safe
-from kickoff_tui.app.roles import ROLE_BADGES, badge_markup, role_label
+from kickoff_tui.app.roles import badge_markup, role_label
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.record import ROLES
+
+NAME_MAX_CHARS = 200
+"""Longest name or title accepted (a person's name or a meeting title, never a paste)."""
+
+ROLE_CHOICES = {
+    "app_owner": "App owner: use case, SLOs",
+    "ai_team": "AI team: model, serving",
+    "it": "IT: GPUs, power, cooling",
+}
+"""What the role picker shows: the role and what it owns in the meeting."""
 
 INTRO = (
     "Add each person in the room and the role they speak for. Every answer is recorded with "
@@ -47,7 +54,7 @@ class ParticipantsScreen(Screen[None]):
             with Horizontal(id="add-row"):
                 yield Input(placeholder="Name", id="person-name", max_length=NAME_MAX_CHARS)
                 yield Select(
-                    [(f"{ROLE_BADGES[r]} ({role_label(r)})", r) for r in ROLES],
+                    [(ROLE_CHOICES[r], r) for r in ROLES],
                     value=ROLES[0], allow_blank=False, id="person-role",
                 )
                 yield Button("Add", id="person-add", variant="primary")
