@@ -479,7 +479,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 def cmd_models_import(args: argparse.Namespace) -> int:
     from kickoff_tui.catalog import clear_cache, get_model, user_models_dir
     from kickoff_tui.catalog.hf_import import model_from_hf_config
-    from kickoff_tui.fsutil import atomic_write_text
+    from kickoff_tui.record.io import atomic_write_text
 
     text = read_text(args.file, "config.json")
     try:
