@@ -155,8 +155,14 @@ RDHX_MAX_RACK_KW = 35.0
 """Rear-door heat exchangers carry roughly 35 kW per rack (kickoff guide: a facility that tops
 out at 35 kW per rack with rear-door HX)."""
 
-HOURS_PER_MONTH = 730.0
-"""Average hours in a month (8,760 / 12)."""
+HOURS_PER_YEAR = 8760.0
+"""Hours in a (non-leap) year."""
+
+HOURS_PER_MONTH = HOURS_PER_YEAR / 12
+"""Average hours in a month (730)."""
+
+MAX_PIPELINE_STAGES = 64
+"""Most pipeline stages (nodes) the sizer tries for one replica before calling it unservable."""
 
 PURCHASE_AMORTISATION_YEARS = 4.0
 """Hardware life used to turn a purchase price into an hourly figure (typical 3-5 year

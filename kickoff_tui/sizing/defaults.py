@@ -53,6 +53,10 @@ DEFAULT_MODEL = "llama-3.1-70b"
 DEFAULT_PEAK_CONCURRENCY = 32
 """In-flight requests for a pilot-sized deployment when the application owner has no figure yet."""
 
+DEFAULT_REQUESTS_PER_USER_PER_HOUR = 20.0
+"""An active user of an assistant sends a request every ~3 minutes at the peak hour; used only
+when users are given without a request rate (and listed as an assumption)."""
+
 DEFAULT_BURST_FACTOR = 1.0
 """Peak over average when concurrency is derived from averages and no burst factor is given."""
 

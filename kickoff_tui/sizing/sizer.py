@@ -150,8 +150,8 @@ def _peak_concurrency(inputs: SizingInputs, ttft_ms: float, osl: int, tpot_ms: f
     elif inputs.users is not None:
         per_hour = inputs.requests_per_user_per_hour
         if per_hour is None:
-            per_hour = 20.0
-            assumed.append(Assumption(field="requests_per_user_per_hour", value="20",
+            per_hour = D.DEFAULT_REQUESTS_PER_USER_PER_HOUR
+            assumed.append(Assumption(field="requests_per_user_per_hour", value=f"{per_hour:g}",
                                       reason="an active user sends a request every ~3 minutes"))
         rate = inputs.users * per_hour / 3600
         basis = f"{inputs.users:,} users x {per_hour:g} req/h"
@@ -268,7 +268,7 @@ def candidate_layouts(r: Resolved, gpu: GPU, precision: str, kv_precision: str, 
     if layouts:
         return layouts
     tp = max(powers_of_two(node))
-    for pp in range(2, 65):
+    for pp in range(2, C.MAX_PIPELINE_STAGES + 1):
         plan = perf.memory_plan(r.model, gpu, precision, tp, pp, r.options.gpu_memory_utilization)
         if perf.max_sequences(r.model, plan, kv_precision, r.sized_context, tp, pp) >= 1:
             return [Layout(tp, pp)]
@@ -300,7 +300,7 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
     if not layouts:
         need = perf.weight_bytes(r.model, precision) / 1e9
         out.reason = (f"{r.model.id} at {precision} ({need:,.0f} GB of weights) plus KV for a "
-                      f"{r.sized_context:,}-token request does not fit in up to 64 nodes of {gpu.id}")
+                      f"{r.sized_context:,}-token request does not fit in up to {C.MAX_PIPELINE_STAGES} nodes of {gpu.id}")
         return out
     deployments = 1 if (r.lora or r.variants == 1) else r.variants
     share = 1.0 / deployments  # each separate deployment carries its variant's share of traffic
@@ -417,7 +417,7 @@ def gpu_hour_price(gpu: GPU, basis: str) -> tuple[float | None, str, bool]:
         bought = [p for p in gpu.prices if p.basis == "purchase" and p.usd_per_gpu]
         if bought:
             p = min(bought, key=lambda x: x.usd_per_gpu or 0)
-            hourly = (p.usd_per_gpu or 0) / (C.PURCHASE_AMORTISATION_YEARS * 8760)
+            hourly = (p.usd_per_gpu or 0) / (C.PURCHASE_AMORTISATION_YEARS * C.HOURS_PER_YEAR)
             return hourly, (f"{p.provider} ${p.usd_per_gpu:,.0f} ({p.date}) over "
                             f"{C.PURCHASE_AMORTISATION_YEARS:g} years, hardware only"), True
         return None, "no purchase price in the catalog", True
