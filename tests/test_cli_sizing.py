@@ -143,3 +143,20 @@ def test_size_resizes_a_session_and_compares_with_sign_off(capsys):
     assert main(["size", str(ROOT / "examples" / "session-support-assistant.toml")]) == 0
     out = capsys.readouterr().out
     assert "Sized spec" in out and "since sign-off" in out
+
+
+def test_infinite_concurrency_is_refused(capsys):
+    code = main(["estimate", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--gpus", "1",
+                 "--input-tokens", "100", "--output-tokens", "100", "--concurrency", "inf", "--json"])
+    assert code == 2 and "finite" in capsys.readouterr().err
+
+
+def test_models_import_refuses_ids_that_escape_the_folder(tmp_path, capsys):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+                                  "vocab_size": 100}))
+    for bad in ("../../escaped", "", "Has Space", "\x1b[31mred"):
+        assert main(["models", "import", str(config), "--id", bad]) == 2
+        err = capsys.readouterr().err
+        assert "--id" in err and "\x1b" not in err
+    assert not (tmp_path.parent / "escaped.toml").exists()

@@ -82,3 +82,24 @@ def test_queueing_beyond_kv_capacity_raises_ttft_not_throughput():
 def test_default_tp_is_smallest_power_of_two_and_replicas_fill():
     result = estimate("llama-3.1-70b", "h100-sxm", 8, 2000, 200, precision="bf16")
     assert result.tensor_parallel == 4 and result.replicas == 2
+
+
+def test_a_lone_request_is_not_slowed_by_its_own_successor():
+    """At one request in flight nothing interrupts the decode: TPOT does not depend on how long
+    the answer is, and the prompt never waits in a queue."""
+    short = estimate("llama-3.1-8b", "h100-sxm", 1, 30_000, 100, precision="bf16", concurrency=1)
+    long = estimate("llama-3.1-8b", "h100-sxm", 1, 30_000, 5_000, precision="bf16", concurrency=1)
+    assert short.tpot_ms == pytest.approx(long.tpot_ms, rel=0.1)
+    # throughput follows the request's whole life: TTFT + OSL x TPOT
+    assert short.output_tokens_per_s == pytest.approx(100 / (short.ttft_ms / 1e3 + 100 * short.tpot_ms / 1e3), rel=1e-3)
+
+
+def test_requests_longer_than_the_context_do_not_fit():
+    result = estimate("llama-2-70b", "h100-sxm", 8, 8000, 200)
+    assert not result.fits and "4,096-token context" in result.reason
+
+
+def test_tensor_parallel_must_divide_the_heads():
+    result = estimate("llama-3.1-8b", "h100-sxm", 3, 1000, 100, tensor_parallel=3)
+    assert not result.fits and "divide" in result.reason
+    assert estimate("llama-3.1-8b", "h100-sxm", 4, 1000, 100, tensor_parallel=4).fits

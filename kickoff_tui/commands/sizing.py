@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,8 @@ from typing import Any
 from kickoff_tui.errors import KickoffError
 
 PRECISION_CHOICES = ("fp16", "bf16", "fp8", "fp4", "int8", "int4")
+MODEL_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+"""Ids of imported models: safe as a file name and as a catalog key."""
 MAX_INPUT_BYTES = 5_000_000
 """Largest input file the CLI reads (a sizing file is a few hundred bytes; a session a few KB)."""
 
@@ -178,8 +182,8 @@ def cmd_estimate(args: argparse.Namespace) -> int:
                         ("--output-tokens", args.output_tokens), ("--tensor-parallel", args.tensor_parallel)):
         if value is not None and value < 1:
             raise KickoffError(f"{flag} must be at least 1")
-    if args.concurrency is not None and not args.concurrency > 0:
-        raise KickoffError("--concurrency must be greater than 0")
+    if args.concurrency is not None and not (math.isfinite(args.concurrency) and args.concurrency > 0):
+        raise KickoffError("--concurrency must be a finite number greater than 0")
     try:
         result = estimate(args.model, args.gpu, args.gpus, args.input_tokens, args.output_tokens,
                           precision=args.precision, kv_precision=args.kv_precision,
@@ -481,6 +485,9 @@ def cmd_models_import(args: argparse.Namespace) -> int:
     from kickoff_tui.catalog.hf_import import model_from_hf_config
     from kickoff_tui.record.io import atomic_write_text
 
+    if not MODEL_ID.fullmatch(args.id):
+        raise KickoffError(f"--id {args.id[:40]!r}: use lowercase letters, digits, '.', '_' and '-' "
+                           "(starting with a letter or digit), e.g. my-llama-70b")
     text = read_text(args.file, "config.json")
     try:
         config = json.loads(text)

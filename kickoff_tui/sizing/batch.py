@@ -29,7 +29,7 @@ class BatchRow(BaseModel):
     kv_precision: str | None = None
     input_tokens: int = Field(ge=1)
     output_tokens: int = Field(ge=1)
-    concurrency: float | None = Field(default=None, gt=0)
+    concurrency: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     max_throughput: bool = False
 
     @classmethod

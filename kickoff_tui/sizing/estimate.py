@@ -89,6 +89,16 @@ def powers_of_two(limit: int) -> list[int]:
     return out
 
 
+def tp_divides(model: Model, tp: int) -> bool:
+    """Engines shard attention heads evenly: query heads must split across TP ranks, and KV heads
+    either split evenly or are replicated whole (vLLM/SGLang/TensorRT-LLM refuse other sizes)."""
+    if model.heads % tp:
+        return False
+    if model.attention == "mla":
+        return True
+    return model.kv_heads % tp == 0 or tp % model.kv_heads == 0
+
+
 def fits_one(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
              context: float, options: ServingOptions) -> bool:
     plan = perf.memory_plan(model, gpu, precision, layout.tp, layout.pp, options.gpu_memory_utilization)
@@ -100,10 +110,13 @@ def smallest_layout(model: Model, gpu: GPU, precision: str, kv_precision: str, m
     """Smallest power-of-two TP that holds the weights plus one sequence; pipeline stages are
     added (TP = one node) only when a node is not enough."""
     node = max(gpu.gpus_per_node, 1)
-    for tp in powers_of_two(min(max_gpus, node)):
+    sizes = [tp for tp in powers_of_two(min(max_gpus, node)) if tp_divides(model, tp)]
+    for tp in sizes:
         if fits_one(model, gpu, precision, kv_precision, Layout(tp, 1), context, options):
             return Layout(tp, 1)
-    tp = max(powers_of_two(min(max_gpus, node)))
+    if not sizes:
+        return None
+    tp = max(sizes)
     for pp in range(2, max_gpus // tp + 1):
         if fits_one(model, gpu, precision, kv_precision, Layout(tp, pp), context, options):
             return Layout(tp, pp)
@@ -158,9 +171,11 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
         # weight reads of the decode-only steps.
         spare = max(C.MAX_TOKENS_PER_STEP - running / pp, C.MAX_TOKENS_PER_STEP * C.MIN_PREFILL_SHARE)
         chunk = min(isl_eff, spare)
-        # each step advances every sequence by `speedup` tokens, so requests finish (and new
-        # prompts arrive) `speedup` times as often
-        prefill_per_step = running * isl_eff * speedup / osl
+        # The prompts that interrupt a request's decoding are the OTHER requests' (its own is
+        # its TTFT). Each step advances every sequence by `speedup` tokens, so requests finish
+        # (and new prompts arrive) `speedup` times as often.
+        others = max(running - 1.0, 0.0)
+        prefill_per_step = others * isl_eff * speedup / osl
         share = min(1.0, prefill_per_step / chunk) if chunk > 0 else 0.0
         carried = chunk if share < 1.0 else prefill_per_step
         decode_only = perf.step_time(model, gpu, precision, kv_precision, tp, pp,
@@ -169,7 +184,6 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
                                running / pp, decode_ctx, carried / pp, isl / 2, speedup)
         stage_s = (1 - share) * decode_only.total + share * mixed.total
         tpot = stage_s * pp / speedup
-        tokens_per_s = running / tpot
         # A new prompt needs ceil(ISL / spare) chunk steps next to the running decodes.
         chunks = max(1, math.ceil(isl_eff / spare)) if isl_eff > 0 else 0
         service = 0.0
@@ -182,12 +196,16 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
         else:
             service = decode_only.total
         service = service * pp + (pp - 1) * C.PIPELINE_HOP_S
-        # Prompts queue for the prefill slots (Kingman's G/G/1 approximation).
+        # Prompts queue for the prefill slots (Kingman's G/G/1 approximation), scaled by the
+        # share of the requests that can be ahead (a lone request never waits: finite source).
         life = osl * tpot
         rate = running / (life + service)
         rho = min(rate * service, C.MAX_PREFILL_UTILISATION)
-        wait = rho / (1 - rho) * (C.ARRIVAL_CV2 + C.PREFILL_SERVICE_CV2) / 2 * service
-        ttft = service + wait + 0.5 * decode_only.total
+        contention = others / running
+        wait = rho / (1 - rho) * (C.ARRIVAL_CV2 + C.PREFILL_SERVICE_CV2) / 2 * service * contention
+        ttft = service + wait + 0.5 * decode_only.total * contention
+        # Little's law over a request's whole life (waiting, prefill, decode).
+        tokens_per_s = running * osl / (ttft + osl * tpot)
         heavier = mixed if share * mixed.total >= (1 - share) * decode_only.total else decode_only
         bound = heavier.bound
     else:
@@ -249,6 +267,14 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
                 compute_precision=math_precision, weight_only=weight_only,
                 input_tokens=input_tokens, output_tokens=output_tokens)
     context = input_tokens + output_tokens
+    if context > model.native_context:
+        return Estimate(**base, fits=False,
+                        reason=f"{input_tokens:,} + {output_tokens:,} tokens exceed {model.id}'s "
+                        f"{model.native_context:,}-token context")
+    if tensor_parallel and not tp_divides(model, tensor_parallel):
+        return Estimate(**base, fits=False, tensor_parallel=tensor_parallel,
+                        reason=f"tensor parallel {tensor_parallel} does not divide {model.id}'s "
+                        f"{model.heads} attention heads / {model.kv_heads} KV heads evenly")
     if tensor_parallel:
         if tensor_parallel > gpus:
             return Estimate(**base, fits=False, reason=f"tensor parallel {tensor_parallel} > {gpus} GPUs")
@@ -257,7 +283,8 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
             plan = perf.memory_plan(model, gpu, precision, tensor_parallel, 1, options.gpu_memory_utilization)
             return Estimate(**base, fits=False, tensor_parallel=tensor_parallel,
                             weights_gb_per_gpu=round(plan.weights / 1e9, 2),
-                            reason=_no_fit_reason(model, gpu, precision, plan, tensor_parallel))
+                            reason=_no_fit_reason(model, gpu, precision, plan, tensor_parallel,
+                                                  kv_precision=kv_precision, context=context))
     else:
         layout = smallest_layout(model, gpu, precision, kv_precision, gpus, context, options)
         if layout is None:
@@ -265,7 +292,7 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
                                     options.gpu_memory_utilization)
             return Estimate(**base, fits=False,
                             reason=_no_fit_reason(model, gpu, precision, plan, min(gpus, gpu.gpus_per_node),
-                                                  gpus))
+                                                  gpus, kv_precision=kv_precision, context=context))
     assert layout is not None
     replicas = gpus // layout.gpus
     cap, plan = replica_capacity(model, gpu, precision, kv_precision, layout, input_tokens, output_tokens, options)
@@ -300,9 +327,11 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
 
 
 def _no_fit_reason(model: Model, gpu: GPU, precision: str, plan: perf.MemoryPlan, tp: int,
-                   gpus: int | None = None) -> str:
+                   gpus: int | None = None, *, kv_precision: str = "bf16", context: float = 0) -> str:
+    kv = perf.kv_bytes_per_sequence(model, kv_precision, context, tp) / 1e9
     need = (plan.weights + plan.overhead) / 1e9
     have = plan.usable / 1e9
     where = f"{gpus} GPUs" if gpus else f"TP{tp}"
     return (f"{model.id} at {precision} needs {need:.1f} GB per GPU at {where} (weights + runtime) "
-            f"plus KV for one sequence; {gpu.id} offers {have:.1f} GB usable")
+            f"plus {kv:.1f} GB of KV for one {context:,.0f}-token request; {gpu.id} offers "
+            f"{have:.1f} GB usable")

@@ -19,7 +19,14 @@ from kickoff_tui.catalog.schema import BYTES_PER_VALUE
 from kickoff_tui.sizing import constants as C
 from kickoff_tui.sizing import defaults as D
 from kickoff_tui.sizing import perf
-from kickoff_tui.sizing.estimate import Layout, ServingOptions, operate, powers_of_two, replica_capacity
+from kickoff_tui.sizing.estimate import (
+    Layout,
+    ServingOptions,
+    operate,
+    powers_of_two,
+    replica_capacity,
+    tp_divides,
+)
 from kickoff_tui.sizing.inputs import SizingInputs
 from kickoff_tui.sizing.spec import Assumption, PhysicalLimits, SizedSpec, SkuOption
 
@@ -262,12 +269,17 @@ def candidate_layouts(r: Resolved, gpu: GPU, precision: str, kv_precision: str, 
     TP cuts latency, smaller TP wastes fewer GPUs); PP only when one node cannot hold it."""
     layouts: list[Layout] = []
     for tp in powers_of_two(node):
+        if not tp_divides(r.model, tp):
+            continue
         plan = perf.memory_plan(r.model, gpu, precision, tp, 1, r.options.gpu_memory_utilization)
         if perf.max_sequences(r.model, plan, kv_precision, r.sized_context, tp) >= 1:
             layouts.append(Layout(tp, 1))
     if layouts:
         return layouts
-    tp = max(powers_of_two(node))
+    sizes = [tp for tp in powers_of_two(node) if tp_divides(r.model, tp)]
+    if not sizes:
+        return []
+    tp = max(sizes)
     for pp in range(2, C.MAX_PIPELINE_STAGES + 1):
         plan = perf.memory_plan(r.model, gpu, precision, tp, pp, r.options.gpu_memory_utilization)
         if perf.max_sequences(r.model, plan, kv_precision, r.sized_context, tp, pp) >= 1:
@@ -296,6 +308,10 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
     node = r.gpus_per_node or gpu.gpus_per_node
     out = SkuSizing(gpu=gpu, fits=False, precision=precision, kv_precision=kv_precision,
                     weight_only=weight_only, gpus_per_node=node)
+    if r.sized_context > r.model.native_context:
+        out.reason = (f"{r.sized_context:,}-token requests exceed {r.model.id}'s "
+                      f"{r.model.native_context:,}-token context")
+        return out
     layouts = candidate_layouts(r, gpu, precision, kv_precision, node)
     if not layouts:
         need = perf.weight_bytes(r.model, precision) / 1e9
