@@ -186,3 +186,32 @@ def test_n_plus_one_adds_a_replica(peak, model):
     if none.feasible:
         assert n1.replicas >= none.replicas + 1
         assert math.isclose(n1.replicas_for_redundancy, 1)
+
+
+def test_nvl72_is_sized_as_whole_racks():
+    base = example("chat-assistant.toml", gpu="gb200", cooling="dlc")
+    small_racks = size(base.model_copy(update={"rack_power_kw": 40}))
+    assert not small_racks.cooling_ok or small_racks.nodes_per_rack == 0
+    assert any("rack-scale" in w for w in small_racks.warnings)
+    big_racks = size(base.model_copy(update={"rack_power_kw": 160}))
+    assert big_racks.nodes_per_rack == 18 and big_racks.rack_density_kw > 100
+    assert big_racks.it_power_kw >= big_racks.rack_density_kw  # a whole rack is powered
+
+
+def test_consumer_cards_are_never_recommended():
+    spec = size(example("half-answered.toml"))
+    assert spec.recommended != "rtx-4090" and spec.runner_up != "rtx-4090"
+    option = next(o for o in spec.comparison if o.gpu == "rtx-4090")
+    assert "consumer" in option.reason or not option.fits
+
+
+def test_a_measured_speedup_is_not_an_assumption():
+    measured = size(example("agent-speculative.toml"))
+    assert not measured.is_assumed("speculative_speedup")
+    quoted = size(example("agent-speculative.toml", speculative_evidence=False))
+    assert quoted.is_assumed("speculative_speedup")
+
+
+def test_cooling_why_names_the_sku_when_it_sets_the_tier():
+    spec = size(example("chat-assistant.toml", gpu="mi355x", cooling="dlc"))
+    assert "ships with direct liquid cooling" in spec.why["cooling"]

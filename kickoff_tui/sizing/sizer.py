@@ -114,10 +114,12 @@ def resolve(inputs: SizingInputs) -> Resolved:
     speedup = 1.0
     if speculative:
         speedup = inputs.speculative_speedup or D.DEFAULT_SPECULATIVE_SPEEDUP
-        assumed.append(Assumption(
-            field="speculative_speedup", value=f"{speedup:g}x",
-            reason="speculative decoding divides TPOT by its speed-up; measure it on your traffic",
-        ))
+        if inputs.speculative_speedup is None or not inputs.speculative_evidence:
+            assumed.append(Assumption(
+                field="speculative_speedup", value=f"{speedup:g}x",
+                reason="speculative decoding divides TPOT by its speed-up; until it is measured "
+                "on your traffic it stays an assumption",
+            ))
     options = ServingOptions(
         continuous_batching=continuous,
         paged_attention=paged,
@@ -386,10 +388,45 @@ def required_cooling(gpu: GPU, rack_kw: float) -> str:
     return max(by_density, gpu.min_cooling, key=COOLING_ORDER.index)
 
 
+def is_consumer(gpu: GPU) -> bool:
+    """Consumer cards (GeForce) are compared but never recommended: no ECC, no datacenter
+    support, and NVIDIA's GeForce driver licence excludes datacenter deployment."""
+    return "consumer" in gpu.form_factor.lower()
+
+
+def is_rack_scale(gpu: GPU) -> bool:
+    """True for systems whose NVLink domain spans a whole rack (GB200/GB300 NVL72)."""
+    return gpu.scale_up_domain > gpu.gpus_per_node
+
+
+def cooling_why(gpu: GPU, rack_kw: float, tier: str) -> str:
+    """Why the cooling tier: the rack's density, or the SKU's own system when that asks for more."""
+    by_density = required_cooling(gpu.model_copy(update={"min_cooling": "air"}), rack_kw)
+    limits = f"(air <= {C.AIR_MAX_RACK_KW:g} kW, rear-door <= {C.RDHX_MAX_RACK_KW:g} kW)"
+    if tier != by_density:
+        return (f"{gpu.name} ships with {COOLING_LABEL[tier]}; its {rack_kw:.1f} kW racks alone "
+                f"would allow {COOLING_LABEL[by_density]} {limits}")
+    return f"{rack_kw:.1f} kW per rack needs {COOLING_LABEL[tier]} {limits}"
+
+
 def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float) -> tuple[int, int, float, str]:
     """(nodes per rack, racks, rack density kW, note) under the rack's continuous-load limit."""
     node_kw = node_power_kw(gpu, node)
     usable = rack_power_kw * C.RACK_CONTINUOUS_LOAD_FRACTION
+    if is_rack_scale(gpu):
+        # NVL72-class systems are built, cooled and powered as whole racks of one NVLink domain.
+        per_rack = gpu.scale_up_domain // node
+        rack_kw = per_rack * node_kw
+        if usable < rack_kw:
+            return 0, 0, rack_kw, (
+                f"{gpu.node_name} is a rack-scale system: one rack of {gpu.scale_up_domain} GPUs "
+                f"draws {rack_kw:.0f} kW, but a {rack_power_kw:g} kW rack carries {usable:.1f} kW "
+                f"continuous: no rack can host it"
+            )
+        racks = math.ceil(nodes / per_rack) if nodes else 0
+        return per_rack, racks, rack_kw, (
+            f"{gpu.node_name} comes as whole racks of {gpu.scale_up_domain} GPUs ({rack_kw:.0f} kW each)"
+        )
     per_rack = int(usable // node_kw)
     if per_rack < 1:
         return 0, 0, node_kw, (
@@ -413,7 +450,8 @@ def _place(r: Resolved, s: SkuSizing) -> None:
     s.nodes_per_rack, s.racks, s.rack_density_kw, note = rack_plan(gpu, s.nodes, node, r.rack_power_kw)
     if note:
         s.notes.append(note)
-    s.it_power_kw = s.nodes * node_power_kw(gpu, node) * (1 + C.NETWORK_OVERHEAD_FRACTION)
+    powered_nodes = s.racks * s.nodes_per_rack if is_rack_scale(gpu) else s.nodes
+    s.it_power_kw = powered_nodes * node_power_kw(gpu, node) * (1 + C.NETWORK_OVERHEAD_FRACTION)
     needed = required_cooling(gpu, s.rack_density_kw)
     s.cooling = needed
     if r.cooling is not None and COOLING_ORDER.index(r.cooling) < COOLING_ORDER.index(needed):
@@ -488,6 +526,8 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
 
 
 def _option(s: SkuSizing) -> SkuOption:
+    if s.fits and is_consumer(s.gpu):
+        s.notes.append("consumer card: not recommended for datacenter serving (no ECC, GeForce licence)")
     return SkuOption(
         gpu=s.gpu.id, gpu_name=s.gpu.name, fits=s.fits and s.cooling_ok and s.nodes_per_rack >= 1,
         reason=s.reason or "; ".join(s.notes),
@@ -519,7 +559,7 @@ def size(inputs: SizingInputs, compare: bool = True) -> SizedSpec:
         return _spec(r, size_on(r, fixed), [], "", "", None)
     sizings = {g.id: size_on(r, g) for g in gpus()}
     comparison = sorted((_option(s) for s in sizings.values()), key=_rank_key)
-    viable = [o for o in comparison if o.fits]
+    viable = [o for o in comparison if o.fits and not is_consumer(get_gpu(o.gpu))]
     recommended = viable[0].gpu if viable else ""
     runner_up = viable[1].gpu if len(viable) > 1 else ""
     chosen_id = fixed.id if fixed else (recommended or comparison[0].gpu)
@@ -601,8 +641,7 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
                   if s.nodes_per_rack else "no rack of this budget can host one node"),
         "it_power_kw": (f"{s.nodes} x {node_power_kw(s.gpu, s.gpus_per_node):.1f} kW per node "
                         f"+ {C.NETWORK_OVERHEAD_FRACTION:.0%} network and management"),
-        "cooling": (f"{s.rack_density_kw:.1f} kW per rack needs {COOLING_LABEL[s.cooling]} "
-                    f"(air <= {C.AIR_MAX_RACK_KW:g} kW, rear-door <= {C.RDHX_MAX_RACK_KW:g} kW)"),
+        "cooling": cooling_why(s.gpu, s.rack_density_kw, s.cooling),
         "tpot_ms": f"{s.tpot_s * 1e3:.1f} ms mean ({s.tpot_s * 1e3 * tail:.1f} ms at {r.percentile})",
         "ttft_ms": f"{s.ttft_s * 1e3:.0f} ms mean ({s.ttft_s * 1e3 * tail:.0f} ms at {r.percentile})",
     }
