@@ -314,7 +314,10 @@ def spec_value(spec, key: str) -> str:
     if key == "_layout":
         text = f"{spec.gpus_per_replica} (TP{spec.tensor_parallel}"
         return text + (f" x PP{spec.pipeline_parallel})" if spec.pipeline_parallel > 1 else ")")
-    return _fmt(getattr(spec, key))
+    value = getattr(spec, key)
+    if key in ("cost_per_month", "cost_per_million_output_tokens") and value is not None:
+        return f"${value:,.0f}" if key == "cost_per_month" else f"${value:,.2f}"
+    return _fmt(value)
 
 
 def print_spec(spec, title: str = "Sized spec") -> None:

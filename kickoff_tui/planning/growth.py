@@ -261,8 +261,9 @@ def growth_report(
     out_month: Figure | None = None
     if rate is None:
         notes.append(
-            "no monthly growth rate and no expected growth: enter one (e.g. --monthly-growth "
-            "0.05) to see when the fleet runs out of headroom"
+            "no monthly growth rate and no expected growth: answer the monthly traffic growth "
+            "question (or pass --monthly-growth 0.05 on the CLI) to see when the fleet runs out "
+            "of headroom"
         )
     else:
         first_over: int | None = None

@@ -260,7 +260,7 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
         raise ValueError("gpus must be at least 1")
     if input_tokens < 1 or output_tokens < 1:
         raise ValueError("input and output tokens must be at least 1")
-    precision = perf.check_precision(precision or perf.default_precision(model, gpu))
+    precision = perf.check_precision(precision or perf.default_precision(model))
     kv_precision = perf.check_precision(kv_precision or perf.default_kv_precision(gpu, precision))
     math_precision, weight_only = perf.compute_precision(gpu, precision)
     base = dict(model=model.id, gpu=gpu.id, gpus=gpus, precision=precision, kv_precision=kv_precision,

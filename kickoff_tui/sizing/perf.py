@@ -46,9 +46,9 @@ def compute_precision(gpu: GPU, precision: str) -> tuple[str, bool]:
     return best, True
 
 
-def default_precision(model: Model, gpu: GPU) -> str:
-    """The model's native precision, but never a format the part cannot hold natively when a
-    16-bit one is the release (we never silently quantise)."""
+def default_precision(model: Model) -> str:
+    """What ``kickoff estimate`` serves at when no precision is given: the release precision
+    (the estimate never quantises silently; the sizer's own default is in ``sizer.py``)."""
     return model.native_precision
 
 

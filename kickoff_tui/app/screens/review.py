@@ -311,9 +311,9 @@ class ReviewScreen(Screen[str | None]):
                          f"{assumed}")
         elif month is not None:
             lines.append(f"[$success]✓[/] Enough for all {growth.months} months")
+        marker = "; │ marks them on the chart" if growth.points else ""
         lines.append(f"[dim]{growth.sized_gpus} GPUs sized carry "
-                     f"{safe(growth.capacity_multiplier.text())} today's peak; "
-                     "│ marks them[/]")
+                     f"{safe(growth.capacity_multiplier.text())} today's peak{marker}[/]")
         head.update("\n".join(lines))
         rows = ["", "[b]Spec per scenario[/]"]
         for sc in growth.scenarios:
