@@ -210,3 +210,16 @@ def test_cheapest_is_the_minimum_horizon_total():
     }
     assert totals[r.cheapest_option] == min(totals.values())
     assert all(math.isfinite(v) for v in totals.values())
+
+
+def test_card_only_purchase_price_gets_the_server_platform_share():
+    """Hand computation: the same 16 GPUs at a card-only $20,000 add 16 x $12,500 of server
+    platform: capex $520,000; 520,000 / (4 x 8,760) = $14.8402/h + power $3.75/h."""
+    card_only = make_gpu()
+    prices = [p.model_copy(update={"includes_platform": False}) if p.basis == "purchase" else p
+              for p in card_only.prices]
+    r = cost_report(make_spec(), INPUTS, POWER, gpu=make_gpu(prices=prices))
+    buy = r.option("buy")
+    platform = next(f for f in buy.detail if f.key == "buy.platform")
+    assert platform.value == pytest.approx(16 * C.SERVER_PLATFORM_USD_PER_GPU) and platform.assumed
+    assert buy.per_hour.value == pytest.approx(520_000 / 35_040 + 3.75)

@@ -79,6 +79,7 @@ def make_gpu(prices: list[PricePoint] | None = None, **changes) -> GPU:
                 date="2026-03-01",
                 source="test quote",
                 estimate=True,
+                includes_platform=True,
             ),
         ]
     base = dict(

@@ -48,6 +48,9 @@ class PricePoint(_Strict):
     source: str
     estimate: bool = False
     """True when the figure is an estimate derived from other prices rather than a list price."""
+    includes_platform: bool = False
+    """Purchase prices: True when the figure already covers the server (or rack) around the GPU;
+    a card-only price gets the platform share added in the buy option."""
 
     @model_validator(mode="after")
     def _one_figure(self) -> "PricePoint":

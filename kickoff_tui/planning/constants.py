@@ -139,3 +139,10 @@ ALERT_FOR_SATURATION = "5m"
 
 MS_PER_S = 1000.0
 """Definition."""
+
+
+SERVER_PLATFORM_USD_PER_GPU = 12_500.0
+"""Per-GPU share of what a card-only price leaves out: host CPUs, memory, NICs, chassis, power
+supplies and a share of the cluster network. Reported 8-GPU system prices (DGX/HGX H100 around
+$300-400k against ~$25-40k per module) put the non-GPU part near $100k per 8-GPU node. Kickoff
+assumption; replace it with a quote for the whole system."""

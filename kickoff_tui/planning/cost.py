@@ -122,6 +122,9 @@ class PriceQuote(BaseModel):
     """Computed from another basis with a named discount rather than quoted."""
     override: bool = False
     """Entered in the session."""
+    includes_platform: bool = True
+    """Purchase: the price covers the server around the GPU (quotes are asked for that way);
+    False for the catalog's card-only street prices."""
 
     def cite(self) -> str:
         """Short provenance: provider and date, plus what kind of figure it is."""
@@ -259,6 +262,7 @@ def _from_point(point: PricePoint) -> PriceQuote:
         date=point.date,
         source=point.source,
         estimate=point.estimate,
+        includes_platform=point.includes_platform or point.basis != "purchase",
     )
 
 
@@ -611,6 +615,24 @@ def _buy_option(
         assumptions.append(f"PUE {num(pue)} (sizer's default for a modern hall)")
         power_assumed = True
     capex = gpus * price
+    platform: Figure | None = None
+    if not quote.includes_platform:
+        platform = Figure(
+            key="buy.platform",
+            label="server platform share (card-only price)",
+            value=gpus * C.SERVER_PLATFORM_USD_PER_GPU,
+            unit="USD",
+            trace=(
+                f"spec.total_gpus {gpus} x {usd(C.SERVER_PLATFORM_USD_PER_GPU)}/GPU for the host "
+                "server, NICs and network share [Kickoff assumption: the catalog price is the "
+                "card alone]"
+            ),
+            assumed=True,
+        )
+        capex += platform.value or 0.0
+        assumptions.append(
+            f"server platform {usd(C.SERVER_PLATFORM_USD_PER_GPU)}/GPU added to a card-only price"
+        )
     capex_per_hour = capex / (years * C.HOURS_PER_YEAR)
     it_kw = spec.it_power_kw
     kw_origin = "spec.it_power_kw"
@@ -627,9 +649,11 @@ def _buy_option(
             label="purchase (capex)",
             value=capex,
             unit="USD",
-            trace=f"spec.total_gpus {gpus} x {usd(price)}/GPU [{cite}]",
-            assumed=quote.estimate,
+            trace=f"spec.total_gpus {gpus} x {usd(price)}/GPU [{cite}]"
+            + (f" + platform {usd(platform.value or 0.0)}" if platform is not None else ""),
+            assumed=quote.estimate or platform is not None,
         ),
+        *([platform] if platform is not None else []),
         Figure(
             key="buy.depreciation_per_year",
             label="depreciation per year",
@@ -654,7 +678,7 @@ def _buy_option(
     if years < horizon_years:
         caveat += f"; hardware written off in {num(years)} years, so the horizon includes a refresh"
     if quote.estimate:
-        caveat += "; purchase price is a catalog estimate: check it includes the server share"
+        caveat += "; purchase price is a catalog estimate: get a quote for the whole system"
     return OptionCost(
         option="buy",
         available=True,
