@@ -201,8 +201,11 @@ class WizardScreen(Screen[None]):
     def _update_titles(self) -> None:
         session = self.controller.require()
         self.title = f"Kickoff · {session.title}"
-        answered = sum(1 for q in session.questionnaire.questions if q.id in session.answers)
-        self.sub_title = f"{answered}/{len(session.questionnaire.questions)} answered · autosaved"
+        required = [q for q in session.questionnaire.questions if not q.optional]
+        answered = sum(1 for q in required if q.id in session.answers)
+        extra = sum(1 for q in session.questionnaire.questions if q.optional and q.id in session.answers)
+        optional = f" (+{extra} optional)" if extra else ""
+        self.sub_title = f"{answered}/{len(required)} answered{optional} · autosaved"
 
     def _refresh_results(self, spec: SizedSpec | None = None, error: str | None = None) -> None:
         """Feed the panels: the session's spec (or a preview) and its flags."""
