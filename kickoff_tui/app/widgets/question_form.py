@@ -187,7 +187,8 @@ class QuestionForm(Vertical):
             why = f" · why: {safe(a.rationale)}" if a.rationale else ""
             return (f"[$success]✓ Recorded[/]: [b]{safe(self.question.label_of(a.value))}[/] "
                     f"by {safe(a.answered_by)} {badge_markup(a.role, short=True)}{why}{mismatch}")
-        hint = "Enter or Ctrl+S records the answer"
+        typed = self.question.type in ("number", "text", "duration")
+        hint = "Enter or Ctrl+S records the answer" if typed else "Ctrl+S records the answer"
         if self.default_text:
             return (f"[dim]Not answered · sizing assumes [b]{safe(self.default_text)}[/] · "
                     f"{hint}[/]")
