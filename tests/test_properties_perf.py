@@ -22,7 +22,7 @@ CASES = [
 ]
 case = st.sampled_from(CASES)
 tokens = st.integers(min_value=16, max_value=16_000)
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=int(__import__("os").environ.get("KICKOFF_HYP_EXAMPLES", 60)), deadline=None)
 
 
 @SETTINGS

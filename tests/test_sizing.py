@@ -154,7 +154,7 @@ def test_cost_follows_price_basis():
     assert on_demand.cost_per_month == pytest.approx(on_demand.cost_per_hour * C.HOURS_PER_MONTH, rel=1e-3)
 
 
-PROP = settings(max_examples=15, deadline=None)
+PROP = settings(max_examples=int(__import__("os").environ.get("KICKOFF_HYP_EXAMPLES", 15)), deadline=None)
 base_inputs = SizingInputs(model="llama-3.1-8b", gpu="h100-sxm", avg_input_tokens=1500, avg_output_tokens=300)
 
 
