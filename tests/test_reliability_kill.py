@@ -10,6 +10,8 @@ the session, and resume it with both answers.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import fcntl
 import os
 import pty
@@ -109,10 +111,8 @@ class Terminal:
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=WAIT_S)
-        try:
+        with suppress(OSError):
             os.close(self.master)
-        except OSError:
-            pass
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.record.models import SCORECARD_OWNER, Answer, ReviewCadence, SignOff, UtcDatetime
@@ -44,7 +44,8 @@ class Flag(BaseModel):
 
     id: str
     """``rule`` alone, or ``rule:subject`` when a rule can raise several (one per question)."""
-    rule: str
+    rule: str = ""
+    """The rule that raised it; taken from ``id`` (the part before ``:``) when not given."""
     severity: Severity
     owner: Role
     """The role expected to act on it."""
@@ -53,6 +54,13 @@ class Flag(BaseModel):
     """What to suggest in the meeting."""
     questions: tuple[str, ...] = ()
     """Ids of the questions the flag is about (for jumping to them)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rule_from_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("rule") and isinstance(data.get("id"), str):
+            data = {**data, "rule": data["id"].split(":", 1)[0]}
+        return data
 
 
 class FlagRecord(BaseModel):
@@ -206,7 +214,6 @@ def max_context_sizing(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="max-context-sizing",
-            rule="max-context-sizing",
             severity="warning",
             owner="ai_team",
             message=f"Every request is sized at the max context{sized}; most applications use a "
@@ -227,7 +234,6 @@ def fp16_on_fp8_hardware(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="fp16-on-fp8-hardware",
-            rule="fp16-on-fp8-hardware",
             severity="warning",
             owner="ai_team",
             message=f"Serving at {precision.upper()} on {_gpu_words(ctx)} ({ctx.gpu_architecture}) "
@@ -250,7 +256,6 @@ def fp8_on_ampere(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="fp8-on-ampere",
-            rule="fp8-on-ampere",
             severity="warning",
             owner="ai_team",
             message=f"FP8 is asked of {_gpu_words(ctx)}, which has no FP8 tensor cores: weights "
@@ -274,7 +279,6 @@ def concurrency_not_in_flight(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="concurrency-not-in-flight",
-            rule="concurrency-not-in-flight",
             severity="warning",
             owner="app_owner",
             message=f"Load is given as {given}, not as peak in-flight requests; the conversion "
@@ -302,7 +306,6 @@ def slo_below_physics(ctx: FlagContext) -> list[Flag]:
         found.append(
             Flag(
                 id=f"slo-below-physics:{name}",
-                rule="slo-below-physics",
                 severity="critical",
                 owner="app_owner",
                 message=f"{name.upper()} target {target:g} ms is below the physical floor: the best "
@@ -331,7 +334,6 @@ def slo_as_fast_as_possible(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="slo-as-fast-as-possible",
-            rule="slo-as-fast-as-possible",
             severity="warning",
             owner="app_owner",
             message='Latency is wanted "as fast as possible": that is not a target, and every '
@@ -357,7 +359,6 @@ def serving_optimizations_off(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="serving-optimizations-off",
-            rule="serving-optimizations-off",
             severity="warning",
             owner="ai_team",
             message=f"{words[0].upper() + words[1:]} off: every modern serving engine has it on by "
@@ -378,7 +379,6 @@ def speculative_without_evidence(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="speculative-without-evidence",
-            rule="speculative-without-evidence",
             severity="warning",
             owner="ai_team",
             message=f"Speculative decoding is counted on for a speed-up{claimed} that nobody "
@@ -400,7 +400,6 @@ def variants_without_lora(ctx: FlagContext) -> list[Flag]:
         return [
             Flag(
                 id="variants-without-lora",
-                rule="variants-without-lora",
                 severity="info",
                 owner="ai_team",
                 message=f"{variants} fine-tuned variants are planned and the sizing assumes they "
@@ -413,7 +412,6 @@ def variants_without_lora(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="variants-without-lora",
-            rule="variants-without-lora",
             severity="warning",
             owner="ai_team",
             message=f"{variants} fine-tuned variants as full models need {variants} separate "
@@ -439,7 +437,6 @@ def rack_power_short(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="rack-power-short",
-            rule="rack-power-short",
             severity="critical",
             owner="it",
             message=f"Rack power is {rack:g} kW but {detail}.",
@@ -458,7 +455,6 @@ def cooling_short(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="cooling-short",
-            rule="cooling-short",
             severity="critical",
             owner="it",
             message=f"{_gpu_words(ctx)} at {spec.rack_density_kw:.1f} kW per rack needs more than "
@@ -489,7 +485,6 @@ def replica_spans_nodes(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="replica-spans-nodes",
-            rule="replica-spans-nodes",
             severity="critical",
             owner="it",
             message=f"One replica needs {spec.gpus_per_replica} GPUs across nodes of "
@@ -511,7 +506,6 @@ def model_does_not_fit(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="model-does-not-fit",
-            rule="model-does-not-fit",
             severity="critical",
             owner="it" if gpu_chosen else "ai_team",
             message=f"{spec.model_name or spec.model} does not fit {_gpu_words(ctx)}: {reason}.",
@@ -537,7 +531,6 @@ def no_maintenance_window(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="no-maintenance-window",
-            rule="no-maintenance-window",
             severity="warning",
             owner="it",
             message="There is no maintenance window: GPU firmware, drivers and CUDA ship updates "
@@ -556,7 +549,6 @@ def no_dev_cluster(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="no-dev-cluster",
-            rule="no-dev-cluster",
             severity="warning",
             owner="it",
             message="There is no development cluster, so engine, driver and model upgrades get "
@@ -584,7 +576,6 @@ def headroom_above_growth(ctx: FlagContext) -> list[Flag]:
             found.append(
                 Flag(
                     id="headroom-above-growth:headroom",
-                    rule="headroom-above-growth",
                     severity="warning",
                     owner=question.role if question is not None else "app_owner",
                     message=f"Headroom of {headroom:.0%} is sized on top of the load, but "
@@ -601,7 +592,6 @@ def headroom_above_growth(ctx: FlagContext) -> list[Flag]:
             found.append(
                 Flag(
                     id="headroom-above-growth:gpu-count",
-                    rule="headroom-above-growth",
                     severity="warning",
                     owner="it",
                     message=f"{budget:,} GPUs are planned but the sized spec needs "
@@ -644,7 +634,6 @@ def business_case_payback(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="business-case-payback",
-            rule="business-case-payback",
             severity="critical",
             owner="app_owner",
             message=f"The business case {report.message} (priced as {report.option}).",
@@ -665,7 +654,6 @@ def decision_by_non_owner(ctx: FlagContext) -> list[Flag]:
         found.append(
             Flag(
                 id=f"decision-by-non-owner:{question.id}",
-                rule="decision-by-non-owner",
                 severity="info",
                 owner=question.role,
                 message=f"{question.id} was answered by {answer.answered_by} for "
@@ -679,7 +667,6 @@ def decision_by_non_owner(ctx: FlagContext) -> list[Flag]:
         found.append(
             Flag(
                 id="decision-by-non-owner:scorecard",
-                rule="decision-by-non-owner",
                 severity="info",
                 owner=SCORECARD_OWNER,  # type: ignore[arg-type]
                 message=f"The vendor scorecard was set by {card.set_by} for "
@@ -703,7 +690,6 @@ def spec_not_signed_off(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="spec-not-signed-off",
-            rule="spec-not-signed-off",
             severity="warning",
             owner=missing[0],  # type: ignore[arg-type]
             message=f"The sized spec is not signed off by {who}.",
@@ -721,7 +707,6 @@ def no_review_cadence(ctx: FlagContext) -> list[Flag]:
     return [
         Flag(
             id="no-review-cadence",
-            rule="no-review-cadence",
             severity="warning",
             owner=question.role if question is not None else "it",
             message="No review cadence is set: traffic, models and precision baselines move, "

@@ -8,6 +8,8 @@ inside the package and falls back to the repository folder. A team may bring its
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import errno
 import math
 import os
@@ -162,7 +164,7 @@ def data_problems(data: Any) -> list[str]:
                 if bad is not None:
                     problems.append(f"{_path_text(path)}: contains the control character {bad}")
         elif isinstance(value, bool):
-            pass
+            continue  # true/false can carry nothing hostile
         elif isinstance(value, float):
             if not math.isfinite(value):
                 problems.append(f"{_path_text(path)}: {value} is not a number Kickoff can use")
@@ -697,12 +699,10 @@ def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
 
 def _shipped_text(name: str) -> str:
     """Read a shipped questionnaire from the wheel, or from the checkout in development."""
-    try:
+    with suppress(FileNotFoundError, ModuleNotFoundError, NotADirectoryError):
         packaged = resources.files("kickoff_tui").joinpath("questionnaires", name)
         if packaged.is_file():
             return packaged.read_text("utf-8")
-    except (FileNotFoundError, ModuleNotFoundError, NotADirectoryError):
-        pass
     checkout = Path(__file__).resolve().parents[2] / "questionnaires" / name
     try:
         return checkout.read_text("utf-8")

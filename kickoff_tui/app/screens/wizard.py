@@ -7,6 +7,8 @@ the panels. The panels only display what they are given.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.dialogs.flag import FlagDecision, FlagDialog
@@ -151,10 +153,8 @@ class WizardScreen(Screen[None]):
                                   f"{safe(clip(q.prompt, NAV_PROMPT_WIDTH))}", id=q.id))
         nav.set_options(options)
         if self.current_id:
-            try:
+            with suppress(OptionDoesNotExist):  # the current question is filtered out
                 nav.highlighted = nav.get_option_index(self.current_id)
-            except Exception:  # noqa: BLE001 - the current question is filtered out
-                pass
         label = ROLE_BADGES[self.role_filter] if self.role_filter else "all roles"
         order = " · unanswered first" if self.unanswered_first else ""
         answered = sum(1 for q in session.questionnaire.questions if q.id in session.answers)
