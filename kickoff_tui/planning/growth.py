@@ -9,6 +9,8 @@ sized today.
 
 from __future__ import annotations
 
+from kickoff_tui.sizing.sizer import size_pinned
+
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -147,12 +149,6 @@ def grown_inputs(inputs: SizingInputs, spec: SizedSpec, multiplier: float) -> Si
     )
 
 
-def _default_sizer() -> Sizer:
-    from kickoff_tui.sizing.sizer import size_pinned
-
-    return size_pinned
-
-
 class _Needed:
     """GPUs needed at a traffic multiple, memoised by the rounded concurrency."""
 
@@ -249,7 +245,7 @@ def growth_report(
 ) -> GrowthReport:
     """Project GPUs needed month by month and size each growth scenario."""
     settings = settings or GrowthSettings()
-    sizer = sizer or _default_sizer()
+    sizer = sizer or size_pinned
     months = settings.months or C.DEFAULT_GROWTH_MONTHS
     needed = _Needed(inputs, spec, sizer)
     sized = spec.total_gpus

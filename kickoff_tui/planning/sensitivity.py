@@ -9,6 +9,8 @@ unservable ranks first.
 
 from __future__ import annotations
 
+from kickoff_tui.sizing.sizer import size_pinned
+
 import math
 import typing
 from collections.abc import Callable
@@ -276,12 +278,6 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _default_sizer() -> Sizer:
-    from kickoff_tui.sizing.sizer import size_pinned
-
-    return size_pinned
-
-
 def sensitivity(
     spec: SizedSpec,
     inputs: SizingInputs,
@@ -292,7 +288,7 @@ def sensitivity(
     from kickoff_tui.errors import KickoffError
     from kickoff_tui.sizing import SizingInputs
 
-    sizer = sizer or _default_sizer()
+    sizer = sizer or size_pinned
     pinned = inputs.model_copy(update={"gpu": spec.gpu})
     calls = 0
 
