@@ -29,7 +29,7 @@ from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.question_form import QuestionForm, default_answerer
 from kickoff_tui.app.widgets.spec_panel import SpecPanel
 from kickoff_tui.errors import KickoffError
-from kickoff_tui.record import ROLES, Question
+from kickoff_tui.record import ROLES, Question, Session
 from kickoff_tui.sizing import SizedSpec
 
 NAV_PROMPT_WIDTH = 18
@@ -43,6 +43,15 @@ def clip(text: str, width: int) -> str:
 
 ROLE_FILTERS: tuple[str | None, ...] = (None, *ROLES)
 """Filter cycle: all roles, then each role in turn."""
+
+
+def progress_text(session: Session) -> str:
+    """Required questions answered, and optional ones on top (as the start screen counts)."""
+    questions = session.questionnaire.questions
+    required = [q for q in questions if not q.optional]
+    answered = sum(1 for q in required if q.id in session.answers)
+    extra = sum(1 for q in questions if q.optional and q.id in session.answers)
+    return f"{answered}/{len(required)} answered" + (f" (+{extra} optional)" if extra else "")
 
 
 def assumed_value(question: Question, spec: SizedSpec | None) -> str:
@@ -157,10 +166,8 @@ class WizardScreen(Screen[None]):
                 nav.highlighted = nav.get_option_index(self.current_id)
         label = ROLE_BADGES[self.role_filter] if self.role_filter else "all roles"
         order = " · unanswered first" if self.unanswered_first else ""
-        answered = sum(1 for q in session.questionnaire.questions if q.id in session.answers)
-        total = len(session.questionnaire.questions)
         self.query_one("#nav-title", Static).update(
-            f"{answered}/{total} answered\n[dim]showing {label}{order}[/]"
+            f"{progress_text(session)}\n[dim]showing {label}{order}[/]"
         )
 
     # --- showing a question ---------------------------------------------------------------
@@ -201,11 +208,7 @@ class WizardScreen(Screen[None]):
     def _update_titles(self) -> None:
         session = self.controller.require()
         self.title = f"Kickoff · {session.title}"
-        required = [q for q in session.questionnaire.questions if not q.optional]
-        answered = sum(1 for q in required if q.id in session.answers)
-        extra = sum(1 for q in session.questionnaire.questions if q.optional and q.id in session.answers)
-        optional = f" (+{extra} optional)" if extra else ""
-        self.sub_title = f"{answered}/{len(required)} answered{optional} · autosaved"
+        self.sub_title = f"{progress_text(session)} · autosaved"
 
     def _refresh_results(self, spec: SizedSpec | None = None, error: str | None = None) -> None:
         """Feed the panels: the session's spec (or a preview) and its flags."""
