@@ -112,11 +112,29 @@ def test_calibration_targets_hold(capsys):
 
     report = calibrate(CASES.read_text())
     stats = {g.name: g for g in report.by_metric}
-    assert stats["output_tokens_per_s"].median_abs_error <= 0.20
+    assert stats["throughput"].median_abs_error <= 0.20
     latency = [abs(r.error) for r in report.rows if r.metric in ("tpot_ms", "ttft_ms") and r.error is not None]
     latency.sort()
     assert latency[len(latency) // 2] <= 0.25
     assert main(["calibrate", str(CASES)]) == 0
+
+
+@pytest.mark.skipif(not CASES.exists(), reason="shared calibration files not present")
+def test_calibration_targets_hold_on_every_shared_file():
+    """The issue's targets over every file in ../shared/calibration (throughput <= 20%, TPOT
+    <= 15%, TTFT <= 35% median absolute error; >= 90% of rows within 2x). p99 TTFT is reported,
+    not targeted (closed-loop benchmarks start all clients at once)."""
+    from kickoff_tui.commands.sizing import read_calibration
+    from kickoff_tui.sizing.calibration import calibrate_texts
+
+    report = calibrate_texts(read_calibration(str(CASES.parent)))
+    stats = {g.name: g for g in report.by_metric}
+    assert stats["throughput"].median_abs_error <= 0.20
+    assert stats["tpot"].median_abs_error <= 0.15
+    assert stats["ttft"].median_abs_error <= 0.35
+    assert report.overall.within_2x >= 0.90
+    groups = {g.name for g in report.by_group}
+    assert {"sglang / nvidia / moe", "tensorrt-llm / nvidia / moe", "atom / amd / moe"} <= groups
 
 
 def test_catalog_lists(capsys):

@@ -80,8 +80,11 @@ def test_queueing_beyond_kv_capacity_raises_ttft_not_throughput():
 
 
 def test_default_tp_is_smallest_power_of_two_and_replicas_fill():
+    # 141 GB of BF16 weights: TP1 cannot hold them; TP2 leaves ~3.9 GB per GPU for KV on the
+    # 85.5 GB the driver reports (vLLM's 0.9 of total), so TP2 it is, and 8 GPUs hold 4 replicas
     result = estimate("llama-3.1-70b", "h100-sxm", 8, 2000, 200, precision="bf16")
-    assert result.tensor_parallel == 4 and result.replicas == 2
+    assert result.tensor_parallel == 2 and result.replicas == 4
+    assert not estimate("llama-3.1-70b", "h100-sxm", 1, 2000, 200, precision="bf16").fits
 
 
 def test_a_lone_request_is_not_slowed_by_its_own_successor():

@@ -100,6 +100,21 @@ class GPU(_Strict):
     measured_gemm_precision: str | None = None
     """Precision of ``measured_gemm_tflops`` (its peak is ``dense_tflops[precision]``)."""
     measured_source: str = ""
+    efficiency_from: str | None = None
+    """Catalog id whose measured GEMM / bandwidth efficiencies (achieved over peak) this part
+    inherits when it has none of its own (the same compute die, e.g. MI325X from MI300X)."""
+    usable_memory_gb: float | None = Field(default=None, gt=0)
+    """Device memory the driver reports as usable (10^9 bytes), when it differs from the
+    marketing figure in ``memory_gb`` (NVIDIA's "180 GB" B200 shows 183,359 MiB = 192.3 GB)."""
+    usable_memory_source: str = ""
+    scale_up_topology: Literal["switched", "point-to-point", "torus", "none"] = "switched"
+    """How the scale-up GPUs connect: through switches (NVSwitch: any pair gets the full per-GPU
+    bandwidth), point-to-point links (AMD Infinity Fabric: a pair shares one link), or a torus."""
+    scale_up_link_gbs: float | None = Field(default=None, gt=0)
+    """Point-to-point topologies: bandwidth of ONE link, GB/s bidirectional."""
+    nvls: bool = False
+    """NVLink SHARP (in-switch reduction) available to all-reduces (third-gen NVSwitch onwards)."""
+    topology_source: str = ""
     source: str
     notes: str = ""
 
@@ -124,6 +139,11 @@ class GPU(_Strict):
     @property
     def memory_bytes(self) -> float:
         return self.memory_gb * 1e9
+
+    @property
+    def usable_memory_bytes(self) -> float:
+        """Memory an engine can allocate from (the driver's figure when known)."""
+        return (self.usable_memory_gb or self.memory_gb) * 1e9
 
     @property
     def bandwidth_bytes_s(self) -> float:

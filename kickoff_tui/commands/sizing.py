@@ -30,11 +30,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--precision", choices=PRECISION_CHOICES, help="weights precision (default: the model's release)")
     p.add_argument("--kv-precision", choices=PRECISION_CHOICES, help="KV cache precision")
     p.add_argument("--tensor-parallel", type=int, help="GPUs per replica (default: smallest power of two that fits)")
+    p.add_argument("--engine", help="serving engine: vllm, sglang, tensorrt-llm, vllm-rocm, sglang-rocm, atom, "
+                   "generic (default: vLLM in the GPU vendor's build)")
+    p.add_argument("--expert-parallel", action=argparse.BooleanOptionalAction, default=None,
+                   help="MoE: whole experts per GPU (EP = TP) instead of splitting every expert")
+    p.add_argument("--dp-attention", action=argparse.BooleanOptionalAction, default=None,
+                   help="MoE: data-parallel attention (each GPU its own sequences; implies EP)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--concurrency", type=float, help="requests in flight, all replicas together (default 1)")
     group.add_argument("--max-throughput", action="store_true", help="as many in flight as KV memory allows")
     p.add_argument("--batch", metavar="FILE.csv", help="CSV with columns model,gpu,gpus,tensor_parallel,"
-                   "precision,kv_precision,input_tokens,output_tokens,concurrency")
+                   "precision,kv_precision,input_tokens,output_tokens,concurrency[,engine,expert_parallel,dp_attention]")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_estimate)
 
@@ -45,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_size)
 
     p = sub.add_parser("calibrate", help="accuracy report against published measurements")
-    p.add_argument("file", help="CSV like ../shared/calibration/cases.csv")
+    p.add_argument("file", help="a CSV like ../shared/calibration/cases.csv, or a folder: every *.csv in it")
     p.add_argument("--worst", type=int, default=10, help="how many worst rows to list")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table (docs/accuracy.md)")
     p.add_argument("--json", action="store_true")
@@ -184,11 +190,13 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             raise KickoffError(f"{flag} must be at least 1")
     if args.concurrency is not None and not (math.isfinite(args.concurrency) and args.concurrency > 0):
         raise KickoffError("--concurrency must be a finite number greater than 0")
+    engine = _engine_arg(args.engine)
     try:
         result = estimate(args.model, args.gpu, args.gpus, args.input_tokens, args.output_tokens,
                           precision=args.precision, kv_precision=args.kv_precision,
                           tensor_parallel=args.tensor_parallel, concurrency=args.concurrency,
-                          max_throughput=args.max_throughput)
+                          max_throughput=args.max_throughput, engine=engine,
+                          expert_parallel=args.expert_parallel, dp_attention=args.dp_attention)
     except (CatalogError, ValueError) as err:
         raise KickoffError(str(err)) from None
     if args.json:
@@ -198,11 +206,32 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine_arg(value: str | None) -> str | None:
+    from kickoff_tui.catalog.engines import ENGINE_IDS, normalise_engine
+
+    if value is None:
+        return None
+    engine = normalise_engine(value)
+    if engine == "generic" and value.strip().lower() not in ("generic", "other", "tgi"):
+        raise KickoffError(f"--engine {value[:40]!r}: expected one of {', '.join(ENGINE_IDS)}")
+    return engine
+
+
+def _banded(r: dict[str, Any], key: str, digits: int = 1) -> str:
+    value, low, high = r.get(key), r.get(f"{key}_low"), r.get(f"{key}_high")
+    if value is None:
+        return "-"
+    if low is None or high is None:
+        return _fmt(value, digits)
+    return f"{_fmt(value, digits)} ({_fmt(low, digits)}-{_fmt(high, digits)})"
+
+
 ESTIMATE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("Model / GPU", "_what"), ("Precision (weights / KV / math)", "_precision"),
+    ("Model / GPU", "_what"), ("Engine", "_engine"), ("Precision (weights / KV / math)", "_precision"),
     ("Layout", "_layout"), ("Requests in flight", "concurrency"),
-    ("Running per replica (max)", "_running"), ("TTFT (ms)", "ttft_ms"), ("TPOT (ms)", "tpot_ms"),
-    ("Output tokens/s (all GPUs)", "output_tokens_per_s"),
+    ("Running per replica (max)", "_running"), ("TTFT ms (band)", "_ttft"), ("TTFT p50 / p99 ms", "_ttft_pct"),
+    ("TPOT ms (band)", "_tpot"), ("TPOT p50 / p99 ms", "_tpot_pct"),
+    ("Output tokens/s, all GPUs (band)", "_tps"),
     ("Output tokens/s per GPU", "output_tokens_per_s_per_gpu"), ("KV cache tokens per replica", "kv_cache_tokens"),
     ("Memory per GPU (GB)", "_memory"), ("Bound", "_bound"),
 )
@@ -217,9 +246,16 @@ def _estimate_card(r: dict[str, Any]) -> None:
         return
     special = {
         "_what": f"{r['model']} on {r['gpus']} x {r['gpu']}",
+        "_engine": r.get("engine", "") + (f" ({r['engine_note']})" if r.get("engine_note") else ""),
+        "_ttft": _banded(r, "ttft_ms"), "_tpot": _banded(r, "tpot_ms"),
+        "_tps": _banded(r, "output_tokens_per_s", 0),
+        "_ttft_pct": f"{_fmt(r.get('ttft_p50_ms'))} / {_fmt(r.get('ttft_p99_ms'))}",
+        "_tpot_pct": f"{_fmt(r.get('tpot_p50_ms'))} / {_fmt(r.get('tpot_p99_ms'))}",
         "_precision": f"{r['precision']} / {r['kv_precision']} / {r['compute_precision']}"
         + (" (weight-only)" if r["weight_only"] else ""),
         "_layout": f"TP{r['tensor_parallel']}" + (f" x PP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else "")
+        + (f" EP{r['expert_parallel']}" if r.get("expert_parallel", 1) > 1 else "")
+        + (" DP-attention" if r.get("dp_attention") else "")
         + f", {r['replicas']} replica(s)",
         "_running": f"{r['running_per_replica']:g} ({r['max_concurrency_per_replica']})",
         "_memory": f"weights {r['weights_gb_per_gpu']:g} + KV {r['kv_gb_per_gpu']:g} + runtime {r['overhead_gb_per_gpu']:g}",
@@ -231,24 +267,29 @@ def _estimate_card(r: dict[str, Any]) -> None:
     for label, key in ESTIMATE_FIELDS:
         table.add_row(label, special.get(key) or _fmt(r.get(key)))
     console.print(table)
+    if r.get("band_note"):
+        console.print(f"Band: measured results of {r['band_group']} fell in this range (10th-90th percentile): "
+                      f"{r['band_note']}")
 
 
 def _estimate_table(results: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     table = Table(title="Kickoff estimate", title_justify="left")
-    for col in ("model", "gpu", "GPUs", "prec", "TP", "repl", "in flight", "TTFT ms", "TPOT ms",
+    for col in ("model", "gpu", "engine", "GPUs", "prec", "TP", "repl", "in flight", "TTFT ms", "TPOT ms",
                 "out tok/s", "tok/s/GPU", "KV tokens", "bound"):
         table.add_column(col, justify="left" if col in ("model", "gpu", "prec", "bound") else "right")
     for r in results:
         if not r.get("fits"):
-            table.add_row(r.get("model", ""), r.get("gpu", ""), _fmt(r.get("gpus")), r.get("precision", ""),
+            table.add_row(r.get("model", ""), r.get("gpu", ""), r.get("engine", ""), _fmt(r.get("gpus")), r.get("precision", ""),
                           "", "", "", "", "", "", "", "", f"[red]does not fit[/]: {r.get('reason', '')}")
             continue
-        table.add_row(r["model"], r["gpu"], _fmt(r["gpus"]), f"{r['precision']}/{r['kv_precision']}",
-                      _fmt(r["tensor_parallel"]) + (f"xPP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else ""),
-                      _fmt(r["replicas"]), _fmt(float(r["concurrency"]), 0), _fmt(r["ttft_ms"]),
-                      _fmt(r["tpot_ms"]), _fmt(r["output_tokens_per_s"], 0),
+        table.add_row(r["model"], r["gpu"], r.get("engine", ""), _fmt(r["gpus"]), f"{r['precision']}/{r['kv_precision']}",
+                      _fmt(r["tensor_parallel"]) + (f"xPP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else "")
+                      + (f" EP{r['expert_parallel']}" if r.get("expert_parallel", 1) > 1 else "")
+                      + (" DPA" if r.get("dp_attention") else ""),
+                      _fmt(r["replicas"]), _fmt(float(r["concurrency"]), 0), _banded(r, "ttft_ms"),
+                      _banded(r, "tpot_ms"), _banded(r, "output_tokens_per_s", 0),
                       _fmt(r["output_tokens_per_s_per_gpu"], 0), _fmt(r["kv_cache_tokens"]),
                       r["bound"] + (" (queued)" if r.get("queued") else ""))
     _console().print(table)
@@ -285,32 +326,41 @@ def cmd_size(args: argparse.Namespace) -> int:
 SPEC_ROWS: tuple[tuple[str, str], ...] = (
     ("GPU SKU", "gpu_name"),
     ("Model", "model_name"),
+    ("Serving engine", "engine"),
     ("Precision (weights / KV)", "_precision"),
     ("GPUs per replica", "_layout"),
     ("In flight per replica", "concurrency_per_replica"),
     ("Replicas", "replicas"),
-    ("Total GPUs", "total_gpus"),
+    ("Total GPUs (band)", "_gpus"),
     ("Nodes", "nodes"),
     ("Racks", "racks"),
     ("Scale-up fabric", "scale_up_fabric"),
     ("Scale-out fabric", "scale_out_fabric"),
     ("IT power (kW)", "it_power_kw"),
     ("Cooling", "cooling"),
-    ("TTFT (ms, mean)", "ttft_ms"),
-    ("TPOT (ms, mean)", "tpot_ms"),
+    ("TTFT (ms, mean; band)", "_ttft"),
+    ("TPOT (ms, mean; band)", "_tpot"),
     ("Cost per month (USD)", "cost_per_month"),
     ("Cost per 1M output tokens", "cost_per_million_output_tokens"),
 )
 
 WHY_KEY = {"_layout": "gpus_per_replica", "concurrency_per_replica": "concurrency_per_replica",
-           "replicas": "replicas", "total_gpus": "total_gpus", "nodes": "nodes", "racks": "racks",
-           "it_power_kw": "it_power_kw", "cooling": "cooling", "ttft_ms": "ttft_ms", "tpot_ms": "tpot_ms",
+           "replicas": "replicas", "_gpus": "total_gpus", "nodes": "nodes", "racks": "racks",
+           "it_power_kw": "it_power_kw", "cooling": "cooling", "_ttft": "ttft_ms", "_tpot": "tpot_ms",
            "cost_per_month": "cost_per_hour"}
 
 
 def spec_value(spec, key: str) -> str:
     if key == "_precision":
         return f"{spec.precision} / {spec.kv_precision}" + (" (weight-only)" if spec.weight_only else "")
+    if key == "_gpus":
+        return spec.gpu_count_text
+    if key in ("_ttft", "_tpot"):
+        name = key[1:] + "_ms"
+        value, low, high = getattr(spec, name), getattr(spec, name + "_low"), getattr(spec, name + "_high")
+        if value is None:
+            return "-"
+        return _fmt(value) + (f" ({_fmt(low)}-{_fmt(high)})" if low is not None and high is not None else "")
     if key == "_layout":
         text = f"{spec.gpus_per_replica} (TP{spec.tensor_parallel}"
         return text + (f" x PP{spec.pipeline_parallel})" if spec.pipeline_parallel > 1 else ")")
@@ -337,6 +387,8 @@ def print_spec(spec, title: str = "Sized spec") -> None:
         console.print(table)
         console.print(f"Binding constraint: [bold]{spec.binding_constraint}[/]   "
                       f"Peak in flight: {spec.peak_concurrency:,} ({spec.concurrency_note})")
+        if spec.band_note:
+            console.print(f"Band ({spec.band_group}): {spec.band_note}")
         if spec.assumptions:
             console.print(f"[yellow]Assumed[/] ({len(spec.assumptions)} unanswered inputs): "
                           + ", ".join(f"{a.field}={a.value}" for a in spec.assumptions))
@@ -379,10 +431,10 @@ def print_changes(old, new) -> None:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from kickoff_tui.sizing.calibration import calibrate
+    from kickoff_tui.sizing.calibration import calibrate_texts
 
     try:
-        report = calibrate(read_text(args.file, "CSV file"))
+        report = calibrate_texts(read_calibration(args.file))
     except ValueError as err:
         raise KickoffError(f"{args.file}: {err}") from None
     if args.json:
@@ -394,22 +446,31 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title="Accuracy against published measurements", title_justify="left")
-    for col in ("group", "rows", "median |error|", "within 25%"):
+    for col in ("group", "rows", "median |error|", "within 25%", "within 2x"):
         table.add_column(col, justify="left" if col == "group" else "right")
-    for g in [*report.by_metric, *report.by_source, report.overall]:
-        table.add_row(g.name, str(g.rows), _pct(g.median_abs_error), _pct(g.within_25))
+    for g in [*report.by_metric, *report.by_source, *report.by_group_metric, report.overall]:
+        table.add_row(g.name, str(g.rows), _pct(g.median_abs_error), _pct(g.within_25), _pct(g.within_2x))
     console = _console()
     console.print(table)
     worst = Table(title=f"Worst {args.worst} rows", title_justify="left")
-    for col in ("source", "model", "gpu", "GPUs", "in/out", "conc", "metric", "measured", "predicted", "error"):
+    for col in ("source", "engine", "model", "gpu", "GPUs", "in/out", "conc", "metric", "measured", "predicted", "error"):
         worst.add_column(col)
     for r in report.worst(args.worst):
-        worst.add_row(r.source[:28], r.row.model, r.row.gpu, str(r.row.gpus),
+        worst.add_row(r.source[:28], r.engine, r.row.model, r.row.gpu, str(r.row.gpus),
                       f"{r.row.input_tokens}/{r.row.output_tokens}",
                       "max" if r.row.max_throughput else _fmt(r.row.concurrency, 0), r.metric,
                       _fmt(r.measured), _fmt(r.predicted), _pct(r.error, signed=True))
     console.print(worst)
     return 0
+
+
+def read_calibration(target: str) -> list[tuple[str, str]]:
+    """(name, text) of the calibration CSV, or of every ``*.csv`` in the folder."""
+    path = Path(target)
+    paths = sorted(path.glob("*.csv")) if path.is_dir() else [path]
+    if not paths:
+        raise KickoffError(f"{target}: no CSV files")
+    return [(p.name, read_text(str(p), "CSV file")) for p in paths]
 
 
 def _pct(value: float | None, signed: bool = False) -> str:
@@ -419,15 +480,19 @@ def _pct(value: float | None, signed: bool = False) -> str:
 
 
 def calibration_markdown(report, worst: int) -> str:
-    lines = ["| group | rows | median abs. error | within 25% |", "|---|---:|---:|---:|"]
+    lines = ["| group | rows | median abs. error | within 25% | within 2x |", "|---|---:|---:|---:|---:|"]
     for g in [*report.by_metric, *report.by_source, report.overall]:
-        lines.append(f"| {g.name} | {g.rows} | {_pct(g.median_abs_error)} | {_pct(g.within_25)} |")
+        lines.append(f"| {g.name} | {g.rows} | {_pct(g.median_abs_error)} | {_pct(g.within_25)} | {_pct(g.within_2x)} |")
+    lines += ["", "By engine / vendor / dense-MoE and metric:", "",
+              "| group | rows | median abs. error | within 25% | within 2x |", "|---|---:|---:|---:|---:|"]
+    for g in report.by_group_metric:
+        lines.append(f"| {g.name} | {g.rows} | {_pct(g.median_abs_error)} | {_pct(g.within_25)} | {_pct(g.within_2x)} |")
     lines += ["", f"Worst {worst} rows:", "",
-              "| source | model | gpu | GPUs | in/out | concurrency | metric | measured | predicted | error |",
-              "|---|---|---|---:|---|---:|---|---:|---:|---:|"]
+              "| source | engine | model | gpu | GPUs | in/out | concurrency | metric | measured | predicted | error |",
+              "|---|---|---|---|---:|---|---:|---|---:|---:|---:|"]
     for r in report.worst(worst):
         lines.append(
-            f"| {r.source[:40]} | {r.row.model} | {r.row.gpu} | {r.row.gpus} | "
+            f"| {r.source[:40]} | {r.engine} | {r.row.model} | {r.row.gpu} | {r.row.gpus} | "
             f"{r.row.input_tokens}/{r.row.output_tokens} | "
             f"{'max' if r.row.max_throughput else _fmt(r.row.concurrency, 0)} | {r.metric} | "
             f"{_fmt(r.measured)} | {_fmt(r.predicted)} | {_pct(r.error, signed=True)} |"

@@ -12,7 +12,11 @@ from kickoff_tui.catalog import CatalogError
 from kickoff_tui.sizing.estimate import estimate
 
 BATCH_COLUMNS = ("model", "gpu", "gpus", "tensor_parallel", "precision", "kv_precision",
-                 "input_tokens", "output_tokens", "concurrency")
+                 "input_tokens", "output_tokens", "concurrency", "engine", "expert_parallel", "dp_attention")
+"""The last three are optional: blank means the default for that engine and model."""
+
+TRUE_WORDS = ("true", "yes", "1", "on")
+FALSE_WORDS = ("false", "no", "0", "off")
 
 
 class BatchRow(BaseModel):
@@ -31,6 +35,9 @@ class BatchRow(BaseModel):
     output_tokens: int = Field(ge=1)
     concurrency: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     max_throughput: bool = False
+    engine: str | None = None
+    expert_parallel: bool | None = None
+    dp_attention: bool | None = None
 
     @classmethod
     def from_csv(cls, raw: dict[str, str | None], line: int) -> "BatchRow":
@@ -46,6 +53,27 @@ class BatchRow(BaseModel):
             except ValueError:
                 raise ValueError(f"line {line}: {name} must be a number, got {text[:40]!r}") from None
 
+        def flag(name: str) -> bool | None:
+            text = cell(name).lower()
+            if not text:
+                return None
+            if text in TRUE_WORDS:
+                return True
+            if text in FALSE_WORDS:
+                return False
+            try:  # an expert-parallel size: more than one rank means on
+                return float(text) > 1
+            except ValueError:
+                raise ValueError(f"line {line}: {name} must be true/false, got {text[:40]!r}") from None
+
+        engine_text = cell("engine")
+        engine = None
+        if engine_text:
+            from kickoff_tui.catalog.engines import ENGINE_IDS, normalise_engine
+
+            engine = normalise_engine(engine_text)
+            if engine == "generic" and engine_text.lower() not in ("generic", "other", "tgi"):
+                raise ValueError(f"line {line}: engine must be one of {', '.join(ENGINE_IDS)}, got {engine_text[:40]!r}")
         concurrency_text = cell("concurrency").lower()
         values: dict[str, Any] = dict(
             line=line,
@@ -59,6 +87,9 @@ class BatchRow(BaseModel):
             output_tokens=number("output_tokens"),
             max_throughput=concurrency_text == "max",
             concurrency=None if concurrency_text in ("", "max") else number("concurrency", float),
+            engine=engine,
+            expert_parallel=flag("expert_parallel"),
+            dp_attention=flag("dp_attention"),
         )
         for key in ("model", "gpu", "gpus", "input_tokens", "output_tokens"):
             if values[key] in (None, ""):
@@ -85,7 +116,8 @@ def run_row(row: BatchRow) -> dict[str, Any]:
             row.model, row.gpu, row.gpus, row.input_tokens, row.output_tokens,
             precision=row.precision, kv_precision=row.kv_precision,
             tensor_parallel=row.tensor_parallel, concurrency=row.concurrency,
-            max_throughput=row.max_throughput,
+            max_throughput=row.max_throughput, engine=row.engine,
+            expert_parallel=row.expert_parallel, dp_attention=row.dp_attention,
         )
     except (CatalogError, ValueError) as err:
         return {"line": row.line, "model": row.model, "gpu": row.gpu, "fits": False, "reason": str(err)}

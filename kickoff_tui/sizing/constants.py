@@ -77,10 +77,6 @@ PIPELINE_HOP_S = 30e-6
 
 # --- Engine behaviour ---------------------------------------------------------------------------
 
-STEP_OVERHEAD_S = 1.0e-3
-"""Per step cost outside the model's layers: scheduler, sampling, input preparation
-(vLLM V1 / TensorRT-LLM PyTorch backend with CUDA graphs: about a millisecond per step)."""
-
 LAYER_FLOOR_S = 25e-6
 """Minimum time of one transformer layer however small the batch: ~8-12 kernels (norms,
 projections, attention, activation) of a few microseconds each even inside a CUDA graph."""
@@ -89,13 +85,9 @@ MOE_LAYER_EXTRA_FLOOR_S = 25e-6
 """Extra floor of a MoE layer: router, top-k, token permutation and the grouped expert GEMM
 launch (fused-MoE kernels in vLLM / TensorRT-LLM)."""
 
-MAX_BATCH_SEQUENCES = 2048
-"""Engine cap on sequences in flight per replica (TensorRT-LLM default ``max_batch_size`` 2048;
-vLLM ``max_num_seqs`` is 256-1024 by default and usually raised for throughput runs)."""
-
 MAX_TOKENS_PER_STEP = 8192
-"""Token budget of one scheduler step with chunked prefill (TensorRT-LLM ``max_num_tokens``
-default 8192; vLLM V1 ``max_num_batched_tokens`` 8192 for online serving)."""
+"""Default token budget of one scheduler step (TensorRT-LLM ``max_num_tokens`` 8192; vLLM V1
+``max_num_batched_tokens`` 8192); each engine profile carries its own."""
 
 STATIC_BATCH_SIZE_LIMIT = 256
 """Largest static batch considered when continuous batching is off."""
@@ -113,23 +105,24 @@ MIN_PREFILL_SHARE = 0.25
 """Share of the step budget kept for prompt chunks even when many sequences decode (vLLM and
 TensorRT-LLM schedulers always admit some prefill so new requests are not starved)."""
 
-ARRIVAL_CV2 = 1.0
-"""Squared coefficient of variation of request arrivals: 1 = Poisson, the usual model of
-independent users (closed-loop benchmarks arrive more evenly, so they see less waiting)."""
+PERCENTILE_Z: dict[str, float] = {"p50": 0.0, "p90": 1.2816, "p95": 1.6449, "p99": 2.3263}
+"""Standard-normal quantiles: latency percentiles come from the modelled spread (how many other
+prompts are ahead in the prefill queue, how many chunk steps a request's decode meets), taken
+as normal around its mean (a normal approximation of the binomial counts)."""
 
-PREFILL_SERVICE_CV2 = 0.0
-"""Prompt prefill time variation at a fixed prompt length (deterministic service)."""
+EXPERT_LOAD_IMBALANCE = 1.3
+"""Busiest expert-parallel rank's routed tokens over the mean, without expert re-balancing:
+DeepSeek-V3 technical report (2024-12, section 3.4 'redundant experts' to even the load) and the
+SGLang blog 'Deploying DeepSeek with PD Disaggregation and Large-scale Expert Parallelism'
+(2025-05-05) report per-rank imbalance of roughly 1.2-1.5x before EPLB; 1.3 taken."""
 
-MAX_PREFILL_UTILISATION = 0.95
-"""Cap on the prefill queue's utilisation in the waiting-time formula (keeps it finite; the
-queue beyond capacity is handled by Little's law instead)."""
+NVLS_BANDWIDTH_GAIN = 1.3
+"""All-reduce bus bandwidth with NVLink SHARP (in-switch reduction) over the ring algorithm on
+the same NVSwitch system: NCCL tests on HGX H100 reach ~480 GB/s bus bandwidth with NVLS against
+~360-370 GB/s with rings at large messages (NCCL 2.17+ release notes and NVIDIA's NVLS blog
+'Fast Multi-GPU collectives with NCCL', 2023)."""
 
-# --- Sizing: latency percentiles, redundancy, power, cooling, cost -------------------------------
-
-TAIL_LATENCY_FACTOR: dict[str, float] = {"p50": 1.0, "p90": 1.2, "p95": 1.3, "p99": 1.6}
-"""Tail latency over the modelled mean: prefill chunks stall decodes and prompts queue, so a p99
-target is met only with margin (serving benchmarks of vLLM/TensorRT-LLM under load report p99
-inter-token latency around 1.5-2x the mean)."""
+# --- Sizing: redundancy, power, cooling, cost -----------------------------------------------------
 
 LORA_THROUGHPUT_FACTOR = 0.90
 """Multi-LoRA serving (S-LoRA, Punica, vLLM --enable-lora) costs roughly 10% of throughput for
@@ -176,3 +169,17 @@ COMMITMENT_DISCOUNT: dict[str, float] = {
 """Discount off on-demand when a SKU has no price on that basis: annual commitments 20-30%,
 multi-year 30-50% (procurement guide in the seed documents); spot capacity trades at roughly
 60% off list on the large clouds but can be reclaimed."""
+
+# --- Numerical settings of the steady-state solver (not physics) ---------------------------------
+
+MVA_ITERATIONS = 12
+"""Fixed-point iterations of the prefill-queue mean-value analysis (converges in a few)."""
+
+OPERATING_SEARCH_STEPS = 24
+"""Most regula-falsi steps to find the running count that holds the requests in the system."""
+
+OPERATING_TOLERANCE = 2e-3
+"""Relative tolerance on requests in the system for that search."""
+
+PERCENTILE_Q: dict[str, float] = {"p50": 0.50, "p90": 0.90, "p95": 0.95, "p99": 0.99}
+"""Quantile of a uniform arrival inside the step already running (the residual step)."""

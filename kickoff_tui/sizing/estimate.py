@@ -6,11 +6,12 @@ This is what ``kickoff estimate`` prints and what the sizer calls for every cand
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kickoff_tui.catalog import GPU, Model, get_gpu, get_model
+from kickoff_tui.catalog.engines import EngineProfile, engine_for
 from kickoff_tui.sizing import constants as C
 from kickoff_tui.sizing import perf
 
@@ -28,7 +29,14 @@ class ServingOptions(BaseModel):
     """Decode speed-up from speculative decoding (tokens accepted per target step)."""
     max_context_tokens: int | None = None
     """Context reserved per sequence when PagedAttention is off."""
-    gpu_memory_utilization: float = C.GPU_MEMORY_UTILIZATION
+    gpu_memory_utilization: float | None = None
+    """Overrides the engine's memory fraction (read with the engine's semantics)."""
+    engine: str | None = None
+    """Engine id or answer (None: the default engine for the GPU's vendor)."""
+    expert_parallel: bool | None = None
+    """MoE: whole experts per rank (EP = TP). None: the engine's default."""
+    dp_attention: bool | None = None
+    """MoE: data-parallel attention across the replica's GPUs. None: the engine's default."""
 
 
 class Estimate(BaseModel):
@@ -47,19 +55,42 @@ class Estimate(BaseModel):
     output_tokens: int
     fits: bool
     reason: str = ""
+    engine: str = ""
+    engine_note: str = ""
+    """What was assumed about the engine (empty when it was given and runs on the GPU)."""
     tensor_parallel: int = 0
     pipeline_parallel: int = 1
+    expert_parallel: int = 1
+    dp_attention: bool = False
     replicas: int = 0
     concurrency: float = 0
     """Requests in the system, all replicas together (queued + running)."""
     running_per_replica: float = 0
-    """Sequences the engine actually runs at once per replica (capped by KV memory / engine)."""
+    """Sequences decoding at once per replica (the rest wait for their prefill or queue)."""
     max_concurrency_per_replica: int = 0
     ttft_ms: float | None = None
+    """Mean time to first token: engine's per-request cost + wait for a prefill slot + chunks."""
     tpot_ms: float | None = None
+    ttft_p50_ms: float | None = None
+    ttft_p90_ms: float | None = None
+    ttft_p95_ms: float | None = None
+    ttft_p99_ms: float | None = None
+    tpot_p50_ms: float | None = None
+    tpot_p90_ms: float | None = None
+    tpot_p95_ms: float | None = None
+    tpot_p99_ms: float | None = None
     output_tokens_per_s: float = 0.0
     output_tokens_per_s_per_gpu: float = 0.0
     requests_per_s: float = 0.0
+    ttft_ms_low: float | None = None
+    ttft_ms_high: float | None = None
+    tpot_ms_low: float | None = None
+    tpot_ms_high: float | None = None
+    output_tokens_per_s_low: float | None = None
+    output_tokens_per_s_high: float | None = None
+    band_group: str = ""
+    """Calibration group whose residuals set the band (engine x vendor x dense/MoE)."""
+    band_note: str = ""
     kv_cache_tokens: int = 0
     """KV tokens one replica holds."""
     weights_gb_per_gpu: float = 0.0
@@ -75,6 +106,10 @@ class Estimate(BaseModel):
 class Layout:
     tp: int
     pp: int
+    ep: int = 1
+    """Expert-parallel ranks (1 = experts split by TP)."""
+    dp: int = 1
+    """Data-parallel attention ranks (1 = attention split by TP)."""
 
     @property
     def gpus(self) -> int:
@@ -99,27 +134,49 @@ def tp_divides(model: Model, tp: int) -> bool:
     return model.kv_heads % tp == 0 or tp % model.kv_heads == 0
 
 
+def moe_layout(model: Model, tp: int, pp: int, engine: EngineProfile, options: ServingOptions) -> Layout:
+    """TP layout plus the MoE choices (expert parallelism, DP attention) asked for or the
+    engine's defaults; dense models ignore both."""
+    if not model.is_moe or tp <= 1:
+        return Layout(tp, pp)
+    ep_on = options.expert_parallel if options.expert_parallel is not None else engine.expert_parallel_default
+    dp_on = options.dp_attention if options.dp_attention is not None else engine.dp_attention_default
+    return Layout(tp, pp, ep=tp if (ep_on or dp_on) else 1, dp=tp if dp_on else 1)
+
+
+def _plan(model: Model, gpu: GPU, precision: str, layout: Layout, options: ServingOptions,
+          engine: EngineProfile) -> perf.MemoryPlan:
+    return perf.memory_plan(model, gpu, precision, layout.tp, layout.pp, options.gpu_memory_utilization,
+                            engine, layout.dp)
+
+
 def fits_one(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
-             context: float, options: ServingOptions) -> bool:
-    plan = perf.memory_plan(model, gpu, precision, layout.tp, layout.pp, options.gpu_memory_utilization)
-    return perf.max_sequences(model, plan, kv_precision, context, layout.tp, layout.pp) >= 1
+             context: float, options: ServingOptions, engine: EngineProfile | None = None) -> bool:
+    engine = engine or perf.default_engine(gpu)
+    plan = _plan(model, gpu, precision, layout, options, engine)
+    return perf.max_sequences(model, plan, kv_precision, context, layout.tp, layout.pp, layout.dp) >= 1
 
 
 def smallest_layout(model: Model, gpu: GPU, precision: str, kv_precision: str, max_gpus: int,
-                    context: float, options: ServingOptions) -> Layout | None:
+                    context: float, options: ServingOptions,
+                    engine: EngineProfile | None = None) -> Layout | None:
     """Smallest power-of-two TP that holds the weights plus one sequence; pipeline stages are
-    added (TP = one node) only when a node is not enough."""
-    node = max(gpu.gpus_per_node, 1)
+    added (TP = one node, or the whole NVLink domain of a rack-scale system) only when that is
+    not enough."""
+    engine = engine or perf.default_engine(gpu)
+    node = max(gpu.gpus_per_node, gpu.scale_up_domain if gpu.scale_up_gbs else 1, 1)
     sizes = [tp for tp in powers_of_two(min(max_gpus, node)) if tp_divides(model, tp)]
     for tp in sizes:
-        if fits_one(model, gpu, precision, kv_precision, Layout(tp, 1), context, options):
-            return Layout(tp, 1)
+        layout = moe_layout(model, tp, 1, engine, options)
+        if fits_one(model, gpu, precision, kv_precision, layout, context, options, engine):
+            return layout
     if not sizes:
         return None
     tp = max(sizes)
     for pp in range(2, max_gpus // tp + 1):
-        if fits_one(model, gpu, precision, kv_precision, Layout(tp, pp), context, options):
-            return Layout(tp, pp)
+        layout = moe_layout(model, tp, pp, engine, options)
+        if fits_one(model, gpu, precision, kv_precision, layout, context, options, engine):
+            return layout
     return None
 
 
@@ -134,101 +191,204 @@ class Operating:
     requests_per_s: float
     bound: str
     queued: bool
+    in_system: float = 0.0
+    """Requests in the system at this point (overhead + prefill phase + decoding + queued)."""
+    ttft_pct: dict[str, float] = field(default_factory=dict)
+    tpot_pct: dict[str, float] = field(default_factory=dict)
+
+    def ttft_at(self, percentile: str) -> float:
+        return self.ttft_pct.get(percentile, self.ttft_s)
+
+    def tpot_at(self, percentile: str) -> float:
+        return self.tpot_pct.get(percentile, self.tpot_s)
 
 
 def replica_capacity(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
-                     isl: int, osl: int, options: ServingOptions) -> tuple[int, perf.MemoryPlan]:
-    """Most sequences one replica runs at once: KV memory, engine batch cap, step token budget."""
-    plan = perf.memory_plan(model, gpu, precision, layout.tp, layout.pp, options.gpu_memory_utilization)
+                     isl: int, osl: int, options: ServingOptions,
+                     engine: EngineProfile | None = None) -> tuple[int, perf.MemoryPlan]:
+    """Most sequences one replica decodes at once: KV memory, engine sequence cap, and the
+    step token budget (prefill of the replacements must keep up with the decodes)."""
+    engine = engine or perf.default_engine(gpu)
+    plan = _plan(model, gpu, precision, layout, options, engine)
     if options.paged_attention:
         reserve = isl + osl  # admission reserves pages for the whole request (no-evict scheduling)
     else:
         reserve = max(options.max_context_tokens or 0, isl + osl)
-    by_memory = perf.max_sequences(model, plan, kv_precision, reserve, layout.tp, layout.pp)
-    cap = min(by_memory, C.MAX_BATCH_SEQUENCES)
+    by_memory = perf.max_sequences(model, plan, kv_precision, reserve, layout.tp, layout.pp, layout.dp)
+    cap = min(by_memory, engine.max_num_seqs * layout.dp)
     if options.continuous_batching:
         prefill_per_decode = isl * (1 - options.prefix_hit_rate) / osl
-        by_budget = int(C.MAX_TOKENS_PER_STEP / (1 + prefill_per_decode))
+        by_budget = int(engine.max_num_batched_tokens * layout.dp / (1 + prefill_per_decode))
         cap = min(cap, max(by_budget, 1))
     else:
         cap = min(cap, C.STATIC_BATCH_SIZE_LIMIT)
     return cap, plan
 
 
-def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
-            isl: int, osl: int, in_system: float, cap: int, options: ServingOptions) -> Operating:
-    """Steady state of one replica with ``in_system`` requests (closed loop, as benchmarks run)."""
-    tp, pp = layout.tp, layout.pp
-    running = max(min(in_system, cap), 1e-9)
-    isl_eff = isl * (1 - options.prefix_hit_rate)
-    decode_ctx = isl + osl / 2
-    speedup = options.speculative_speedup
-    if options.continuous_batching:
-        # Chunked prefill: every step decodes each running sequence once; prompts of new
-        # requests (running x ISL / OSL tokens per step on average) ride along in chunks of up
-        # to the step's spare token budget. Chunks come in lumps, so a share f of the steps
-        # carries a whole chunk and the rest decode only; the lumps cannot hide under the
-        # weight reads of the decode-only steps.
-        spare = max(C.MAX_TOKENS_PER_STEP - running / pp, C.MAX_TOKENS_PER_STEP * C.MIN_PREFILL_SHARE)
-        chunk = min(isl_eff, spare)
-        # The prompts that interrupt a request's decoding are the OTHER requests' (its own is
-        # its TTFT). Each step advances every sequence by `speedup` tokens, so requests finish
-        # (and new prompts arrive) `speedup` times as often.
-        others = max(running - 1.0, 0.0)
-        prefill_per_step = others * isl_eff * speedup / osl
-        share = min(1.0, prefill_per_step / chunk) if chunk > 0 else 0.0
-        carried = chunk if share < 1.0 else prefill_per_step
-        decode_only = perf.step_time(model, gpu, precision, kv_precision, tp, pp,
-                                     running / pp, decode_ctx, tokens_per_sequence=speedup)
-        mixed = perf.step_time(model, gpu, precision, kv_precision, tp, pp,
-                               running / pp, decode_ctx, carried / pp, isl / 2, speedup)
-        stage_s = (1 - share) * decode_only.total + share * mixed.total
-        tpot = stage_s * pp / speedup
-        # A new prompt needs ceil(ISL / spare) chunk steps next to the running decodes.
-        chunks = max(1, math.ceil(isl_eff / spare)) if isl_eff > 0 else 0
-        service = 0.0
-        if chunks:
-            piece = isl_eff / chunks
-            for index in range(chunks):
-                step = perf.step_time(model, gpu, precision, kv_precision, tp, pp, running / pp,
-                                      decode_ctx, piece / pp, index * piece + piece / 2, speedup)
-                service += step.total
-        else:
-            service = decode_only.total
-        service = service * pp + (pp - 1) * C.PIPELINE_HOP_S
-        # Prompts queue for the prefill slots (Kingman's G/G/1 approximation), scaled by the
-        # share of the requests that can be ahead (a lone request never waits: finite source).
-        life = osl * tpot
-        rate = running / (life + service)
-        rho = min(rate * service, C.MAX_PREFILL_UTILISATION)
-        contention = others / running
-        wait = rho / (1 - rho) * (C.ARRIVAL_CV2 + C.PREFILL_SERVICE_CV2) / 2 * service * contention
-        ttft = service + wait + 0.5 * decode_only.total * contention
-        # Little's law over a request's whole life (waiting, prefill, decode).
-        tokens_per_s = running * osl / (ttft + osl * tpot)
-        heavier = mixed if share * mixed.total >= (1 - share) * decode_only.total else decode_only
-        bound = heavier.bound
+@dataclass(frozen=True)
+class _Ctx:
+    model: Model
+    gpu: GPU
+    precision: str
+    kv_precision: str
+    layout: Layout
+    isl: int
+    osl: int
+    options: ServingOptions
+    engine: EngineProfile
+
+
+def _step(ctx: _Ctx, decode: float, prefill: float = 0.0, position: float = 0.0) -> perf.Step:
+    lay = ctx.layout
+    return perf.step_time(ctx.model, ctx.gpu, ctx.precision, ctx.kv_precision, lay.tp, lay.pp,
+                          decode / lay.pp, ctx.isl + ctx.osl / 2, prefill / lay.pp, position,
+                          ctx.options.speculative_speedup, engine=ctx.engine, ep=lay.ep, dp=lay.dp)
+
+
+def evaluate(ctx: _Ctx, running: float) -> Operating:
+    """Closed-loop steady state with ``running`` sequences decoding (docs/model.md section 5).
+
+    Every step decodes each running sequence once and carries prompt chunks of the requests
+    that replace finished ones, up to the engine's token budget. A request's life is: the
+    engine's fixed per-request cost, its prefill phase (wait behind the prompts ahead of it,
+    then its own chunks), then OSL decode steps. Requests in the system follow from Little's
+    law over that life, so every figure is a function of ``running`` and rises with it."""
+    lay, eng, opt = ctx.layout, ctx.engine, ctx.options
+    pp, speedup = lay.pp, opt.speculative_speedup
+    n = max(running, 1e-9)
+    isl_eff = ctx.isl * (1 - opt.prefix_hit_rate)
+    budget = eng.max_num_batched_tokens * lay.dp
+    spare = max(budget - n / pp, budget * C.MIN_PREFILL_SHARE)
+    chunk = min(isl_eff, spare)
+    # The prompts that interrupt a request's decoding are the OTHER requests' (its own is its
+    # TTFT): share (n - 1) / n of the prefill stream, none for a lone request.
+    others = max(n - 1.0, 0.0) / n
+    prefill_per_step = n * isl_eff * speedup / ctx.osl * others
+    share = min(1.0, prefill_per_step / chunk) if chunk > 0 else 0.0
+    # Below one chunk per step, a share of the steps carries a whole chunk; above it every step
+    # carries the prefill stream, several prompts' chunks together, up to the spare budget.
+    carried = chunk if share < 1.0 else min(max(prefill_per_step, chunk), spare)
+    # A decoding request shares its steps with the others decoding: at least itself.
+    batch = max(n, 1.0)
+    decode_only = _step(ctx, batch)
+    mixed = _step(ctx, batch, carried, chunk / 2) if chunk > 0 else decode_only
+    decode_s, mixed_s = decode_only.total, mixed.total
+    stage_s = (1 - share) * decode_s + share * mixed_s
+    tpot = stage_s * pp / speedup
+    rate = n / (ctx.osl * tpot)  # requests/s leaving the decode phase
+    # Own prompt: ceil(ISL / chunk) chunk steps next to the running decodes.
+    chunks = max(1, math.ceil(isl_eff / chunk)) if chunk > 0 else 0
+    if chunks <= 1:
+        service = mixed_s if chunk > 0 else decode_s
     else:
-        # Static batches: prefill the whole batch, then decode it to the end; new requests
-        # wait for the current batch.
-        batch = running
-        prefill_s = perf.prefill_seconds(model, gpu, precision, kv_precision, tp, pp, batch * isl_eff)
-        stage = perf.step_time(model, gpu, precision, kv_precision, tp, pp, batch / pp, decode_ctx,
-                               tokens_per_sequence=speedup)
-        tpot = stage.total * pp / speedup
-        cycle = prefill_s + osl * tpot
-        tokens_per_s = batch * osl / cycle
-        ttft = prefill_s + cycle / 2
-        rate = batch / cycle
-        bound = stage.bound
-    queued = in_system > cap + 1e-9
-    if queued:
-        # Little's law: requests beyond capacity wait their turn.
-        rate = running / (osl * tpot + ttft)
-        ttft += (in_system - running) / rate
-    return Operating(running=running, ttft_s=ttft, tpot_s=tpot, tokens_per_s=tokens_per_s,
-                     requests_per_s=rate if options.continuous_batching else rate,
-                     bound=bound, queued=queued)
+        piece = isl_eff / chunks
+        service = sum(_step(ctx, batch, piece, i * piece + piece / 2).total for i in range(chunks))
+    service = service * pp + (pp - 1) * C.PIPELINE_HOP_S
+    # Wait for a prefill slot: mean-value analysis of the closed loop. An arriving prompt finds
+    # the others' prompts in their prefill phase (Little: rate x prefill time, arrival theorem
+    # share); each still needs on average half its tokens if alone, all of them if queued.
+    per_token = mixed_s * pp / carried if chunk > 0 else 0.0
+    phase, ahead, remaining = service, 0.0, 0.0
+    if others > 0 and per_token > 0:
+        for _ in range(C.MVA_ITERATIONS):
+            ahead = rate * phase * others
+            remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
+            updated = service + ahead * remaining * per_token
+            if abs(updated - phase) <= 1e-6 * updated:
+                phase = updated
+                break
+            phase = updated
+    residual_step = stage_s * pp * others  # the step already running when the prompt arrives
+    overhead = eng.request_overhead_s
+    ttft = overhead + phase + 0.5 * residual_step
+    in_system = n + rate * ttft
+    # Percentiles: prompts ahead ~ Poisson(ahead); a request's decode meets a binomial number of
+    # chunk steps over OSL steps; normal approximations of both.
+    spread_tpot = math.sqrt(share * (1 - share) / max(ctx.osl, 1.0)) * (mixed_s - decode_s) * pp / speedup
+    root = math.sqrt(ahead) if ahead > 0 else 0.0
+    wait_per_prompt = remaining * per_token
+    base = overhead + service
+    ttft_pct = {name: base + max(ahead + z * root, 0.0) * wait_per_prompt + C.PERCENTILE_Q[name] * residual_step
+                for name, z in C.PERCENTILE_Z.items()}
+    tpot_pct = {name: tpot + z * spread_tpot for name, z in C.PERCENTILE_Z.items()}
+    heavier = mixed if share * mixed_s >= (1 - share) * decode_s else decode_only
+    return Operating(running=n, ttft_s=ttft, tpot_s=tpot, tokens_per_s=rate * ctx.osl,
+                     requests_per_s=rate, bound=heavier.bound, queued=False, in_system=in_system,
+                     ttft_pct=ttft_pct, tpot_pct=tpot_pct)
+
+
+def _static(ctx: _Ctx, batch: float) -> Operating:
+    """Static batches: prefill the whole batch, decode it to the end; new requests wait for the
+    current batch (half a cycle on average)."""
+    lay, opt = ctx.layout, ctx.options
+    isl_eff = ctx.isl * (1 - opt.prefix_hit_rate)
+    prefill_s = perf.prefill_seconds(ctx.model, ctx.gpu, ctx.precision, ctx.kv_precision, lay.tp, lay.pp,
+                                     batch * isl_eff, engine=ctx.engine, ep=lay.ep, dp=lay.dp)
+    stage = _step(ctx, batch)
+    tpot = stage.total * lay.pp / opt.speculative_speedup
+    cycle = prefill_s + ctx.osl * tpot
+    ttft = ctx.engine.request_overhead_s + prefill_s + cycle / 2
+    rate = batch / cycle
+    return Operating(running=batch, ttft_s=ttft, tpot_s=tpot, tokens_per_s=batch * ctx.osl / cycle,
+                     requests_per_s=rate, bound=stage.bound, queued=False, in_system=batch)
+
+
+def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
+            isl: int, osl: int, in_system: float, cap: int, options: ServingOptions,
+            engine: EngineProfile | None = None) -> Operating:
+    """Steady state of one replica with ``in_system`` requests (closed loop, as benchmarks run):
+    finds the number decoding whose life cycle holds exactly that many requests (monotone, so
+    a bracketed search); beyond the capacity the excess queues (Little's law)."""
+    ctx = _Ctx(model, gpu, precision, kv_precision, layout, isl, osl, options,
+               engine or perf.default_engine(gpu))
+    if not options.continuous_batching:
+        op = _static(ctx, max(min(in_system, cap), 1e-9))
+        return _queue(op, in_system, cap)
+    top = evaluate(ctx, min(in_system, cap))
+    if top.in_system <= in_system + 1e-9:
+        return _queue(top, in_system, cap) if in_system > top.in_system + 1e-9 else top
+    lo, hi = 0.0, min(in_system, float(cap))
+    f_lo, f_hi = -in_system, top.in_system - in_system
+    best = top
+    for _ in range(C.OPERATING_SEARCH_STEPS):
+        # Illinois-style regula falsi on running -> requests in system.
+        guess = hi - f_hi * (hi - lo) / (f_hi - f_lo) if f_hi != f_lo else (lo + hi) / 2
+        guess = min(max(guess, lo + (hi - lo) * 0.02), hi - (hi - lo) * 0.02)
+        op = evaluate(ctx, guess)
+        value = op.in_system - in_system
+        best = op
+        if abs(value) <= in_system * C.OPERATING_TOLERANCE:
+            break
+        if value > 0:
+            hi, f_hi = guess, value
+            f_lo /= 2
+        else:
+            lo, f_lo = guess, value
+            f_hi /= 2
+    return best
+
+
+def _queue(op: Operating, in_system: float, cap: float) -> Operating:
+    """Requests beyond what the replica holds wait their turn: Little's law adds the wait."""
+    held = op.in_system
+    if in_system <= held + 1e-9:
+        return op
+    wait = (in_system - held) / op.requests_per_s if op.requests_per_s > 0 else 0.0
+    return Operating(running=op.running, ttft_s=op.ttft_s + wait, tpot_s=op.tpot_s,
+                     tokens_per_s=op.tokens_per_s, requests_per_s=op.requests_per_s, bound=op.bound,
+                     queued=True, in_system=in_system,
+                     ttft_pct={k: v + wait for k, v in op.ttft_pct.items()}, tpot_pct=dict(op.tpot_pct))
+
+
+def operating_point(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
+                    isl: int, osl: int, running: float, options: ServingOptions,
+                    engine: EngineProfile | None = None) -> Operating:
+    """Steady state with ``running`` sequences decoding (the sizer searches on this directly)."""
+    ctx = _Ctx(model, gpu, precision, kv_precision, layout, isl, osl, options,
+               engine or perf.default_engine(gpu))
+    if not options.continuous_batching:
+        return _static(ctx, running)
+    return evaluate(ctx, running)
 
 
 def estimate(
@@ -243,19 +403,30 @@ def estimate(
     concurrency: float | None = None,
     max_throughput: bool = False,
     options: ServingOptions | None = None,
+    engine: str | None = None,
+    expert_parallel: bool | None = None,
+    dp_attention: bool | None = None,
 ) -> Estimate:
     """Estimate serving performance. ``concurrency`` is the total over all replicas; with
-    neither it nor ``max_throughput`` it defaults to 1 request in flight."""
+    neither it nor ``max_throughput`` it defaults to 1 request in flight. ``engine`` (and the
+    MoE layout choices) override the ones in ``options``."""
     model = get_model(model_id)
     gpu = get_gpu(gpu_id)
+    options = options or ServingOptions()
+    changes = {k: v for k, v in (("engine", engine), ("expert_parallel", expert_parallel),
+                                 ("dp_attention", dp_attention)) if v is not None}
+    if changes:
+        options = options.model_copy(update=changes)
     return estimate_for(model, gpu, gpus, input_tokens, output_tokens, precision, kv_precision,
-                        tensor_parallel, concurrency, max_throughput, options or ServingOptions())
+                        tensor_parallel, concurrency, max_throughput, options)
 
 
 def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_tokens: int,
                  precision: str | None, kv_precision: str | None, tensor_parallel: int | None,
                  concurrency: float | None, max_throughput: bool,
                  options: ServingOptions) -> Estimate:
+    from kickoff_tui.sizing import bands
+
     if gpus < 1:
         raise ValueError("gpus must be at least 1")
     if input_tokens < 1 or output_tokens < 1:
@@ -263,9 +434,14 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
     precision = perf.check_precision(precision or perf.default_precision(model))
     kv_precision = perf.check_precision(kv_precision or perf.default_kv_precision(gpu, precision))
     math_precision, weight_only = perf.compute_precision(gpu, precision)
+    engine, engine_note = engine_for(options.engine, gpu.vendor)
     base = dict(model=model.id, gpu=gpu.id, gpus=gpus, precision=precision, kv_precision=kv_precision,
                 compute_precision=math_precision, weight_only=weight_only,
-                input_tokens=input_tokens, output_tokens=output_tokens)
+                input_tokens=input_tokens, output_tokens=output_tokens, engine=engine.id,
+                engine_note=engine_note)
+    if not engine.runs_on(gpu.vendor):
+        return Estimate(**base, fits=False,
+                        reason=f"{engine.name} does not run on {gpu.vendor} GPUs ({gpu.id})")
     context = input_tokens + output_tokens
     if context > model.native_context:
         return Estimate(**base, fits=False,
@@ -278,46 +454,67 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
     if tensor_parallel:
         if tensor_parallel > gpus:
             return Estimate(**base, fits=False, reason=f"tensor parallel {tensor_parallel} > {gpus} GPUs")
-        layout: Layout | None = Layout(tensor_parallel, 1)
-        if not fits_one(model, gpu, precision, kv_precision, layout, context, options):
-            plan = perf.memory_plan(model, gpu, precision, tensor_parallel, 1, options.gpu_memory_utilization)
+        layout: Layout | None = moe_layout(model, tensor_parallel, 1, engine, options)
+        assert layout is not None
+        if not fits_one(model, gpu, precision, kv_precision, layout, context, options, engine):
+            plan = _plan(model, gpu, precision, layout, options, engine)
             return Estimate(**base, fits=False, tensor_parallel=tensor_parallel,
                             weights_gb_per_gpu=round(plan.weights / 1e9, 2),
                             reason=_no_fit_reason(model, gpu, precision, plan, tensor_parallel,
-                                                  kv_precision=kv_precision, context=context))
+                                                  kv_precision=kv_precision, context=context,
+                                                  engine=engine))
     else:
-        layout = smallest_layout(model, gpu, precision, kv_precision, gpus, context, options)
+        layout = smallest_layout(model, gpu, precision, kv_precision, gpus, context, options, engine)
         if layout is None:
-            plan = perf.memory_plan(model, gpu, precision, min(gpus, gpu.gpus_per_node), 1,
-                                    options.gpu_memory_utilization)
+            tp = min(gpus, gpu.gpus_per_node)
+            plan = perf.memory_plan(model, gpu, precision, tp, 1, options.gpu_memory_utilization, engine)
             return Estimate(**base, fits=False,
-                            reason=_no_fit_reason(model, gpu, precision, plan, min(gpus, gpu.gpus_per_node),
-                                                  gpus, kv_precision=kv_precision, context=context))
+                            reason=_no_fit_reason(model, gpu, precision, plan, tp, gpus,
+                                                  kv_precision=kv_precision, context=context,
+                                                  engine=engine))
     assert layout is not None
     replicas = gpus // layout.gpus
-    cap, plan = replica_capacity(model, gpu, precision, kv_precision, layout, input_tokens, output_tokens, options)
+    cap, plan = replica_capacity(model, gpu, precision, kv_precision, layout, input_tokens, output_tokens,
+                                 options, engine)
     if max_throughput:
-        per_replica = float(cap)
+        op = operating_point(model, gpu, precision, kv_precision, layout, input_tokens, output_tokens,
+                             float(cap), options, engine)
+        per_replica = op.in_system
     else:
         per_replica = (concurrency if concurrency is not None else 1.0) / replicas
-    op = operate(model, gpu, precision, kv_precision, layout, input_tokens, output_tokens,
-                 per_replica, cap, options)
+        op = operate(model, gpu, precision, kv_precision, layout, input_tokens, output_tokens,
+                     per_replica, cap, options, engine)
     total_tps = op.tokens_per_s * replicas
+    band = bands.band_for(engine.id, gpu, model)
+    ttft_ms, tpot_ms = op.ttft_s * 1e3, op.tpot_s * 1e3
+    ttft_lo, ttft_hi = band.latency_range("ttft", ttft_ms)
+    tpot_lo, tpot_hi = band.latency_range("tpot", tpot_ms)
+    tps_lo, tps_hi = band.throughput_range(total_tps)
+    pct = {f"{metric}_{name}_ms": round(value * 1e3, 3)
+           for metric, table in (("ttft", op.ttft_pct), ("tpot", op.tpot_pct))
+           for name, value in table.items()}
     return Estimate(
         **base,
         fits=True,
         tensor_parallel=layout.tp,
         pipeline_parallel=layout.pp,
+        expert_parallel=layout.ep,
+        dp_attention=layout.dp > 1,
         replicas=replicas,
-        concurrency=per_replica * replicas,
+        concurrency=round(per_replica * replicas, 3),
         running_per_replica=round(op.running, 3),
         max_concurrency_per_replica=cap,
-        ttft_ms=round(op.ttft_s * 1e3, 3),
-        tpot_ms=round(op.tpot_s * 1e3, 3),
+        ttft_ms=round(ttft_ms, 3),
+        tpot_ms=round(tpot_ms, 3),
+        **pct,
         output_tokens_per_s=round(total_tps, 2),
         output_tokens_per_s_per_gpu=round(total_tps / gpus, 2),
         requests_per_s=round(op.requests_per_s * replicas, 4),
-        kv_cache_tokens=perf.kv_token_capacity(model, plan, kv_precision, layout.tp, layout.pp),
+        ttft_ms_low=round(ttft_lo, 3), ttft_ms_high=round(ttft_hi, 3),
+        tpot_ms_low=round(tpot_lo, 3), tpot_ms_high=round(tpot_hi, 3),
+        output_tokens_per_s_low=round(tps_lo, 2), output_tokens_per_s_high=round(tps_hi, 2),
+        band_group=band.group, band_note=band.note,
+        kv_cache_tokens=perf.kv_token_capacity(model, plan, kv_precision, layout.tp, layout.pp, layout.dp),
         weights_gb_per_gpu=round(plan.weights / 1e9, 2),
         kv_gb_per_gpu=round(max(plan.kv, 0) / 1e9, 2),
         overhead_gb_per_gpu=round(plan.overhead / 1e9, 2),
@@ -327,11 +524,12 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
 
 
 def _no_fit_reason(model: Model, gpu: GPU, precision: str, plan: perf.MemoryPlan, tp: int,
-                   gpus: int | None = None, *, kv_precision: str = "bf16", context: float = 0) -> str:
+                   gpus: int | None = None, *, kv_precision: str = "bf16", context: float = 0,
+                   engine: EngineProfile | None = None) -> str:
     kv = perf.kv_bytes_per_sequence(model, kv_precision, context, tp) / 1e9
     need = (plan.weights + plan.overhead) / 1e9
     have = plan.usable / 1e9
     where = f"{gpus} GPUs" if gpus else f"TP{tp}"
     return (f"{model.id} at {precision} needs {need:.1f} GB per GPU at {where} (weights + runtime) "
             f"plus {kv:.1f} GB of KV for one {context:,.0f}-token request; {gpu.id} offers "
-            f"{have:.1f} GB usable")
+            f"{have:.1f} GB usable" + (f" under {engine.name}'s memory settings" if engine else ""))

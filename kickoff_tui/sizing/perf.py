@@ -12,8 +12,10 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from functools import lru_cache
 
+from kickoff_tui.catalog import kernels as K
+from kickoff_tui.catalog.engines import EngineProfile, engine_for
 from kickoff_tui.catalog.schema import BYTES_PER_VALUE, GPU, PRECISIONS, Model
 from kickoff_tui.sizing import constants as C
 
@@ -65,30 +67,120 @@ def default_kv_precision(gpu: GPU, precision: str) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
-def achievable_bandwidth(gpu: GPU) -> float:
-    """Bytes/s decode kernels reach on one GPU."""
+def default_engine(gpu: GPU) -> EngineProfile:
+    """The engine assumed on this GPU when nobody named one (vLLM in the vendor's build)."""
+    return engine_for(None, gpu.vendor)[0]
+
+
+def _reference(gpu: GPU) -> GPU | None:
+    """The part whose measured efficiencies this one inherits (same compute die), if any."""
+    if not gpu.efficiency_from:
+        return None
+    from kickoff_tui.catalog import CatalogError, get_gpu
+
+    try:
+        return get_gpu(gpu.efficiency_from)
+    except CatalogError:
+        return None
+
+
+def bandwidth_fraction(gpu: GPU) -> float:
+    """Share of peak HBM bandwidth decode kernels reach: measured STREAM x kernel fraction on
+    this part, or inherited from its reference part, else the default."""
     if gpu.measured_bandwidth_tbs:
-        return gpu.measured_bandwidth_tbs * 1e12 * C.BANDWIDTH_KERNEL_FRACTION
-    return gpu.memory_bandwidth_tbs * 1e12 * C.MEMORY_BANDWIDTH_EFFICIENCY
+        return gpu.measured_bandwidth_tbs / gpu.memory_bandwidth_tbs * C.BANDWIDTH_KERNEL_FRACTION
+    ref = _reference(gpu)
+    if ref is not None and ref.measured_bandwidth_tbs:
+        return ref.measured_bandwidth_tbs / ref.memory_bandwidth_tbs * C.BANDWIDTH_KERNEL_FRACTION
+    return C.MEMORY_BANDWIDTH_EFFICIENCY
+
+
+def achievable_bandwidth(gpu: GPU, engine: EngineProfile | None = None) -> float:
+    """Bytes/s decode kernels reach on one GPU with ``engine``."""
+    scale = engine.bandwidth_efficiency if engine is not None else 1.0
+    return gpu.memory_bandwidth_tbs * 1e12 * bandwidth_fraction(gpu) * scale
 
 
 def gemm_efficiency(gpu: GPU) -> float:
-    """Fraction of dense peak that big GEMMs reach on this part (measured when published)."""
-    if gpu.measured_gemm_tflops and gpu.measured_gemm_precision in gpu.dense_tflops:
-        return min(gpu.measured_gemm_tflops / gpu.dense_tflops[gpu.measured_gemm_precision], 1.0)
+    """Fraction of dense peak that big GEMMs reach on this part (measured when published, or
+    inherited from the part with the same compute die)."""
+    for part in (gpu, _reference(gpu)):
+        if part is not None and part.measured_gemm_tflops and part.measured_gemm_precision in part.dense_tflops:
+            return min(part.measured_gemm_tflops / part.dense_tflops[part.measured_gemm_precision], 1.0)
     return C.GEMM_EFFICIENCY
 
 
-def achievable_flops(gpu: GPU, precision: str) -> float:
-    """FLOP/s serving GEMMs reach at ``precision`` (already the compute precision)."""
-    return gpu.dense_tflops[precision] * 1e12 * gemm_efficiency(gpu) * C.SERVING_GEMM_FRACTION
+def measured_efficiency_source(gpu: GPU) -> str:
+    """``measured``, ``inherited from X`` or ``none`` (the error band widens for ``none``)."""
+    if gpu.measured_gemm_tflops or gpu.measured_bandwidth_tbs:
+        return "measured"
+    if gpu.vendor == "NVIDIA" and K.measured_engines(gpu.id):
+        return "measured"
+    ref = _reference(gpu)
+    if ref is not None:
+        return f"inherited from {ref.id}"
+    return "none"
 
 
-def attention_flops_rate(gpu: GPU) -> float:
+@lru_cache(maxsize=8192)
+def _kernel_gemm(gpu_id: str, engine: str, precision: str, tokens: int) -> float | None:
+    return K.gemm_tflops(gpu_id, engine, precision, tokens)
+
+
+@lru_cache(maxsize=8192)
+def _kernel_moe(gpu_id: str, engine: str, precision: str, tokens_per_expert: int) -> float | None:
+    return K.moe_gemm_tflops(gpu_id, engine, precision, tokens_per_expert)
+
+
+@lru_cache(maxsize=8192)
+def _kernel_allreduce(gpu_id: str, engine: str, tp: int, message: int) -> float | None:
+    return K.allreduce_seconds(gpu_id, engine, tp, message)
+
+
+@lru_cache(maxsize=8192)
+def _kernel_alltoall(gpu_id: str, engine: str, ep: int, message: int) -> float | None:
+    return K.alltoall_seconds(gpu_id, engine, ep, message)
+
+
+def _bucket(value: float) -> int:
+    """Round a token / byte count to 1/8-octave buckets so kernel lookups cache well."""
+    if value <= 16:
+        return max(1, int(round(value)))
+    exponent = math.floor(math.log2(value) * 8) / 8
+    return int(round(2 ** exponent))
+
+
+def achievable_flops(gpu: GPU, precision: str, engine: EngineProfile | None = None,
+                     tokens: float | None = None) -> float:
+    """FLOP/s serving GEMMs reach at ``precision`` (already the compute precision): the
+    measured kernel curve at this many tokens per step where NVIDIA's database has one for the
+    engine, else dense peak x part efficiency x serving-shape fraction x engine multiplier."""
+    if engine is not None and engine.kernel_curves and tokens:
+        measured = _kernel_gemm(gpu.id, engine.kernel_curves, precision, _bucket(tokens))
+        if measured:
+            return measured * 1e12
+    scale = engine.gemm_efficiency if engine is not None else 1.0
+    return gpu.dense_tflops[precision] * 1e12 * gemm_efficiency(gpu) * C.SERVING_GEMM_FRACTION * scale
+
+
+def moe_flops(gpu: GPU, precision: str, engine: EngineProfile | None, tokens: float, model: Model) -> float:
+    """FLOP/s of the routed-expert grouped GEMMs: measured vs tokens per expert where available,
+    else dense GEMM rate x MoE fraction x engine multiplier."""
+    per_expert = tokens * model.experts_per_token / max(model.experts, 1)
+    if engine is not None and engine.kernel_curves and per_expert > 0:
+        measured = _kernel_moe(gpu.id, engine.kernel_curves, precision, _bucket(per_expert))
+        if measured:
+            return measured * 1e12
+    scale = engine.moe_gemm_efficiency / engine.gemm_efficiency if engine is not None else 1.0
+    return achievable_flops(gpu, precision, engine) * C.MOE_GEMM_FRACTION * scale
+
+
+def attention_flops_rate(gpu: GPU, engine: EngineProfile | None = None) -> float:
     precision = C.ATTENTION_PRECISION if C.ATTENTION_PRECISION in gpu.dense_tflops else None
     if precision is None:
         precision = max(gpu.dense_tflops, key=lambda k: BYTES_PER_VALUE[k])
-    return gpu.dense_tflops[precision] * 1e12 * C.ATTENTION_EFFICIENCY
+    scale = engine.attention_efficiency if engine is not None else 1.0
+    return gpu.dense_tflops[precision] * 1e12 * C.ATTENTION_EFFICIENCY * scale
 
 
 # ----------------------------------------------------------------------------------------------
@@ -130,8 +222,33 @@ def kv_bytes_per_sequence(model: Model, kv_precision: str, context: float, tp: i
     return per_layer * (full * context + windowed * min(context, model.sliding_window or context))
 
 
-def activation_bytes(model: Model, tp: int) -> float:
-    return C.MAX_TOKENS_PER_STEP * model.hidden_size * C.ACTIVATION_BYTES_PER_TOKEN_PER_HIDDEN / tp
+def activation_bytes(model: Model, tp: int, budget: int = C.MAX_TOKENS_PER_STEP) -> float:
+    return budget * model.hidden_size * C.ACTIVATION_BYTES_PER_TOKEN_PER_HIDDEN / tp
+
+
+def attention_params(model: Model) -> float:
+    """Parameters of the attention projections, all layers (replicated under DP attention).
+    GQA/MHA: q, k, v, o = H d (2h + 2k). MLA (no q-LoRA assumed, so an upper bound): the KV
+    down-projection H (r + rope), up-projection r h 2 dv, output h dv H and query H h d."""
+    h, d, hidden = model.heads, model.head_dim, model.hidden_size
+    if model.attention == "mla":
+        dv = max(d - model.qk_rope_head_dim, 1)
+        per_layer = (hidden * (model.kv_lora_rank + model.qk_rope_head_dim)
+                     + model.kv_lora_rank * h * 2 * dv + h * dv * hidden + hidden * h * d)
+    else:
+        per_layer = hidden * d * (2 * h + 2 * model.kv_heads)
+    return float(model.layers * per_layer)
+
+
+def weight_bytes_per_gpu(model: Model, precision: str, tp: int, pp: int = 1, dp: int = 1) -> float:
+    """Weights one GPU holds: everything split over TP x PP, except that data-parallel attention
+    keeps a whole copy of the attention projections on every rank."""
+    total = weight_bytes(model, precision)
+    if dp <= 1:
+        return total / (tp * pp)
+    per_param = total / model.total_params
+    attn = min(attention_params(model) * per_param, total)
+    return (attn + (total - attn) / tp) / pp
 
 
 @dataclass(frozen=True)
@@ -154,29 +271,54 @@ def memory_plan(
     precision: str,
     tp: int,
     pp: int = 1,
-    gpu_memory_utilization: float = C.GPU_MEMORY_UTILIZATION,
+    gpu_memory_utilization: float | None = None,
+    engine: EngineProfile | None = None,
+    dp: int = 1,
 ) -> MemoryPlan:
-    usable = gpu.memory_bytes * gpu_memory_utilization
-    weights = weight_bytes(model, precision) / (tp * pp)
-    overhead = C.RUNTIME_OVERHEAD_GB * 1e9 + activation_bytes(model, tp)
-    return MemoryPlan(weights=weights, overhead=overhead, kv=usable - weights - overhead, usable=usable)
+    """KV space per GPU under the engine's memory semantics (``docs/model.md`` section 3):
+    ``total`` (vLLM) caps weights + runtime + KV at a fraction of device memory, ``static``
+    (SGLang) caps weights + KV and leaves the runtime the rest, ``free`` (TensorRT-LLM) gives KV
+    a fraction of what is free after weights and runtime."""
+    engine = engine or default_engine(gpu)
+    fraction = gpu_memory_utilization if gpu_memory_utilization is not None else engine.memory_fraction
+    total = gpu.usable_memory_bytes
+    weights = weight_bytes_per_gpu(model, precision, tp, pp, dp)
+    overhead = C.RUNTIME_OVERHEAD_GB * 1e9 + activation_bytes(model, tp, engine.max_num_batched_tokens)
+    if engine.kv_memory == "total":
+        usable = total * fraction
+        kv = usable - weights - overhead
+    elif engine.kv_memory == "static":
+        kv = min(total * fraction - weights, total - weights - overhead)
+        usable = weights + overhead + kv
+    else:  # free
+        free = total - weights - overhead
+        kv = fraction * free if free > 0 else free
+        usable = weights + overhead + max(kv, 0.0)
+    return MemoryPlan(weights=weights, overhead=overhead, kv=kv, usable=usable)
+
+
+def kv_per_sequence_per_gpu(model: Model, kv_precision: str, context: float, tp: int, pp: int = 1,
+                            dp: int = 1) -> float:
+    """KV bytes one sequence costs the GPU that holds it, averaged over a replica's GPUs
+    (DP attention spreads sequences over ``dp`` ranks, each holding its own sequences' KV)."""
+    return kv_bytes_per_sequence(model, kv_precision, context, max(tp // dp, 1)) / pp / dp
 
 
 def max_sequences(
-    model: Model, plan: MemoryPlan, kv_precision: str, context: float, tp: int, pp: int = 1
+    model: Model, plan: MemoryPlan, kv_precision: str, context: float, tp: int, pp: int = 1, dp: int = 1
 ) -> int:
     """Sequences of ``context`` tokens whose KV fits next to the weights (per replica)."""
     if plan.kv <= 0:
         return 0
-    per_seq = kv_bytes_per_sequence(model, kv_precision, context, tp) / pp
+    per_seq = kv_per_sequence_per_gpu(model, kv_precision, context, tp, pp, dp)
     return int(plan.kv // per_seq) if per_seq > 0 else 0
 
 
-def kv_token_capacity(model: Model, plan: MemoryPlan, kv_precision: str, tp: int, pp: int = 1) -> int:
+def kv_token_capacity(model: Model, plan: MemoryPlan, kv_precision: str, tp: int, pp: int = 1, dp: int = 1) -> int:
     """KV tokens the replica can hold, counted as the engine does (all layers per token)."""
     if plan.kv <= 0:
         return 0
-    return int(plan.kv // (kv_bytes_per_token(model, kv_precision, tp) / pp))
+    return int(plan.kv // (kv_bytes_per_token(model, kv_precision, max(tp // dp, 1)) / pp / dp))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -264,20 +406,119 @@ def layer_floor(model: Model) -> float:
 
 
 def tp_link(gpu: GPU, tp: int) -> tuple[float, float]:
-    """(bytes/s per direction, latency per all-reduce) for a TP group of ``tp`` GPUs."""
+    """(bytes/s per direction, latency per collective) for a group of ``tp`` GPUs. On switched
+    fabrics (NVSwitch) every GPU drives its whole scale-up bandwidth; on point-to-point fabrics
+    (Infinity Fabric) a GPU reaches its ``tp - 1`` peers over one link each."""
     if gpu.scale_up_gbs > 0 and tp <= gpu.scale_up_domain:
-        return gpu.scale_up_gbs * 1e9 / 2, C.ALLREDUCE_LATENCY_S
+        bandwidth = gpu.scale_up_gbs
+        if gpu.scale_up_topology == "point-to-point" and gpu.scale_up_link_gbs:
+            bandwidth = min(bandwidth, (tp - 1) * gpu.scale_up_link_gbs)
+        return bandwidth * 1e9 / 2, C.ALLREDUCE_LATENCY_S
     return gpu.pcie_gbs * 1e9 / 2, C.PCIE_ALLREDUCE_LATENCY_S
 
 
-def allreduce_time(model: Model, gpu: GPU, tp: int, tokens: float, layers: float) -> float:
-    """Ring all-reduce of the step's activations, twice per layer: latency + 2(t-1)/t x bytes/bw."""
+def allreduce_call(gpu: GPU, tp: int, message: float, engine: EngineProfile | None = None) -> float:
+    """One all-reduce of ``message`` bytes over ``tp`` GPUs: the measured curve where NVIDIA's
+    database has it, else latency + 2(t-1)/t x bytes / (link x efficiency), faster with NVLS."""
     if tp <= 1:
         return 0.0
+    if engine is not None and engine.kernel_curves:
+        measured = _kernel_allreduce(gpu.id, engine.kernel_curves, tp, _bucket(message))
+        if measured:
+            return measured
     bandwidth, latency = tp_link(gpu, tp)
+    efficiency = C.LINK_EFFICIENCY
+    if engine is not None and engine.nvls and gpu.nvls and tp <= gpu.scale_up_domain:
+        efficiency *= C.NVLS_BANDWIDTH_GAIN
+    return latency + 2 * (tp - 1) / tp * message / (bandwidth * efficiency)
+
+
+def allreduce_time(model: Model, gpu: GPU, tp: int, tokens: float, layers: float,
+                   engine: EngineProfile | None = None) -> float:
+    """Tensor-parallel all-reduces of the step's activations, twice per layer."""
+    if tp <= 1:
+        return 0.0
     message = tokens * model.hidden_size * C.ACTIVATION_BYTES
-    per_call = latency + 2 * (tp - 1) / tp * message / (bandwidth * C.LINK_EFFICIENCY)
-    return layers * C.ALLREDUCES_PER_LAYER * per_call
+    return layers * C.ALLREDUCES_PER_LAYER * allreduce_call(gpu, tp, message, engine)
+
+
+def alltoall_call(gpu: GPU, ep: int, message: float, engine: EngineProfile | None = None) -> float:
+    """One expert-parallel all-to-all where each GPU sends ``message`` bytes in total (measured
+    where available, else latency + (e-1)/e x bytes / (link x efficiency))."""
+    if ep <= 1:
+        return 0.0
+    if engine is not None and engine.kernel_curves:
+        measured = _kernel_alltoall(gpu.id, engine.kernel_curves, ep, _bucket(message))
+        if measured:
+            return measured
+    bandwidth, latency = tp_link(gpu, ep)
+    return latency + (ep - 1) / ep * message / (bandwidth * C.LINK_EFFICIENCY)
+
+
+@dataclass(frozen=True)
+class _Coefficients:
+    """What one step's time needs that does not depend on the batch (computed once per layout)."""
+
+    bandwidth: float
+    share: float
+    total_weights: float
+    per_param: float
+    attn_bytes: float
+    math_precision: str
+    fallback_rate: float
+    fallback_moe_rate: float
+    kernel_engine: str
+    attn_rate: float
+    kv_per_token_layer: float
+    full_layers: int
+    windowed_layers: int
+    window: float
+    decode_flops_per_ctx: float
+    prefill_flops_per_pair: float
+    routed_per_token: float
+    active_per_token: float
+    overhead: float
+
+
+_COEFFICIENTS: dict[tuple, tuple[object, object, object, _Coefficients]] = {}
+_COEFFICIENTS_MAX = 4096
+
+
+def _coefficients(model: Model, gpu: GPU, precision: str, kv_precision: str, tp: int, pp: int,
+                  engine: EngineProfile, ep: int, dp: int) -> _Coefficients:
+    key = (id(model), id(gpu), id(engine), precision, kv_precision, tp, pp, ep, dp)
+    hit = _COEFFICIENTS.get(key)
+    if hit is not None and hit[0] is model and hit[1] is gpu and hit[2] is engine:
+        return hit[3]
+    math_precision, _ = compute_precision(gpu, precision)
+    total = weight_bytes(model, precision)
+    per_param = total / model.total_params
+    rate = achievable_flops(gpu, math_precision, engine)
+    coeffs = _Coefficients(
+        bandwidth=achievable_bandwidth(gpu, engine),
+        share=1.0 / (tp * pp),
+        total_weights=total,
+        per_param=per_param,
+        attn_bytes=min(attention_params(model) * per_param, total) if dp > 1 else 0.0,
+        math_precision=math_precision,
+        fallback_rate=rate,
+        fallback_moe_rate=rate * C.MOE_GEMM_FRACTION * engine.moe_gemm_efficiency / engine.gemm_efficiency,
+        kernel_engine=engine.kernel_curves,
+        attn_rate=attention_flops_rate(gpu, engine),
+        kv_per_token_layer=kv_bytes_per_token_per_layer(model, kv_precision, max(tp // dp, 1)) / pp / dp,
+        full_layers=model.layers - model.sliding_window_layers,
+        windowed_layers=model.sliding_window_layers,
+        window=float(model.sliding_window or 0),
+        decode_flops_per_ctx=decode_attention_flops_per_ctx(model),
+        prefill_flops_per_pair=prefill_attention_flops_per_pair(model),
+        routed_per_token=2.0 * model.moe_layers * model.experts_per_token * model.expert_params,
+        active_per_token=2.0 * model.active_params,
+        overhead=engine.step_overhead_s + layer_floor(model) / pp,
+    )
+    if len(_COEFFICIENTS) >= _COEFFICIENTS_MAX:
+        _COEFFICIENTS.clear()
+    _COEFFICIENTS[key] = (model, gpu, engine, coeffs)
+    return coeffs
 
 
 def step_time(
@@ -292,57 +533,91 @@ def step_time(
     prefill_tokens: float = 0.0,
     prefill_context: float = 0.0,
     tokens_per_sequence: float = 1.0,
+    engine: EngineProfile | None = None,
+    ep: int = 1,
+    dp: int = 1,
 ) -> Step:
     """One step of one pipeline stage that decodes ``decode_tokens`` sequences at an average
     context of ``decode_context`` and prefills ``prefill_tokens`` tokens whose own context
     averages ``prefill_context`` (position inside their prompt). With speculative decoding each
     sequence verifies ``tokens_per_sequence`` positions per step: more math, same weight and
-    KV reads."""
-    math_precision, _ = compute_precision(gpu, precision)
-    bandwidth = achievable_bandwidth(gpu)
-    share = 1.0 / (tp * pp)  # each GPU holds 1/(tp*pp) of the weights and does that share of math
+    KV reads. ``ep`` > 1 places whole experts on ranks (expert parallelism); ``dp`` > 1 runs
+    attention data-parallel (each rank its own sequences, attention weights replicated)."""
+    engine = engine or default_engine(gpu)
+    k = _coefficients(model, gpu, precision, kv_precision, tp, pp, engine, ep, dp)
+    share = k.share  # each GPU holds 1/(tp*pp) of the weights and does that share of math
     tokens = decode_tokens * tokens_per_sequence + prefill_tokens
 
-    weights = touched_weight_bytes(model, precision, tokens) * share / bandwidth
-    routed_flops = 2.0 * model.moe_layers * model.experts_per_token * model.expert_params * tokens * share
-    dense_flops = 2.0 * model.active_params * tokens * share - routed_flops
-    rate = achievable_flops(gpu, math_precision)
-    linear_compute = dense_flops / rate + routed_flops / (rate * C.MOE_GEMM_FRACTION)
+    touched = touched_weight_bytes(model, precision, tokens)
+    imbalance = C.EXPERT_LOAD_IMBALANCE if ep > 1 else 1.0
+    if model.is_moe and ep > 1:
+        routed = min(model.moe_layers * expected_experts_hit(model, tokens) * model.expert_params * k.per_param, touched)
+        touched = touched + routed * (imbalance - 1.0)
+    weights = touched * share
+    if dp > 1:
+        weights += min(k.attn_bytes, touched) * (1.0 - 1.0 / tp) / pp  # every rank reads the whole attention copy
+    weights /= k.bandwidth
+    routed_flops = k.routed_per_token * tokens * share
+    dense_flops = k.active_per_token * tokens * share - routed_flops
+    rate, moe_rate = k.fallback_rate, k.fallback_moe_rate
+    if k.kernel_engine and tokens > 0:
+        rate = achievable_flops(gpu, k.math_precision, engine, tokens * share * tp)
+        if routed_flops:
+            moe_rate = moe_flops(gpu, k.math_precision, engine, tokens, model)
+    linear_compute = dense_flops / rate
+    if routed_flops:
+        linear_compute += routed_flops * imbalance / moe_rate
 
-    kv_per_seq = kv_bytes_per_sequence(model, kv_precision, decode_context, tp) / pp
-    kv_read = decode_tokens * kv_per_seq / bandwidth
-    attn_rate = attention_flops_rate(gpu)
+    if k.windowed_layers:
+        kv_per_seq = k.kv_per_token_layer * (k.full_layers * decode_context + k.windowed_layers * min(decode_context, k.window))
+    else:
+        kv_per_seq = k.kv_per_token_layer * k.full_layers * decode_context
+    kv_read = decode_tokens * kv_per_seq / k.bandwidth
     decode_attn_flops = (
-        decode_tokens * tokens_per_sequence * attended_context(model, decode_context) * decode_attention_flops_per_ctx(model) * share
+        decode_tokens * tokens_per_sequence * attended_context(model, decode_context) * k.decode_flops_per_ctx * share
     )
     prefill_attn_flops = (
-        prefill_tokens * attended_context(model, prefill_context) * prefill_attention_flops_per_pair(model) * share
+        prefill_tokens * attended_context(model, prefill_context) * k.prefill_flops_per_pair * share
     )
-    communication = allreduce_time(model, gpu, tp, tokens / 1.0, model.layers / pp)
+    layers = model.layers / pp
+    if dp > 1 and model.is_moe:
+        # DP attention: no attention all-reduce; each MoE layer dispatches its rank's tokens to
+        # the experts' ranks and combines them back (two all-to-alls); dense layers all-reduce.
+        per_rank = tokens / dp
+        message = per_rank * model.experts_per_token * model.hidden_size * C.ACTIVATION_BYTES
+        moe_layers = model.moe_layers / pp
+        communication = moe_layers * 2 * alltoall_call(gpu, tp, message, engine)
+        communication += allreduce_time(model, gpu, tp, tokens, layers - moe_layers, engine)
+    else:
+        communication = allreduce_time(model, gpu, tp, tokens, layers, engine)
     return Step(
         weights=weights,
         linear_compute=linear_compute,
         kv_read=kv_read,
-        decode_attention_compute=decode_attn_flops / attn_rate,
-        prefill_attention=prefill_attn_flops / attn_rate,
+        decode_attention_compute=decode_attn_flops / k.attn_rate,
+        prefill_attention=prefill_attn_flops / k.attn_rate,
         communication=communication,
-        overhead=C.STEP_OVERHEAD_S + layer_floor(model) / pp,
+        overhead=k.overhead,
     )
 
 
 def prefill_seconds(
-    model: Model, gpu: GPU, precision: str, kv_precision: str, tp: int, pp: int, tokens: float
+    model: Model, gpu: GPU, precision: str, kv_precision: str, tp: int, pp: int, tokens: float,
+    engine: EngineProfile | None = None, ep: int = 1, dp: int = 1,
 ) -> float:
     """Time to prefill one prompt of ``tokens`` tokens alone, in chunks of the step budget,
-    through all pipeline stages."""
+    through all pipeline stages (no per-request fixed cost)."""
     if tokens <= 0:
         return 0.0
-    chunks = max(1, math.ceil(tokens / C.MAX_TOKENS_PER_STEP))
+    engine = engine or default_engine(gpu)
+    budget = engine.max_num_batched_tokens
+    chunks = max(1, math.ceil(tokens / budget))
     chunk = tokens / chunks
     total = 0.0
     for index in range(chunks):
         # Later chunks attend to the earlier ones: average position inside this chunk.
         position = index * chunk + chunk / 2
-        step = step_time(model, gpu, precision, kv_precision, tp, pp, 0.0, 0.0, chunk, position)
+        step = step_time(model, gpu, precision, kv_precision, tp, pp, 0.0, 0.0, chunk, position,
+                         engine=engine, ep=ep, dp=dp)
         total += step.total
     return total * pp + (pp - 1) * C.PIPELINE_HOP_S

@@ -19,10 +19,12 @@ from kickoff_tui.catalog.schema import BYTES_PER_VALUE
 from kickoff_tui.sizing import constants as C
 from kickoff_tui.sizing import defaults as D
 from kickoff_tui.sizing import perf
+from kickoff_tui.catalog.engines import engine_for, normalise_engine
 from kickoff_tui.sizing.estimate import (
     Layout,
     ServingOptions,
-    operate,
+    moe_layout,
+    operating_point,
     powers_of_two,
     replica_capacity,
     tp_divides,
@@ -66,6 +68,8 @@ class Resolved:
     rack_power_kw: float
     cooling: str | None
     price_basis: str
+    latency_scale: tuple[float, float] = (1.0, 1.0)
+    """(TTFT, TPOT) multipliers: 1 for the estimate, the band's ends for the GPU-count band."""
     assumptions: list[Assumption] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -120,13 +124,19 @@ def resolve(inputs: SizingInputs) -> Resolved:
                 reason="speculative decoding divides TPOT by its speed-up; until it is measured "
                 "on your traffic it stays an assumption",
             ))
+    engine = normalise_engine(inputs.serving_engine)
+    if engine is None:
+        assumed.append(Assumption(field="serving_engine", value="vllm",
+                                  reason="no engine named: vLLM (the CUDA build on NVIDIA, ROCm on AMD, "
+                                  "a generic profile elsewhere)"))
     options = ServingOptions(
+        engine=engine,
         continuous_batching=continuous,
         paged_attention=paged,
         prefix_hit_rate=hit if prefix else 0.0,
         speculative_speedup=speedup,
         max_context_tokens=inputs.max_context_tokens or model.native_context,
-        gpu_memory_utilization=inputs.gpu_memory_utilization or C.GPU_MEMORY_UTILIZATION,
+        gpu_memory_utilization=inputs.gpu_memory_utilization,
     )
     variants = inputs.finetuned_variants or 1
     lora = inputs.lora_adapters if inputs.lora_adapters is not None else True
@@ -196,6 +206,9 @@ class SkuSizing:
     ttft_s: float = 0.0
     tpot_s: float = 0.0
     tokens_per_s: float = 0.0
+    ttft_pct_s: float = 0.0
+    tpot_pct_s: float = 0.0
+    engine: str = ""
     cap: int = 0
     plan: perf.MemoryPlan | None = None
     replicas_for_load: int = 0
@@ -229,23 +242,20 @@ def serving_precision(r: Resolved, gpu: GPU) -> tuple[str, bool]:
     return native, True
 
 
-def _tail(r: Resolved) -> float:
-    return C.TAIL_LATENCY_FACTOR.get(r.percentile, 1.0)
-
-
 def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
-                     cap: int) -> tuple[int, str, object | None]:
-    """Highest per-replica concurrency meeting both targets (latency rises with concurrency,
-    so a binary search finds it). Returns (concurrency, what bound it, operating point)."""
-    tail = _tail(r)
+                     cap: int, engine=None) -> tuple[int, str, object | None]:
+    """Highest per-replica concurrency meeting both targets at the asked percentile (latency
+    rises with the sequences decoding, so a binary search on them finds it; the concurrency is
+    the requests in the system at that point). Returns (concurrency, what bound it, point)."""
     ttft_target, tpot_target = r.ttft_ms / 1000, r.tpot_ms / 1000
+    ttft_scale, tpot_scale = r.latency_scale
 
     def check(c: int):
-        op = operate(r.model, gpu, precision, kv_precision, layout, r.input_tokens, r.output_tokens,
-                     c, cap, r.options)
-        if op.tpot_s * tail > tpot_target:
+        op = operating_point(r.model, gpu, precision, kv_precision, layout, r.input_tokens,
+                             r.output_tokens, c, r.options, engine)
+        if op.tpot_at(r.percentile) * tpot_scale > tpot_target:
             return False, "tpot", op
-        if op.ttft_s * tail > ttft_target:
+        if op.ttft_at(r.percentile) * ttft_scale > ttft_target:
             return False, "ttft", op
         return True, "", op
 
@@ -254,7 +264,7 @@ def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, l
         return 0, why, op
     ok, why, op_cap = check(cap)
     if ok:
-        return cap, "memory", op_cap
+        return max(1, int(op_cap.in_system)), "memory", op_cap
     lo, hi, lo_op, hi_why = 1, cap, op, why
     while hi - lo > 1:
         mid = (lo + hi) // 2
@@ -263,19 +273,41 @@ def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, l
             lo, lo_op = mid, op_mid
         else:
             hi, hi_why = mid, why
-    return lo, hi_why, lo_op
+    return max(1, int(lo_op.in_system)), hi_why, lo_op
 
 
-def candidate_layouts(r: Resolved, gpu: GPU, precision: str, kv_precision: str, node: int) -> list[Layout]:
-    """Every power-of-two TP size within the node that holds the model and one request (larger
-    TP cuts latency, smaller TP wastes fewer GPUs); PP only when one node cannot hold it."""
+def layout_choices(r: Resolved, tp: int, pp: int, engine) -> list[Layout]:
+    """The layouts tried at one TP size: as asked (or the engine default) and, for MoE models
+    where nobody fixed them, expert parallelism and DP attention too."""
+    asked = moe_layout(r.model, tp, pp, engine, r.options)
+    if not r.model.is_moe or tp <= 1:
+        return [asked]
+    out = [asked]
+    if r.options.expert_parallel is None and r.options.dp_attention is None:
+        for extra in (Layout(tp, pp), Layout(tp, pp, ep=tp), Layout(tp, pp, ep=tp, dp=tp)):
+            if extra not in out:
+                out.append(extra)
+    return out
+
+
+def candidate_layouts(r: Resolved, gpu: GPU, precision: str, kv_precision: str, node: int,
+                      engine=None) -> list[Layout]:
+    """Every power-of-two TP size within the node (or the NVLink domain of a rack-scale system)
+    that holds the model and one request (larger TP cuts latency, smaller TP wastes fewer
+    GPUs), with the MoE layout choices; PP only when that cannot hold it."""
+    engine = engine or perf.default_engine(gpu)
     layouts: list[Layout] = []
-    for tp in powers_of_two(node):
+    domain = max(node, gpu.scale_up_domain if gpu.scale_up_gbs else 1)
+    for tp in powers_of_two(domain):
         if not tp_divides(r.model, tp):
             continue
-        plan = perf.memory_plan(r.model, gpu, precision, tp, 1, r.options.gpu_memory_utilization)
-        if perf.max_sequences(r.model, plan, kv_precision, r.sized_context, tp) >= 1:
-            layouts.append(Layout(tp, 1))
+        if tp > node and layouts:
+            break  # beyond the node only when nothing inside it fits
+        for layout in layout_choices(r, tp, 1, engine):
+            plan = perf.memory_plan(r.model, gpu, precision, tp, 1, r.options.gpu_memory_utilization,
+                                    engine, layout.dp)
+            if perf.max_sequences(r.model, plan, kv_precision, r.sized_context, tp, 1, layout.dp) >= 1:
+                layouts.append(layout)
     if layouts:
         return layouts
     sizes = [tp for tp in powers_of_two(node) if tp_divides(r.model, tp)]
@@ -283,7 +315,7 @@ def candidate_layouts(r: Resolved, gpu: GPU, precision: str, kv_precision: str, 
         return []
     tp = max(sizes)
     for pp in range(2, C.MAX_PIPELINE_STAGES + 1):
-        plan = perf.memory_plan(r.model, gpu, precision, tp, pp, r.options.gpu_memory_utilization)
+        plan = perf.memory_plan(r.model, gpu, precision, tp, pp, r.options.gpu_memory_utilization, engine)
         if perf.max_sequences(r.model, plan, kv_precision, r.sized_context, tp, pp) >= 1:
             return [Layout(tp, pp)]
     return []
@@ -314,7 +346,12 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
         out.reason = (f"{r.sized_context:,}-token requests exceed {r.model.id}'s "
                       f"{r.model.native_context:,}-token context")
         return out
-    layouts = candidate_layouts(r, gpu, precision, kv_precision, node)
+    engine, _ = engine_for(r.options.engine, gpu.vendor)
+    out.engine = engine.id
+    if not engine.runs_on(gpu.vendor):
+        out.reason = f"{engine.name} does not run on {gpu.vendor} GPUs"
+        return out
+    layouts = candidate_layouts(r, gpu, precision, kv_precision, node, engine)
     if not layouts:
         need = perf.weight_bytes(r.model, precision) / 1e9
         out.reason = (f"{r.model.id} at {precision} ({need:,.0f} GB of weights) plus KV for a "
@@ -327,18 +364,17 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
     best_reason = ""
     for layout in layouts:
         cap, plan = replica_capacity(r.model, gpu, precision, kv_precision, layout,
-                                     r.input_tokens, r.output_tokens, r.options)
+                                     r.input_tokens, r.output_tokens, r.options, engine)
         if cap < 1:
             continue
-        conc, bound, op = best_concurrency(r, gpu, precision, kv_precision, layout, cap)
+        conc, bound, op = best_concurrency(r, gpu, precision, kv_precision, layout, cap, engine)
         if conc < 1:
             if op is not None:  # keep the reason of the largest (fastest) layout tried
-                tail = _tail(r)
                 if bound == "tpot":
-                    best_reason = (f"TPOT at one request is {op.tpot_s * 1e3 * tail:.0f} ms "
+                    best_reason = (f"TPOT at one request is {op.tpot_at(r.percentile) * 1e3 * r.latency_scale[1]:.0f} ms "
                                     f"({r.percentile}) > target {r.tpot_ms:g} ms")
                 else:
-                    best_reason = (f"TTFT at one request is {op.ttft_s * 1e3 * tail:.0f} ms "
+                    best_reason = (f"TTFT at one request is {op.ttft_at(r.percentile) * 1e3 * r.latency_scale[0]:.0f} ms "
                                     f"({r.percentile}) > target {r.ttft_ms:g} ms")
             continue
         effective = max(1, int(conc * lora_factor))
@@ -352,6 +388,7 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
             gpu=gpu, fits=True, precision=precision, kv_precision=kv_precision,
             weight_only=weight_only, layout=layout, concurrency=effective, bound=bound,
             ttft_s=op.ttft_s, tpot_s=op.tpot_s, tokens_per_s=op.tokens_per_s, cap=cap, plan=plan,
+            ttft_pct_s=op.ttft_at(r.percentile), tpot_pct_s=op.tpot_at(r.percentile), engine=engine.id,
             replicas_for_load=load, replicas_for_headroom=with_headroom - load,
             replicas_for_redundancy=extra, replicas=replicas, deployments=deployments,
             total_gpus=total, gpus_per_node=node,
@@ -506,15 +543,19 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
     for gpu in gpus():
         precision, _ = serving_precision(r, gpu)
         kv_precision = r.kv_precision or perf.default_kv_precision(gpu, precision)
+        engine, _ = engine_for(r.options.engine, gpu.vendor)
+        if not engine.runs_on(gpu.vendor):
+            continue
         for tp in powers_of_two(gpu.gpus_per_node):
-            plan = perf.memory_plan(r.model, gpu, precision, tp, 1, r.options.gpu_memory_utilization)
+            plan = perf.memory_plan(r.model, gpu, precision, tp, 1, r.options.gpu_memory_utilization, engine)
             if perf.max_sequences(r.model, plan, kv_precision, r.input_tokens + r.output_tokens, tp) < 1:
                 continue
             step = perf.step_time(r.model, gpu, precision, kv_precision, tp, 1, 1,
-                                  r.input_tokens + r.output_tokens / 2)
+                                  r.input_tokens + r.output_tokens / 2, engine=engine)
             tpot = step.total / r.options.speculative_speedup
-            ttft = perf.prefill_seconds(r.model, gpu, precision, kv_precision, tp, 1,
-                                        r.input_tokens * (1 - r.options.prefix_hit_rate))
+            ttft = engine.request_overhead_s + perf.prefill_seconds(
+                r.model, gpu, precision, kv_precision, tp, 1,
+                r.input_tokens * (1 - r.options.prefix_hit_rate), engine=engine)
             if best_tpot is None or tpot < best_tpot[0]:
                 best_tpot = (tpot, gpu.id)
             if best_ttft is None or ttft < best_ttft[0]:
@@ -556,7 +597,8 @@ def size(inputs: SizingInputs, compare: bool = True) -> SizedSpec:
     r = resolve(inputs)
     fixed = get_gpu(r.gpu_id) if r.gpu_id else None
     if fixed is not None and not compare:
-        return _spec(r, size_on(r, fixed), [], "", "", None)
+        sized = size_on(r, fixed)
+        return _with_band(r, sized, _spec(r, sized, [], "", "", None))
     sizings = {g.id: size_on(r, g) for g in gpus()}
     comparison = sorted((_option(s) for s in sizings.values()), key=_rank_key)
     viable = [o for o in comparison if o.fits and not is_consumer(get_gpu(o.gpu))]
@@ -564,7 +606,38 @@ def size(inputs: SizingInputs, compare: bool = True) -> SizedSpec:
     runner_up = viable[1].gpu if len(viable) > 1 else ""
     chosen_id = fixed.id if fixed else (recommended or comparison[0].gpu)
     chosen = sizings[chosen_id]
-    return _spec(r, chosen, comparison, recommended, runner_up, physical_limits(r))
+    return _with_band(r, chosen, _spec(r, chosen, comparison, recommended, runner_up, physical_limits(r)))
+
+
+def _with_band(r: Resolved, s: SkuSizing, spec: SizedSpec) -> SizedSpec:
+    """Attach the error band: latencies and throughput at the band's ends, and the GPU count
+    sized again with latencies at the optimistic and pessimistic ends of the band."""
+    from dataclasses import replace
+
+    from kickoff_tui.sizing.bands import band_for
+
+    if not spec.feasible or not s.engine:
+        return spec
+    band = band_for(s.engine, s.gpu, r.model)
+    counts = []
+    for end in ("low", "high"):
+        scaled = replace(r, latency_scale=(band.factor("ttft", end), band.factor("tpot", end)))
+        other = size_on(scaled, s.gpu)
+        counts.append(other.total_gpus if other.fits else None)
+    ttft_lo, ttft_hi = band.latency_range("ttft", spec.ttft_ms or 0.0)
+    tpot_lo, tpot_hi = band.latency_range("tpot", spec.tpot_ms or 0.0)
+    tps_lo, tps_hi = band.throughput_range(spec.output_tokens_per_s)
+    low = min(counts[0], spec.total_gpus) if counts[0] is not None else spec.total_gpus
+    high = max(counts[1], spec.total_gpus) if counts[1] is not None else None
+    note = band.note
+    if high is None:
+        note += "; at the pessimistic end of the band no layout meets the targets"
+    return spec.model_copy(update=dict(
+        engine=s.engine, total_gpus_low=low, total_gpus_high=high, band_group=band.group, band_note=note,
+        ttft_ms_low=round(ttft_lo, 1), ttft_ms_high=round(ttft_hi, 1),
+        tpot_ms_low=round(tpot_lo, 2), tpot_ms_high=round(tpot_hi, 2),
+        output_tokens_per_s_low=round(tps_lo, 1), output_tokens_per_s_high=round(tps_hi, 1),
+    ))
 
 
 def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: str,
@@ -609,7 +682,6 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         scale_out = "Ethernet front-end (replicas are independent; no GPU traffic between nodes)"
     if layout.tp > 1 and not s.gpu.scale_up_gbs:
         warnings.append(f"TP{layout.tp} over PCIe on {s.gpu.id}: all-reduces are slow without a scale-up link")
-    tail = _tail(r)
     tokens_total = s.tokens_per_s * s.replicas_for_load * s.deployments
     served = min(r.peak_concurrency, s.concurrency * s.replicas_for_load * s.deployments)
     tokens_at_peak = served / (s.tpot_s if s.tpot_s else 1)
@@ -642,8 +714,8 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         "it_power_kw": (f"{s.nodes} x {node_power_kw(s.gpu, s.gpus_per_node):.1f} kW per node "
                         f"+ {C.NETWORK_OVERHEAD_FRACTION:.0%} network and management"),
         "cooling": cooling_why(s.gpu, s.rack_density_kw, s.cooling),
-        "tpot_ms": f"{s.tpot_s * 1e3:.1f} ms mean ({s.tpot_s * 1e3 * tail:.1f} ms at {r.percentile})",
-        "ttft_ms": f"{s.ttft_s * 1e3:.0f} ms mean ({s.ttft_s * 1e3 * tail:.0f} ms at {r.percentile})",
+        "tpot_ms": f"{s.tpot_s * 1e3:.1f} ms mean ({s.tpot_pct_s * 1e3:.1f} ms at {r.percentile})",
+        "ttft_ms": f"{s.ttft_s * 1e3:.0f} ms mean ({s.ttft_pct_s * 1e3:.0f} ms at {r.percentile})",
     }
     if s.price is not None:
         why["cost_per_hour"] = f"{s.total_gpus} GPUs x ${s.price:.2f}/GPU-hour ({s.price_source})"

@@ -118,6 +118,22 @@ class SizedSpec(_Out):
     cost_per_month: float | None = None
     cost_per_million_output_tokens: float | None = None
 
+    engine: str = ""
+    """Engine profile the figures assume (``serving_engine``, or the stated default)."""
+    total_gpus_low: int | None = None
+    """GPU count sized with latencies at the optimistic end of the error band."""
+    total_gpus_high: int | None = None
+    """GPU count at the pessimistic end (None: no layout meets the targets there)."""
+    ttft_ms_low: float | None = None
+    ttft_ms_high: float | None = None
+    tpot_ms_low: float | None = None
+    tpot_ms_high: float | None = None
+    output_tokens_per_s_low: float | None = None
+    output_tokens_per_s_high: float | None = None
+    band_group: str = ""
+    band_note: str = ""
+    """Where the band comes from (calibration group, how many measurements)."""
+
     binding_constraint: str = "none"
     why: dict[str, str] = Field(default_factory=dict)
     """Short explanation per figure ("replicas" -> "14 = ceil(...) ..."), for the decision log."""
@@ -128,6 +144,16 @@ class SizedSpec(_Out):
     runner_up: str = ""
     comparison: list[SkuOption] = Field(default_factory=list)
     physical_limits: PhysicalLimits | None = None
+
+    @property
+    def gpu_count_text(self) -> str:
+        """``36 GPUs (30-44)``: the count and its band."""
+        if not self.feasible:
+            return "-"
+        high = "?" if self.total_gpus_high is None and self.total_gpus_low is not None else self.total_gpus_high
+        if self.total_gpus_low is None:
+            return f"{self.total_gpus:,} GPUs"
+        return f"{self.total_gpus:,} GPUs ({self.total_gpus_low:,}-{high if high is not None else '?'})"
 
     def is_assumed(self, field: str) -> bool:
         return any(a.field == field for a in self.assumptions)

@@ -1,0 +1,166 @@
+"""Engine profiles, MoE layouts, topology and error bands."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+import pytest
+from pydantic import ValidationError
+
+from kickoff_tui.catalog import get_gpu
+from kickoff_tui.catalog.engines import ENGINE_IDS, EngineProfile, engine_for, engines
+from kickoff_tui.cli import main
+from kickoff_tui.sizing import SizingInputs, estimate, perf, size
+from kickoff_tui.sizing.batch import parse_batch
+
+
+def test_every_engine_is_profiled_and_sourced():
+    assert {e.id for e in engines()} == set(ENGINE_IDS)
+    raw = tomllib.loads(resources.files("kickoff_tui.catalog").joinpath("data", "engines.toml").read_text())
+    entry = dict(raw["engine"][0])
+    with pytest.raises(ValidationError):
+        EngineProfile.model_validate({**entry, "surprise": 1})
+    sources = dict(entry["sources"])
+    sources.pop("step_overhead_s")
+    with pytest.raises(ValidationError, match="no source for step_overhead_s"):
+        EngineProfile.model_validate({**entry, "sources": sources})
+
+
+def test_default_engine_follows_the_vendor():
+    assert engine_for(None, "NVIDIA")[0].id == "vllm"
+    assert engine_for(None, "AMD")[0].id == "vllm-rocm"
+    assert engine_for("vllm", "AMD")[0].id == "vllm-rocm"
+    assert engine_for("sglang", "AMD")[0].id == "sglang-rocm"
+    assert engine_for("tgi", "NVIDIA")[0].id == "generic"
+
+
+def test_tensorrt_llm_is_faster_than_vllm_on_h100_for_llama_70b_at_load():
+    kwargs = dict(precision="fp8", tensor_parallel=4, concurrency=64)
+    trt = estimate("llama-3.1-70b", "h100-sxm", 4, 2000, 400, engine="tensorrt-llm", **kwargs)
+    vllm = estimate("llama-3.1-70b", "h100-sxm", 4, 2000, 400, engine="vllm", **kwargs)
+    assert trt.output_tokens_per_s > vllm.output_tokens_per_s * 1.05
+    assert trt.tpot_ms < vllm.tpot_ms
+
+
+def test_an_engine_that_does_not_run_on_the_vendor_does_not_fit():
+    result = estimate("llama-3.1-8b", "mi300x", 1, 1000, 100, engine="tensorrt-llm")
+    assert not result.fits and "does not run on AMD" in result.reason
+
+
+def test_deepseek_r1_fp8_fits_four_b200():
+    """InferenceX runs exactly this: 673 GB of FP8 weights over 4 x 180 GB (192.3 GB usable)."""
+    for engine in (None, "sglang", "tensorrt-llm"):
+        result = estimate("deepseek-r1", "b200", 4, 1024, 1024, precision="fp8", tensor_parallel=4,
+                          concurrency=4, engine=engine)
+        assert result.fits, (engine, result.reason)
+        assert result.weights_gb_per_gpu == pytest.approx(168.3, abs=0.1)
+    assert main(["estimate", "--model", "deepseek-r1", "--gpu", "b200", "--gpus", "4", "--tensor-parallel",
+                 "4", "--precision", "fp8", "--input-tokens", "1024", "--output-tokens", "1024"]) == 0
+
+
+def test_memory_semantics_differ_by_engine():
+    model, gpu = "llama-3.1-70b", "h100-sxm"
+    free = estimate(model, gpu, 2, 2000, 200, precision="fp8", tensor_parallel=2, engine="tensorrt-llm")
+    total = estimate(model, gpu, 2, 2000, 200, precision="fp8", tensor_parallel=2, engine="vllm")
+    # TensorRT-LLM: 0.9 of what is FREE after weights; vLLM: 0.9 of TOTAL memory
+    usable = get_gpu(gpu).usable_memory_gb
+    assert free.kv_gb_per_gpu == pytest.approx(0.9 * (usable - free.weights_gb_per_gpu - free.overhead_gb_per_gpu), abs=0.02)
+    assert total.kv_gb_per_gpu == pytest.approx(0.9 * usable - total.weights_gb_per_gpu - total.overhead_gb_per_gpu, abs=0.02)
+
+
+def test_mi325x_inherits_mi300x_measured_efficiencies():
+    assert perf.gemm_efficiency(get_gpu("mi325x")) == perf.gemm_efficiency(get_gpu("mi300x"))
+    assert perf.bandwidth_fraction(get_gpu("mi325x")) == perf.bandwidth_fraction(get_gpu("mi300x"))
+    assert perf.measured_efficiency_source(get_gpu("mi325x")) == "inherited from mi300x"
+    assert perf.measured_efficiency_source(get_gpu("l40s")) == "none"
+
+
+def test_infinity_fabric_pair_uses_one_link():
+    mi300x = get_gpu("mi300x")
+    pair, _ = perf.tp_link(mi300x, 2)
+    eight, _ = perf.tp_link(mi300x, 8)
+    assert pair == pytest.approx(128e9 / 2)  # one 128 GB/s link, per direction
+    assert eight == pytest.approx(896e9 / 2)  # seven links to seven peers
+    h100 = get_gpu("h100-sxm")
+    assert perf.tp_link(h100, 2)[0] == perf.tp_link(h100, 8)[0]  # NVSwitch: full bandwidth to any peer
+
+
+def test_nvls_speeds_up_all_reduce_for_the_engine_that_uses_it():
+    gpu = get_gpu("h100-sxm")
+    trt, vllm = engine_for("tensorrt-llm", "NVIDIA")[0], engine_for("vllm", "NVIDIA")[0]
+    message = 64e6
+    assert perf.allreduce_call(gpu, 8, message, trt) < perf.allreduce_call(gpu, 8, message, vllm)
+
+
+def test_moe_layouts_change_memory_and_kv():
+    base = dict(precision="fp8", tensor_parallel=8, concurrency=64, engine="sglang")
+    tp = estimate("deepseek-r1", "b200", 8, 1024, 1024, **base)
+    ep = estimate("deepseek-r1", "b200", 8, 1024, 1024, expert_parallel=True, **base)
+    dp = estimate("deepseek-r1", "b200", 8, 1024, 1024, dp_attention=True, **base)
+    assert tp.expert_parallel == 1 and ep.expert_parallel == 8 and dp.dp_attention
+    # DP attention keeps the attention weights whole on every rank but splits the MLA latent
+    assert dp.weights_gb_per_gpu > tp.weights_gb_per_gpu
+    assert dp.kv_cache_tokens > 4 * tp.kv_cache_tokens
+    assert ep.tpot_ms != tp.tpot_ms
+
+
+def test_bands_are_present_and_ordered():
+    for engine in ENGINE_IDS:
+        gpu = "mi355x" if engine in ("vllm-rocm", "sglang-rocm", "atom") else "h200-sxm"
+        r = estimate("llama-3.1-8b", gpu, 1, 1000, 200, concurrency=8, engine=engine)
+        assert r.fits and r.band_group.startswith(engine)
+        assert r.ttft_ms_low <= r.ttft_ms <= r.ttft_ms_high
+        assert r.tpot_ms_low <= r.tpot_ms <= r.tpot_ms_high
+        assert r.output_tokens_per_s_low <= r.output_tokens_per_s <= r.output_tokens_per_s_high
+    generic = estimate("llama-3.1-8b", "h200-sxm", 1, 1000, 200, concurrency=8, engine="generic")
+    trt = estimate("llama-3.1-8b", "h200-sxm", 1, 1000, 200, concurrency=8, engine="tensorrt-llm")
+    assert (generic.tpot_ms_high / generic.tpot_ms) > (trt.tpot_ms_high / trt.tpot_ms)
+    assert "widest" in generic.band_note
+
+
+def test_percentiles_come_from_the_model_and_are_ordered():
+    r = estimate("llama-3.1-70b", "h100-sxm", 4, 2000, 400, precision="fp8", concurrency=64)
+    assert r.ttft_p50_ms <= r.ttft_p90_ms <= r.ttft_p95_ms <= r.ttft_p99_ms
+    assert r.tpot_p50_ms <= r.tpot_p99_ms
+    lone = estimate("llama-3.1-70b", "h100-sxm", 4, 2000, 400, precision="fp8", concurrency=1)
+    assert lone.tpot_p99_ms == pytest.approx(lone.tpot_p50_ms)  # nothing interrupts a lone request
+
+
+def test_the_engine_answer_changes_the_sized_spec():
+    inputs = dict(model="llama-3.1-70b", gpu="h100-sxm", peak_concurrency=400, precision="fp8")
+    vllm = size(SizingInputs(**inputs, serving_engine="vllm"))
+    trt = size(SizingInputs(**inputs, serving_engine="tensorrt-llm"))
+    assert vllm.engine == "vllm" and trt.engine == "tensorrt-llm"
+    assert trt.total_gpus < vllm.total_gpus
+    assert not vllm.is_assumed("serving_engine")
+    assumed = size(SizingInputs(**inputs))
+    assert assumed.is_assumed("serving_engine") and assumed.engine == "vllm"
+
+
+def test_sized_spec_carries_a_gpu_count_band():
+    spec = size(SizingInputs(model="llama-3.1-70b", gpu="h100-sxm", peak_concurrency=400,
+                             serving_engine="tensorrt-llm"))
+    assert spec.feasible and spec.total_gpus_low is not None
+    assert spec.total_gpus_low <= spec.total_gpus
+    assert spec.total_gpus_high is None or spec.total_gpus <= spec.total_gpus_high
+    assert spec.gpu_count_text.startswith(f"{spec.total_gpus} GPUs (")
+
+
+def test_batch_columns_engine_and_layout():
+    rows = parse_batch("model,gpu,gpus,input_tokens,output_tokens,engine,expert_parallel,dp_attention\n"
+                       "deepseek-r1,b200,8,1024,1024,sglang,8,true\n"
+                       "llama-3.1-8b,h100-sxm,1,1000,100,,,\n")
+    assert rows[0].engine == "sglang" and rows[0].expert_parallel and rows[0].dp_attention
+    assert rows[1].engine is None and rows[1].expert_parallel is None
+    with pytest.raises(ValueError, match="engine must be one of"):
+        parse_batch("model,gpu,gpus,input_tokens,output_tokens,engine\nllama-3.1-8b,h100-sxm,1,10,10,nope\n")
+
+
+def test_cli_engine_flag(capsys):
+    args = ["estimate", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--gpus", "1",
+            "--input-tokens", "1000", "--output-tokens", "100"]
+    assert main([*args, "--engine", "tensorrt-llm", "--json"]) == 0
+    assert '"engine": "tensorrt-llm"' in capsys.readouterr().out
+    assert main([*args, "--engine", "warp-drive"]) == 2
+    assert "expected one of" in capsys.readouterr().err
