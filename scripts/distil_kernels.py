@@ -137,6 +137,9 @@ class Source:
     def system_spec(self, system: str) -> dict:
         return yaml.safe_load((self.systems / f"{system}.yaml").read_text())
 
+    def mem_bw(self, system: str) -> float:
+        return float(self.system_spec(system)["gpu"]["mem_bw"])
+
     def current(self, system: str, engine: str) -> str | None:
         slot = (self.overrides.get(system) or {}).get(engine) or self.defaults.get(engine)
         return slot["current"] if slot else None
@@ -283,6 +286,7 @@ def generation_attention_curves(source, system, engine, current) -> list[dict]:
             continue
         ctx = g.step + 1
         g = g.assign(ctx=ctx, kvbytes=g.batch_size * ctx * g.num_key_value_heads * 128 * 2.0 * KV_BYTES[prec])
+        g = sol_clamp(g, source.mem_bw(system))
         for b in GEN_BATCHES:
             gb = g[(g.batch_size == b) & g.ctx.isin(GEN_CONTEXTS)]
             if gb.empty:
@@ -293,9 +297,18 @@ def generation_attention_curves(source, system, engine, current) -> list[dict]:
                 "generation_attention", ENGINES[engine], path.parent.name, prec, agg.index.tolist(),
                 bw.tolist(), src_text(source, path),
                 "KV bytes read (batch x context x kv_heads x 128 x 2 x bytes) / time, summed over GQA "
-                "shapes (head_dim 128, 1-8 KV heads per GPU, >= 4 query heads per KV head)",
+                "shapes (head_dim 128, 1-8 KV heads per GPU, >= 4 query heads per KV head); each "
+                "time floored at bytes / HBM peak",
                 attention="gqa", batch=b, x_unit="tokens of context", y_unit="GB/s"))
     return out
+
+
+def sol_clamp(g: pd.DataFrame, mem_bw: float) -> pd.DataFrame:
+    """Floor each decode latency at the time to read its KV bytes at the HBM peak (the system
+    yaml's mem_bw), as aiconfigurator does for generation attention ("SOL correction"): some rows
+    (A100 above 256 MiB, a few long-context rows elsewhere) time faster than DRAM allows."""
+    floor_ms = g.kvbytes / mem_bw * 1e3
+    return g.assign(latency=np.maximum(g.latency, floor_ms))
 
 
 def mla_curves(source, system, engine, current) -> list[dict]:
@@ -332,6 +345,7 @@ def mla_curves(source, system, engine, current) -> list[dict]:
                 continue
             ctx = g.step + 1
             g = g.assign(ctx=ctx, kvbytes=g.batch_size * ctx * MLA_LATENT * float(KV_BYTES[prec]))
+            g = sol_clamp(g, source.mem_bw(system))
             for b in GEN_BATCHES:
                 gb = g[(g.batch_size == b) & g.ctx.isin(GEN_CONTEXTS)]
                 if gb.empty:
@@ -342,7 +356,8 @@ def mla_curves(source, system, engine, current) -> list[dict]:
                     "generation_attention", ENGINES[engine], path.parent.name, prec,
                     agg.index.tolist(), bw.tolist(), src_text(source, path),
                     "latent KV bytes read (batch x context x 576 x bytes) / time, summed over 16-128 "
-                    "query heads per GPU (absorbed MLA decode, DeepSeek-V3 dims)",
+                    "query heads per GPU (absorbed MLA decode, DeepSeek-V3 dims); each time floored at bytes / "
+                    "HBM peak",
                     attention="mla", batch=b, x_unit="tokens of context", y_unit="GB/s"))
     return out
 
@@ -442,7 +457,7 @@ def comm_curves(source, system, spec) -> list[dict]:
                         kind, "*", lib.split()[1], None, xs, ys, src_text(source, path),
                         "NCCL time per collective (median of repeats), fp16 payload; message bytes = "
                         "elements x 2", library="nccl", group=int(n), x_unit="bytes", y_unit="us"))
-    for engine in ENGINES:
+    for engine, engine_id in ENGINES.items():
         current = source.current(system, engine)
         path = source.pick(system, "comm", engine, "custom_allreduce_perf.parquet", current)
         if path is None:
@@ -457,7 +472,7 @@ def comm_curves(source, system, spec) -> list[dict]:
             xs, ys = _comm_curve(g, 2)
             if len(xs) >= 3:
                 out.append(curve(
-                    "allreduce", ENGINES[engine], path.parent.name, None, xs, ys, src_text(source, path),
+                    "allreduce", engine_id, path.parent.name, None, xs, ys, src_text(source, path),
                     "engine custom all-reduce (CUDA-graph mode where measured), bf16 payload; message "
                     "bytes = elements x 2", library="custom", group=int(n), x_unit="bytes", y_unit="us"))
     return out

@@ -22,12 +22,13 @@ callers fall back to the catalog's efficiencies. Rules:
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import statistics
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -35,13 +36,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 __all__ = [
     "ENGINE_ORDER",
-    "Row",
     "KINDS",
     "KernelCurve",
     "KernelDataError",
     "KernelFile",
+    "Row",
     "allreduce_seconds",
     "alltoall_seconds",
+    "clear_cache",
     "context_attention_tflops",
     "curve_source",
     "gemm_tflops",
@@ -99,7 +101,7 @@ class KernelCurve(BaseModel):
     def _increasing(cls, xs: list[float]) -> list[float]:
         if any(v <= 0 or not math.isfinite(v) for v in xs):
             raise ValueError("x values must be positive")
-        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(xs)):
             raise ValueError("x values must increase strictly")
         return xs
 
@@ -114,7 +116,7 @@ class KernelCurve(BaseModel):
         if series is not None:
             if len(series) != len(rows):
                 raise ValueError(f"{len(series)} rows named but y has {len(rows)}")
-            if any(v <= 0 for v in series) or any(b <= a for a, b in zip(series, series[1:], strict=False)):
+            if any(v <= 0 for v in series) or any(b <= a for a, b in itertools.pairwise(series)):
                 raise ValueError("batch / group values must be positive and increase strictly")
         for row in rows:
             if not 2 <= len(row) <= len(self.x) and not (series is not None and len(row) >= 1
@@ -152,6 +154,15 @@ class Row:
 
     x: tuple[float, ...]
     y: tuple[float, ...]
+
+    @cached_property
+    def envelope(self) -> Row:
+        """The running maximum of this row (a rate that never falls as x grows)."""
+        peak, ys = 0.0, []
+        for v in self.y:
+            peak = max(peak, v)
+            ys.append(peak)
+        return Row(self.x, tuple(ys))
 
     def at(self, x: float) -> float:
         xs, ys = self.x, self.y
@@ -221,7 +232,7 @@ def load_file(text: str, name: str) -> KernelFile:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def _file(gpu_id: str) -> KernelFile | None:
     if gpu_id not in measured_gpus():
         return None
@@ -247,7 +258,7 @@ def _key(c: KernelCurve, group: int | None) -> tuple:
     return (c.kind, c.engine, c.precision, c.attention, c.experts, c.library, group)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _index(gpu_id: str) -> _Index | None:
     data = _file(gpu_id)
     seen = {gpu_id}
@@ -271,6 +282,13 @@ def _index(gpu_id: str) -> _Index | None:
     return _Index(data, by_key, tuple(order))
 
 
+def clear_cache() -> None:
+    """Forget loaded files (tests that swap the data folder call this)."""
+    measured_gpus.cache_clear()
+    _file.cache_clear()
+    _index.cache_clear()
+
+
 # ------------------------------------------------------------------------------- lookup
 def _precision(p: str | None) -> str | None:
     if p is None:
@@ -279,8 +297,10 @@ def _precision(p: str | None) -> str | None:
     return PRECISION_ALIASES.get(p, p)
 
 
-def _family_value(rows: Family, x: float, batch: float | None) -> float:
+def _family_value(rows: Family, x: float, batch: float | None, monotone: bool = False) -> float:
     """Value of a curve family at x: one row, or interpolation in log(batch) between two."""
+    if monotone:
+        rows = tuple((b, r.envelope) for b, r in rows)
     if batch is None or len(rows) == 1:
         return rows[0][1].at(x)
     batches = [b or 1.0 for b, _ in rows]
@@ -322,7 +342,7 @@ def _candidates(idx: _Index, engine: str, kind: str, **fields) -> tuple[list[Fam
 
 
 def _lookup(gpu_id: str, engine: str, kind: str, x: float, batch: float | None = None,
-            **fields) -> float | None:
+            monotone: bool = False, **fields) -> float | None:
     if not (isinstance(x, int | float) and math.isfinite(x) and x > 0):
         return None
     idx = _index(gpu_id)
@@ -332,7 +352,7 @@ def _lookup(gpu_id: str, engine: str, kind: str, x: float, batch: float | None =
     if found is None:
         return None
     families, _ = found
-    values = [_family_value(f, x, batch) for f in families]
+    values = [_family_value(f, x, batch, monotone) for f in families]
     return values[0] if len(values) == 1 else statistics.median(values)
 
 
@@ -342,9 +362,16 @@ def measured_engines(gpu_id: str) -> tuple[str, ...]:
     return idx.engines if idx is not None else ()
 
 
-def gemm_tflops(gpu_id: str, engine: str, precision: str, tokens: float) -> float | None:
-    """Achieved dense GEMM TFLOP/s at ``tokens`` rows per step (serving projection shapes)."""
-    return _lookup(gpu_id, engine, "gemm", tokens, precision=_precision(precision))
+def gemm_tflops(gpu_id: str, engine: str, precision: str, tokens: float, *,
+                monotone: bool = False) -> float | None:
+    """Achieved dense GEMM TFLOP/s at ``tokens`` rows per step (serving projection shapes:
+    FLOP-weighted over n, k in 4096-16384).
+
+    ``monotone=True`` reads the running maximum of the measured curve instead, for callers that
+    need a rate that never drops as the batch grows (the measured curves dip by up to ~20% where
+    a library switches kernels, and fall at 16K tokens on power-limited parts such as L40S)."""
+    return _lookup(gpu_id, engine, "gemm", tokens, monotone=monotone,
+                   precision=_precision(precision))
 
 
 def context_attention_tflops(gpu_id: str, engine: str, seq_len: float, attention: str = "gqa",
