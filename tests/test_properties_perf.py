@@ -94,3 +94,25 @@ def test_never_above_the_roofline(c, isl, osl, gpus, concurrency):
     assert result.output_tokens_per_s <= roofline_tps * (1 + 1e-9)
     assert result.tpot_ms / 1e3 >= max(weights / peak_bw, 0) * pp * (1 - 1e-9)
     assert BYTES_PER_VALUE[precision] > 0
+
+
+ENGINES = st.sampled_from(["vllm", "sglang", "tensorrt-llm", "generic"])
+
+
+@SETTINGS
+@given(case, tokens, tokens, st.integers(1, 400), st.integers(1, 400), ENGINES)
+def test_more_concurrency_never_lowers_throughput_while_kv_has_room(c, isl, osl, a, b, engine):
+    """Closed loop, fixed concurrency: while the KV cache holds every request, more requests in
+    flight never lower throughput (and never lower TTFT or TPOT), for every engine profile."""
+    model, gpu, precision = c
+    if get_gpu(gpu).vendor == "AMD":
+        engine = {"vllm": "vllm-rocm", "sglang": "sglang-rocm", "tensorrt-llm": "atom"}.get(engine, engine)
+    lo, hi = sorted((a, b))
+    first = estimate(model, gpu, 8, isl, osl, precision=precision, concurrency=lo, engine=engine)
+    second = estimate(model, gpu, 8, isl, osl, precision=precision, concurrency=hi, engine=engine)
+    if first.fits and not second.queued:
+        assert second.output_tokens_per_s >= first.output_tokens_per_s * (1 - 1e-6)
+        assert second.tpot_ms >= first.tpot_ms - 1e-6
+        assert second.ttft_ms >= first.ttft_ms * (1 - 1e-6) - 1e-6
+        assert first.ttft_ms_low <= first.ttft_ms <= first.ttft_ms_high
+        assert first.output_tokens_per_s_low <= first.output_tokens_per_s <= first.output_tokens_per_s_high

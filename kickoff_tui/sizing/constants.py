@@ -175,11 +175,30 @@ multi-year 30-50% (procurement guide in the seed documents); spot capacity trade
 MVA_ITERATIONS = 12
 """Fixed-point iterations of the prefill-queue mean-value analysis (converges in a few)."""
 
-OPERATING_SEARCH_STEPS = 24
+OPERATING_SEARCH_STEPS = 60
 """Most regula-falsi steps to find the running count that holds the requests in the system."""
 
-OPERATING_TOLERANCE = 2e-3
+OPERATING_TOLERANCE = 1e-7
 """Relative tolerance on requests in the system for that search."""
 
 PERCENTILE_Q: dict[str, float] = {"p50": 0.50, "p90": 0.90, "p95": 0.95, "p99": 0.99}
 """Quantile of a uniform arrival inside the step already running (the residual step)."""
+
+SIZER_SEARCH_RESOLUTION = 100
+"""The sizer's search for the highest concurrency meeting the targets stops at 1/100 of it
+(1%): finer steps change the replica count only at exact boundaries."""
+
+DECODE_ATTENTION_CURVE = "generic"
+"""Kernel-curve engine for decode (generation) attention: the median of the engines measured on
+the part. NVIDIA's database has TensorRT-LLM's decode attention at a third of vLLM's and
+SGLang's bandwidth on H100 at batch 64; no public end-to-end comparison shows such a gap, so
+one engine's measurement set-up is not carried into the model."""
+
+KERNEL_GRID_PER_OCTAVE = 8
+"""Kernel-curve lookups are cached on a grid of 8 points per doubling and interpolated between."""
+
+KERNEL_GEMM_MIN_TOKENS = 256
+"""Measured GEMM (and grouped-GEMM) curves are read at no fewer rows than this: the ridge point
+of every NVIDIA part in the catalog (peak FLOP/s over peak bytes/s x bytes per weight / 2) is
+290-300 rows at every precision; below it the measured rate mostly reflects the benchmark
+shapes' weight streaming, which the model's own weight-read term covers."""

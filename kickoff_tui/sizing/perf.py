@@ -114,7 +114,7 @@ def measured_efficiency_source(gpu: GPU) -> str:
     """``measured``, ``inherited from X`` or ``none`` (the error band widens for ``none``)."""
     if gpu.measured_gemm_tflops or gpu.measured_bandwidth_tbs:
         return "measured"
-    if gpu.vendor == "NVIDIA" and K.measured_engines(gpu.id):
+    if has_kernel_curves(gpu.id):
         return "measured"
     ref = _reference(gpu)
     if ref is not None:
@@ -123,31 +123,66 @@ def measured_efficiency_source(gpu: GPU) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _kernel_gemm(gpu_id: str, engine: str, precision: str, tokens: int) -> float | None:
-    return K.gemm_tflops(gpu_id, engine, precision, tokens)
+def _kernel_gemm(tokens: float, gpu_id: str, engine: str, precision: str) -> float | None:
+    return K.gemm_tflops(gpu_id, engine, precision, tokens, monotone=True)
 
 
 @lru_cache(maxsize=8192)
-def _kernel_moe(gpu_id: str, engine: str, precision: str, tokens_per_expert: int) -> float | None:
-    return K.moe_gemm_tflops(gpu_id, engine, precision, tokens_per_expert)
+def _kernel_moe(tokens_per_expert: float, gpu_id: str, engine: str, precision: str, experts: int) -> float | None:
+    return K.moe_gemm_tflops(gpu_id, engine, precision, tokens_per_expert, experts)
 
 
 @lru_cache(maxsize=8192)
-def _kernel_allreduce(gpu_id: str, engine: str, tp: int, message: int) -> float | None:
+def _kernel_decode_attention_at(batch: float, context: float, gpu_id: str, engine: str, attention: str,
+                                kv_precision: str) -> float | None:
+    return K.generation_attention_bandwidth(gpu_id, engine, batch, context, attention, kv_precision=kv_precision)
+
+
+def _kernel_decode_attention(batch: float, context: float, gpu_id: str, engine: str, attention: str,
+                             kv_precision: str) -> float | None:
+    """Decode-attention bandwidth, interpolated on the grid in batch (context read on its grid)."""
+    ctx = _edges(context)[0]
+    return _smooth(_kernel_decode_attention_at, batch, ctx, gpu_id, engine, attention, kv_precision)
+
+
+@lru_cache(maxsize=8192)
+def _kernel_prefill_attention(seq_len: float, gpu_id: str, engine: str, attention: str) -> float | None:
+    return K.context_attention_tflops(gpu_id, engine, seq_len, attention)
+
+
+@lru_cache(maxsize=64)
+def has_kernel_curves(gpu_id: str) -> bool:
+    """True when NVIDIA's measured kernel database covers this part."""
+    return bool(K.measured_engines(gpu_id))
+
+
+@lru_cache(maxsize=8192)
+def _kernel_allreduce(message: float, gpu_id: str, engine: str, tp: int) -> float | None:
     return K.allreduce_seconds(gpu_id, engine, tp, message)
 
 
 @lru_cache(maxsize=8192)
-def _kernel_alltoall(gpu_id: str, engine: str, ep: int, message: int) -> float | None:
+def _kernel_alltoall(message: float, gpu_id: str, engine: str, ep: int) -> float | None:
     return K.alltoall_seconds(gpu_id, engine, ep, message)
 
 
-def _bucket(value: float) -> int:
-    """Round a token / byte count to 1/8-octave buckets so kernel lookups cache well."""
-    if value <= 16:
-        return max(1, int(round(value)))
-    exponent = math.floor(math.log2(value) * 8) / 8
-    return int(round(2 ** exponent))
+def _edges(value: float) -> tuple[float, float, float]:
+    """Bracketing 1/8-octave grid points of ``value`` and its log-position between them, so
+    kernel lookups are cached on the grid and interpolated smoothly (no steps between points,
+    which would make a step's time jump down as the batch grows)."""
+    value = max(value, 1.0)
+    position = math.log2(value) * C.KERNEL_GRID_PER_OCTAVE
+    low = math.floor(position)
+    return 2 ** (low / C.KERNEL_GRID_PER_OCTAVE), 2 ** ((low + 1) / C.KERNEL_GRID_PER_OCTAVE), position - low
+
+
+def _smooth(lookup, value: float, *args) -> float | None:
+    """``lookup(grid_value, *args)`` interpolated log-log between the grid points around value."""
+    lo, hi, t = _edges(value)
+    a, b = lookup(lo, *args), lookup(hi, *args)
+    if not a or not b:
+        return a or b or None
+    return math.exp(math.log(a) * (1 - t) + math.log(b) * t)
 
 
 def achievable_flops(gpu: GPU, precision: str, engine: EngineProfile | None = None,
@@ -155,8 +190,9 @@ def achievable_flops(gpu: GPU, precision: str, engine: EngineProfile | None = No
     """FLOP/s serving GEMMs reach at ``precision`` (already the compute precision): the
     measured kernel curve at this many tokens per step where NVIDIA's database has one for the
     engine, else dense peak x part efficiency x serving-shape fraction x engine multiplier."""
-    if engine is not None and engine.kernel_curves and tokens:
-        measured = _kernel_gemm(gpu.id, engine.kernel_curves, precision, _bucket(tokens))
+    if engine is not None and engine.kernel_curves and tokens and has_kernel_curves(gpu.id):
+        measured = _smooth(_kernel_gemm, max(tokens, C.KERNEL_GEMM_MIN_TOKENS), gpu.id,
+                           engine.kernel_curves, precision)
         if measured:
             return measured * 1e12
     scale = engine.gemm_efficiency if engine is not None else 1.0
@@ -167,8 +203,9 @@ def moe_flops(gpu: GPU, precision: str, engine: EngineProfile | None, tokens: fl
     """FLOP/s of the routed-expert grouped GEMMs: measured vs tokens per expert where available,
     else dense GEMM rate x MoE fraction x engine multiplier."""
     per_expert = tokens * model.experts_per_token / max(model.experts, 1)
-    if engine is not None and engine.kernel_curves and per_expert > 0:
-        measured = _kernel_moe(gpu.id, engine.kernel_curves, precision, _bucket(per_expert))
+    if engine is not None and engine.kernel_curves and per_expert > 0 and has_kernel_curves(gpu.id):
+        measured = _smooth(_kernel_moe, max(per_expert, C.KERNEL_GEMM_MIN_TOKENS), gpu.id,
+                           engine.kernel_curves, precision, model.experts)
         if measured:
             return measured * 1e12
     scale = engine.moe_gemm_efficiency / engine.gemm_efficiency if engine is not None else 1.0
@@ -422,8 +459,8 @@ def allreduce_call(gpu: GPU, tp: int, message: float, engine: EngineProfile | No
     database has it, else latency + 2(t-1)/t x bytes / (link x efficiency), faster with NVLS."""
     if tp <= 1:
         return 0.0
-    if engine is not None and engine.kernel_curves:
-        measured = _kernel_allreduce(gpu.id, engine.kernel_curves, tp, _bucket(message))
+    if engine is not None and engine.kernel_curves and has_kernel_curves(gpu.id):
+        measured = _smooth(_kernel_allreduce, message, gpu.id, engine.kernel_curves, tp)
         if measured:
             return measured
     bandwidth, latency = tp_link(gpu, tp)
@@ -447,8 +484,8 @@ def alltoall_call(gpu: GPU, ep: int, message: float, engine: EngineProfile | Non
     where available, else latency + (e-1)/e x bytes / (link x efficiency))."""
     if ep <= 1:
         return 0.0
-    if engine is not None and engine.kernel_curves:
-        measured = _kernel_alltoall(gpu.id, engine.kernel_curves, ep, _bucket(message))
+    if engine is not None and engine.kernel_curves and has_kernel_curves(gpu.id):
+        measured = _smooth(_kernel_alltoall, message, gpu.id, engine.kernel_curves, ep)
         if measured:
             return measured
     bandwidth, latency = tp_link(gpu, ep)
@@ -468,6 +505,7 @@ class _Coefficients:
     fallback_rate: float
     fallback_moe_rate: float
     kernel_engine: str
+    attention_kind: str
     attn_rate: float
     kv_per_token_layer: float
     full_layers: int
@@ -503,7 +541,8 @@ def _coefficients(model: Model, gpu: GPU, precision: str, kv_precision: str, tp:
         math_precision=math_precision,
         fallback_rate=rate,
         fallback_moe_rate=rate * C.MOE_GEMM_FRACTION * engine.moe_gemm_efficiency / engine.gemm_efficiency,
-        kernel_engine=engine.kernel_curves,
+        kernel_engine=engine.kernel_curves if has_kernel_curves(gpu.id) else "",
+        attention_kind="mla" if model.attention == "mla" else "gqa",
         attn_rate=attention_flops_rate(gpu, engine),
         kv_per_token_layer=kv_bytes_per_token_per_layer(model, kv_precision, max(tp // dp, 1)) / pp / dp,
         full_layers=model.layers - model.sliding_window_layers,
@@ -573,6 +612,13 @@ def step_time(
     else:
         kv_per_seq = k.kv_per_token_layer * k.full_layers * decode_context
     kv_read = decode_tokens * kv_per_seq / k.bandwidth
+    if k.kernel_engine and decode_tokens > 0:
+        # Decode attention is a bandwidth-bound paged-KV kernel whatever the engine: the median
+        # of the engines measured on this part (``generic``), not one engine's curve.
+        measured_bw = _kernel_decode_attention(decode_tokens, decode_context, gpu.id, C.DECODE_ATTENTION_CURVE,
+                                               k.attention_kind, kv_precision)
+        if measured_bw:
+            kv_read = decode_tokens * kv_per_seq / measured_bw
     decode_attn_flops = (
         decode_tokens * tokens_per_sequence * attended_context(model, decode_context) * k.decode_flops_per_ctx * share
     )
@@ -590,12 +636,18 @@ def step_time(
         communication += allreduce_time(model, gpu, tp, tokens, layers - moe_layers, engine)
     else:
         communication = allreduce_time(model, gpu, tp, tokens, layers, engine)
+    prefill_rate = k.attn_rate
+    if k.kernel_engine and prefill_tokens > 0:
+        measured_rate = _smooth(_kernel_prefill_attention, max(2 * prefill_context, 1.0), gpu.id,
+                                k.kernel_engine, k.attention_kind)
+        if measured_rate:
+            prefill_rate = measured_rate * 1e12
     return Step(
         weights=weights,
         linear_compute=linear_compute,
         kv_read=kv_read,
         decode_attention_compute=decode_attn_flops / k.attn_rate,
-        prefill_attention=prefill_attn_flops / k.attn_rate,
+        prefill_attention=prefill_attn_flops / prefill_rate,
         communication=communication,
         overhead=k.overhead,
     )

@@ -265,14 +265,33 @@ def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, l
     ok, why, op_cap = check(cap)
     if ok:
         return max(1, int(op_cap.in_system)), "memory", op_cap
+    # Bracketed search (Illinois regula falsi on the worse of the two latency ratios, which
+    # rise almost linearly with the sequences decoding), finished by bisection to 1%.
+    def excess(o) -> float:
+        return max(o.tpot_at(r.percentile) * tpot_scale / tpot_target,
+                   o.ttft_at(r.percentile) * ttft_scale / ttft_target) - 1.0
+
     lo, hi, lo_op, hi_why = 1, cap, op, why
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        ok, why, op_mid = check(mid)
-        if ok:
-            lo, lo_op = mid, op_mid
+    f_lo, f_hi = excess(op), excess(op_cap)
+    side = 0
+    while hi - lo > max(1, lo // C.SIZER_SEARCH_RESOLUTION):
+        if f_hi > f_lo:
+            guess = int(lo + (hi - lo) * (-f_lo) / (f_hi - f_lo))
         else:
-            hi, hi_why = mid, why
+            guess = (lo + hi) // 2
+        mid = min(max(guess, lo + 1), hi - 1)
+        ok, why, op_mid = check(mid)
+        value = excess(op_mid)
+        if ok:
+            lo, lo_op, f_lo = mid, op_mid, value
+            if side == -1:
+                f_hi /= 2
+            side = -1
+        else:
+            hi, hi_why, f_hi = mid, why, value
+            if side == 1:
+                f_lo /= 2
+            side = 1
     return max(1, int(lo_op.in_system)), hi_why, lo_op
 
 
