@@ -27,8 +27,26 @@ from kickoff_tui.catalog import engines as E  # noqa: E402
 from kickoff_tui.sizing import calibration as CAL  # noqa: E402
 
 
-def restore() -> None:
+FITTED = ("sglang", "tensorrt-llm", "vllm-rocm", "sglang-rocm", "atom")
+"""Engines whose values scripts/fit_engines.py fits from the data (vllm and generic derive
+their fixed cost from these)."""
+
+
+PRIOR_REQUEST_OVERHEAD_S = 0.05
+"""Fixed per-request cost before any fit (an unprofiled engine's documented assumption)."""
+
+
+def restore(prior: bool = False) -> None:
+    """Reload the shipped profiles; with ``prior`` forget every fitted value first (multipliers
+    back to the reference engine's 1.0, fixed costs re-derived by the fit), so that a GPU's rows
+    never leak into the profile used to score them."""
     E.clear_cache()
+    if not prior:
+        return
+    for engine_id in FITTED:
+        F.set_profile(engine_id, **{k: 1.0 for k in F.MULTIPLIERS})
+    for engine_id in E.ENGINE_IDS:
+        F.set_profile(engine_id, request_overhead_s=PRIOR_REQUEST_OVERHEAD_S)
 
 
 def main() -> None:
@@ -39,7 +57,7 @@ def main() -> None:
     held_out: list[CAL.CalibrationRow] = []
     per_gpu: dict[str, list[CAL.CalibrationRow]] = defaultdict(list)
     for gpu in sorted({r.row.gpu for r in rows}):
-        restore()
+        restore(prior=True)
         F.fit([r for r in rows if r.row.gpu != gpu])
         scored = CAL.score([(r.source, r.row, r.metric, r.measured) for r in rows if r.row.gpu == gpu])
         held_out.extend(scored)

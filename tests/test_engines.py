@@ -146,6 +146,9 @@ def test_sized_spec_carries_a_gpu_count_band():
     assert spec.total_gpus_low <= spec.total_gpus
     assert spec.total_gpus_high is None or spec.total_gpus <= spec.total_gpus_high
     assert spec.gpu_count_text.startswith(f"{spec.total_gpus} GPUs (")
+    from kickoff_tui.app.widgets.spec_panel import gpu_band
+
+    assert gpu_band(spec).startswith(f"{spec.total_gpus} (")
 
 
 def test_batch_columns_engine_and_layout():

@@ -53,6 +53,22 @@ def scorecard_decision_markdown(session: Session) -> list[str]:
     return out + [""]
 
 
+def _band_lines(spec) -> list[str]:  # noqa: ANN001 - SizedSpec
+    """How sure the figures are: the error band of the engine x vendor x model-kind group."""
+    if not spec.feasible or spec.total_gpus_low is None:
+        return []
+    out = ["### How sure these numbers are", "",
+           f"- **GPUs**: {spec.gpu_count_text} (sized again at the optimistic and pessimistic "
+           f"ends of the error band)"]
+    if spec.ttft_ms_low is not None:
+        out.append(f"- **TTFT**: {spec.ttft_ms:,.0f} ms ({spec.ttft_ms_low:,.0f}-{spec.ttft_ms_high:,.0f})")
+    if spec.tpot_ms_low is not None:
+        out.append(f"- **TPOT**: {spec.tpot_ms:,.1f} ms ({spec.tpot_ms_low:,.1f}-{spec.tpot_ms_high:,.1f})")
+    out.append(f"- Serving engine assumed by the figures: {spec.engine}; band of {spec.band_group}: {spec.band_note}")
+    out.append("")
+    return out
+
+
 def session_markdown(session: Session) -> str:
     """The report: status, spec, decision log, red flags, cadence, event log."""
     q = session.questionnaire
@@ -98,6 +114,7 @@ def session_markdown(session: Session) -> str:
         out += [spec_line(spec), ""]
         out += _table(("Figure", "Value"), list(spec_rows(spec)))
         out.append("")
+        out += _band_lines(spec)
         if spec.why:
             out += ["### Why these numbers", ""]
             out += [f"- **{key}**: {text}" for key, text in spec.why.items()]

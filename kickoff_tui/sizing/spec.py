@@ -147,13 +147,15 @@ class SizedSpec(_Out):
 
     @property
     def gpu_count_text(self) -> str:
-        """``36 GPUs (30-44)``: the count and its band."""
+        """``36 GPUs (30-44)``: the count and its band; ``(30 or more)`` when no layout meets the
+        targets at the pessimistic end of the band."""
         if not self.feasible:
             return "-"
-        high = "?" if self.total_gpus_high is None and self.total_gpus_low is not None else self.total_gpus_high
         if self.total_gpus_low is None:
             return f"{self.total_gpus:,} GPUs"
-        return f"{self.total_gpus:,} GPUs ({self.total_gpus_low:,}-{high if high is not None else '?'})"
+        if self.total_gpus_high is None:
+            return f"{self.total_gpus:,} GPUs ({self.total_gpus_low:,} or more: the targets may be missed)"
+        return f"{self.total_gpus:,} GPUs ({self.total_gpus_low:,}-{self.total_gpus_high:,})"
 
     def is_assumed(self, field: str) -> bool:
         return any(a.field == field for a in self.assumptions)

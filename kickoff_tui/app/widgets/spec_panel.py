@@ -82,6 +82,16 @@ def short_fabric(text: str) -> str:
     return text.split(",")[0].split(" (")[0].strip()
 
 
+def gpu_band(spec: SizedSpec) -> str:
+    """``36 (30–44)``: the GPU count and its error band (``≥30, at risk`` when no layout meets
+    the targets at the pessimistic end of the band)."""
+    if spec.total_gpus_low is None:
+        return str(spec.total_gpus)
+    if spec.total_gpus_high is None:
+        return f"{spec.total_gpus} (≥{spec.total_gpus_low}, at risk)"
+    return f"{spec.total_gpus} ({spec.total_gpus_low}–{spec.total_gpus_high})"
+
+
 def spec_rows(spec: SizedSpec) -> list[tuple[str, str, str]]:
     """(figure id, label, value) for every line of the panel, in display order."""
     fabric = short_fabric(spec.scale_up_fabric)
@@ -97,7 +107,7 @@ def spec_rows(spec: SizedSpec) -> list[tuple[str, str, str]]:
         ("gpu", "GPU", short_gpu_name(spec.gpu_name or spec.gpu or "—")),
         ("gpus_per_replica", "Per replica", f"{spec.gpus_per_replica} GPU{tp}"),
         ("replicas", "Replicas", str(spec.replicas)),
-        ("total_gpus", "Total GPUs", str(spec.total_gpus)),
+        ("total_gpus", "Total GPUs", gpu_band(spec)),
         ("nodes", "Nodes", f"{spec.nodes} × {spec.gpus_per_node} GPU"),
         ("fabric", "Scale-up", fabric),
         ("fabric", "Scale-out", scale_out),
