@@ -44,7 +44,8 @@ def test_every_shipped_file_loads_and_names_a_catalog_gpu():
         kinds = {c.kind for c in data.curve}
         for c in data.curve:
             assert c.source.startswith("aiconfigurator-core 0.12.0, systems/data/")
-            key = "_".join(p for p in (c.kind, c.attention, c.library, c.experts) if p)
+            by = "by_inter" if c.inter else None
+            key = "_".join(p for p in (c.kind, c.attention, c.library, c.experts, by) if p)
             assert key in data.method, (gpu_id, key)
             assert c.kind in data.units
         assert {"gemm", "context_attention", "generation_attention", "allreduce"} <= kinds, gpu_id
@@ -250,6 +251,19 @@ def test_allreduce_auto_is_the_faster_of_custom_and_nccl_and_tp1_is_free():
     assert k.allreduce_seconds("h100-sxm", "vllm", 8, 64 * 1024) == min(custom, nccl)
     assert k.allreduce_seconds("h100-sxm", "vllm", 1, 1e9) == 0.0
     assert k.alltoall_seconds("h100-sxm", "sglang", 8, 1e6) > 0
+
+
+def test_moe_rate_grows_with_the_expert_width_on_the_gpu():
+    # DeepSeek-V3 experts (inter 2048) at moe_tp 8 leave 256 columns per GPU; at EP they keep
+    # 2048. Wider slices run the grouped GEMM far more efficiently at the same tokens per expert.
+    narrow = k.moe_gemm_tflops("h100-sxm", "tensorrt-llm", "fp8_block", 256, inter_per_gpu=256)
+    wide = k.moe_gemm_tflops("h100-sxm", "tensorrt-llm", "fp8_block", 256, inter_per_gpu=2048)
+    mid = k.moe_gemm_tflops("h100-sxm", "tensorrt-llm", "fp8_block", 256, inter_per_gpu=724)
+    assert wide > 2.5 * narrow
+    assert narrow < mid < wide
+    assert k.moe_gemm_tflops("h100-sxm", "tensorrt-llm", "fp8_block", 256, inter_per_gpu=0) is None
+    median = k.moe_gemm_tflops("h100-sxm", "tensorrt-llm", "fp8_block", 256)
+    assert narrow < median < wide
 
 
 def test_blackwell_fp4_gemm_is_faster_than_fp8_at_large_batches():

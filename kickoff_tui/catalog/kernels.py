@@ -92,6 +92,8 @@ class KernelCurve(BaseModel):
     experts: Literal["fine", "coarse"] | None = None
     library: Literal["nccl", "rccl", "custom"] | None = None
     group: list[int] | None = None
+    inter: list[float] | None = None
+    """MoE rows: per-GPU expert intermediate width (inter_size / moe_tp)."""
     x: list[float] = Field(min_length=2)
     y: list[float] | list[list[float]]
     source: str = Field(min_length=1)
@@ -107,12 +109,15 @@ class KernelCurve(BaseModel):
 
     @model_validator(mode="after")
     def _shape(self) -> KernelCurve:
-        series = self.batch if self.batch is not None else self.group
-        if self.batch is not None and self.group is not None:
-            raise ValueError("a curve has rows by batch or by group, not both")
+        named = [v for v in (self.batch, self.group, self.inter) if v is not None]
+        if len(named) > 1:
+            raise ValueError("a curve has rows by one of batch, group or inter, not several")
+        series = named[0] if named else None
+        if self.inter is not None and self.kind != "moe_gemm":
+            raise ValueError("only moe_gemm curves have rows by inter")
         rows = self.rows_y()
         if series is None and isinstance(self.y[0], list):
-            raise ValueError("y has rows but neither batch nor group names them")
+            raise ValueError("y has rows but no batch, group or inter names them")
         if series is not None:
             if len(series) != len(rows):
                 raise ValueError(f"{len(series)} rows named but y has {len(rows)}")
@@ -139,8 +144,8 @@ class KernelCurve(BaseModel):
         return [list(r) for r in self.y] if isinstance(self.y[0], list) else [list(self.y)]  # type: ignore[arg-type]
 
     def rows(self) -> list[tuple[float | None, Row]]:
-        """(batch or group, row) per row."""
-        series = self.batch if self.batch is not None else self.group
+        """(batch, group or inter value, row) per row."""
+        series = next((v for v in (self.batch, self.group, self.inter) if v is not None), None)
         out = []
         for i, ys in enumerate(self.rows_y()):
             out.append((float(series[i]) if series is not None else None,
@@ -395,11 +400,25 @@ def generation_attention_bandwidth(gpu_id: str, engine: str, batch: float, conte
 
 
 def moe_gemm_tflops(gpu_id: str, engine: str, precision: str, tokens_per_expert: float,
-                    num_experts: int | None = None) -> float | None:
+                    num_experts: int | None = None, *, inter_per_gpu: float | None = None
+                    ) -> float | None:
     """Achieved per-GPU grouped-GEMM TFLOP/s of an MoE layer at ``tokens_per_expert`` routed rows
-    per expert (tokens x top-k / experts), balanced routing. ``num_experts`` picks the family
-    (fine-grained at 64 or more experts, the default; coarse Mixtral-style below); when that
-    family is not measured the other one is used."""
+    per expert (tokens x top-k / experts), balanced routing, FLOPs = 6 x hidden x inter per
+    routed token (gate, up, down).
+
+    Pass ``inter_per_gpu`` (the expert's intermediate size / MoE tensor parallel) where known: the
+    rate at a given tokens per expert grows ~7x from a 128-wide to a 2048-wide expert slice, and
+    the rows by width capture that (interpolated in log width, clamped at 128 and 8192). Without
+    it, ``num_experts`` picks a median over measured shapes: fine-grained (64 or more experts,
+    the default) or coarse (Mixtral style); when one is not measured the other is used."""
+    if inter_per_gpu is not None:
+        width = _positive(inter_per_gpu)
+        if width is None:
+            return None
+        v = _lookup(gpu_id, engine, "moe_gemm", tokens_per_expert, batch=width,
+                    precision=_precision(precision))
+        if v is not None:
+            return v
     fine = num_experts is None or num_experts >= MOE_FINE_MIN_EXPERTS
     for experts in (("fine", "coarse") if fine else ("coarse", "fine")):
         v = _lookup(gpu_id, engine, "moe_gemm", tokens_per_expert,
