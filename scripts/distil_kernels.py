@@ -509,6 +509,41 @@ def comm_curves(source, system, spec) -> list[dict]:
     return out
 
 
+A2A_PRECISIONS = {"bfloat16": "bf16", "fp8": "fp8", "nvfp4": "fp4", "fp4": "fp4", "default": None}
+A2A_SHAPE = {"topk": 8, "num_experts": 256}
+"""DeepEP rows kept: top-8 routing over 256 experts (DeepSeek-V3 / R1, Kimi-K2 style)."""
+
+
+def moe_a2a_curves(source, system) -> list[dict]:
+    """DeepEP dispatch / combine time per MoE layer vs tokens per GPU (expert parallel)."""
+    out = []
+    for engine in ("trtllm", "vllm"):
+        path = source.pick(system, "comm", engine, "moe_a2a_perf.parquet", source.current(system, engine))
+        if path is None:
+            continue
+        df = pd.read_parquet(path)
+        df = df[(df.topk == A2A_SHAPE["topk"]) & (df.num_experts == A2A_SHAPE["num_experts"])
+                & (df.node_num == 1) & df.comm_backend.str.contains("deepep_(?:ht|ll)$")]
+        df = df.assign(mode=df.comm_backend.str.extract(r"deepep_(ht|ll)$", expand=False))
+        keys = ["mode", "phase", "comm_dtype", "ep_size", "hidden_size", "num_tokens"]
+        df = df.groupby(keys, as_index=False).latency.min()  # fastest SM budget measured
+        for (mode, phase, dtype, ep, hidden), g in df.groupby(keys[:-1]):
+            if dtype not in A2A_PRECISIONS:
+                continue
+            g = g.sort_values("num_tokens")
+            lat = np.minimum.accumulate(g.latency.to_numpy()[::-1])[::-1]
+            if len(g) < 3:
+                continue
+            out.append(curve(
+                "moe_alltoall", ENGINES[engine], path.parent.name, A2A_PRECISIONS[dtype],
+                g.num_tokens.tolist(), lat.tolist(), src_text(source, path),
+                "DeepEP time per MoE layer (microseconds, fastest SM budget measured), top-8 of 256 "
+                "experts, one node; x = tokens per GPU; running minimum from the large end",
+                library=f"deepep_{mode}", phase=phase, ep=int(ep), hidden=int(hidden),
+                x_unit="tokens per GPU", y_unit="us"))
+    return out
+
+
 # ----------------------------------------------------------------------------------- main
 def toml_value(v) -> str:
     if isinstance(v, bool):
@@ -549,7 +584,7 @@ def write_file(path: Path, header: dict, curves: list[dict]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-SERIES = ("batch", "group", "inter")
+SERIES = ("batch", "group", "inter", "hidden")
 """Curves that differ only by one of these fields are written as one entry with a row each."""
 
 
@@ -596,6 +631,7 @@ def distil_system(source: Source, system: str) -> list[dict]:
         curves += mla_curves(source, system, engine, current)
         curves += moe_curves(source, system, engine, current)
     curves += comm_curves(source, system, spec)
+    curves += moe_a2a_curves(source, system)
     return merge_series(curves)
 
 
