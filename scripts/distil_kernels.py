@@ -180,7 +180,8 @@ def curve(kind, engine, version, precision, x, y, src, method, **extra) -> dict:
     d["x"] = [int(v) if float(v).is_integer() else rnd(v) for v in x]
     d["y"] = [rnd(v) for v in y]
     d["source"] = src
-    METHODS[method_key(kind, extra.get("attention"), extra.get("library"), extra.get("experts"))] = method
+    METHODS[method_key(kind, extra.get("attention"), extra.get("library"), extra.get("experts"),
+                       "by_inter" if "inter" in extra else None)] = method
     return d
 
 
@@ -189,8 +190,8 @@ METHODS: dict[str, str] = {}
 """How each kind of curve was reduced, written once per file under [method]."""
 
 
-def method_key(kind, attention=None, library=None, experts=None) -> str:
-    return "_".join(p for p in (kind, attention, library, experts) if p)
+def method_key(kind, attention=None, library=None, experts=None, by=None) -> str:
+    return "_".join(p for p in (kind, attention, library, experts, by) if p)
 
 
 def src_text(source: Source, path: Path) -> str:
@@ -379,36 +380,66 @@ def moe_curves(source, system, engine, current) -> list[dict]:
     df = df.assign(
         flop=df.num_tokens * df.topk * 6.0 * df.hidden_size * df.inter_size / (df.moe_tp_size * df.moe_ep_size),
         tpe=df.num_tokens * df.topk / df.num_experts)
+    df = df.assign(inter_row=(df.inter_size / df.moe_tp_size).map(inter_bucket))
+    method = ("per-GPU grouped-GEMM TFLOP/s (tokens x topk x 6 x hidden x inter / (tp x ep) / time), "
+              f"median over gated MoE shapes with hidden >= {MOE_HIDDEN_MIN}, moe_tp x moe_ep <= "
+              f"{MOE_MAX_GPUS}, balanced routing, fastest kernel, held non-decreasing; x = tokens x "
+              "topk / experts")
     out = []
     for (dtype, family), g in df.groupby(["moe_dtype", df.num_experts.map(moe_family)]):
         prec = MOE_PRECISIONS.get(dtype)
-        if prec is None or family is None:
+        if prec is None:
             continue
-        per_grid = defaultdict(list)
-        for _, s in g.groupby(shape[1:]):
-            s = s.sort_values("tpe").groupby("tpe", as_index=False).agg(
-                flop=("flop", "first"), latency=("latency", "first"))
-            if len(s) < 3:
-                continue
-            tf = (s.flop / (s.latency * 1e-3) / 1e12).to_numpy()
-            for x in TPE_GRID:
-                v = log_interp(s.tpe.to_numpy(), tf, x)
-                if v is not None:
-                    per_grid[x].append(v)
-        xs = [x for x in TPE_GRID if len(per_grid[x]) >= MOE_MIN_SHAPES]
-        if len(xs) < 3:
+        xs, ys = moe_median(g, shape[1:], MOE_MIN_SHAPES)
+        if len(xs) >= 3:
+            out.append(curve(
+                "moe_gemm", ENGINES[engine], path.parent.name, prec, xs, ys, src_text(source, path),
+                method + f"; {MOE_FAMILIES[family]}",
+                experts=family, x_unit="tokens per expert", y_unit="TFLOP/s"))
+    for (dtype, width), g in df.groupby(["moe_dtype", "inter_row"]):
+        prec = MOE_PRECISIONS.get(dtype)
+        if prec is None:
             continue
-        # median over shapes; the shape mix thins out at large tokens per expert, so hold the
-        # curve non-decreasing (more rows per expert never lowers the grouped-GEMM rate)
-        ys = np.maximum.accumulate([float(np.median(per_grid[x])) for x in xs]).tolist()
-        out.append(curve(
-            "moe_gemm", ENGINES[engine], path.parent.name, prec, xs, ys, src_text(source, path),
-            "per-GPU grouped-GEMM TFLOP/s (tokens x topk x 6 x hidden x inter / (tp x ep) / time), "
-            f"median over gated MoE shapes with hidden >= {MOE_HIDDEN_MIN}, moe_tp x moe_ep <= {MOE_MAX_GPUS} and "
-            f"{MOE_FAMILIES[family]}, "
-            "balanced routing, fastest kernel, held non-decreasing; x = tokens x topk / experts",
-            experts=family, x_unit="tokens per expert", y_unit="TFLOP/s"))
+        xs, ys = moe_median(g, shape[1:], MOE_MIN_SHAPES_ROW)
+        if len(xs) >= 3:
+            out.append(curve(
+                "moe_gemm", ENGINES[engine], path.parent.name, prec, xs, ys, src_text(source, path),
+                method + "; one row per expert width on the GPU (inter / moe_tp, nearest power of 2)",
+                inter=int(width), x_unit="tokens per expert", y_unit="TFLOP/s"))
     return out
+
+
+def moe_median(g: pd.DataFrame, shape: list[str], min_shapes: int) -> tuple[list, list]:
+    """Median TFLOP/s over shapes at each tokens-per-expert grid point."""
+    per_grid = defaultdict(list)
+    for _, s in g.groupby(shape):
+        s = s.sort_values("tpe").groupby("tpe", as_index=False).agg(
+            flop=("flop", "first"), latency=("latency", "first"))
+        if len(s) < 3:
+            continue
+        tf = (s.flop / (s.latency * 1e-3) / 1e12).to_numpy()
+        for x in TPE_GRID:
+            v = log_interp(s.tpe.to_numpy(), tf, x)
+            if v is not None:
+                per_grid[x].append(v)
+    xs = [x for x in TPE_GRID if len(per_grid[x]) >= min_shapes]
+    # keep the leading run only (rows must be prefixes of the grid)
+    xs = [x for i, x in enumerate(xs) if TPE_GRID[i] == x]
+    # the shape mix thins out at large tokens per expert, so hold the curve non-decreasing (more
+    # rows per expert never lowers the grouped-GEMM rate)
+    ys = np.maximum.accumulate([float(np.median(per_grid[x])) for x in xs]).tolist() if xs else []
+    return xs, ys
+
+
+MOE_INTER_ROWS = (128, 256, 512, 1024, 2048, 4096, 8192)
+"""Per-GPU expert intermediate widths (inter / moe_tp) kept as rows: the rate at a given tokens
+per expert grows about 7x from 128 to 2048 (H100 block-FP8), so one median curve is too coarse."""
+MOE_MIN_SHAPES_ROW = 2
+
+
+def inter_bucket(width: float) -> int | None:
+    b = 2 ** round(math.log2(width))
+    return b if b in MOE_INTER_ROWS else None
 
 
 MOE_FAMILIES = {"fine": "64 or more experts (DeepSeek, Qwen3, GPT-OSS, Kimi style)",
@@ -478,6 +509,41 @@ def comm_curves(source, system, spec) -> list[dict]:
     return out
 
 
+A2A_PRECISIONS = {"bfloat16": "bf16", "fp8": "fp8", "nvfp4": "fp4", "fp4": "fp4", "default": None}
+A2A_SHAPE = {"topk": 8, "num_experts": 256}
+"""DeepEP rows kept: top-8 routing over 256 experts (DeepSeek-V3 / R1, Kimi-K2 style)."""
+
+
+def moe_a2a_curves(source, system) -> list[dict]:
+    """DeepEP dispatch / combine time per MoE layer vs tokens per GPU (expert parallel)."""
+    out = []
+    for engine in ("trtllm", "vllm"):
+        path = source.pick(system, "comm", engine, "moe_a2a_perf.parquet", source.current(system, engine))
+        if path is None:
+            continue
+        df = pd.read_parquet(path)
+        df = df[(df.topk == A2A_SHAPE["topk"]) & (df.num_experts == A2A_SHAPE["num_experts"])
+                & (df.node_num == 1) & df.comm_backend.str.contains("deepep_(?:ht|ll)$")]
+        df = df.assign(mode=df.comm_backend.str.extract(r"deepep_(ht|ll)$", expand=False))
+        keys = ["mode", "phase", "comm_dtype", "ep_size", "hidden_size", "num_tokens"]
+        df = df.groupby(keys, as_index=False).latency.min()  # fastest SM budget measured
+        for (mode, phase, dtype, ep, hidden), g in df.groupby(keys[:-1]):
+            if dtype not in A2A_PRECISIONS:
+                continue
+            g = g.sort_values("num_tokens")
+            lat = np.minimum.accumulate(g.latency.to_numpy()[::-1])[::-1]
+            if len(g) < 3:
+                continue
+            out.append(curve(
+                "moe_alltoall", ENGINES[engine], path.parent.name, A2A_PRECISIONS[dtype],
+                g.num_tokens.tolist(), lat.tolist(), src_text(source, path),
+                "DeepEP time per MoE layer (microseconds, fastest SM budget measured), top-8 of 256 "
+                "experts, one node; x = tokens per GPU; running minimum from the large end",
+                library=f"deepep_{mode}", phase=phase, ep=int(ep), hidden=int(hidden),
+                x_unit="tokens per GPU", y_unit="us"))
+    return out
+
+
 # ----------------------------------------------------------------------------------- main
 def toml_value(v) -> str:
     if isinstance(v, bool):
@@ -518,7 +584,7 @@ def write_file(path: Path, header: dict, curves: list[dict]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-SERIES = ("batch", "group")
+SERIES = ("batch", "group", "inter", "hidden")
 """Curves that differ only by one of these fields are written as one entry with a row each."""
 
 
@@ -565,6 +631,7 @@ def distil_system(source: Source, system: str) -> list[dict]:
         curves += mla_curves(source, system, engine, current)
         curves += moe_curves(source, system, engine, current)
     curves += comm_curves(source, system, spec)
+    curves += moe_a2a_curves(source, system)
     return merge_series(curves)
 
 

@@ -44,7 +44,8 @@ def test_every_shipped_file_loads_and_names_a_catalog_gpu():
         kinds = {c.kind for c in data.curve}
         for c in data.curve:
             assert c.source.startswith("aiconfigurator-core 0.12.0, systems/data/")
-            key = "_".join(p for p in (c.kind, c.attention, c.library, c.experts) if p)
+            by = "by_inter" if c.inter else None
+            key = "_".join(p for p in (c.kind, c.attention, c.library, c.experts, by) if p)
             assert key in data.method, (gpu_id, key)
             assert c.kind in data.units
         assert {"gemm", "context_attention", "generation_attention", "allreduce"} <= kinds, gpu_id
@@ -100,7 +101,7 @@ def test_gemm_rate_grows_with_tokens_until_it_saturates():
 
 def test_collective_time_never_falls_as_the_message_grows():
     for gpu_id, curve, series, row in all_rows():
-        if curve.kind in ("allreduce", "alltoall"):
+        if curve.kind in ("allreduce", "alltoall", "moe_alltoall"):
             assert list(row.y) == sorted(row.y), (gpu_id, curve.engine, series)
 
 
@@ -153,6 +154,13 @@ def test_b200_trtllm_custom_allreduce_matches_the_raw_measurement():
     t_big = k.allreduce_seconds("b200", "tensorrt-llm", 8, 16 * 1024**2, library="custom")
     assert t_small == pytest.approx(5.93e-6, rel=0.05)
     assert t_big == pytest.approx(84.8e-6, rel=0.05)
+
+
+def test_h100_deepep_dispatch_matches_the_raw_measurement():
+    # systems/data/h100_sxm/comm/trtllm/1.3.0rc11/moe_a2a_perf.parquet, trtllm_deepep_ht dispatch,
+    # bfloat16, EP 8, hidden 7168, top-8 of 256 experts, 4096 tokens per GPU: 813.2 us.
+    t = k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 8, 4096, mode="ht", precision="bf16")
+    assert t == pytest.approx(813.2e-6, rel=0.05)
 
 
 def test_h200_vllm_decode_attention_bandwidth_is_close_to_a_raw_row():
@@ -250,6 +258,46 @@ def test_allreduce_auto_is_the_faster_of_custom_and_nccl_and_tp1_is_free():
     assert k.allreduce_seconds("h100-sxm", "vllm", 8, 64 * 1024) == min(custom, nccl)
     assert k.allreduce_seconds("h100-sxm", "vllm", 1, 1e9) == 0.0
     assert k.alltoall_seconds("h100-sxm", "sglang", 8, 1e6) > 0
+
+
+def test_moe_rate_grows_with_the_expert_width_on_the_gpu():
+    # DeepSeek-V3 experts (inter 2048) at moe_tp 8 leave 256 columns per GPU; at EP they keep
+    # 2048. Wider slices run the grouped GEMM far more efficiently at the same tokens per expert.
+    narrow = k.moe_gemm_tflops("h100-sxm", "tensorrt-llm", "fp8_block", 256, inter_per_gpu=256)
+    wide = k.moe_gemm_tflops("h100-sxm", "tensorrt-llm", "fp8_block", 256, inter_per_gpu=2048)
+    mid = k.moe_gemm_tflops("h100-sxm", "tensorrt-llm", "fp8_block", 256, inter_per_gpu=724)
+    assert wide > 2.5 * narrow
+    assert narrow < mid < wide
+    assert k.moe_gemm_tflops("h100-sxm", "tensorrt-llm", "fp8_block", 256, inter_per_gpu=0) is None
+    median = k.moe_gemm_tflops("h100-sxm", "tensorrt-llm", "fp8_block", 256)
+    assert narrow < median < wide
+
+
+def test_moe_alltoall_modes_and_layouts():
+    ll = k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 8, 32, mode="ll")
+    ht = k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 8, 32, mode="ht")
+    assert ll < ht  # low-latency kernels win at decode batch sizes
+    assert k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 8, 32) == ll
+    # past the low-latency range (256 tokens) auto uses the high-throughput kernels
+    big = k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 8, 8192)
+    assert big == k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 8, 8192, mode="ht")
+    combine = k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 8, 8192, phase="combine")
+    assert combine > 0 and combine != big
+    assert k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 1, 8192) == 0.0
+    assert k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 4, 64) is None  # EP 8 only
+    assert k.moe_alltoall_seconds("gb200", "vllm", 4, 64) is not None  # a GB200 tray is 4
+    assert k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 8, 64, phase="gather") is None
+    assert k.moe_alltoall_seconds("a100-80gb", "vllm", 8, 64) is None  # not measured
+    # SGLang has no DeepEP table of its own: it borrows, and says so
+    assert k.moe_alltoall_seconds("h100-sxm", "sglang", 8, 64) is not None
+    assert "no measurement for this engine" in k.curve_source("h100-sxm", "moe_alltoall", "sglang")
+
+
+def test_transfer_times_grow_in_proportion_past_the_largest_measured_size():
+    at_1g = k.allreduce_seconds("h100-sxm", "vllm", 8, 2**30, library="nccl")
+    assert k.allreduce_seconds("h100-sxm", "vllm", 8, 2**32, library="nccl") == pytest.approx(4 * at_1g)
+    at_64k = k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 8, 65536, mode="ht")
+    assert k.moe_alltoall_seconds("h100-sxm", "tensorrt-llm", 8, 131072, mode="ht") == pytest.approx(2 * at_64k)
 
 
 def test_blackwell_fp4_gemm_is_faster_than_fp8_at_large_batches():

@@ -50,13 +50,17 @@ __all__ = [
     "generation_attention_bandwidth",
     "measured_engines",
     "measured_gpus",
+    "moe_alltoall_seconds",
     "moe_gemm_tflops",
 ]
 
 Kind = Literal["gemm", "context_attention", "generation_attention", "moe_gemm", "allreduce",
-               "alltoall"]
+               "alltoall", "moe_alltoall"]
 KINDS: tuple[str, ...] = ("gemm", "context_attention", "generation_attention", "moe_gemm",
-                          "allreduce", "alltoall")
+                          "allreduce", "alltoall", "moe_alltoall")
+TIME_KINDS = frozenset({"allreduce", "alltoall", "moe_alltoall"})
+"""Curves of time against size: past the largest measured size they grow in proportion (the
+bandwidth-bound regime) instead of clamping."""
 ENGINE_ORDER: tuple[str, ...] = ("tensorrt-llm", "sglang", "vllm", "vllm-rocm", "sglang-rocm",
                                  "atom")
 """Kickoff engine ids that may carry measured curves, in display order."""
@@ -90,8 +94,14 @@ class KernelCurve(BaseModel):
     attention: Literal["gqa", "mla"] | None = None
     batch: list[float] | None = None
     experts: Literal["fine", "coarse"] | None = None
-    library: Literal["nccl", "rccl", "custom"] | None = None
+    library: Literal["nccl", "rccl", "custom", "deepep_ht", "deepep_ll"] | None = None
+    phase: Literal["dispatch", "combine"] | None = None
+    ep: int | None = Field(default=None, ge=2)
     group: list[int] | None = None
+    inter: list[float] | None = None
+    """MoE rows: per-GPU expert intermediate width (inter_size / moe_tp)."""
+    hidden: list[float] | None = None
+    """MoE all-to-all rows: model hidden size."""
     x: list[float] = Field(min_length=2)
     y: list[float] | list[list[float]]
     source: str = Field(min_length=1)
@@ -107,12 +117,15 @@ class KernelCurve(BaseModel):
 
     @model_validator(mode="after")
     def _shape(self) -> KernelCurve:
-        series = self.batch if self.batch is not None else self.group
-        if self.batch is not None and self.group is not None:
-            raise ValueError("a curve has rows by batch or by group, not both")
+        named = [v for v in (self.batch, self.group, self.inter, self.hidden) if v is not None]
+        if len(named) > 1:
+            raise ValueError("a curve has rows by one of batch, group, inter or hidden, not several")
+        series = named[0] if named else None
+        if self.inter is not None and self.kind != "moe_gemm":
+            raise ValueError("only moe_gemm curves have rows by inter")
         rows = self.rows_y()
         if series is None and isinstance(self.y[0], list):
-            raise ValueError("y has rows but neither batch nor group names them")
+            raise ValueError("y has rows but no batch, group, inter or hidden names them")
         if series is not None:
             if len(series) != len(rows):
                 raise ValueError(f"{len(series)} rows named but y has {len(rows)}")
@@ -133,18 +146,23 @@ class KernelCurve(BaseModel):
             raise ValueError(f"{self.kind} curve needs attention and batch")
         if self.kind in ("gemm", "moe_gemm") and self.precision is None:
             raise ValueError(f"{self.kind} curve needs a precision")
+        if self.kind == "moe_alltoall" and (self.phase is None or self.ep is None
+                                            or self.library not in ("deepep_ht", "deepep_ll")):
+            raise ValueError("moe_alltoall curve needs phase, ep and a deepep library")
         return self
 
     def rows_y(self) -> list[list[float]]:
         return [list(r) for r in self.y] if isinstance(self.y[0], list) else [list(self.y)]  # type: ignore[arg-type]
 
     def rows(self) -> list[tuple[float | None, Row]]:
-        """(batch or group, row) per row."""
-        series = self.batch if self.batch is not None else self.group
+        """(batch, group or inter value, row) per row."""
+        series = next((v for v in (self.batch, self.group, self.inter, self.hidden)
+                       if v is not None), None)
+        grows = self.kind in TIME_KINDS
         out = []
         for i, ys in enumerate(self.rows_y()):
             out.append((float(series[i]) if series is not None else None,
-                        Row(tuple(self.x[: len(ys)]), tuple(ys))))
+                        Row(tuple(self.x[: len(ys)]), tuple(ys), grows)))
         return out
 
 
@@ -154,6 +172,8 @@ class Row:
 
     x: tuple[float, ...]
     y: tuple[float, ...]
+    proportional_tail: bool = False
+    """Past the last point, y grows in proportion to x (times of bandwidth-bound transfers)."""
 
     @cached_property
     def envelope(self) -> Row:
@@ -162,14 +182,14 @@ class Row:
         for v in self.y:
             peak = max(peak, v)
             ys.append(peak)
-        return Row(self.x, tuple(ys))
+        return Row(self.x, tuple(ys), self.proportional_tail)
 
     def at(self, x: float) -> float:
         xs, ys = self.x, self.y
         if x <= xs[0]:
             return ys[0]
         if x >= xs[-1]:
-            return ys[-1]
+            return ys[-1] * x / xs[-1] if self.proportional_tail else ys[-1]
         i = bisect.bisect_right(xs, x)
         x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
         t = (math.log(x) - math.log(x0)) / (math.log(x1) - math.log(x0))
@@ -255,7 +275,8 @@ class _Index:
 
 
 def _key(c: KernelCurve, group: int | None) -> tuple:
-    return (c.kind, c.engine, c.precision, c.attention, c.experts, c.library, group)
+    return (c.kind, c.engine, c.precision, c.attention, c.experts, c.library,
+            group if group is not None else c.ep, c.phase)
 
 
 @cache
@@ -322,16 +343,18 @@ class _Pick:
     substituted: bool
 
 
-def _candidates(idx: _Index, engine: str, kind: str, **fields) -> tuple[list[Family], _Pick] | None:
+def _candidates(idx: _Index, engine: str, kind: str, own_only: bool = False,
+                **fields) -> tuple[list[Family], _Pick] | None:
     def family(e: str):
         return idx.by_key.get((kind, e, fields.get("precision"), fields.get("attention"),
-                               fields.get("experts"), fields.get("library"), fields.get("group")))
+                               fields.get("experts"), fields.get("library"), fields.get("group"),
+                               fields.get("phase")))
 
     engine = engine.strip().lower()
     own = family(engine) if engine != GENERIC else None
     if own:
         return [own], _Pick((engine,), False)
-    if engine not in idx.engines and engine != GENERIC:
+    if own_only or (engine not in idx.engines and engine != GENERIC):
         # an engine never measured on this GPU (e.g. a ROCm build on an NVIDIA part): nothing
         return None
     others = [(e, family(e)) for e in idx.engines]
@@ -395,11 +418,25 @@ def generation_attention_bandwidth(gpu_id: str, engine: str, batch: float, conte
 
 
 def moe_gemm_tflops(gpu_id: str, engine: str, precision: str, tokens_per_expert: float,
-                    num_experts: int | None = None) -> float | None:
+                    num_experts: int | None = None, *, inter_per_gpu: float | None = None
+                    ) -> float | None:
     """Achieved per-GPU grouped-GEMM TFLOP/s of an MoE layer at ``tokens_per_expert`` routed rows
-    per expert (tokens x top-k / experts), balanced routing. ``num_experts`` picks the family
-    (fine-grained at 64 or more experts, the default; coarse Mixtral-style below); when that
-    family is not measured the other one is used."""
+    per expert (tokens x top-k / experts), balanced routing, FLOPs = 6 x hidden x inter per
+    routed token (gate, up, down).
+
+    Pass ``inter_per_gpu`` (the expert's intermediate size / MoE tensor parallel) where known: the
+    rate at a given tokens per expert grows ~7x from a 128-wide to a 2048-wide expert slice, and
+    the rows by width capture that (interpolated in log width, clamped at 128 and 8192). Without
+    it, ``num_experts`` picks a median over measured shapes: fine-grained (64 or more experts,
+    the default) or coarse (Mixtral style); when one is not measured the other is used."""
+    if inter_per_gpu is not None:
+        width = _positive(inter_per_gpu)
+        if width is None:
+            return None
+        v = _lookup(gpu_id, engine, "moe_gemm", tokens_per_expert, batch=width,
+                    precision=_precision(precision))
+        if v is not None:
+            return v
     fine = num_experts is None or num_experts >= MOE_FINE_MIN_EXPERTS
     for experts in (("fine", "coarse") if fine else ("coarse", "fine")):
         v = _lookup(gpu_id, engine, "moe_gemm", tokens_per_expert,
@@ -429,7 +466,7 @@ def _collective(gpu_id: str, engine: str, kind: str, group: int, message_bytes: 
             times.append(_family_value(found[0][0], message_bytes, None))
     if library in ("auto", "nccl", "rccl"):
         for lib in ("nccl", "rccl"):
-            fam = idx.by_key.get((kind, ANY_ENGINE, None, None, None, lib, group))
+            fam = idx.by_key.get((kind, ANY_ENGINE, None, None, None, lib, group, None))
             if fam:
                 times.append(fam[0][1].at(message_bytes))
     if not times:
@@ -453,6 +490,50 @@ def alltoall_seconds(gpu_id: str, engine: str, ep: int, message_bytes: float) ->
     """Time of one NCCL all-to-all of ``message_bytes`` per GPU (fp16 payload) across ``ep``
     GPUs. Engine-independent (the library measurement); ``engine`` is accepted for symmetry."""
     return _collective(gpu_id, engine, "alltoall", ep, message_bytes, "nccl")
+
+
+def moe_alltoall_seconds(gpu_id: str, engine: str, ep: int, tokens_per_gpu: float, *,
+                         hidden: float = 7168, phase: str = "dispatch", mode: str = "auto",
+                         precision: str | None = None) -> float | None:
+    """Time of one MoE layer's DeepEP ``phase`` (``dispatch`` or ``combine``) across ``ep`` GPUs
+    of one node with ``tokens_per_gpu`` tokens on each GPU (top-8 of 256 experts as measured).
+
+    ``mode``: ``ll`` (low-latency kernels, decode, measured to ~256 tokens), ``ht``
+    (high-throughput, prefill, from 16 tokens) or ``auto`` (the faster of the two where both
+    were measured; ``ht`` beyond the low-latency range). ``precision``: the payload
+    (``bf16``, ``fp8``, ``fp4``; default: the engine's default, else bf16). Rows by hidden size
+    (3072, 6144, 7168) are interpolated in log(hidden). ``ep`` = 1 costs nothing; an EP size
+    that was not measured (e.g. 4 on an 8-GPU board) returns None."""
+    if not isinstance(ep, int) or ep < 1 or phase not in ("dispatch", "combine"):
+        return None
+    if mode not in ("auto", "ll", "ht"):
+        return None
+    tokens, width = _positive(tokens_per_gpu), _positive(hidden)
+    if ep == 1 or tokens_per_gpu == 0:
+        return 0.0
+    if tokens is None or width is None:
+        return None
+    idx = _index(gpu_id)
+    if idx is None:
+        return None
+    wanted = _precision(precision)
+    options = []
+    for lib in (("deepep_ll", "deepep_ht") if mode == "auto" else (f"deepep_{mode}",)):
+        # the engine's own curve at any acceptable payload first, then borrow from others
+        tries = [(prec, own) for own in (True, False)
+                 for prec in ((wanted,) if wanted is not None else (None, "bf16"))]
+        for prec, own in tries:
+            found = _candidates(idx, engine, "moe_alltoall", own_only=own, precision=prec,
+                                library=lib, group=ep, phase=phase)
+            if found is None:
+                continue
+            families = found[0]
+            if mode == "auto" and lib == "deepep_ll" and tokens > max(r.x[-1] for _, r in families[0]):
+                break  # past the low-latency buffers: engines switch to the high-throughput kernels
+            values = [_family_value(f, tokens, width) for f in families]
+            options.append(values[0] if len(values) == 1 else statistics.median(values))
+            break
+    return min(options) * 1e-6 if options else None
 
 
 def _positive(v: float) -> float | None:
