@@ -150,6 +150,28 @@ def _kernel_prefill_attention(seq_len: float, gpu_id: str, engine: str, attentio
     return K.context_attention_tflops(gpu_id, engine, seq_len, attention)
 
 
+@lru_cache(maxsize=8192)
+def _kernel_moe_dispatch(tokens_per_gpu: float, gpu_id: str, engine: str, ep: int, hidden: int) -> float | None:
+    dispatch = K.moe_alltoall_seconds(gpu_id, engine, ep, tokens_per_gpu, hidden=hidden, phase="dispatch")
+    combine = K.moe_alltoall_seconds(gpu_id, engine, ep, tokens_per_gpu, hidden=hidden, phase="combine")
+    return dispatch + combine if dispatch and combine else None
+
+
+def moe_dispatch_combine(model: Model, gpu: GPU, ep: int, tokens_per_gpu: float,
+                         engine: EngineProfile | None = None) -> float:
+    """One MoE layer's dispatch + combine all-to-all across ``ep`` GPUs with ``tokens_per_gpu``
+    tokens on each: DeepEP's measured times where NVIDIA's database has them, else two
+    all-to-alls of tokens x top-k x hidden activations."""
+    if ep <= 1 or tokens_per_gpu <= 0:
+        return 0.0
+    if engine is not None and engine.kernel_curves and has_kernel_curves(gpu.id):
+        measured = _smooth(_kernel_moe_dispatch, tokens_per_gpu, gpu.id, engine.kernel_curves, ep, model.hidden_size)
+        if measured:
+            return measured
+    message = tokens_per_gpu * model.experts_per_token * model.hidden_size * C.ACTIVATION_BYTES
+    return 2 * alltoall_call(gpu, ep, message, engine)
+
+
 @lru_cache(maxsize=64)
 def has_kernel_curves(gpu_id: str) -> bool:
     """True when NVIDIA's measured kernel database covers this part."""
@@ -629,10 +651,8 @@ def step_time(
     if dp > 1 and model.is_moe:
         # DP attention: no attention all-reduce; each MoE layer dispatches its rank's tokens to
         # the experts' ranks and combines them back (two all-to-alls); dense layers all-reduce.
-        per_rank = tokens / dp
-        message = per_rank * model.experts_per_token * model.hidden_size * C.ACTIVATION_BYTES
         moe_layers = model.moe_layers / pp
-        communication = moe_layers * 2 * alltoall_call(gpu, tp, message, engine)
+        communication = moe_layers * moe_dispatch_combine(model, gpu, tp, tokens / dp, engine)
         communication += allreduce_time(model, gpu, tp, tokens, layers - moe_layers, engine)
     else:
         communication = allreduce_time(model, gpu, tp, tokens, layers, engine)
