@@ -268,7 +268,7 @@ def _estimate_card(r: dict[str, Any]) -> None:
         table.add_row(label, special.get(key) or _fmt(r.get(key)))
     console.print(table)
     if r.get("band_note"):
-        console.print(f"Band: measured results of {r['band_group']} fell in this range (10th-90th percentile): "
+        console.print(f"Bands: 10th-90th percentile of the measured / predicted ratio for {r['band_group']}; "
                       f"{r['band_note']}")
 
 
