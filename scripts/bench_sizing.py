@@ -3,7 +3,9 @@
     python scripts/bench_sizing.py
 
 Prints: one `estimate` call (median of many), a full `size()` with the SKU comparison over the
-whole catalog, and `kickoff estimate --batch` of 500 rows end to end (a fresh process).
+whole catalog (a dense model, and an MoE model for which the sizer also tries expert parallelism
+and DP attention), and `kickoff estimate --batch` of 500 rows end to end (a fresh process, which
+includes loading the measured kernel curves once).
 Targets: estimate < 1 ms, size < 20 ms, 500-row batch < 2 s.
 """
 
@@ -38,6 +40,10 @@ def main() -> None:
     inputs = SizingInputs(model="llama-3.3-70b", peak_concurrency=300)
     full = timed(lambda: size(inputs), 30)
     print(f"size() with full SKU comparison:      {full * 1e3:.1f} ms   target < 20 ms")
+    moe = SizingInputs(model="deepseek-r1", peak_concurrency=300, serving_engine="sglang")
+    size(moe)
+    moe_full = timed(lambda: size(moe), 10)
+    print(f"size() MoE (TP / EP / DP-attention):  {moe_full * 1e3:.1f} ms   (DeepSeek-R1, more layouts tried)")
     models = ["llama-3.1-8b", "llama-3.1-70b", "mixtral-8x7b", "deepseek-v3", "qwen3-32b"]
     gpu_ids = ["h100-sxm", "h200-sxm", "b200", "a100-80gb", "mi300x"]
     with tempfile.TemporaryDirectory() as tmp:

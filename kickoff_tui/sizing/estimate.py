@@ -350,10 +350,13 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
     lo, hi = 0.0, min(in_system, float(cap))
     f_lo, f_hi = -in_system, top.in_system - in_system
     best = top
+    # First guess: scale the decoding count by the ratio (requests in the system are nearly
+    # proportional to it); then secant steps, kept inside the bracket (bisection otherwise).
+    prev_x, prev_f = hi, f_hi
+    guess = hi * in_system / top.in_system
     for _ in range(C.OPERATING_SEARCH_STEPS):
-        # Illinois-style regula falsi on running -> requests in system.
-        guess = hi - f_hi * (hi - lo) / (f_hi - f_lo) if f_hi != f_lo else (lo + hi) / 2
-        guess = min(max(guess, lo + (hi - lo) * 0.02), hi - (hi - lo) * 0.02)
+        if not lo < guess < hi:
+            guess = (lo + hi) / 2
         op = evaluate(ctx, guess)
         value = op.in_system - in_system
         best = op
@@ -361,10 +364,11 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
             break
         if value > 0:
             hi, f_hi = guess, value
-            f_lo /= 2
         else:
             lo, f_lo = guess, value
-            f_hi /= 2
+        slope = (value - prev_f) / (guess - prev_x) if guess != prev_x else 0.0
+        prev_x, prev_f = guess, value
+        guess = guess - value / slope if slope > 0 else (lo + hi) / 2
     return best
 
 
