@@ -156,6 +156,15 @@ def test_b200_trtllm_custom_allreduce_matches_the_raw_measurement():
     assert t_big == pytest.approx(84.8e-6, rel=0.05)
 
 
+def test_gb300_trtllm_allreduce_spans_trays_over_nvlink():
+    # systems/data/gb300/comm/trtllm/1.3.0rc20/custom_allreduce_perf.parquet: 16 GPUs (four trays
+    # of the NVL72 domain), TRTLLM_MNNVL_twoshot, 8388608 elements (16 MiB bf16): 0.070486 ms;
+    # TRTLLM_MNNVL_oneshot at 8192 elements (16 KiB): 0.005020 ms.
+    assert k.allreduce_seconds("gb300", "tensorrt-llm", 16, 16 * 1024**2) == pytest.approx(70.5e-6, rel=0.05)
+    assert k.allreduce_seconds("gb300", "tensorrt-llm", 16, 16 * 1024) == pytest.approx(5.02e-6, rel=0.05)
+    assert k.allreduce_seconds("gb300", "vllm", 16, 16 * 1024) is None  # vLLM 0.24.0: 2 and 4 only
+
+
 def test_h100_deepep_dispatch_matches_the_raw_measurement():
     # systems/data/h100_sxm/comm/trtllm/1.3.0rc11/moe_a2a_perf.parquet, trtllm_deepep_ht dispatch,
     # bfloat16, EP 8, hidden 7168, top-8 of 256 experts, 4096 tokens per GPU: 813.2 us.
