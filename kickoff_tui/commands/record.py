@@ -60,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="DIR",
         help="write the deployment files for the spec (signed off, else current) into DIR",
     )
+    p.add_argument("--force", action="store_true", help="overwrite deployment files already in DIR")
     _questionnaire_option(p)
     p.set_defaults(func=cmd_export)
 
@@ -252,7 +253,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise KickoffError(
                 f"no deployment files: the spec is not feasible ({spec.infeasible_reason})"
             )
-        for path in write_deployment(spec, session.sizing_inputs(), Path(args.deploy)):
+        for path in write_deployment(spec, session.sizing_inputs(), Path(args.deploy), force=args.force):
             print(f"wrote {path}", file=report)
     if args.markdown:
         if target is None:

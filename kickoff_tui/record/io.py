@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tempfile
 from contextlib import suppress
 from dataclasses import dataclass
@@ -189,15 +190,36 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def write_target(path: str | Path) -> Path:
+    """Where a write to ``path`` lands: the real file when ``path`` is a symlink (so a session
+    opened through a link keeps the link and updates the file it points to), else ``path``."""
+    path = Path(path)
+    if path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
+
+
+def atomic_write_text(
+    path: Path, text: str, *, mode: int | None = None, follow_symlinks: bool = True
+) -> None:
     """Write via a temp file in the same folder (flushed and fsynced) and ``os.replace``, so a
     reader sees the old file or the new one, never half of one. Raises :class:`SaveFailed`
-    (a :class:`KickoffError`) when the disk refuses; the old file is then left as it was."""
-    path = Path(path)
+    (a :class:`KickoffError`) when the disk refuses; the old file is then left as it was.
+
+    The temp file is made by ``mkstemp`` in the target folder (``O_CREAT | O_EXCL``, a random
+    name, mode 0600 until written), so a symlink planted at a predictable temp name cannot
+    redirect the write. When ``path`` is a symlink the write goes to the file it points to and
+    the link stays (``follow_symlinks=False`` replaces the link itself instead). ``mode`` sets
+    the new file's permissions (default: the old file's, else 0644)."""
+    path = write_target(path) if follow_symlinks else Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        if mode is None:
+            try:
+                mode = os.stat(path, follow_symlinks=False).st_mode & 0o777
+            except FileNotFoundError:
+                mode = _NEW_FILE_MODE
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     except OSError as err:
         raise SaveFailed(path, err) from None
     try:
@@ -205,7 +227,10 @@ def atomic_write_text(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+            with suppress(AttributeError):  # no fchmod on Windows
+                os.fchmod(handle.fileno(), mode)
+        if not hasattr(os, "fchmod"):  # pragma: no cover - Windows
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as err:
         with suppress(OSError):
@@ -216,6 +241,44 @@ def atomic_write_text(path: Path, text: str) -> None:
             os.unlink(tmp)
         raise
     _fsync_folder(path.parent)
+
+
+TEMP_SUFFIX = ".tmp"
+"""Suffix of the temp files :func:`atomic_write_text` makes (``.NAME.XXXXXXXX.tmp``)."""
+
+STALE_TEMP_SECONDS = 60.0
+"""A temp file older than this is left over from a killed write (a save takes milliseconds)."""
+
+_TEMP_NAME = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
+"""Names ``mkstemp`` gives our temp files: ``.`` + target name + ``.`` + 8 random + ``.tmp``."""
+
+
+def clean_stale_temp_files(folder: str | Path, *, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Remove temp files a killed save left in ``folder`` (``.NAME.toml.XXXXXXXX.tmp``, regular
+    files older than ``older_than`` seconds, never following a link); return what was removed.
+
+    A write in progress is never touched (it is younger than a minute), nor anything that does
+    not match the pattern. Best effort: an unreadable folder removes nothing."""
+    import time
+
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not _TEMP_NAME.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < older_than:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
 
 
 def save_session(session: Session, path: str | Path | None = None) -> Path:
