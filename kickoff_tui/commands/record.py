@@ -94,6 +94,19 @@ def _load(path: str, args: argparse.Namespace):
     return load_session(Path(path), questionnaire=questionnaire)
 
 
+class _VisibleWriter:
+    """Writes text from a session to the terminal with control characters shown as escapes
+    (the loader already refuses them; this keeps the promise whatever a future loader lets in)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        from kickoff_tui.record.text import visible
+
+        self.stream.write(visible(text, keep_newlines=True))
+
+
 # --- replay ---------------------------------------------------------------------------------------
 
 
@@ -150,7 +163,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
 
-    out = sys.stdout
+    out = _VisibleWriter(sys.stdout)
     total = len(session.events)
     upto = f", replayed to event {args.at}" if args.at is not None else ""
     out.write(f"{session.title} ({session.id}): {total} events{upto}\n")
@@ -214,7 +227,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
-    sys.stdout.write("\n".join(result.lines()) + "\n")
+    _VisibleWriter(sys.stdout).write("\n".join(result.lines()) + "\n")
     return 0
 
 
@@ -273,8 +286,10 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
     try:
         questionnaire = load_questionnaire(args.file)
     except QuestionnaireError as err:
+        from kickoff_tui.record.text import visible
+
         for problem in err.problems:
-            print(f"{args.file}: {problem}", file=sys.stderr)
+            print(f"kickoff: {visible(args.file)}: {visible(problem)}", file=sys.stderr)
         return 2
     roles: dict[str, int] = {}
     for question in questionnaire.questions:

@@ -65,10 +65,21 @@ def sessions_dir() -> Path:
     return data_dir() / SESSIONS_DIR
 
 
+def export_file_name(session_id: str, suffix: str = SESSION_SUFFIX) -> str:
+    """The file name an export of a session gets in the folder the user chose: the id made a
+    safe basename (no separator, no ``..``, no leading dot, bounded length), then ``suffix``.
+
+    A session from someone else whose id is ``/srv/escape/by-id`` or ``../../srv/escape/by-id``
+    is written as ``srv-escape-by-id.toml`` inside that folder, never outside it."""
+    from kickoff_tui.record.text import safe_basename
+
+    return safe_basename(session_id, fallback="session") + suffix
+
+
 def autosave_path(session_id: str) -> Path:
-    """Where a session autosaves when no path was given (the id made safe as a file name)."""
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", session_id).strip(".-") or "session"
-    return sessions_dir() / f"{name}{SESSION_SUFFIX}"
+    """Where a session autosaves when no path was given (the id made a safe file name, as for
+    an export: see :func:`export_file_name`)."""
+    return sessions_dir() / export_file_name(session_id, SESSION_SUFFIX)
 
 
 def list_sessions() -> list[Path]:
@@ -165,19 +176,34 @@ class SaveFailed(KickoffError):
     that says what happened and that nothing was lost: the session is still in memory, and the
     old file on disk, if any, is untouched (writes are atomic)."""
 
-    def __init__(self, path: Path, err: OSError) -> None:
+    def __init__(self, path: Path, err: OSError, *, new_session: bool = False) -> None:
+        from kickoff_tui.record.text import visible
+
         self.path = Path(path)
         """The file that could not be written."""
+        self.error = err
+        """The operating system's error."""
         self.errno: int | None = err.errno
         """The operating system's error number (``errno.ENOSPC``...), None if it gave none."""
         said = err.strerror or str(err) or "write failed"
         plain = _SAVE_REASONS.get(err.errno or -1)
         self.reason: str = f"{said} ({plain})" if plain else said
         """What went wrong, as the system said it and in plain words."""
+        if new_session:  # nothing was started, so nothing is "still open"
+            super().__init__(
+                f"cannot create the session file {visible(self.path)}: {self.reason}. No session "
+                f"was started; make {visible(self.path.parent)} writable, or point {DATA_DIR_ENV} "
+                "at a folder that is"
+            )
+            return
         super().__init__(
-            f"cannot write {self.path}: {self.reason}. Nothing is lost: the session is still "
-            "open; save it somewhere else"
+            f"cannot write {visible(self.path)}: {self.reason}. Nothing is lost: the session is "
+            "still open; save it somewhere else"
         )
+
+    def for_new_session(self) -> "SaveFailed":
+        """The same failure, worded for a session that could not be created at all."""
+        return SaveFailed(self.path, self.error, new_session=True)
 
 
 def _fsync_folder(folder: Path) -> None:
