@@ -197,10 +197,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 # --- loading -------------------------------------------------------------------------------------
 
 
-def _planning_table(data: dict[str, Any]) -> dict[str, Any]:
+def _planning_table(data: dict[str, Any], path: str = "") -> dict[str, Any]:
     table = data.get("planning", {})
     if not isinstance(table, dict):
-        raise KickoffError("[planning] must be a table")
+        raise KickoffError(f"{path + ': ' if path else ''}[planning] must be a table")
     return table
 
 
@@ -227,7 +227,7 @@ def load(path: str, planning_path: str | None = None, gpu: str | None = None):
             # the session's planning answers and scorecard (Session.planning())
             planning = session.planning().model_dump(exclude_none=True)
     else:
-        planning = _planning_table(data)
+        planning = _planning_table(data, path)
         table = {k: v for k, v in data.items() if k not in ("title", "description", "planning")}
         table = table.get("inputs", table) if isinstance(table.get("inputs"), dict) else table
         try:

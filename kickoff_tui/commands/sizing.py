@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import math
 import re
@@ -403,7 +404,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     try:
         report = calibrate(read_text(args.file, "CSV file"))
-    except ValueError as err:
+    except (ValueError, csv.Error) as err:  # csv.Error: a malformed or over-long field
         raise KickoffError(f"{args.file}: {err}") from None
     if args.json:
         print(report.model_dump_json(indent=2))

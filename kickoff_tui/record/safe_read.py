@@ -63,16 +63,14 @@ def read_user_bytes(path: str | Path, limit: int, what: str = "file") -> bytes:
         if err.errno == errno.ELOOP:
             raise KickoffError(f"{shown}: too many levels of symbolic links") from None
         if err.errno == errno.ENXIO:  # a socket, or a FIFO some systems refuse to open
-            raise NotARegularFile(f"{shown}: not a regular file (a device, pipe or socket), not a {what}") from None
+            raise NotARegularFile(f"{shown}: not a regular file (a socket or a pipe), not a {what}") from None
         raise KickoffError(f"{shown}: cannot read: {err.strerror or err}") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise NotARegularFile(f"{shown}: is a folder, not a {what}")
         if not stat.S_ISREG(info.st_mode):
-            raise NotARegularFile(
-                f"{shown}: not a regular file ({_kind(info.st_mode)}: a device, pipe or socket), not a {what}"
-            )
+            raise NotARegularFile(f"{shown}: not a regular file ({_kind(info.st_mode)}), not a {what}")
         if info.st_size > limit:
             raise KickoffError(f"{shown}: {info.st_size:,} bytes is too large for a {what} (at most {limit:,})")
         chunks: list[bytes] = []
