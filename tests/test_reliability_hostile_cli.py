@@ -583,6 +583,17 @@ def test_an_existing_symlink_target_is_replaced_not_written_through(tmp_path: Pa
     assert victim.read_text() == "keep me" and not (out / "README.md").is_symlink()
 
 
+def test_a_report_next_to_a_received_session_never_writes_through_a_planted_link(tmp_path: Path) -> None:
+    session = tmp_path / "received.toml"
+    shutil.copyfile(EXAMPLE_SESSION, session)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / "received.md").symlink_to(victim)
+    code, out, err = run(["export", str(session), "--markdown"])
+    assert code == 0, err
+    assert victim.read_text() == "keep me" and not (tmp_path / "received.md").is_symlink()
+
+
 def test_a_session_saved_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     from kickoff_tui.record import load_session
 

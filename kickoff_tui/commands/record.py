@@ -272,7 +272,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if target is None:
             sys.stdout.write(text)
         else:
-            atomic_write_text(target, text)
+            atomic_write_text(target, text, follow_symlinks=False)  # a planted link is replaced
             print(f"wrote {target}")
     return 0
 

@@ -553,7 +553,7 @@ def cmd_models_import(args: argparse.Namespace) -> int:
             problems = [" ".join(str(err).split())[:200]]
     if problems:
         raise KickoffError(f"{args.file}: not imported: {problems[0]}")
-    atomic_write_text(target, text)
+    atomic_write_text(target, text, follow_symlinks=False)
     clear_cache()
     print(f"imported {args.id}: {model.total_params / 1e9:.1f}B params, {model.layers} layers, "
           f"{model.attention.upper()}, KV {model.kv_heads} heads -> {target}")
