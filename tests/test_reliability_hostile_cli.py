@@ -592,6 +592,7 @@ def test_a_report_next_to_a_received_session_never_writes_through_a_planted_link
     code, out, err = run(["export", str(session), "--markdown"])
     assert code == 0, err
     assert victim.read_text() == "keep me" and not (tmp_path / "received.md").is_symlink()
+    assert (tmp_path / "received.md").stat().st_mode & 0o777 == 0o644
 
 
 def test_a_session_saved_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:

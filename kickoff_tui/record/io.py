@@ -242,9 +242,11 @@ def atomic_write_text(
         path.parent.mkdir(parents=True, exist_ok=True)
         if mode is None:
             try:
-                mode = os.stat(path, follow_symlinks=False).st_mode & 0o777
+                info = os.stat(path, follow_symlinks=False)
             except FileNotFoundError:
                 mode = _NEW_FILE_MODE
+            else:  # keep a file's mode; a link's 0777 or a folder's mode is no guide
+                mode = info.st_mode & 0o777 if stat.S_ISREG(info.st_mode) else _NEW_FILE_MODE
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     except OSError as err:
         raise SaveFailed(path, err) from None
