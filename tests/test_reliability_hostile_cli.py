@@ -230,11 +230,15 @@ def test_every_command_on_the_hostile_corpus(command: str, tmp_path: Path) -> No
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("command", ["size", "cost", "estimate --batch", "models import", "replay", "scorecard --set"])
+@pytest.mark.parametrize("command", ["size", "cost", "estimate --batch", "models import", "replay", "scorecard --set", "open"])
 def test_files_that_are_not_files_are_refused_in_one_line(command: str, tmp_path: Path) -> None:
     space = Workspace(tmp_path / "w")
     for file in special_files(tmp_path / "special"):
-        code, out, err = run(space.argv(COMMANDS[command], file))
+        template = ["open", "{f}"] if command == "open" else COMMANDS[command]
+        code, out, err = run(space.argv(template, file))
+        if command == "open":
+            assert code == 2 and ("not a file" in err or "no such file" in err), err
+            continue
         assert_clean(code, out, err, f"{command} {file.name}")
         assert code == 2, f"{command} {file.name} accepted"
         if file.name in ("pipe.toml", "zero.toml", "null.csv"):
@@ -485,6 +489,20 @@ def test_a_file_name_with_escapes_is_shown_not_obeyed(tmp_path: Path) -> None:
     name.write_text("not = [toml")
     code, out, err = run(["size", str(name)])
     assert code == 2 and "\\x1b" in err and "\x1b" not in err
+
+
+def test_output_paths_with_escapes_are_shown_not_obeyed(tmp_path: Path) -> None:
+    session = tmp_path / "s.toml"
+    shutil.copyfile(EXAMPLE_SESSION, session)
+    out = tmp_path / "out\x1b[2J"
+    for argv in (["export", str(session), "--markdown", "--out", str(tmp_path / "r\x1b[2J.md")],
+                 ["export", str(session), "--deploy", str(out)], ["deploy", str(session), "--out", str(out), "--force"],
+                 ["calibrate", str(BAD / "batch-calibration-escape.csv")],
+                 ["calibrate", str(BAD / "batch-calibration-escape.csv"), "--markdown"]):
+        code, o, err = run(argv)
+        assert_clean(code, o, err, argv[0])
+        assert code == 0, err
+        assert "\\x1b" in o + err
 
 
 def test_escape_and_markup_in_batch_cells_are_printed_as_text() -> None:

@@ -581,8 +581,10 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     paths = write_deployment(
         spec, inputs, Path(args.out), engine=args.engine, name=args.name, force=args.force
     )
+    from kickoff_tui.record.text import visible
+
     for path in paths:
-        print(path)
+        print(visible(path))
     return 0
 
 
@@ -636,6 +638,7 @@ def _record_scorecard(args: argparse.Namespace):  # noqa: ANN202 - Scorecard | N
 
 def _record_scorecard_locked(args: argparse.Namespace, card):  # noqa: ANN001, ANN202
     from kickoff_tui.record import load_session, save_session
+    from kickoff_tui.record.text import visible
 
     session = load_session(Path(args.file))
     by = args.by
@@ -649,19 +652,19 @@ def _record_scorecard_locked(args: argparse.Namespace, card):  # noqa: ANN001, A
         by = speakers[0]
     if args.clear:
         if session.scorecard is None:
-            print(f"{args.file}: no scorecard to withdraw")
+            print(visible(f"{args.file}: no scorecard to withdraw"))
             return None
         session.clear_scorecard(by, args.role, args.why)
         save_session(session, Path(args.file))
-        print(f"{args.file}: scorecard withdrawn by {by}")
+        print(visible(f"{args.file}: scorecard withdrawn by {by}"))
         return None
     before = len(session.events)
     session.set_scorecard(card, by, args.role, args.why)
     if len(session.events) > before:
         save_session(session, Path(args.file))
-        print(f"{args.file}: scorecard recorded by {by} (event {len(session.events)})", file=sys.stderr)
+        print(visible(f"{args.file}: scorecard recorded by {by} (event {len(session.events)})"), file=sys.stderr)
     else:
-        print(f"{args.file}: the same scorecard is already recorded; nothing changed", file=sys.stderr)
+        print(visible(f"{args.file}: the same scorecard is already recorded; nothing changed"), file=sys.stderr)
     return card
 
 

@@ -236,6 +236,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kickoff_tui.record import atomic_write_text, session_markdown
+    from kickoff_tui.record.text import visible
     from kickoff_tui.record.markdown import export_spec, planning_markdown
 
     if not args.markdown and not args.deploy:
@@ -267,13 +268,13 @@ def cmd_export(args: argparse.Namespace) -> int:
                 f"no deployment files: the spec is not feasible ({spec.infeasible_reason})"
             )
         for path in write_deployment(spec, session.sizing_inputs(), Path(args.deploy), force=args.force):
-            print(f"wrote {path}", file=report)
+            print(f"wrote {visible(path)}", file=report)
     if args.markdown:
         if target is None:
             sys.stdout.write(text)
         else:
             atomic_write_text(target, text, follow_symlinks=False)  # a planted link is replaced
-            print(f"wrote {target}")
+            print(f"wrote {visible(target)}")
     return 0
 
 
@@ -297,8 +298,10 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n} {role}" for role, n in roles.items())
     fed = sum(q.feeds is not None for q in questionnaire.questions)
     planned = sum(q.planning is not None for q in questionnaire.questions)
+    from kickoff_tui.record.text import visible
+
     print(
-        f"{args.file}: ok: questionnaire {questionnaire.id!r} v{questionnaire.version}, "
+        f"{visible(args.file)}: ok: questionnaire {questionnaire.id!r} v{questionnaire.version}, "
         f"{len(questionnaire.questions)} questions ({counts}), {fed} feed sizing, "
         f"{planned} feed planning"
     )

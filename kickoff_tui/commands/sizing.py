@@ -410,7 +410,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(report.model_dump_json(indent=2))
         return 0
     if args.markdown:
-        print(calibration_markdown(report, args.worst))
+        from kickoff_tui.record.text import visible
+
+        print(visible(calibration_markdown(report, args.worst), keep_newlines=True))
         return 0
     from rich.table import Table
 
@@ -418,16 +420,16 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     for col in ("group", "rows", "median |error|", "within 25%"):
         table.add_column(col, justify="left" if col == "group" else "right")
     for g in [*report.by_metric, *report.by_source, report.overall]:
-        table.add_row(g.name, str(g.rows), _pct(g.median_abs_error), _pct(g.within_25))
+        table.add_row(_fmt(g.name), str(g.rows), _pct(g.median_abs_error), _pct(g.within_25))
     console = _console()
     console.print(table)
     worst = Table(title=f"Worst {args.worst} rows", title_justify="left")
     for col in ("source", "model", "gpu", "GPUs", "in/out", "conc", "metric", "measured", "predicted", "error"):
         worst.add_column(col)
     for r in report.worst(args.worst):
-        worst.add_row(r.source[:28], r.row.model, r.row.gpu, str(r.row.gpus),
+        worst.add_row(_fmt(r.source[:28]), _fmt(r.row.model), _fmt(r.row.gpu), str(r.row.gpus),
                       f"{r.row.input_tokens}/{r.row.output_tokens}",
-                      "max" if r.row.max_throughput else _fmt(r.row.concurrency, 0), r.metric,
+                      "max" if r.row.max_throughput else _fmt(r.row.concurrency, 0), _fmt(r.metric),
                       _fmt(r.measured), _fmt(r.predicted), _pct(r.error, signed=True))
     console.print(worst)
     return 0
@@ -555,6 +557,8 @@ def cmd_models_import(args: argparse.Namespace) -> int:
         raise KickoffError(f"{args.file}: not imported: {problems[0]}")
     atomic_write_text(target, text, follow_symlinks=False)
     clear_cache()
+    from kickoff_tui.record.text import visible
+
     print(f"imported {args.id}: {model.total_params / 1e9:.1f}B params, {model.layers} layers, "
-          f"{model.attention.upper()}, KV {model.kv_heads} heads -> {target}")
+          f"{model.attention.upper()}, KV {model.kv_heads} heads -> {visible(target)}")
     return 0

@@ -147,6 +147,10 @@ OTHER: dict[str, str | bytes] = {
     "batch-huge-field.csv": 'model,gpu,gpus,input_tokens,output_tokens\n"' + "m" * 131_073 + '",h100-sxm,1,1000,128\n',
     "batch-escape.csv": "model,gpu,gpus,input_tokens,output_tokens\n\x1b]0;owned\x07\x1b[2J,h100-sxm,1,1000,128\n",
     "batch-nul.csv": "model,gpu,gpus,input_tokens,output_tokens\nllama\x00,h100-sxm,1,1000,128\n",
+    "batch-calibration-escape.csv": (
+        "source,model,gpu,gpus,tensor_parallel,precision,kv_precision,input_tokens,output_tokens,concurrency,metric,measured\n"
+        "\x1b[2J[/]docs,llama-3.1-8b,h100-sxm,1,1,fp8,,1000,128,1,ttft_ms,40\n"
+    ),
     "batch-no-header.csv": "llama-3.1-8b,h100-sxm,1,1000,128\n",
     "batch-binary.csv": bytes(range(256)),
     # models import
