@@ -26,10 +26,11 @@ def _existing_file(path: str | Path) -> Path:
 
 def _clean_stale_temp_files(*folders: Path) -> None:
     """Remove temp files a killed save left behind (``.NAME.toml.XXXXXXXX.tmp`` older than a
-    minute) in the data dir's session folder and the folder of the file being opened."""
+    minute) in the data dir's session and model folders and the folder of the file opened."""
+    from kickoff_tui.catalog import user_models_dir
     from kickoff_tui.record.io import clean_stale_temp_files, sessions_dir
 
-    for folder in (sessions_dir(), *folders):
+    for folder in (sessions_dir(), user_models_dir(), *folders):
         clean_stale_temp_files(folder)
 
 

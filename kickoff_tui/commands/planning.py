@@ -633,6 +633,9 @@ def _record_scorecard(args: argparse.Namespace):  # noqa: ANN202 - Scorecard | N
     # The session's lock, as the app takes it: while the app has the file open this refuses
     # (naming who holds it) instead of writing an event the app's next answer would overwrite.
     with locked_for_write(args.file):
+        from kickoff_tui.record.io import clean_stale_temp_files
+
+        clean_stale_temp_files(Path(args.file).resolve().parent)  # left by a killed earlier save
         return _record_scorecard_locked(args, card)
 
 
