@@ -290,24 +290,24 @@ def _estimate_table(results: list[dict[str, Any]]) -> None:
 
     from kickoff_tui.record.text import plain_markup_safe as safe
 
-    table = Table(title="Kickoff estimate", title_justify="left")
-    for col in ("model", "gpu", "engine", "GPUs", "prec", "TP", "repl", "in flight", "TTFT ms", "TPOT ms",
-                "out tok/s", "tok/s/GPU", "KV tokens", "bound"):
-        table.add_column(col, justify="left" if col in ("model", "gpu", "prec", "bound") else "right")
+    table = Table(title="Kickoff estimate (band: 10th-90th percentile of measured results of the group)",
+                  title_justify="left")
+    for col in ("model", "gpu", "engine", "GPUs", "prec", "layout", "in flight", "TTFT ms (band)",
+                "TPOT ms (band)", "out tok/s (band)", "bound"):
+        table.add_column(col, justify="left" if col in ("model", "gpu", "engine", "prec", "layout", "bound") else "right")
     for r in results:
         if not r.get("fits"):
             table.add_row(safe(r.get("model", "")), safe(r.get("gpu", "")), safe(r.get("engine", "")),
-                          _fmt(r.get("gpus")), safe(r.get("precision") or ""), "", "", "", "", "", "", "", "",
+                          _fmt(r.get("gpus")), safe(r.get("precision") or ""), "", "", "", "", "",
                           f"[red]does not fit[/]: {safe(r.get('reason', ''))}")
             continue
         table.add_row(safe(r["model"]), safe(r["gpu"]), safe(r.get("engine", "")), _fmt(r["gpus"]),
                       safe(f"{r['precision']}/{r['kv_precision']}"),
-                      _fmt(r["tensor_parallel"]) + (f"xPP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else "")
+                      f"TP{r['tensor_parallel']}" + (f"xPP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else "")
                       + (f" EP{r['expert_parallel']}" if r.get("expert_parallel", 1) > 1 else "")
-                      + (" DPA" if r.get("dp_attention") else ""),
-                      _fmt(r["replicas"]), _fmt(float(r["concurrency"]), 0), _banded(r, "ttft_ms"),
+                      + (" DPA" if r.get("dp_attention") else "") + f" x{r['replicas']}",
+                      _fmt(float(r["concurrency"]), 0), _banded(r, "ttft_ms", 0),
                       _banded(r, "tpot_ms"), _banded(r, "output_tokens_per_s", 0),
-                      _fmt(r["output_tokens_per_s_per_gpu"], 0), _fmt(r["kv_cache_tokens"]),
                       r["bound"] + (" (queued)" if r.get("queued") else ""))
     _console().print(table)
 
