@@ -2,7 +2,8 @@
 
 The data are distilled at build time (``scripts/distil_kernels.py``) from NVIDIA's measured
 per-kernel database in the Apache-2.0 package aiconfigurator-core; this module only reads the
-shipped TOML files (``catalog/data/kernels/<gpu-id>.toml``) and never imports aiconfigurator.
+shipped TOML files (``catalog/data/kernels/<gpu-id>.toml``, plus ``<gpu-id>.moe.toml`` for the
+MoE kinds) and never imports aiconfigurator.
 docs/kernels.md describes what each curve is and how it was reduced.
 
 Every lookup returns ``None`` when nothing is measured for that GPU / engine / precision, so
@@ -13,10 +14,12 @@ callers fall back to the catalog's efficiencies. Rules:
   the median of the engines that have one (``curve_source`` says so); ``generic`` always takes
   that median. Engine-independent curves (NCCL collectives) carry ``engine = "*"``.
 * Interpolation is log-log (power law between measured points) and clamps at the ends: below the
-  first point the first value is returned, above the last the last one. Attention curves come in
-  families by batch size; between two measured batches the value is interpolated in log(batch).
+  first point the first value is returned, above the last the last one, except that times of
+  transfers (all-reduce, all-to-all, DeepEP) grow in proportion past the largest measured size.
+  Families (attention by batch, MoE by expert width or hidden size) interpolate in log(row).
 * ``fp16`` reads the ``bf16`` curves (same tensor-core rate); ``fp8-block`` = ``fp8_block``.
-* Lookups load one GPU's file on first use (a few ms) and are cached.
+* Lookups load one GPU's main file on first use (5-10 ms) and its MoE file on the first MoE
+  lookup; both stay cached.
 """
 
 from __future__ import annotations
