@@ -506,7 +506,8 @@ def allreduce_seconds(gpu_id: str, engine: str, tp: int, message_bytes: float,
     """Time of one all-reduce of ``message_bytes`` (bf16 payload) across ``tp`` GPUs.
 
     ``library``: ``auto`` (the faster of the engine's custom all-reduce and NCCL, as engines
-    switch between them by size), ``custom`` or ``nccl``. ``tp`` = 1 costs nothing; a group size
+    switch between them by size), ``custom`` or ``nccl``. ``generic`` and engines without a
+    custom all-reduce of their own get NCCL (no borrowing of another engine's kernel). ``tp`` = 1 costs nothing; a group size
     that was not measured (e.g. 8 on a GB200 tray of 4) returns None."""
     return _collective(gpu_id, engine, "allreduce", tp, message_bytes, library)
 
