@@ -1,7 +1,8 @@
 """Distil NVIDIA's measured per-kernel database into Kickoff's compact kernel curves.
 
 Build-time only. The shipped package never imports this script nor aiconfigurator-core; it reads
-the TOML files this script writes (``kickoff_tui/catalog/data/kernels/<gpu-id>.toml``).
+the TOML files this script writes (``kickoff_tui/catalog/data/kernels/<gpu-id>.toml`` and, for the
+MoE kinds, ``<gpu-id>.moe.toml``).
 
 Source: the Apache-2.0 PyPI package ``aiconfigurator-core`` (NVIDIA), which ships per-kernel
 latencies measured on real GPUs under ``aiconfigurator_core/systems/data/<system>/<op>/<engine>/
@@ -572,14 +573,17 @@ def write_file(path: Path, header: dict, curves: list[dict]) -> None:
     ]
     for k, v in header.items():
         lines.append(f"{k} = {toml_value(v)}")
+    kinds = {c["kind"] for c in curves}
     lines.append("")
     lines.append("[method]")
     for k in sorted(METHODS):
-        lines.append(f"{k} = {toml_value(METHODS[k])}")
+        if any(k == kind or k.startswith(kind + "_") for kind in kinds):
+            lines.append(f"{k} = {toml_value(METHODS[k])}")
     lines.append("")
     lines.append("[units]")
     for k in sorted(UNITS):
-        lines.append(f"{k} = {toml_value(list(UNITS[k]))}")
+        if k in kinds:
+            lines.append(f"{k} = {toml_value(list(UNITS[k]))}")
     for c in curves:
         lines.append("")
         lines.append("[[curve]]")
@@ -587,6 +591,9 @@ def write_file(path: Path, header: dict, curves: list[dict]) -> None:
             lines.append(f"{k} = {toml_value(v)}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
+
+MOE_PART_KINDS = ("moe_gemm", "moe_alltoall")
+"""Written to <gpu>.moe.toml, which the loader reads only for MoE lookups (most of the data)."""
 
 SERIES = ("batch", "group", "inter", "hidden")
 """Curves that differ only by one of these fields are written as one entry with a row each."""
@@ -662,11 +669,16 @@ def main(argv: list[str] | None = None) -> int:
             "licence": LICENCE,
             "distilled": args.date,
         }
-        path = args.out / f"{gpu}.toml"
-        write_file(path, header, curves)
-        kinds = sorted({(c["kind"], c["engine"]) for c in curves})
-        print(f"{gpu:10s} {len(curves):4d} curves {path.stat().st_size / 1024:6.1f} KiB  "
-              f"{len(kinds)} kind x engine", file=sys.stderr)
+        main = [c for c in curves if c["kind"] not in MOE_PART_KINDS]
+        moe = [c for c in curves if c["kind"] in MOE_PART_KINDS]
+        for path, part in ((args.out / f"{gpu}.toml", main), (args.out / f"{gpu}.moe.toml", moe)):
+            if not part:
+                path.unlink(missing_ok=True)
+                continue
+            write_file(path, header, part)
+            kinds = sorted({(c["kind"], c["engine"]) for c in part})
+            print(f"{path.name:18s} {len(part):4d} curves {path.stat().st_size / 1024:6.1f} KiB  "
+                  f"{len(kinds)} kind x engine", file=sys.stderr)
     return 0
 
 

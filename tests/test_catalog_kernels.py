@@ -23,9 +23,16 @@ def _fresh_cache():
     k.clear_cache()
 
 
-def all_rows():
+def shipped_files():
     for gpu_id in k.measured_gpus():
-        data = k._file(gpu_id)
+        for part in ("", "moe"):
+            data = k._file(gpu_id, part)
+            if data is not None:
+                yield gpu_id, part, data
+
+
+def all_rows():
+    for gpu_id, _, data in shipped_files():
         for curve in data.curve:
             for series, row in curve.rows():
                 yield gpu_id, curve, series, row
@@ -35,8 +42,7 @@ def all_rows():
 def test_every_shipped_file_loads_and_names_a_catalog_gpu():
     catalog = {g.id for g in gpus()}
     assert set(k.measured_gpus()) == set(NVIDIA_MEASURED)
-    for gpu_id in k.measured_gpus():
-        data = k._file(gpu_id)
+    for gpu_id, part, data in shipped_files():
         assert data.gpu == gpu_id and gpu_id in catalog
         assert data.source_package == "aiconfigurator-core 0.12.0"
         assert data.licence == "Apache-2.0"
@@ -48,7 +54,11 @@ def test_every_shipped_file_loads_and_names_a_catalog_gpu():
             key = "_".join(p for p in (c.kind, c.attention, c.library, c.experts, by) if p)
             assert key in data.method, (gpu_id, key)
             assert c.kind in data.units
-        assert {"gemm", "context_attention", "generation_attention", "allreduce"} <= kinds, gpu_id
+            assert (k.PARTS.get(c.kind, "") == part), (gpu_id, c.kind, part)
+        if not part:
+            assert {"gemm", "context_attention", "generation_attention", "allreduce"} <= kinds, gpu_id
+        else:
+            assert kinds <= {"moe_gemm", "moe_alltoall"}
     assert (DATA / "NOTICE").read_text().count("Apache License, Version 2.0") == 1
 
 
@@ -58,6 +68,18 @@ def test_every_measured_gpu_has_all_three_engines_for_gemm_and_attention():
         for engine in ENGINES:
             assert k.gemm_tflops(gpu_id, engine, "bf16", 1024) is not None, (gpu_id, engine)
             assert k.generation_attention_bandwidth(gpu_id, engine, 16, 4096) is not None
+
+
+def test_dense_lookups_never_read_the_moe_file(monkeypatch):
+    read = []
+    real = k.load_file
+    monkeypatch.setattr(k, "load_file", lambda text, name: read.append(name) or real(text, name))
+    k.gemm_tflops("b200", "vllm", "fp8", 64)
+    k.generation_attention_bandwidth("b200", "vllm", 8, 2048)
+    k.allreduce_seconds("b200", "vllm", 8, 1e6)
+    assert read == ["b200.toml"]
+    k.moe_gemm_tflops("b200", "vllm", "fp8", 64)
+    assert read == ["b200.toml", "b200.moe.toml"]
 
 
 def test_kernel_data_stays_small():
@@ -342,11 +364,15 @@ def _folder(tmp_path, monkeypatch, files: dict[str, str]):
 
 
 def test_a_part_may_inherit_another_parts_curves(tmp_path, monkeypatch):
+    moe = CURVE.replace('kind = "gemm"', 'kind = "moe_gemm"\nexperts = "fine"')
     _folder(tmp_path, monkeypatch, {
         "mi300x.toml": GOOD.format(gpu="mi300x", extra="") + CURVE,
+        "mi300x.moe.toml": GOOD.format(gpu="mi300x", extra="") + moe,
         "mi325x.toml": GOOD.format(gpu="mi325x", extra='inherits = "mi300x"'),
     })
+    assert k.measured_gpus() == ("mi300x", "mi325x")
     assert k.gemm_tflops("mi325x", "vllm-rocm", "fp8", 1024) == 900.0
+    assert k.moe_gemm_tflops("mi325x", "vllm-rocm", "fp8", 1024) == 900.0
     assert k.measured_engines("mi325x") == ("vllm-rocm",)
     assert "measured on mi300x" in k.curve_source("mi325x", "gemm", "vllm-rocm")
     assert k.gemm_tflops("mi325x", "vllm", "fp8", 1024) is None

@@ -2,7 +2,8 @@
 
 The data are distilled at build time (``scripts/distil_kernels.py``) from NVIDIA's measured
 per-kernel database in the Apache-2.0 package aiconfigurator-core; this module only reads the
-shipped TOML files (``catalog/data/kernels/<gpu-id>.toml``) and never imports aiconfigurator.
+shipped TOML files (``catalog/data/kernels/<gpu-id>.toml``, plus ``<gpu-id>.moe.toml`` for the
+MoE kinds) and never imports aiconfigurator.
 docs/kernels.md describes what each curve is and how it was reduced.
 
 Every lookup returns ``None`` when nothing is measured for that GPU / engine / precision, so
@@ -13,10 +14,12 @@ callers fall back to the catalog's efficiencies. Rules:
   the median of the engines that have one (``curve_source`` says so); ``generic`` always takes
   that median. Engine-independent curves (NCCL collectives) carry ``engine = "*"``.
 * Interpolation is log-log (power law between measured points) and clamps at the ends: below the
-  first point the first value is returned, above the last the last one. Attention curves come in
-  families by batch size; between two measured batches the value is interpolated in log(batch).
+  first point the first value is returned, above the last the last one, except that times of
+  transfers (all-reduce, all-to-all, DeepEP) grow in proportion past the largest measured size.
+  Families (attention by batch, MoE by expert width or hidden size) interpolate in log(row).
 * ``fp16`` reads the ``bf16`` curves (same tensor-core rate); ``fp8-block`` = ``fp8_block``.
-* Lookups load one GPU's file on first use (a few ms) and are cached.
+* Lookups load one GPU's main file on first use (5-10 ms) and its MoE file on the first MoE
+  lookup; both stay cached.
 """
 
 from __future__ import annotations
@@ -230,13 +233,22 @@ def _data_dir():
     return folder
 
 
+PARTS = {"moe_gemm": "moe", "moe_alltoall": "moe"}
+"""Kinds kept in a second file per GPU (``<gpu>.moe.toml``), read only by MoE lookups: they are
+most of the data, and dense models never need them."""
+
+
 @lru_cache(maxsize=1)
-def measured_gpus() -> tuple[str, ...]:
-    """GPU ids with a kernel file (including ones that inherit another GPU's curves)."""
+def _file_names() -> frozenset[str]:
     folder = _data_dir()
     if not folder.is_dir():
-        return ()
-    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml")))
+        return frozenset()
+    return frozenset(p.name for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def measured_gpus() -> tuple[str, ...]:
+    """GPU ids with a kernel file (including ones that inherit another GPU's curves)."""
+    return tuple(sorted(n[:-5] for n in _file_names() if n.count(".") == 1))
 
 
 def load_file(text: str, name: str) -> KernelFile:
@@ -253,13 +265,28 @@ def load_file(text: str, name: str) -> KernelFile:
 
 
 @cache
-def _file(gpu_id: str) -> KernelFile | None:
-    if gpu_id not in measured_gpus():
+def _file(gpu_id: str, part: str = "") -> KernelFile | None:
+    name = f"{gpu_id}.{part}.toml" if part else f"{gpu_id}.toml"
+    if name not in _file_names():
         return None
-    name = f"{gpu_id}.toml"
     data = load_file(_data_dir().joinpath(name).read_text("utf-8"), name)
     if data.gpu != gpu_id:
         raise KernelDataError(f"{name}: gpu = {data.gpu!r} does not match the file name")
+    if part and data.inherits is not None:
+        raise KernelDataError(f"{name}: only the main file of a GPU may inherit")
+    return data
+
+
+@cache
+def _resolved(gpu_id: str) -> KernelFile | None:
+    """The main file holding this GPU's curves, following ``inherits``."""
+    data = _file(gpu_id)
+    seen = {gpu_id}
+    while data is not None and data.inherits is not None:
+        if data.inherits in seen:
+            raise KernelDataError(f"{gpu_id}.toml: inheritance loop through {data.inherits}")
+        seen.add(data.inherits)
+        data = _file(data.inherits)
     return data
 
 
@@ -280,14 +307,11 @@ def _key(c: KernelCurve, group: int | None) -> tuple:
 
 
 @cache
-def _index(gpu_id: str) -> _Index | None:
-    data = _file(gpu_id)
-    seen = {gpu_id}
-    while data is not None and data.inherits is not None:
-        if data.inherits in seen:
-            raise KernelDataError(f"{gpu_id}.toml: inheritance loop through {data.inherits}")
-        seen.add(data.inherits)
-        data = _file(data.inherits)
+def _index(gpu_id: str, part: str = "") -> _Index | None:
+    main = _resolved(gpu_id)
+    if main is None:
+        return None
+    data = main if not part else _file(main.gpu, part)
     if data is None:
         return None
     groups: dict[tuple, list[tuple[float | None, Row]]] = {}
@@ -298,15 +322,16 @@ def _index(gpu_id: str) -> _Index | None:
             else:
                 groups.setdefault(_key(c, None), []).append((value, row))
     by_key = {k: tuple(sorted(v, key=lambda r: r[0] or 0.0)) for k, v in groups.items()}
-    engines = {c.engine for c in data.curve if c.engine != ANY_ENGINE}
+    engines = {c.engine for c in (*main.curve, *data.curve) if c.engine != ANY_ENGINE}
     order = [e for e in ENGINE_ORDER if e in engines] + sorted(engines - set(ENGINE_ORDER))
     return _Index(data, by_key, tuple(order))
 
 
 def clear_cache() -> None:
     """Forget loaded files (tests that swap the data folder call this)."""
-    measured_gpus.cache_clear()
+    _file_names.cache_clear()
     _file.cache_clear()
+    _resolved.cache_clear()
     _index.cache_clear()
 
 
@@ -368,7 +393,7 @@ def _lookup(gpu_id: str, engine: str, kind: str, x: float, batch: float | None =
             monotone: bool = False, **fields) -> float | None:
     if not (isinstance(x, int | float) and math.isfinite(x) and x > 0):
         return None
-    idx = _index(gpu_id)
+    idx = _index(gpu_id, PARTS.get(kind, ""))
     if idx is None:
         return None
     found = _candidates(idx, engine, kind, **fields)
@@ -481,7 +506,8 @@ def allreduce_seconds(gpu_id: str, engine: str, tp: int, message_bytes: float,
     """Time of one all-reduce of ``message_bytes`` (bf16 payload) across ``tp`` GPUs.
 
     ``library``: ``auto`` (the faster of the engine's custom all-reduce and NCCL, as engines
-    switch between them by size), ``custom`` or ``nccl``. ``tp`` = 1 costs nothing; a group size
+    switch between them by size), ``custom`` or ``nccl``. ``generic`` and engines without a
+    custom all-reduce of their own get NCCL (no borrowing of another engine's kernel). ``tp`` = 1 costs nothing; a group size
     that was not measured (e.g. 8 on a GB200 tray of 4) returns None."""
     return _collective(gpu_id, engine, "allreduce", tp, message_bytes, library)
 
@@ -513,7 +539,7 @@ def moe_alltoall_seconds(gpu_id: str, engine: str, ep: int, tokens_per_gpu: floa
         return 0.0
     if tokens is None or width is None:
         return None
-    idx = _index(gpu_id)
+    idx = _index(gpu_id, PARTS["moe_alltoall"])
     if idx is None:
         return None
     wanted = _precision(precision)
@@ -545,8 +571,10 @@ def curve_source(gpu_id: str, kind: str, engine: str | None = None,
     """The dated source text to cite for a curve kind on a GPU (and engine, if given).
 
     Names the measuring engine when another engine's curve stands in, e.g. for ``generic``."""
-    idx = _index(gpu_id)
-    if idx is None or kind not in KINDS:
+    if kind not in KINDS:
+        return None
+    idx = _index(gpu_id, PARTS.get(kind, ""))
+    if idx is None:
         return None
     data = idx.file
     when = f"distilled {data.distilled.isoformat()}"
