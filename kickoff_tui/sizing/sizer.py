@@ -243,7 +243,7 @@ def serving_precision(r: Resolved, gpu: GPU) -> tuple[str, bool]:
 
 
 def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
-                     cap: int, engine=None) -> tuple[int, str, object | None]:
+                     cap: int, engine=None, could_win=None) -> tuple[int, str, object | None]:
     """Highest per-replica concurrency meeting both targets at the asked percentile (latency
     rises with the sequences decoding, so a binary search on them finds it; the concurrency is
     the requests in the system at that point). Returns (concurrency, what bound it, point)."""
@@ -265,6 +265,8 @@ def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, l
     ok, why, op_cap = check(cap)
     if ok:
         return max(1, int(op_cap.in_system)), "memory", op_cap
+    if could_win is not None and not could_win(max(1, int(op_cap.in_system))):
+        return -1, "dominated", op_cap  # even the memory-bound load would not beat the best layout
     # Bracketed search (Illinois regula falsi on the worse of the two latency ratios, which
     # rise almost linearly with the sequences decoding), finished by bisection to 1%.
     def excess(o) -> float:
@@ -386,7 +388,18 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
                                      r.input_tokens, r.output_tokens, r.options, engine)
         if cap < 1:
             continue
-        conc, bound, op = best_concurrency(r, gpu, precision, kv_precision, layout, cap, engine)
+        def could_win(conc: int, layout: Layout = layout) -> bool:
+            if best is None:
+                return True
+            load = math.ceil(r.peak_concurrency * share / max(1, int(conc * lora_factor)))
+            with_headroom = math.ceil(load * (1 + r.headroom))
+            per_node = node / layout.gpus if layout.gpus <= node else 1 / math.ceil(layout.gpus / node)
+            total = (with_headroom + redundancy_replicas(r.redundancy, with_headroom, per_node)) * layout.gpus * deployments
+            return total < best.total_gpus
+
+        conc, bound, op = best_concurrency(r, gpu, precision, kv_precision, layout, cap, engine, could_win)
+        if conc == -1:
+            continue
         if conc < 1:
             if op is not None:  # keep the reason of the largest (fastest) layout tried
                 if bound == "tpot":
