@@ -5,7 +5,8 @@
 Scores every published measurement in ../shared/calibration with today's model, groups the rows
 by engine x vendor x dense/MoE, and writes per group and metric the 10th and 90th percentile of
 the log error ln(predicted / measured). Groups with fewer than MIN_ROWS rows of a metric use the
-widest band of all groups (the row count is written so the app can say so).
+pooled band of all groups (10th-90th percentile of every row together, at least the floor below;
+the row count is written so the app can say so).
 """
 
 from __future__ import annotations
@@ -51,7 +52,14 @@ def main() -> None:
             continue
         grouped[(r.engine, r.vendor, r.kind)][family].append(r.log_error)
     bands = []
-    widest = {k: [-WIDEST_FLOOR[k], WIDEST_FLOOR[k]] for k in KEYS}
+    pooled: dict[str, list[float]] = defaultdict(list)
+    for by_metric in grouped.values():
+        for key, values in by_metric.items():
+            pooled[key].extend(values)
+    # The band of a group without enough rows: the spread of every measurement together (10th-
+    # 90th percentile of all groups pooled), and never narrower than the floor.
+    widest = {k: [min(-WIDEST_FLOOR[k], quantile(pooled[k], LOW_Q)), max(WIDEST_FLOOR[k], quantile(pooled[k], HIGH_Q))]
+              for k in KEYS}
     for (engine, vendor, kind), by_metric in sorted(grouped.items()):
         entry = {"engine": engine, "vendor": vendor, "kind": kind,
                  "rows": max(len(v) for v in by_metric.values())}
@@ -61,7 +69,6 @@ def main() -> None:
             if len(values) >= MIN_ROWS:
                 lo, hi = quantile(values, LOW_Q), quantile(values, HIGH_Q)
                 entry[key] = [round(lo, 4), round(hi, 4)]
-                widest[key] = [min(widest[key][0], lo), max(widest[key][1], hi)]
         bands.append(entry)
     lines = [
         "# Error bands of the performance model: 10th and 90th percentile of ln(predicted / measured)",

@@ -4,8 +4,9 @@
 (engine x vendor x dense/MoE) and metric, the 10th and 90th percentile of the log error
 ln(predicted / measured) over the published measurements of that group. A new estimate's
 measured value is expected inside [predicted x e^-p90, predicted x e^-p10] (clamped so the
-band always contains the estimate). A group with too few measurements gets the widest band of
-all groups; a part with no measured kernel or bandwidth efficiency widens it further.
+band always contains the estimate). A group with too few measurements gets the pooled band of
+all measurements (never narrower than +-50-80%, and wider than most groups' own); a part with
+no measured kernel or bandwidth efficiency widens it further.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _band(engine_id: str, vendor: str, moe: bool, measured: bool) -> Band:
     else:
         rows = int(found["rows"]) if found else 0
         note = (f"only {rows} published measurement(s) of {name} (fewer than {minimum}): "
-                f"widest band of all groups")
+                f"the pooled band of all measurements")
         values = {key: (float(widest[key][0]), float(widest[key][1])) for key in METRIC_KEYS}
     if not measured:
         note += "; no measured kernel or bandwidth efficiency for this part: widened"
