@@ -13,12 +13,14 @@ from typing import Callable, ClassVar, Literal
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kickoff_tui.app.commands import KickoffCommands
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.themes import DARK_THEME, LIGHT_THEME, ROLE_VARIABLE_DEFAULTS, THEMES
 from kickoff_tui.errors import KickoffError
+from kickoff_tui.record.safe_text import visible
 
 StartMode = Literal["start", "new", "open", "replay"]
 """Where the app opens: start screen, a new session, a saved session, or its replay."""
@@ -62,6 +64,21 @@ class KickoffApp(App[int]):
         for kickoff_theme in THEMES:
             self.register_theme(kickoff_theme)
         self.theme = theme or DARK_THEME
+
+    def notify(  # type: ignore[override]
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: messages carry user and file text (a rationale,
+        a lock holder's host, a file error), which must never be read as markup. Control
+        characters are shown as visible escapes."""
+        super().notify(visible(message), title=visible(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(ROLE_VARIABLE_DEFAULTS)

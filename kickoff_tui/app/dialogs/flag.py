@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from kickoff_tui.app.format import safe
+from kickoff_tui.app.format import cell, safe
 from kickoff_tui.app.roles import badge_markup, role_label
 from kickoff_tui.app.widgets.flags_panel import severity_markup
 from kickoff_tui.record import FlagRecord, Participant, Questionnaire
@@ -49,7 +49,7 @@ class FlagDialog(ModalScreen[FlagDecision | None]):
         flag = self.flag
         questions = [self.questionnaire.find(q) for q in flag.questions]
         about = ", ".join(safe(q.prompt) for q in questions if q is not None)
-        options = [(f"{p.name} ({role_label(p.role)})", p.name) for p in self.participants]
+        options = [(cell(f"{p.name} ({role_label(p.role)})"), p.name) for p in self.participants]
         owner = next((p.name for p in self.participants if p.role == flag.owner), None)
         with Vertical(id="flag-box", classes="dialog"):
             yield Static(f"{severity_markup(flag.severity)}  Red flag · owner "

@@ -27,7 +27,7 @@ from textual.widgets import (
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.dialogs.flag import FlagDecision, FlagDialog
 from kickoff_tui.app.dialogs.folder import FolderDialog
-from kickoff_tui.app.format import ASSUMED_TAG, money, ms, safe
+from kickoff_tui.app.format import ASSUMED_TAG, cell, money, ms, safe
 from kickoff_tui.app.messages import FlagAction
 from kickoff_tui.app.plan import PlanReports, plan_cost, plan_projections
 from kickoff_tui.app.roles import ROLE_BADGES, ROLE_SHORT, ROLE_VARIABLES, badge_markup, role_label
@@ -122,7 +122,7 @@ class ReviewScreen(Screen[str | None]):
                 with VerticalScroll(id="signoff-scroll"):
                     yield Static("", id="signoff-status")
                     for role in SIGNOFF_ROLES:
-                        people = [(p.name, p.name) for p in session.participants if p.role == role]
+                        people = [(cell(p.name), p.name) for p in session.participants if p.role == role]
                         with Horizontal(classes="signoff-row"):
                             yield Static(badge_markup(role), classes="signoff-badge")
                             yield Select(people, prompt=f"Who signs for {role_label(role)}",
@@ -135,7 +135,7 @@ class ReviewScreen(Screen[str | None]):
                         yield Select([(c, c) for c in CADENCE_MONTHS],
                                      value=session.cadence.every if session.cadence else "quarterly",
                                      allow_blank=False, id="cadence-every")
-                        yield Select([(f"{p.name} · {ROLE_SHORT[p.role]}", str(i))
+                        yield Select([(cell(f"{p.name} · {ROLE_SHORT[p.role]}"), str(i))
                                       for i, p in enumerate(session.participants)],
                                      prompt="Set by", allow_blank=not session.participants,
                                      value="0" if session.participants else Select.NULL,
@@ -269,12 +269,12 @@ class ReviewScreen(Screen[str | None]):
             mark = "▶ " if opt.option == cost.chosen_option else "  "
             name = mark + opt.option + (" (lowest)" if opt.option == cost.cheapest_option else "")
             if not opt.available:
-                table.add_row(Text(name), Text(opt.reason, style="dim"), "", "", "")
+                table.add_row(cell(name), cell(opt.reason, style="dim"), "", "", "")
                 continue
             total = money(opt.horizon_total.value) if opt.horizon_total else "—"
             table.add_row(
-                Text(name, style="bold" if opt.option == cost.cheapest_option else ""),
-                opt.quote.price_text().replace("/GPU-h", "/h") if opt.quote else "—",
+                cell(name, style="bold" if opt.option == cost.cheapest_option else ""),
+                cell(opt.quote.price_text().replace("/GPU-h", "/h") if opt.quote else "—"),
                 money(opt.per_month.value) if opt.per_month else "—",
                 Text(total, style="bold"),
                 opt.break_even_utilisation.text() if opt.break_even_utilisation else "—",
@@ -349,10 +349,10 @@ class ReviewScreen(Screen[str | None]):
         if spec is None:
             return
         for o in spec.comparison:
-            name = ("▶ " if o.gpu == spec.gpu else "  ") + o.gpu_name
+            name = cell(("▶ " if o.gpu == spec.gpu else "  ") + o.gpu_name)
             if not o.fits:
                 table.add_row(name, Text("✗ no", style="bold red"), "", "", "", "", "", "",
-                              Text(o.reason or "", style="dim"))
+                              cell(o.reason or "", style="dim"))
                 continue
             cost = money(o.cost_per_month) + (" est." if o.price_is_estimate and o.cost_per_month else "")
             table.add_row(name, "✓ yes", str(o.tensor_parallel), str(o.replicas),
@@ -374,8 +374,8 @@ class ReviewScreen(Screen[str | None]):
             by = f"{answer.answered_by} ({ROLE_SHORT[answer.role]})"
             if answer.owner_mismatch:
                 by += " ▲ not owner"
-            table.add_row(question.prompt, owner, question.label_of(answer.value), by,
-                          answer.rationale or "—", key=qid)
+            table.add_row(cell(question.prompt), owner, cell(question.label_of(answer.value)),
+                          cell(by), cell(answer.rationale or "—"), key=qid)
 
     def _fill_signoff(self) -> None:
         session = self.controller.require()

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch
 
-from kickoff_tui.app.format import safe
+from kickoff_tui.app.format import cell, plain, safe
 from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDrafted
 from kickoff_tui.app.roles import ROLE_SHORT, badge_markup, role_label
 from kickoff_tui.errors import KickoffError
@@ -26,9 +28,9 @@ RADIO_MAX_CHOICES = 6
 """Up to this many choices show as radio buttons (all visible to the room); more use a list."""
 
 
-def answerer_options(participants: list[Participant]) -> list[tuple[str, str]]:
+def answerer_options(participants: list[Participant]) -> list[tuple[Text, str]]:
     """(label, key) per participant for the "Answered by" picker; key is the list index."""
-    return [(f"{p.name} · {ROLE_SHORT[p.role]}", str(i)) for i, p in enumerate(participants)]
+    return [(cell(f"{p.name} · {ROLE_SHORT[p.role]}"), str(i)) for i, p in enumerate(participants)]
 
 
 def default_answerer(question: Question, participants: list[Participant],
@@ -136,11 +138,11 @@ class QuestionForm(Vertical):
             if len(choices) <= RADIO_MAX_CHOICES:
                 with RadioSet(id="q-input"):
                     for choice in choices:
-                        yield RadioButton(choice.text, value=current == choice.value,
+                        yield RadioButton(plain(choice.text), value=current == choice.value,
                                           name=choice.value)
             else:
                 yield Select(
-                    [(c.text, c.value) for c in choices],
+                    [(cell(c.text), c.value) for c in choices],
                     value=current if isinstance(current, str) else Select.NULL,
                     prompt="Pick one (Enter opens the list)",
                     id="q-input",
