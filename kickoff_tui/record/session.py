@@ -8,6 +8,7 @@ each event the red flags are recomputed against a freshly sized spec.
 from __future__ import annotations
 
 import calendar
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -183,6 +184,7 @@ class Session(BaseModel):
     _spec: SizedSpec | None = PrivateAttr(default=None)
     _spec_error: str = PrivateAttr(default="")
     _spec_fresh: bool = PrivateAttr(default=False)
+    _saved_upto: int = PrivateAttr(default=0)
 
     # --- validation -------------------------------------------------------------------------
 
@@ -264,6 +266,7 @@ class Session(BaseModel):
 
             path = session.enable_autosave(None if autosave is True else Path(autosave))
             save_session(session, path)
+            session.mark_saved()
         return session
 
     def bind(self, *, questionnaire: Questionnaire | None = None, clock: Clock | None = None) -> "Session":
@@ -297,7 +300,10 @@ class Session(BaseModel):
         """Save after every event, to ``path`` or to the data dir's ``sessions/<id>.toml``."""
         from kickoff_tui.record.io import autosave_path
 
-        self._autosave_path = Path(path) if path is not None else autosave_path(self.id)
+        # The real file behind a symlink: the atomic write then replaces that file (the link
+        # stays a link) and the lock is taken on the same path every writer resolves to.
+        target = Path(path) if path is not None else autosave_path(self.id)
+        self._autosave_path = Path(os.path.realpath(target))
         return self._autosave_path
 
     def disable_autosave(self) -> None:
@@ -306,6 +312,16 @@ class Session(BaseModel):
     @property
     def autosave_file(self) -> Path | None:
         return self._autosave_path
+
+    def mark_saved(self) -> None:
+        """Every event so far is on disk (just loaded from a file, or saved or exported)."""
+        self._saved_upto = len(self.events)
+
+    @property
+    def unsaved_events(self) -> list[Event]:
+        """Events recorded since the session was last written to disk (the autosave refused
+        them, or the session never autosaved): what quitting now would lose."""
+        return self.events[self._saved_upto:]
 
     def now(self) -> datetime:
         """The bound clock's time (UTC now by default)."""
@@ -637,6 +653,7 @@ class Session(BaseModel):
             from kickoff_tui.record.io import save_session
 
             save_session(self, self._autosave_path)
+            self.mark_saved()
         return event
 
     def apply(self, event: Event) -> None:

@@ -97,11 +97,14 @@ class ParticipantsScreen(Screen[None]):
             error.update("✗ Type a name first.")
             name_input.focus()
             return
+        controller = self.app.controller  # type: ignore[attr-defined]
         try:
-            self.app.controller.require().add_participant(name, str(role))  # type: ignore[attr-defined]
+            save_error = controller.saving(controller.require().add_participant, name, str(role))
         except KickoffError as err:
             error.update(f"✗ {safe(err)}")
             return
+        if save_error:
+            self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
         error.update("")
         name_input.value = ""
         name_input.focus()
@@ -116,10 +119,14 @@ class ParticipantsScreen(Screen[None]):
     @on(Input.Blurred, "#session-title")
     def _rename(self) -> None:
         title = self.query_one("#session-title", Input).value
+        controller = self.app.controller  # type: ignore[attr-defined]
         try:
-            self.app.controller.require().set_title(title)  # type: ignore[attr-defined]
+            save_error = controller.saving(controller.require().set_title, title)
         except KickoffError as err:
             self.query_one("#person-error", Static).update(f"✗ {safe(err)}")
+            return
+        if save_error:
+            self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#start-questions")
     def action_start(self) -> None:

@@ -425,10 +425,12 @@ class ReviewScreen(Screen[str | None]):
                         "screen first.", severity="error")
             return
         try:
-            self.controller.require().sign_off(role, str(who))
+            save_error = self.controller.saving(self.controller.require().sign_off, role, str(who))
         except KickoffError as err:
             self.notify(str(err), title="Not signed off", severity="error")
             return
+        if save_error:
+            self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
         self.notify(f"{role_label(role)} signed off the spec.", title="Signed off")
         self.refresh_all()
 
@@ -442,10 +444,13 @@ class ReviewScreen(Screen[str | None]):
             return
         person = session.participants[int(str(by))]
         try:
-            session.set_cadence(every, person.name, by_role=person.role)
+            save_error = self.controller.saving(session.set_cadence, every, person.name,
+                                                by_role=person.role)
         except KickoffError as err:
             self.notify(str(err), title="Cadence not set", severity="error")
             return
+        if save_error:
+            self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
         self.refresh_all()
 
     def _export_dir(self) -> Path:
@@ -459,13 +464,13 @@ class ReviewScreen(Screen[str | None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write_exports(self, kinds: tuple[str, ...], folder: Path) -> None:
-        session = self.controller.require()
         written: list[Path] = []
+        target = self.controller.rescue_path(folder)  # a safe name, whatever the session id
         try:
             if "toml" in kinds:
-                written.append(self.controller.export_toml(folder / f"{session.id}.toml"))
+                written.append(self.controller.export_toml(target))
             if "md" in kinds:
-                written.append(self.controller.export_markdown(folder / f"{session.id}.md"))
+                written.append(self.controller.export_markdown(target.with_suffix(".md")))
         except KickoffError as err:
             self.app.call_from_thread(self._export_done, written, str(err))
             return
@@ -535,10 +540,12 @@ class ReviewScreen(Screen[str | None]):
                 self.dismiss(decision.question_id)
                 return
             try:
-                self.controller.acknowledge(flag.id, decision.reason, decision.by)
+                save_error = self.controller.acknowledge(flag.id, decision.reason, decision.by)
             except KickoffError as err:
                 self.notify(str(err), severity="error")
                 return
+            if save_error:
+                self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
             self.refresh_all()
 
         self.app.push_screen(FlagDialog(flag, list(session.participants), session.questionnaire),
