@@ -15,6 +15,8 @@ from kickoff_tui.app.format import cell, safe
 from kickoff_tui.app.roles import badge_markup, role_label
 from kickoff_tui.app.widgets.flags_panel import severity_markup
 from kickoff_tui.record import FlagRecord, Participant, Questionnaire
+from kickoff_tui.record.models import text_problem
+from kickoff_tui.record.questionnaire import MAX_ANSWER_CHARS
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,11 @@ class FlagDialog(ModalScreen[FlagDecision | None]):
             return
         if not reason:
             error.update("✗ A reason is required: the decision log keeps it.")
+            self.query_one("#flag-reason", Input).focus()
+            return
+        problem = text_problem(reason, MAX_ANSWER_CHARS)
+        if problem is not None:
+            error.update(f"✗ Reason: {safe(problem)}; shorten it")
             self.query_one("#flag-reason", Input).focus()
             return
         self.dismiss(FlagDecision("acknowledge", reason=reason, by=str(by)))

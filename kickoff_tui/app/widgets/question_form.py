@@ -23,6 +23,8 @@ from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDraft
 from kickoff_tui.app.roles import ROLE_SHORT, badge_markup, role_label
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.record import Answer, AnswerValue, Participant, Question
+from kickoff_tui.record.models import text_problem
+from kickoff_tui.record.questionnaire import MAX_ANSWER_CHARS
 
 RADIO_MAX_CHOICES = 6
 """Up to this many choices show as radio buttons (all visible to the room); more use a list."""
@@ -84,6 +86,8 @@ class QuestionForm(Vertical):
         self.answerer = answerer
         """Index of the preselected answerer."""
         self.add_class(f"owner-{question.role}")
+        self._why_problem = False
+        """True while the inline error is about the Why field (too long, control character)."""
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -247,6 +251,19 @@ class QuestionForm(Vertical):
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
         self._draft()
+
+    @on(Input.Changed, "#q-why")
+    def _why_typed(self, event: Input.Changed) -> None:
+        """Say at once when the rationale cannot be kept (a huge paste, a control character),
+        instead of refusing it only when the answer is saved."""
+        event.stop()
+        problem = text_problem(event.value.strip(), MAX_ANSWER_CHARS)
+        if problem is not None:
+            self._why_problem = True
+            self.set_error(f"Why: {problem}; shorten it (link long material instead)")
+        elif self._why_problem:
+            self._why_problem = False
+            self._draft()
 
     @on(RadioSet.Changed, "#q-input")
     @on(Select.Changed, "#q-input")
