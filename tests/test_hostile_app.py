@@ -218,7 +218,10 @@ def _card() -> Scorecard:
 
 
 def _flag(s: Session) -> str:
-    return s.open_flags()[0].id
+    found = s.open_flags()
+    if not found:
+        raise KickoffError("no open red flag left")  # a sequence may have closed them all
+    return found[0].id
 
 
 WRITES = {
@@ -551,3 +554,21 @@ async def test_keys_typed_right_after_pgup_reach_the_next_question() -> None:
         await pilot.pause()
         assert app.screen.current_id == "requests_per_user_per_hour"  # type: ignore[attr-defined]
         assert app.screen.query_one("#q-input", Input).value == "42"
+
+
+async def test_pgdn_in_an_open_drop_down_pages_the_list_not_the_questions() -> None:
+    app = KickoffApp(start="new", clock=lambda: NOW)
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Dana", "enter", "ctrl+n")
+        await pilot.pause()
+        app.screen._show_question("model")  # type: ignore[attr-defined]  # a long Select
+        await pilot.pause()
+        await pilot.press("enter")  # open the list
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.screen.current_id == "model"  # type: ignore[attr-defined]
+        await pilot.press("escape", "pagedown")  # list closed: PgDn is "next question" again
+        await pilot.pause()
+        assert app.screen.current_id != "model"  # type: ignore[attr-defined]

@@ -16,6 +16,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
+from textual.actions import SkipAction
+from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from kickoff_tui.app.controller import Controller
@@ -364,10 +366,18 @@ class WizardScreen(Screen[None]):
         elif target >= len(ids):
             self.notify("Last question in the list. Press Ctrl+R to review.", title="End")
 
+    def _paging_a_list(self) -> None:
+        """An open drop-down list pages with PgUp/PgDn instead (the keys are priority
+        bindings here, so they must step aside explicitly)."""
+        if isinstance(self.focused, SelectOverlay):
+            raise SkipAction()
+
     def action_next(self) -> None:
+        self._paging_a_list()
         self._step(1)
 
     def action_back(self) -> None:
+        self._paging_a_list()
         self._step(-1)
 
     def action_jump(self) -> None:
