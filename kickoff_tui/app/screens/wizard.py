@@ -28,7 +28,7 @@ from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDraft
 from kickoff_tui.app.roles import ROLE_BADGES, badge_markup
 from kickoff_tui.app.widgets.charts import MemoryChart
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
-from kickoff_tui.app.widgets.key_catcher import KeyCatcher
+from kickoff_tui.app.widgets.key_catcher import KeyCatcher, give_back
 from kickoff_tui.app.widgets.question_form import QuestionForm, default_answerer
 from kickoff_tui.app.widgets.spec_panel import SpecPanel
 from kickoff_tui.errors import KickoffError
@@ -265,6 +265,7 @@ class WizardScreen(Screen[None]):
         except KickoffError as err:
             if self._form is not None:
                 self._form.set_error(str(err).split(": ", 1)[-1])
+            self._give_keys_back()
             return
         session = self.controller.require()
         for i, person in enumerate(session.participants):
@@ -371,6 +372,12 @@ class WizardScreen(Screen[None]):
         bindings here, so they must step aside explicitly)."""
         if isinstance(self.focused, SelectOverlay):
             raise SkipAction()
+
+    def _give_keys_back(self) -> None:
+        """The answer was not recorded: the keys held since Enter go back to its field."""
+        catcher = self.query_one(KeyCatcher)
+        if catcher.holding:
+            give_back(catcher)
 
     def action_next(self) -> None:
         self._paging_a_list()

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select,
 from kickoff_tui.app.format import cell, plain, safe
 from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDrafted
 from kickoff_tui.app.roles import ROLE_SHORT, badge_markup, role_label
+from kickoff_tui.app.widgets.key_catcher import HoldingInput, KeyCatcher, give_back
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.record import Answer, AnswerValue, Participant, Question
 from kickoff_tui.record.models import text_problem
@@ -121,7 +122,7 @@ class QuestionForm(Vertical):
             )
         with Horizontal(classes="q-field-row"):
             yield Label("Why", classes="q-field-label")
-            yield Input(
+            yield HoldingInput(
                 self.answer.rationale if self.answer else "",
                 placeholder="rationale, e.g. p99 of last month's logs",
                 compact=True,
@@ -158,7 +159,7 @@ class QuestionForm(Vertical):
                 yield Static(self._yes_no(start), id="q-switch-label")
         elif q.type == "number":
             with Horizontal(id="q-number-row"):
-                yield Input(
+                yield HoldingInput(
                     q.label_of(current).removesuffix(q.unit).strip() if current is not None else "",
                     placeholder=self._number_hint(),
                     id="q-input",
@@ -166,7 +167,8 @@ class QuestionForm(Vertical):
                 yield Static(safe(q.unit) if q.unit else "", id="q-unit")
         else:
             hint = "e.g. 4h, 2d, 1w" if q.type == "duration" else "Type the answer"
-            yield Input("" if current is None else str(current), placeholder=hint, id="q-input")
+            yield HoldingInput("" if current is None else str(current), placeholder=hint,
+                               id="q-input")
 
     def _number_hint(self) -> str:
         q = self.question
@@ -223,9 +225,10 @@ class QuestionForm(Vertical):
             return widget.value if widget.value.strip() else None
         return None
 
-    def parsed_value(self) -> tuple[AnswerValue | None, str]:
-        """(valid value, "") or (None, error message for the user)."""
-        raw = self.raw_value()
+    def parsed_value(self, typed: str | None = None) -> tuple[AnswerValue | None, str]:
+        """(valid value, "") or (None, error message for the user). ``typed``: the answer
+        field's text as it stood when Enter was pressed (instead of what it holds now)."""
+        raw = self.raw_value() if typed is None else (typed if typed.strip() else None)
         if raw is None:
             return None, ""
         try:
@@ -280,7 +283,12 @@ class QuestionForm(Vertical):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.confirm()
+        field = event.input.id
+        if not self.confirm(answer=event.value if field == "q-input" else None,
+                            why=event.value if field == "q-why" else None):
+            catchers = self.screen.query(KeyCatcher)
+            if catchers and catchers.first().holding:
+                give_back(catchers.first())
 
     @on(Button.Pressed, "#q-save")
     def _save_pressed(self, event: Button.Pressed) -> None:
@@ -304,9 +312,10 @@ class QuestionForm(Vertical):
         index = int(str(select.value))
         return self.participants[index] if index < len(self.participants) else None
 
-    def confirm(self) -> bool:
-        """Validate and post :class:`AnswerConfirmed`; False (with an inline error) if invalid."""
-        value, error = self.parsed_value()
+    def confirm(self, answer: str | None = None, why: str | None = None) -> bool:
+        """Validate and post :class:`AnswerConfirmed`; False (with an inline error) if invalid.
+        ``answer`` / ``why``: a field's text as it stood at Enter (see :class:`HoldingInput`)."""
+        value, error = self.parsed_value(answer)
         if value is None:
             self.set_error(error or "Give an answer first.")
             self.focus_input()
@@ -316,6 +325,6 @@ class QuestionForm(Vertical):
             self.set_error("Pick who gave the answer.")
             return False
         self.set_error("")
-        rationale = self.query_one("#q-why", Input).value
+        rationale = self.query_one("#q-why", Input).value if why is None else why
         self.post_message(AnswerConfirmed(self.question.id, value, who.name, who.role, rationale))
         return True
