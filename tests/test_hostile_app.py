@@ -604,3 +604,26 @@ async def test_keys_typed_right_after_enter_go_to_the_next_question_not_into_the
         assert session.answers["users"].value == 12
         assert app.screen.current_id == "requests_per_user_per_hour"  # type: ignore[attr-defined]
         assert app.screen.query_one("#q-input", Input).value == "35"
+
+
+async def test_an_over_long_name_or_title_is_an_inline_message_not_cut() -> None:
+    app = KickoffApp(start="new", clock=lambda: NOW)
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        await pilot.pause()
+        name = app.screen.query_one("#person-name", Input)
+        name.post_message(events.Paste("N" * 300))
+        await pilot.pause()
+        error = app.screen.query_one("#person-error", Static)
+        assert str(error.render()) == f"✗ Name: text of 300 characters (at most {MAX_NAME_CHARS})"
+        assert name.value == "N" * 300, "kept whole, to be shortened"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.controller.require().participants
+        assert "at most 200" in str(error.render())
+        name.value = "Dana"
+        await pilot.pause()
+        assert str(error.render()) == ""
+        title = app.screen.query_one("#session-title", Input)
+        title.value = "T" * 201
+        await pilot.pause()
+        assert "Title: text of 201 characters" in str(error.render())
