@@ -627,3 +627,21 @@ async def test_an_over_long_name_or_title_is_an_inline_message_not_cut() -> None
         title.value = "T" * 201
         await pilot.pause()
         assert "Title: text of 201 characters" in str(error.render())
+
+
+def test_the_signal_handler_saves_what_is_not_on_disk_then_exits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The handler itself (the pty test above runs it for real): a session whose autosave
+    failed is written once more, and the exit code is 128 + the signal."""
+    import signal
+
+    session = hostile_session()
+    session.record_answer("users", 4242, DANA, "app_owner")
+    session._saved_upto = 0  # noqa: SLF001 - as after refused autosaves
+    app = KickoffApp(clock=lambda: NOW)
+    app.controller.session = session
+    exits: list[int | None] = []
+    monkeypatch.setattr(app, "exit", lambda return_code=0, **_kw: exits.append(return_code))
+    app.close_on_signal(int(signal.SIGTERM))
+    assert exits == [128 + int(signal.SIGTERM)]
+    assert not session.unsaved_events
+    assert load_session(session.autosave_file).answers["users"].value == 4242

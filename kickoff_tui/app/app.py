@@ -139,7 +139,10 @@ class KickoffApp(App[int]):
     def install_signal_handlers(self) -> None:
         """SIGTERM and SIGHUP end the app the way Ctrl+Q does (terminal restored: alternate
         screen left, mouse tracking off, cursor shown) after a last save. Skipped where the
-        loop cannot take signal handlers (not the main thread, Windows)."""
+        loop cannot take signal handlers (not the main thread, Windows), and in headless runs
+        (tests drive those; the process's own signals belong to the test runner)."""
+        if self.is_headless:
+            return
         with suppress(RuntimeError):
             loop = asyncio.get_running_loop()
             for name in CLOSING_SIGNALS:
