@@ -28,7 +28,6 @@ from kickoff_tui.record import Session, load_session, loads_session  # noqa: E40
 from kickoff_tui.record.example import stepping_clock  # noqa: E402
 from kickoff_tui.record.io import dumps_session  # noqa: E402
 from kickoff_tui.record.models import MAX_NAME_CHARS, MAX_TEXT_CHARS  # noqa: E402
-from kickoff_tui.record.safe_text import visible  # noqa: E402
 from kickoff_tui.record.session import RecordRefused  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
@@ -193,10 +192,12 @@ async def test_a_damaged_file_whose_error_has_brackets_shows_the_message(tmp_pat
         assert not any("\x1b" in m for m in said)
 
 
-def test_visible_shows_every_refused_control_character() -> None:
-    assert visible(f"a{ESC}b") == "a\\x1b[2J\\x1b]0;owned\\x07b"
-    assert visible("bidi \u202e and C1 \x9b") == "bidi \\u202e and C1 \\x9b"
-    assert visible("tab\tnewline\nreturn\r kept") == "tab\tnewline\nreturn\r kept"
+def test_app_text_helpers_escape_markup_and_show_control_characters() -> None:
+    from kickoff_tui.app.format import cell, plain, safe
+
+    assert Content.from_markup(safe(f"a [/] {ESC}b")).plain == "a [/] \\x1b[2J\\x1b]0;owned\\x07b"
+    assert plain("bidi \u202e [bold]").plain == "bidi \\u202e [bold]"
+    assert cell("two\nlines [link=x]").plain == "two\nlines [link=x]"
 
 
 # --- 2. one rule for limits ---------------------------------------------------------------------
@@ -525,8 +526,9 @@ async def test_kickoff_new_on_a_data_dir_that_cannot_be_written_says_so(
         await _settle(app, pilot)
         assert type(app.screen).__name__ == "StartScreen"
         said = " ".join(_messages(app))
-    assert f"cannot save sessions in {blocker / 'data' / 'sessions'}" in said
-    assert "part of the path is a file" in said and "still open" not in said
+    assert f"cannot create the session file {blocker / 'data' / 'sessions'}" in said
+    assert "part of the path is a file" in said and "No session was started" in said
+    assert "still open" not in said
 
 
 async def _burst(app: KickoffApp, pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]

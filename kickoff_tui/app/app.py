@@ -23,7 +23,7 @@ from kickoff_tui.app.commands import KickoffCommands
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.themes import DARK_THEME, LIGHT_THEME, ROLE_VARIABLE_DEFAULTS, THEMES
 from kickoff_tui.errors import KickoffError
-from kickoff_tui.record.safe_text import visible
+from kickoff_tui.record.text import visible
 
 NOT_SAVED_TIMEOUT_S = 24 * 3600.0
 """How long the "Answer NOT saved to disk" warning stays: until dismissed (a click), in
@@ -88,7 +88,7 @@ class KickoffApp(App[int]):
         """Every notification is plain text: messages carry user and file text (a rationale,
         a lock holder's host, a file error), which must never be read as markup. Control
         characters are shown as visible escapes."""
-        super().notify(visible(message), title=visible(title), severity=severity,
+        super().notify(visible(message, keep_newlines=True), title=visible(title), severity=severity,
                        timeout=timeout, markup=False)
 
     def warn_not_saved(self, message: str) -> None:

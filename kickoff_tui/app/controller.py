@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import PlanningOverrides
-from kickoff_tui.record.io import SaveFailed, SessionSummary, autosave_path, summarise_sessions
+from kickoff_tui.record.io import SaveFailed, SessionSummary, export_file_name, summarise_sessions
 from kickoff_tui.record.lock import Lock, LockError, SessionLocked, acquire_lock
 from kickoff_tui.record import (
     AnswerValue,
@@ -94,18 +94,12 @@ class Controller:
     def new_session(self, title: str = DEFAULT_TITLE) -> Session:
         """Start a session that autosaves to the data dir after every event.
 
-        Raises :class:`KickoffError` saying which folder cannot be written when the data dir
+        Raises :class:`SaveFailed` saying which folder cannot be written when the data dir
         refuses the first save (nothing is started then: a meeting must not run unsaved)."""
         self.release_lock()
         self.read_only = self.last_save_error = ""
-        try:
-            self.session = Session.new(title, clock=self.clock, autosave=True)
-        except SaveFailed as err:
-            raise KickoffError(
-                f"cannot save sessions in {err.path.parent}: {err.reason}. Make that folder "
-                "writable, or set KICKOFF_DATA_DIR to a folder that is"
-            ) from None
-        self._lock_current()
+        self.session = Session.new(title, clock=self.clock, autosave=True)  # SaveFailed says
+        self._lock_current()                                                 # none was started
         return self.session
 
     def _lock_current(self) -> None:
@@ -193,9 +187,9 @@ class Controller:
         return f"{' and '.join(parts)} {verb} not saved to disk"
 
     def rescue_path(self, folder: Path) -> Path:
-        """Where "export elsewhere" writes the session in ``folder`` (a safe file name made
-        from the session id, never a path the id could steer)."""
-        return folder / autosave_path(self.require().id).name
+        """Where an export writes the session in ``folder``: a safe file name made from the
+        session id (:func:`export_file_name`), never a path the id could steer."""
+        return folder / export_file_name(self.require().id)
 
     def recent_sessions(self, limit: int = 8) -> list[RecentSession]:
         """Sessions in the data dir, newest first (unreadable files are skipped)."""

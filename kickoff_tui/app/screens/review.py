@@ -38,6 +38,7 @@ from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import Figure, PlanningOverrides
 from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES
 from kickoff_tui.sizing import SizedSpec, SizingInputs
+from kickoff_tui.record.io import export_file_name
 
 WHY_ORDER: tuple[str, ...] = (
     "gpus_per_replica", "concurrency_per_replica", "replicas", "total_gpus", "nodes", "racks",
@@ -489,7 +490,7 @@ class ReviewScreen(Screen[str | None]):
     def action_export_deploy(self) -> None:
         """Ask for a folder, then write the deployment files for the spec into it."""
         session = self.controller.require()
-        default = self._export_dir() / f"{session.id}-deploy"
+        default = self._export_dir() / export_file_name(session.id, "-deploy")
         explain = ("Launch commands for vLLM, SGLang and TensorRT-LLM, a Kubernetes Deployment "
                    "per model with GPU requests and node selector, an autoscaler sketch and "
                    "Prometheus alert rules from the agreed SLOs, plus a README saying where "
