@@ -383,6 +383,22 @@ def utilisation(spec: SizedSpec, inputs: SizingInputs, overrides: CostOverrides)
             unit="%",
             trace="spec has no replicas: nothing to utilise",
         )
+    if spec.average_concurrency > 0:
+        # The sizer states the average load itself (the stated peak; peak / burst when the
+        # peak includes the bursts): no second division by the burst.
+        value = min(1.0, spec.average_concurrency / capacity)
+        return Figure(
+            key="utilisation",
+            label="average utilisation",
+            value=value,
+            unit="%",
+            trace=(
+                f"spec.average_concurrency {num(spec.average_concurrency)} [{spec.load_note}] / "
+                f"(spec.replicas {spec.replicas} x spec.concurrency_per_replica "
+                f"{spec.concurrency_per_replica}) = {pct(value, 1)}"
+            ),
+            assumed=spec.is_assumed("burst_factor"),
+        )
     peak_share = min(1.0, spec.peak_concurrency / capacity)
     burst = inputs.burst_factor
     burst_origin = "inputs.burst_factor"
@@ -415,6 +431,18 @@ def served_tokens(spec: SizedSpec, util: Figure) -> Figure:
     """Average output tokens/s the fleet serves: per-replica throughput at the sized concurrency
     x all replicas x utilisation. (``spec.output_tokens_per_s`` counts the load replicas only.)"""
     load_replicas = spec.replicas_for_load * max(1, spec.deployments)
+    if spec.output_tokens_per_s_average > 0 and util.key == "utilisation" and "session override" not in util.trace:
+        return Figure(
+            key="served_tokens_per_s",
+            label="average output tokens/s served",
+            value=spec.output_tokens_per_s_average,
+            unit="tokens/s",
+            trace=(
+                f"spec.output_tokens_per_s_average {num(spec.output_tokens_per_s_average, 1)}: every "
+                f"replica run at the average load ({num(spec.average_concurrency)} in flight)"
+            ),
+            assumed=util.assumed,
+        )
     if util.value is None or load_replicas <= 0:
         return Figure(
             key="served_tokens_per_s",
@@ -445,6 +473,8 @@ def peak_tokens(spec: SizedSpec) -> float | None:
     in-flight requests served at the peak / TPOT."""
     if not spec.tpot_ms:
         return None
+    if spec.average_concurrency > 0 and spec.output_tokens_per_s > 0:
+        return spec.output_tokens_per_s  # the sizer ran the design (peak) load itself
     served = min(
         spec.peak_concurrency,
         spec.concurrency_per_replica * spec.replicas_for_load * max(1, spec.deployments),
@@ -520,18 +550,27 @@ def _per_million(per_hour: float, tokens_per_s: float | None, key: str, label: s
 # --- Options -------------------------------------------------------------------------------------
 
 
+def fleet_gpus(spec: SizedSpec) -> tuple[int, str]:
+    """(GPUs paid for, the field it comes from): whole units bought or rented when the spec
+    counts them (the same GPUs its power and racks count), else the GPUs the replicas use."""
+    if spec.gpus_bought > 0:
+        return spec.gpus_bought, "spec.gpus_bought"
+    return spec.total_gpus, "spec.total_gpus"
+
+
 def _rental_option(
     name: str,
     quote: PriceQuote,
-    gpus: int,
+    fleet: tuple[int, str],
     hours: float,
     horizon_years: int,
     staff_horizon: float,
     tokens_per_s: float | None,
 ) -> OptionCost:
+    gpus, gpus_label = fleet
     rate = quote.usd_per_gpu_hour or 0.0
     per_hour = gpus * rate
-    trace_hour = f"spec.total_gpus {gpus} x {usd(rate)}/GPU-h [{quote.cite()}]"
+    trace_hour = f"{gpus_label} {gpus} x {usd(rate)}/GPU-h [{quote.cite()}]"
     total = per_hour * hours
     caveat = ""
     if name == "spot":
@@ -591,7 +630,7 @@ def _buy_option(
     tokens_per_s: float | None,
     assumptions: list[str],
 ) -> OptionCost:
-    gpus = spec.total_gpus
+    gpus, gpus_label = fleet_gpus(spec)
     price = quote.usd_per_gpu or 0.0
     years = overrides.depreciation_years
     years_origin = "session"
@@ -623,7 +662,7 @@ def _buy_option(
             value=gpus * C.SERVER_PLATFORM_USD_PER_GPU,
             unit="USD",
             trace=(
-                f"spec.total_gpus {gpus} x {usd(C.SERVER_PLATFORM_USD_PER_GPU)}/GPU for the host "
+                f"{gpus_label} {gpus} x {usd(C.SERVER_PLATFORM_USD_PER_GPU)}/GPU for the host "
                 "server, NICs and network share [Kickoff assumption: the catalog price is the "
                 "card alone]"
             ),
@@ -636,6 +675,9 @@ def _buy_option(
     capex_per_hour = capex / (years * C.HOURS_PER_YEAR)
     it_kw = spec.it_power_kw
     kw_origin = "spec.it_power_kw"
+    if spec.typical_power_kw > 0:
+        it_kw = spec.typical_power_kw
+        kw_origin = f"spec.typical_power_kw (average draw: {spec.typical_power_source})"
     if it_kw <= 0 and spec.nodes and spec.node_power_kw:
         it_kw = spec.nodes * spec.node_power_kw
         kw_origin = f"spec.nodes {spec.nodes} x spec.node_power_kw {num(spec.node_power_kw)}"
@@ -649,7 +691,7 @@ def _buy_option(
             label="purchase (capex)",
             value=capex,
             unit="USD",
-            trace=f"spec.total_gpus {gpus} x {usd(price)}/GPU [{cite}]"
+            trace=f"{gpus_label} {gpus} x {usd(price)}/GPU [{cite}]"
             + (f" + platform {usd(platform.value or 0.0)}" if platform is not None else ""),
             assumed=quote.estimate or platform is not None,
         ),
@@ -664,7 +706,7 @@ def _buy_option(
         ),
         Figure(
             key="buy.power_per_month",
-            label="power per month (at maximum draw)",
+            label="power per month" + (" (at typical draw)" if spec.typical_power_kw > 0 else " (at maximum draw)"),
             value=power_per_hour * C.HOURS_PER_MONTH,
             unit="USD/month",
             trace=(
@@ -674,7 +716,8 @@ def _buy_option(
             assumed=power_assumed,
         ),
     ]
-    caveat = "power priced at the nodes' maximum input (upper bound)"
+    caveat = ("power priced at the average serving draw; feeds and racks are provisioned for the "
+              "nameplate" if spec.typical_power_kw > 0 else "power priced at the nodes' maximum input (upper bound)")
     if years < horizon_years:
         caveat += f"; hardware written off in {num(years)} years, so the horizon includes a refresh"
     if quote.estimate:
@@ -847,7 +890,7 @@ def cost_report(
     if util.assumed:
         assumptions.append(f"utilisation: {util.trace}")
     served = served_tokens(spec, util)
-    eng, staff_month, staff_horizon = staff(spec.total_gpus, overrides, horizon)
+    eng, staff_month, staff_horizon = staff(fleet_gpus(spec)[0], overrides, horizon)
     if overrides.ops_engineers_per_100_gpus is None or overrides.ops_engineer_usd_per_year is None:
         assumptions.append("operations staff from seed 003 rules of thumb")
     options: list[OptionCost] = []
@@ -867,7 +910,7 @@ def cost_report(
             _rental_option(
                 name,
                 quote,
-                spec.total_gpus,
+                fleet_gpus(spec),
                 hours,
                 horizon,
                 staff_horizon.value or 0.0,
