@@ -625,10 +625,19 @@ def _rack_words(rack_power_kw: float, basis: str) -> str:
 
 
 def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float,
-              basis: str = "breaker") -> tuple[int, int, float, str]:
-    """(nodes per rack, racks, rack density kW, note) under the rack's power limit."""
+              basis: str = "breaker", whole_racks: bool = True) -> tuple[int, int, float, str]:
+    """(nodes per rack, racks, rack density kW, note) under the rack's power limit.
+
+    ``whole_racks=False``: a rack-scale system rented by the instance (a 4-GPU VM of an NVL72)
+    sits in the provider's racks; only the rented trays are counted."""
     node_kw = node_power_kw(gpu, node)
     usable = rack_usable_kw(rack_power_kw, basis)
+    if is_rack_scale(gpu) and not whole_racks:
+        per_rack = gpu.scale_up_domain // node
+        racks = math.ceil(nodes / per_rack) if nodes else 0
+        return per_rack, racks, min(per_rack, nodes) * node_kw, (
+            f"{gpu.node_name}: rented by the instance, so the provider's NVL72 racks host it; "
+            f"{nodes} tray(s) of {node_kw:.1f} kW counted")
     if is_rack_scale(gpu):
         # NVL72-class systems are built, cooled and powered as whole racks of one NVLink domain.
         per_rack = gpu.scale_up_domain // node
@@ -666,7 +675,7 @@ def _place(r: Resolved, s: SkuSizing) -> None:
     s.nodes = max(math.ceil(s.gpus_bought / node), 1 if s.gpus_bought else 0)
     per_site_nodes = math.ceil(s.nodes / s.sites)
     per_rack, site_racks, s.rack_density_kw, note = rack_plan(gpu, per_site_nodes, node, r.rack_power_kw,
-                                                              r.rack_power_basis)
+                                                              r.rack_power_basis, s.unit.kind == "rack")
     s.nodes_per_rack, s.racks = per_rack, site_racks * s.sites
     s.rack_usable_kw = rack_usable_kw(r.rack_power_kw, r.rack_power_basis)
     if note:
