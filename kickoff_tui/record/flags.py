@@ -679,7 +679,12 @@ def input_near_max_context(ctx: FlagContext) -> list[Flag]:
 
 RACK_SPACE_NODES = 4
 """8-GPU servers a 42U rack holds by space: DGX-class systems are 8-10U, so four fit with room
-for switches and power distribution. Fewer per rack means power, not space, sets the rack count."""
+for switches and power distribution."""
+
+DENSE_RACK_NODES = 2
+"""At two 8-GPU servers per rack or fewer, half a rack's space or more goes unused because of
+its power: the power and cooling envelope constrains the SKU before the math does (the kickoff
+guide's 35 kW rear-door rack and DGX B200)."""
 
 
 @rule("rack-power-spreads", "rack power, not space, sets how many racks the spec takes")
@@ -689,6 +694,8 @@ def rack_power_spreads(ctx: FlagContext) -> list[Flag]:
     if rack is None or spec is None or not spec.feasible or spec.nodes_per_rack < 1 or spec.racks < 2:
         return []
     if spec.nodes_per_rack >= min(RACK_SPACE_NODES, spec.nodes) or spec.unit_kind == "rack":
+        return []
+    if spec.nodes_per_rack > DENSE_RACK_NODES:
         return []
     return [
         Flag(
