@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kickoff_tui.catalog.schema import PRECISIONS
 from kickoff_tui.errors import KickoffError
 
-PRECISION_CHOICES = ("fp16", "bf16", "fp8", "fp4", "int8", "int4")
+PRECISION_CHOICES = PRECISIONS  # the one list (catalog/schema.py)
 MODEL_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 """Ids of imported models: safe as a file name and as a catalog key."""
 MAX_INPUT_BYTES = 5_000_000

@@ -9,12 +9,16 @@ Formulas (one function each):
 
 - price per basis: the override, else the catalog's price for that basis, else (reserved only)
   on-demand x (1 - commitment discount)                                      :func:`quote_prices`
+- GPUs priced: the whole units the spec buys or rents (``spec.gpus_bought``, the same GPUs its
+  power counts), or the replicas' GPUs for a spec without units             :func:`fleet_gpus`
 - rental option, per hour: GPUs x $/GPU-hour                                   :func:`_rental_option`
 - buy option, per hour: GPUs x purchase / (depreciation years x 8,760 h)
-  + IT kW x PUE x $/kWh                                                         :func:`_buy_option`
+  + typical-draw kW x PUE x $/kWh (nameplate when no typical draw)              :func:`_buy_option`
 - operations staff per year: GPUs / 100 x engineers per 100 GPUs x $/engineer-year  :func:`staff`
-- average utilisation: (peak in-flight / in-flight capacity) / burst factor   :func:`utilisation`
-- $ per million output tokens: $/hour / (output tokens/s x utilisation x 3,600 / 10^6)
+- average utilisation: the spec's average in flight / in-flight capacity (the sizer already
+  turned the burst into a design and an average load; older specs: (peak / capacity) / burst)
+                                                                               :func:`utilisation`
+- $ per million output tokens: $/hour / (average output tokens/s x 3,600 / 10^6)
 - break-even utilisation of a committed option: its horizon cost / on-demand running 100%
   of the horizon (below it, on-demand that scales to the load is cheaper)
 """

@@ -434,11 +434,15 @@ def failure_domain(kind: str, spare_nodes: int, replicas: int, load: int, nodes:
         word = "one replica (GPU)" if k == 1 else "two replicas (GPUs)"
         text = (f"survives {word} failing or updating: {replicas - k} of {replicas} replicas carry "
                 f"the design load")
-        if lost_per_node > 1:
+        covered = k // max(lost_per_node, 1)
+        if covered < 1:
             text += (f"; a node failure (up to {lost_per_node} replicas) is NOT covered: choose "
                      f"N+1 nodes for that")
-        elif k <= nodes:
-            text += f" (each replica owns whole nodes, so {k} node failure(s) too)"
+        elif lost_per_node > 1:
+            text += (f" (a node holds {lost_per_node} replicas, so also {covered} node "
+                     f"failure{'s' if covered > 1 else ''})")
+        else:
+            text += f" (each replica owns whole nodes, so {k} node failure{'s' if k > 1 else ''} too)"
         return text, k, "replica"
     if kind in ("spare-node", "n+2-node", "spare-nodes"):
         k = {"spare-node": 1, "n+2-node": 2}.get(kind, max(1, spare_nodes))
