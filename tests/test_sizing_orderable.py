@@ -259,7 +259,7 @@ def test_the_precision_question_tells_weight_only_from_weights_and_activations()
     from kickoff_tui.record import default_questionnaire
 
     labels = {c.value: c.label for c in default_questionnaire().get("precision").choices}
-    assert "weights only" in labels["w4a16"] and "AWQ" in labels["w4a16"]
+    assert "weights only" in labels["int4"] and "AWQ" in labels["int4"]
     assert "activations" in labels["fp8"] and "activations" in labels["fp4"]
 
 
