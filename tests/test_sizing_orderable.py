@@ -391,3 +391,14 @@ def test_readme_examples_still_size():
         spec = size(SizingInputs(**data))
         assert spec.model, path.name
         assert math.isfinite(spec.it_power_kw)
+
+
+def test_kickoff_cost_buys_whole_racks_when_the_spec_rents_vms():
+    inputs = SizingInputs(model="llama-3.3-70b", gpu="gb200", peak_concurrency=100, rack_power_kw=150, cooling="dlc")
+    spec = size_pinned(inputs)
+    report = cost_report(spec, inputs, CostOverrides(power_usd_per_kwh=0.1, pue=1.3))
+    assert spec.unit_gpus == 4 and report.total_gpus == spec.gpus_bought
+    rent = report.option("on-demand")
+    assert f"spec.gpus_bought {spec.gpus_bought}" in rent.per_hour.trace
+    capex = next(f for f in report.option("buy").detail if f.key == "buy.capex")
+    assert capex.trace.startswith("1 x GB200 NVL72 rack") and capex.value == pytest.approx(72 * 48_000)

@@ -25,6 +25,7 @@ Formulas (one function each):
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -508,7 +509,7 @@ def staff(
         value=engineers,
         unit="FTE",
         trace=(
-            f"spec.total_gpus {total_gpus} / 100 x {num(per_100)} per 100 GPUs "
+            f"GPUs {total_gpus} / 100 x {num(per_100)} per 100 GPUs "
             f"[{per_100_origin}] = {num(engineers)} FTE"
         ),
     )
@@ -560,6 +561,20 @@ def fleet_gpus(spec: SizedSpec) -> tuple[int, str]:
     if spec.gpus_bought > 0:
         return spec.gpus_bought, "spec.gpus_bought"
     return spec.total_gpus, "spec.total_gpus"
+
+
+def bought_gpus(spec: SizedSpec, gpu: GPU) -> tuple[int, str]:
+    """GPUs the buy option pays for: whole purchase units (a rented spec may count smaller
+    rental units, e.g. 4-GPU GB200 VMs against 72-GPU NVL72 racks bought)."""
+    gpus, label = fleet_gpus(spec)
+    unit = gpu.bought_in
+    if spec.gpus_bought <= 0 or spec.unit_gpus == unit.gpus or spec.gpus_per_replica <= 0:
+        return gpus, label
+    from kickoff_tui.sizing.sizer import units_for
+
+    units = max(spec.sites, 1) * units_for(math.ceil(spec.replicas / max(spec.sites, 1)),
+                                            spec.gpus_per_replica, unit.gpus)
+    return units * unit.gpus, f"{units} x {unit.name}"
 
 
 def _rental_option(
@@ -627,6 +642,7 @@ def _rental_option(
 def _buy_option(
     quote: PriceQuote,
     spec: SizedSpec,
+    gpu: GPU,
     overrides: CostOverrides,
     hours: float,
     horizon_years: int,
@@ -634,7 +650,7 @@ def _buy_option(
     tokens_per_s: float | None,
     assumptions: list[str],
 ) -> OptionCost:
-    gpus, gpus_label = fleet_gpus(spec)
+    gpus, gpus_label = bought_gpus(spec, gpu)
     price = quote.usd_per_gpu or 0.0
     years = overrides.depreciation_years
     years_origin = "session"
@@ -685,6 +701,10 @@ def _buy_option(
     if it_kw <= 0 and spec.nodes and spec.node_power_kw:
         it_kw = spec.nodes * spec.node_power_kw
         kw_origin = f"spec.nodes {spec.nodes} x spec.node_power_kw {num(spec.node_power_kw)}"
+    fleet = fleet_gpus(spec)[0]
+    if fleet and gpus != fleet:  # bought in larger units than the spec rents: power them all
+        it_kw *= gpus / fleet
+        kw_origin += f" x {gpus} / {fleet} GPUs ({gpus_label})"
     power_per_hour = it_kw * pue * kwh_price
     per_hour = capex_per_hour + power_per_hour
     total = per_hour * hours
@@ -933,6 +953,7 @@ def cost_report(
             _buy_option(
                 purchase,
                 spec,
+                gpu,
                 overrides,
                 hours,
                 horizon,
@@ -992,7 +1013,7 @@ def cost_report(
         per_million_at_peak=at_peak,
         gpu=gpu.id,
         gpu_name=gpu.name,
-        total_gpus=spec.total_gpus,
+        total_gpus=fleet_gpus(spec)[0],
         horizon_years=horizon,
         chosen_option=chosen,
         quotes=list(quotes.values()),

@@ -196,3 +196,7 @@ contracts sell kW of IT load; the provider sized the breakers for it)."""
 
 SITES_FOR_MULTI_SITE = 2
 """A second site carries the whole design load on its own (active-active or warm standby)."""
+
+RACK_DOMAIN_TP_SPAN = 4
+"""Inside a rack-scale NVLink domain the sizer tries TP sizes up to 4x the smallest that holds the
+model (and at least two compute trays): wider TP splits the same weights over more all-reduces."""

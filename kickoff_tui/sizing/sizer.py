@@ -382,6 +382,11 @@ def candidate_layouts(r: Resolved, gpu: GPU, precision: str, kv_precision: str, 
         if perf.max_sequences(r.model, plan, kv_precision, r.sized_context, tp) >= 1:
             layouts.append(Layout(tp, 1))
     if layouts:
+        if domain > node:
+            # Inside an NVL72 rack: TP beyond a few times the smallest fit only adds all-reduce
+            # traffic for little latency; keep the search (and the sizer) fast.
+            limit = max(2 * node, C.RACK_DOMAIN_TP_SPAN * layouts[0].tp)
+            layouts = [layout for layout in layouts if layout.tp <= limit]
         return layouts
     sizes = [tp for tp in powers_of_two(domain) if tp_divides(r.model, tp)]
     if not sizes:
