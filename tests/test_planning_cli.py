@@ -51,7 +51,7 @@ def test_cost_table_with_traces(small, capsys):
     out = capsys.readouterr().out
     assert "reserved-3y" in out and "buy" in out
     assert "ACME" in out and "2026-09-01" in out
-    assert "How each figure was computed" in out and "spec.total_gpus" in out
+    assert "How each figure was computed" in out and "spec.gpus_bought" in out  # whole units
     assert "Business case" in out
 
 

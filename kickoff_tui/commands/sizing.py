@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kickoff_tui.catalog.schema import PRECISIONS
 from kickoff_tui.errors import KickoffError
 
-PRECISION_CHOICES = ("fp16", "bf16", "fp8", "fp4", "int8", "int4")
+PRECISION_CHOICES = PRECISIONS  # the one list (catalog/schema.py)
 MODEL_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 """Ids of imported models: safe as a file name and as a catalog key."""
 MAX_INPUT_BYTES = 5_000_000
@@ -304,26 +305,33 @@ SPEC_ROWS: tuple[tuple[str, str], ...] = (
     ("GPU SKU", "gpu_name"),
     ("Model", "model_name"),
     ("Precision (weights / KV)", "_precision"),
+    ("Design load (in flight)", "peak_concurrency"),
     ("GPUs per replica", "_layout"),
     ("In flight per replica", "concurrency_per_replica"),
     ("Replicas", "replicas"),
     ("Total GPUs", "total_gpus"),
+    ("Bought (whole units)", "_units"),
+    ("Survives", "failure_domain"),
     ("Nodes", "nodes"),
     ("Racks", "racks"),
     ("Scale-up fabric", "scale_up_fabric"),
     ("Scale-out fabric", "scale_out_fabric"),
     ("IT power (kW)", "it_power_kw"),
+    ("Typical draw (kW)", "typical_power_kw"),
     ("Cooling", "cooling"),
     ("TTFT (ms, mean)", "ttft_ms"),
     ("TPOT (ms, mean)", "tpot_ms"),
     ("Cost per month (USD)", "cost_per_month"),
     ("Cost per 1M output tokens", "cost_per_million_output_tokens"),
+    ("Cost per 1M tokens (in + out)", "cost_per_million_tokens"),
 )
 
 WHY_KEY = {"_layout": "gpus_per_replica", "concurrency_per_replica": "concurrency_per_replica",
            "replicas": "replicas", "total_gpus": "total_gpus", "nodes": "nodes", "racks": "racks",
            "it_power_kw": "it_power_kw", "cooling": "cooling", "ttft_ms": "ttft_ms", "tpot_ms": "tpot_ms",
-           "cost_per_month": "cost_per_hour"}
+           "cost_per_month": "cost_per_hour", "peak_concurrency": "load", "_units": "units",
+           "typical_power_kw": "typical_power_kw", "cost_per_million_tokens": "cost_per_million_tokens",
+           "cost_per_million_output_tokens": "cost_per_million_tokens"}
 
 
 def spec_value(spec, key: str) -> str:
@@ -332,7 +340,12 @@ def spec_value(spec, key: str) -> str:
     if key == "_layout":
         text = f"{spec.gpus_per_replica} (TP{spec.tensor_parallel}"
         return text + (f" x PP{spec.pipeline_parallel})" if spec.pipeline_parallel > 1 else ")")
+    if key == "_units":
+        spare = f": {spec.spare_gpus} spare" if spec.spare_gpus else ""
+        return f"{spec.units} x {spec.unit_name} = {spec.gpus_bought} GPUs{spare}"
     value = getattr(spec, key)
+    if key in ("cost_per_million_tokens",) and value is not None:
+        return f"${value:,.3f}"
     if key in ("cost_per_month", "cost_per_million_output_tokens") and value is not None:
         return f"${value:,.0f}" if key == "cost_per_month" else f"${value:,.2f}"
     return _fmt(value)
