@@ -103,8 +103,109 @@ def test_deploy_writes_files(small, tmp_path, capsys):
     out_dir = tmp_path / "deploy"
     assert main(["deploy", small, "--out", str(out_dir), "--engine", "sglang"]) == 0
     printed = capsys.readouterr().out.split()
-    assert len(printed) == 8 and all(Path(p).exists() for p in printed)
+    assert len(printed) == 9 and all(Path(p).exists() for p in printed)
     assert "sglang.launch_server" in (out_dir / "kubernetes.yaml").read_text()
+
+
+def test_deploy_streams_to_stdout_for_kubectl(small, tmp_path, capsys, monkeypatch):
+    import yaml
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["deploy", small, "--out", "-", "--target", "k8s"]) == 0
+    docs = [d for d in yaml.safe_load_all(capsys.readouterr().out) if d]
+    kinds = [d["kind"] for d in docs]
+    assert kinds[:2] == ["Deployment", "Service"] and "PrometheusRule" in kinds
+    assert "HorizontalPodAutoscaler" in kinds and "ServiceMonitor" in kinds
+    assert not (tmp_path / "-").exists()  # no folder called '-'
+    assert main(["deploy", small, "--out", "-", "--target", "helm-production-stack"]) == 0
+    values = yaml.safe_load(capsys.readouterr().out)
+    assert values["servingEngineSpec"]["modelSpec"][0]["replicaCount"] >= 1
+
+
+def test_deploy_json_and_bad_names(small, tmp_path, capsys):
+    assert main(["deploy", small, "--out", str(tmp_path / "d"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema_version"] == 1 and len(data["written"]) == 9
+    assert main(["deploy", small, "--out", "-", "--name", "123"]) == 2
+    assert "must start with a letter" in capsys.readouterr().err
+    assert main(["deploy", small, "--out", "-", "--name", "yes"]) == 0
+    assert "name: 'yes'" in capsys.readouterr().out
+
+
+def test_json_outputs_carry_a_schema_version(small, capsys):
+    for argv in (["cost", small, "--json"], ["growth", small, "--json"],
+                 ["sensitivity", small, "--json"], ["scorecard", "--example", "--json"]):
+        assert main(argv) == 0
+        assert json.loads(capsys.readouterr().out)["schema_version"] == 1, argv
+
+
+def test_exit_codes(small, tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('model = "llama-3.1-405b"\ngpu = "l4"\npeak_concurrency = 500\n')
+    assert main(["size", str(bad)]) == 1  # ran fine; the answer is "cannot be served"
+    assert main(["size", str(bad), "--json"]) == 1
+    assert main(["deploy", str(bad), "--out", "-"]) == 2
+    capsys.readouterr()
+    assert main(["size", small]) == 0
+
+
+def test_did_you_mean(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["sizee", "x"])
+    assert exit_.value.code == 2
+    assert "did you mean 'size'?" in capsys.readouterr().err
+
+
+def test_completion_scripts(tmp_path, capsys):
+    import subprocess
+
+    for shell in ("bash", "zsh"):
+        assert main(["completion", shell]) == 0
+        script = capsys.readouterr().out
+        assert "deploy)" in script and "--target" in script and "helm-production-stack" in script
+        path = tmp_path / f"c.{shell}"
+        path.write_text(script)
+        if shell == "bash":
+            assert subprocess.run(["bash", "-n", str(path)]).returncode == 0
+            # complete `kickoff dep` and `kickoff deploy --tar` in a real bash
+            probe = (
+                f"source {path}; COMP_WORDS=(kickoff dep); COMP_CWORD=1; _kickoff; "
+                'echo "${COMPREPLY[*]}"; COMP_WORDS=(kickoff deploy --tar); COMP_CWORD=2; '
+                '_kickoff; echo "${COMPREPLY[*]}"'
+            )
+            out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True).stdout
+            assert out.splitlines()[:2] == ["deploy", "--target"]
+
+
+def _run(*argv, stdin=None, env=None):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "kickoff_tui.cli", *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_stdin_pipes_and_width(small):
+    text = Path(small).read_text()
+    done = _run("size", "-", "--json", stdin=text)
+    assert done.returncode == 0 and json.loads(done.stdout)["feasible"]
+    done = _run("size", "-", stdin="model = 5\n")
+    assert done.returncode == 2 and done.stderr.startswith("kickoff: <stdin>:")
+    narrow = _run("size", small, env={"COLUMNS": "70"})
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 70
+    import subprocess
+    import sys
+
+    # a reader that stops early: exit 0 and nothing on stderr
+    shell = f"{sys.executable} -m kickoff_tui.cli sensitivity {small} | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True)
+    assert done.stdout.strip() == "0" and done.stderr == ""
 
 
 def test_session_files_work(tmp_path, capsys):

@@ -93,6 +93,30 @@ def _load(path: str, args: argparse.Namespace):
     return load_session(Path(path), questionnaire=questionnaire)
 
 
+JSON_SCHEMA_VERSION = 1
+"""``schema_version`` of the ``--json`` outputs here (the same number as the planning commands')."""
+
+
+def _wrap(text: str, indent: str) -> str:
+    """``text`` wrapped to the output width (``COLUMNS``, the terminal, else 120), continued lines
+    indented; one trailing newline."""
+    import textwrap
+
+    from kickoff_tui.cli import output_width
+
+    lines = textwrap.wrap(
+        text,
+        width=max(40, output_width()),
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    )
+    if text.startswith(" ") and lines:
+        lines[0] = text[: len(text) - len(text.lstrip())] + lines[0].lstrip()
+    return "\n".join(lines or [""]) + "\n"
+
+
 # --- replay ---------------------------------------------------------------------------------------
 
 
@@ -145,7 +169,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
                     "acknowledged_flags": [f.id for f in state.acknowledged_flags],
                 }
             )
-        json.dump({"session": session.id, "title": session.title, "steps": steps}, sys.stdout, indent=2)
+        json.dump(
+            {"schema_version": JSON_SCHEMA_VERSION, "session": session.id, "title": session.title,
+             "steps": steps},
+            sys.stdout,
+            indent=2,
+        )
         sys.stdout.write("\n")
         return 0
 
@@ -159,14 +188,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for state in states:
         event = state.event
         assert event is not None
-        out.write(f"\n[{state.step:>{width}}] {event.at:%Y-%m-%d %H:%M}  {event_line(event, questionnaire)}\n")
+        head = f"[{state.step:>{width}}] {event.at:%Y-%m-%d %H:%M}  {event_line(event, questionnaire)}"
+        out.write("\n" + _wrap(head, pad))
         if event.rationale and event.kind != "flag_ack":
-            out.write(f"{pad}why: {event.rationale}\n")
+            out.write(_wrap(f"{pad}why: {event.rationale}", pad + "     "))
         line = spec_line(state.spec, state.sizing_error)
         if line != previous_spec:
-            out.write(f"{pad}spec: {line}\n")
+            out.write(_wrap(f"{pad}spec: {line}", pad + "      "))
             previous_spec = line
-        out.write(f"{pad}open flags: {_flag_words(state.open_flags)}\n")
+        out.write(_wrap(f"{pad}open flags: {_flag_words(state.open_flags)}", pad + "            "))
 
     final = states[-1] if states else start
     out.write("\n")
@@ -203,6 +233,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     result = diff_sessions(a, b)
     if args.json:
         data = {
+            "schema_version": JSON_SCHEMA_VERSION,
             "a": result.a_title,
             "b": result.b_title,
             "spec_source": {"a": result.a_spec_source, "b": result.b_spec_source},
@@ -212,9 +243,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         }
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
-        return 0
+        return 1 if result.entries else 0
     sys.stdout.write("\n".join(result.lines()) + "\n")
-    return 0
+    return 1 if result.entries else 0  # like diff(1): 1 when the sessions differ
 
 
 # --- export ---------------------------------------------------------------------------------------

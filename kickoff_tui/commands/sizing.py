@@ -135,10 +135,15 @@ def load_inputs(path: str):
 def _console():
     from rich.console import Console
 
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, width=120)  # pipes and files: wide enough for tables
-    return console
+    from kickoff_tui.cli import output_width
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """Rich exits 1 on a closed pipe; hand it to ``cli.main``, which exits 0 quietly."""
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeConsole(highlight=False, width=output_width())  # COLUMNS, the terminal, else 120
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
@@ -271,15 +276,16 @@ def cmd_size(args: argparse.Namespace) -> int:
     except CatalogError as err:
         raise KickoffError(f"{args.file}: {err}") from None
     previous = session.signed_spec if session is not None else None
+    code = 0 if spec.feasible else 1  # exit 1: ran fine, and the answer is "cannot be served"
     if args.json:
         print(spec.model_dump_json(indent=2))
-        return 0
+        return code
     print_spec(spec, title=f"Sized spec for {args.file}")
     if previous is not None:
         print_changes(previous, spec)
     elif session is not None:
         _console().print("This session has no signed-off spec to compare with.")
-    return 0
+    return code
 
 
 SPEC_ROWS: tuple[tuple[str, str], ...] = (
