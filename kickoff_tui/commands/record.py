@@ -44,17 +44,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser(
         "export",
-        help="write a readable report (Markdown) and/or the deployment files of a session",
+        help="write the report (Markdown or HTML) and/or the deployment files of a session",
         description="Write a Markdown report of a session (status, spec, decision log, red flags, "
         "review cadence, event log, then cost, business case, growth, sensitivity, provider "
         "scorecard and deployment) and/or the deployment files (engine launch scripts, "
         "Kubernetes, autoscaler, alert rules). Give --markdown, --deploy DIR or both.",
     )
     p.add_argument("file", metavar="FILE", help="session file (.toml)")
-    p.add_argument("--markdown", action="store_true", help="write the Markdown report")
     p.add_argument(
-        "--out", metavar="PATH", help="report path (default: FILE with .md; '-' for stdout)"
+        "--markdown", action="store_true", help="write the Markdown report (charts as SVG beside it)"
     )
+    p.add_argument(
+        "--html", action="store_true", help="write the report as one self-contained HTML file"
+    )
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="report path (default: FILE with .md / .html; '-' for stdout)",
+    )
+    p.add_argument("--json", action="store_true", help="print the files written as JSON")
     p.add_argument(
         "--deploy",
         metavar="DIR",
@@ -251,26 +259,58 @@ def cmd_diff(args: argparse.Namespace) -> int:
 # --- export ---------------------------------------------------------------------------------------
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from kickoff_tui.record import atomic_write_text, session_markdown
-    from kickoff_tui.record.markdown import export_spec, planning_markdown
-
-    if not args.markdown and not args.deploy:
-        raise KickoffError("export what? give --markdown, --deploy DIR or both")
-    if args.out and not args.markdown:
-        raise KickoffError("--out names the Markdown report; add --markdown")
-    session = _load(args.file, args)
-    # Everything is computed before anything is written: a refused input leaves no half export.
-    text = ""
-    if args.markdown:
-        parts = (session_markdown(session), planning_markdown(session))
-        text = "\n\n".join(part.rstrip("\n") for part in parts) + "\n"
-    target = None
+def _report_paths(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    """(Markdown path, HTML path) the export writes; ``None`` for stdout or not asked."""
+    base = Path(args.file)
+    out = None if args.out in (None, "-") else Path(args.out)
+    md = html = None
     if args.markdown and args.out != "-":
-        target = Path(args.out) if args.out else Path(args.file).with_suffix(".md")
-        if target.resolve() == Path(args.file).resolve():
-            raise KickoffError(f"{target}: refusing to overwrite the session file with the report")
+        md = out if out is not None and not args.html else (out or base).with_suffix(".md")
+    if args.html and args.out != "-":
+        html = out if out is not None and not args.markdown else (out or base).with_suffix(".html")
+    for path in (md, html):
+        if path is not None and path.resolve() == base.resolve():
+            raise KickoffError(f"{path}: refusing to overwrite the session file with the report")
+    if args.out == "-" and args.markdown and args.html:
+        raise KickoffError("--out - writes one report to stdout: give --markdown or --html")
+    return md, html
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kickoff_tui.planning.html import markdown_to_html
+    from kickoff_tui.planning.markdown import CHART_NAMES
+    from kickoff_tui.record import atomic_write_text
+    from kickoff_tui.record.markdown import export_spec, report_markdown
+
+    if not args.markdown and not args.html and not args.deploy:
+        raise KickoffError("export what? give --html, or --markdown, --deploy DIR or both")
+    if args.out and not (args.markdown or args.html):
+        raise KickoffError("--out names the report; add --markdown or --html")
+    session = _load(args.file, args)
+    md_path, html_path = _report_paths(args)
+    # Everything is computed before anything is written: a refused input leaves no half export.
+    files: dict[Path, str] = {}
+    stdout_text = ""
+    if args.markdown or args.html:
+        chart_dir = f"{(md_path or Path(args.file)).stem}-charts"
+        links = {name: f"{chart_dir}/{name}.svg" for name in CHART_NAMES}
+        text, svgs = report_markdown(session, links if (md_path or args.html) else None)
+        if md_path is not None:
+            files[md_path] = text
+            for name, svg in svgs.items():
+                files[md_path.parent / chart_dir / f"{name}.svg"] = svg
+        if args.html:
+            page = markdown_to_html(
+                text, {links[name]: svg for name, svg in svgs.items()}, title=session.title
+            )
+            if html_path is not None:
+                files[html_path] = page
+            else:
+                stdout_text = page
+        elif md_path is None:
+            stdout_text = text  # stdout: no chart files to link
     report = sys.stderr if args.out == "-" else sys.stdout
+    written: list[str] = []
     if args.deploy:
         from kickoff_tui.planning import write_deployment
 
@@ -283,14 +323,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise KickoffError(
                 f"no deployment files: the spec is not feasible ({spec.infeasible_reason})"
             )
-        for path in write_deployment(spec, session.sizing_inputs(), Path(args.deploy)):
+        written += [str(p) for p in write_deployment(spec, session.sizing_inputs(), Path(args.deploy))]
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, text)
+        written.append(str(path))
+    if stdout_text:
+        sys.stdout.write(stdout_text)
+    if args.json and args.out != "-":
+        json.dump({"schema_version": JSON_SCHEMA_VERSION, "written": written}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for path in written:
             print(f"wrote {path}", file=report)
-    if args.markdown:
-        if target is None:
-            sys.stdout.write(text)
-        else:
-            atomic_write_text(target, text)
-            print(f"wrote {target}")
     return 0
 
 
