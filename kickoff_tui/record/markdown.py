@@ -10,6 +10,7 @@ appendix. ``kickoff export FILE --markdown`` writes it with its charts as SVG fi
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kickoff_tui.record.flags import FlagRecord
@@ -511,3 +512,27 @@ def report_markdown(session: Session, charts: dict[str, str] | None = None) -> t
         charts = links
     text = session_markdown(session, planning=planning, parts=parts, charts=charts)
     return text, svgs
+
+
+def report_files(session: Session, path: Path) -> dict[Path, str]:
+    """The Markdown report at ``path`` and its charts in ``STEM-charts/`` beside it (path ->
+    text; nothing written). ``kickoff export --markdown`` and the app's export share it."""
+    from kickoff_tui.planning.markdown import CHART_NAMES
+
+    chart_dir = f"{path.stem}-charts"
+    text, svgs = report_markdown(session, {n: f"{chart_dir}/{n}.svg" for n in CHART_NAMES})
+    files = {path: text}
+    files |= {path.parent / chart_dir / f"{name}.svg": svg for name, svg in svgs.items()}
+    return files
+
+
+def write_report(session: Session, path: Path) -> list[Path]:
+    """Write :func:`report_files` (each file atomically); return the paths."""
+    from kickoff_tui.record.io import atomic_write_text
+
+    written = []
+    for file, text in report_files(session, path).items():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(file, text)
+        written.append(file)
+    return written
