@@ -261,3 +261,27 @@ def test_headless_commands_do_not_import_textual(small):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def test_json_on_export_questionnaire_and_replay(tmp_path, capsys):
+    copy = tmp_path / "s.toml"
+    copy.write_text(SESSION.read_text("utf-8"), "utf-8")
+    assert main(["export", str(copy), "--html", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema_version"] == 1 and data["written"] == [str(tmp_path / "s.html")]
+    assert main(["questionnaire", "show", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["schema_version"] == 1 and shown["questions"][0]["id"]
+    root = Path(__file__).resolve().parents[1]
+    assert main(["questionnaire", "check", str(root / "questionnaires" / "kickoff.toml"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is True
+    assert main(["replay", str(copy), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["schema_version"] == 1
+
+
+def test_export_html_to_stdout_and_markdown_from_stdin(tmp_path):
+    done = _run("export", str(SESSION), "--html", "--out", "-")
+    assert done.returncode == 0 and done.stdout.startswith("<!DOCTYPE html>")
+    assert done.stdout.count("<svg") == 3
+    done = _run("export", "-", "--markdown", stdin=SESSION.read_text("utf-8"))
+    assert done.returncode == 0 and "## Decision memo" in done.stdout

@@ -79,9 +79,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     qsub = p.add_subparsers(dest="questionnaire_command", metavar="ACTION")
     check = qsub.add_parser("check", help="validate a questionnaire file")
     check.add_argument("file", metavar="FILE", help="questionnaire TOML")
+    check.add_argument("--json", action="store_true", help="print the result (and problems) as JSON")
     check.set_defaults(func=cmd_questionnaire_check)
     show = qsub.add_parser("show", help="list the questions (the shipped questionnaire by default)")
     show.add_argument("file", metavar="FILE", nargs="?", help="questionnaire TOML")
+    show.add_argument("--json", action="store_true", help="print the questions as JSON")
     show.set_defaults(func=cmd_questionnaire_show)
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
 
@@ -348,6 +350,10 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
     try:
         questionnaire = load_questionnaire(args.file)
     except QuestionnaireError as err:
+        if getattr(args, "json", False):
+            json.dump({"schema_version": JSON_SCHEMA_VERSION, "file": args.file, "ok": False,
+                       "problems": list(err.problems)}, sys.stdout, indent=2)
+            sys.stdout.write("\n")
         for problem in err.problems:
             print(f"{args.file}: {problem}", file=sys.stderr)
         return 2
@@ -357,6 +363,17 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n} {role}" for role, n in roles.items())
     fed = sum(q.feeds is not None for q in questionnaire.questions)
     planned = sum(q.planning is not None for q in questionnaire.questions)
+    if getattr(args, "json", False):
+        json.dump(
+            {"schema_version": JSON_SCHEMA_VERSION, "file": args.file, "ok": True,
+             "id": questionnaire.id, "version": questionnaire.version,
+             "questions": len(questionnaire.questions), "by_role": roles,
+             "feed_sizing": fed, "feed_planning": planned},
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return 0
     print(
         f"{args.file}: ok: questionnaire {questionnaire.id!r} v{questionnaire.version}, "
         f"{len(questionnaire.questions)} questions ({counts}), {fed} feed sizing, "
@@ -369,6 +386,18 @@ def cmd_questionnaire_show(args: argparse.Namespace) -> int:
     from kickoff_tui.record import ROLE_LABELS, load_questionnaire
 
     questionnaire = load_questionnaire(args.file)
+    if getattr(args, "json", False):
+        questions = [
+            {"id": q.id, "section": q.section, "role": q.role, "prompt": q.prompt, "type": q.type,
+             "unit": q.unit, "feeds": q.feeds, "planning": q.planning, "optional": q.optional,
+             "default": q.default}
+            for q in questionnaire.questions
+        ]
+        json.dump({"schema_version": JSON_SCHEMA_VERSION, "id": questionnaire.id,
+                   "version": questionnaire.version, "title": questionnaire.title,
+                   "questions": questions}, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+        return 0
     print(f"{questionnaire.title or questionnaire.id} (id {questionnaire.id}, version {questionnaire.version})")
     for section in questionnaire.sections():
         print(f"\n{section}")

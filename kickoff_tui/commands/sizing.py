@@ -63,6 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--id", required=True, help="catalog id to give it, e.g. my-llama-70b")
     imp.add_argument("--name", help="display name (default: the id)")
     imp.add_argument("--force", action="store_true", help="replace an imported model with the same id")
+    imp.add_argument("--json", action="store_true", help="print the imported model as JSON")
     imp.set_defaults(func=cmd_models_import)
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
 
@@ -523,6 +524,9 @@ def cmd_models_import(args: argparse.Namespace) -> int:
     except OSError as err:
         raise KickoffError(f"cannot write {target}: {err.strerror or err}") from None
     clear_cache()
+    if getattr(args, "json", False):
+        print(json.dumps({"schema_version": 1, "path": str(target), "model": data}, indent=2))
+        return 0
     print(f"imported {args.id}: {model.total_params / 1e9:.1f}B params, {model.layers} layers, "
           f"{model.attention.upper()}, KV {model.kv_heads} heads -> {target}")
     return 0
