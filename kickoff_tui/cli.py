@@ -160,9 +160,23 @@ def completion_script(shell: str, parser: argparse.ArgumentParser | None = None)
         "complete -o filenames -F _kickoff kickoff",
         "",
     ]
+    text = "\n".join(lines)
     if shell == "zsh":
-        lines = ["autoload -U +X bashcompinit && bashcompinit", *lines]
-    return "\n".join(lines)
+        # zsh runs the bash function through bashcompinit; it has no mapfile builtin
+        text = re.sub(
+            r"mapfile -t COMPREPLY < <\((.*)\)(;|$)",
+            lambda m: f"COMPREPLY=( $({m.group(1)}) ){m.group(2)}",
+            text,
+            flags=re.M,
+        )
+        # ... and its arrays count from 1 (COMP_CWORD is still CURRENT - 1)
+        text = (
+            text.replace("COMP_WORDS[COMP_CWORD]", "COMP_WORDS[COMP_CWORD+1]")
+            .replace("COMP_WORDS[COMP_CWORD-1]", "COMP_WORDS[COMP_CWORD]")
+            .replace("COMP_WORDS[1]", "COMP_WORDS[2]")
+        )
+        text = "autoload -U +X bashcompinit && bashcompinit\n" + text
+    return text
 
 
 def _cmd_completion(args: argparse.Namespace) -> int:

@@ -605,6 +605,11 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         keda=args.keda,
         checkpoint=args.checkpoint,
     )
+    if args.target is None and "leaderworkerset.yaml" in files:
+        print(
+            "kickoff: target lws chosen: one replica spans nodes, which a Deployment cannot place",
+            file=sys.stderr,
+        )
     if args.out == "-":
         sys.stdout.write(deployment_stream(files))
         return 0

@@ -467,6 +467,13 @@ def deploy_settings(
         )
     elif precision in checkpoints:
         model_ref = checkpoints[precision]
+        notes[:] = [n for n in notes if not n.startswith("model path ")]
+        if vendor != "NVIDIA" and model_ref.startswith("nvidia/"):
+            notes.append(
+                f"{model_ref} is in NVIDIA Model Optimizer format: check that your {vendor} "
+                "build of the engine loads it, or point the model path at a compressed-tensors "
+                "FP8 checkpoint of the same model"
+            )
         notes.append(
             f"{precision} weights: loads the published {precision.upper()} checkpoint "
             f"{model_ref} (the engine reads its quantisation from the checkpoint config)"
@@ -1545,9 +1552,9 @@ def kserve_objects(s: DeploySettings, engine: str) -> list[dict[str, Any]]:
     """InferenceService per deployment (raw deployment mode, the engine as a custom container)
     + a metrics Service for the ServiceMonitor."""
     command, args = engine_command(engine, s)
-    low, high, _, _ = hpa_bounds(s)
-    if s.fixed_fleet:
-        low = high = s.replicas
+    # KServe's raw deployment scales on CPU unless told otherwise, which says nothing about an
+    # LLM's load: run the sized replicas (min = max); scale on the queue with --target k8s --keda.
+    low = high = s.replicas
     docs: list[dict[str, Any]] = []
     for dep in _deployment_names(s):
         container = _container(s, engine, dep, command, args, name="kserve-container")
