@@ -144,8 +144,11 @@ def test_exit_codes(small, tmp_path, capsys):
     bad.write_text('model = "llama-3.1-405b"\ngpu = "l4"\npeak_concurrency = 500\n')
     assert main(["size", str(bad)]) == 1  # ran fine; the answer is "cannot be served"
     assert main(["size", str(bad), "--json"]) == 1
-    assert main(["deploy", str(bad), "--out", "-"]) == 2
-    capsys.readouterr()
+    for command in (["deploy", str(bad), "--out", "-"], ["cost", str(bad)], ["growth", str(bad)]):
+        assert main(command) == 1, command  # the same answer from every command
+        assert "no feasible spec" in capsys.readouterr().err
+    bad.write_text('model = "no-such-model"\n')
+    assert main(["size", str(bad)]) == 2  # bad input
     assert main(["size", small]) == 0
 
 

@@ -284,9 +284,15 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+EXIT_INFEASIBLE = 1
+"""The input was fine and the answer is "cannot be served": exit 1, as ``kickoff size`` does."""
+
+
 def _require_feasible(spec) -> None:  # noqa: ANN001 - SizedSpec, imported lazily
     if not spec.feasible:
-        raise KickoffError(f"no feasible spec on {spec.gpu or 'any SKU'}: {spec.infeasible_reason}")
+        err = KickoffError(f"no feasible spec on {spec.gpu or 'any SKU'}: {spec.infeasible_reason}")
+        err.exit_code = EXIT_INFEASIBLE
+        raise err
 
 
 def _apply_flags(args: argparse.Namespace, overrides):  # noqa: ANN001, ANN201

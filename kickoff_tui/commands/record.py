@@ -322,9 +322,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                 f"no deployment files: the answers cannot be sized ({session.sizing_error})"
             )
         if not spec.feasible:
-            raise KickoffError(
+            err = KickoffError(
                 f"no deployment files: the spec is not feasible ({spec.infeasible_reason})"
             )
+            err.exit_code = 1  # infeasible, not bad input: as `kickoff size` and `deploy`
+            raise err
         written += [str(p) for p in write_deployment(spec, session.sizing_inputs(), Path(args.deploy))]
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ h1 { font-size: 1.7rem; border-bottom: 2px solid #1f4e79; padding-bottom: .3rem;
 h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
 h3 { font-size: 1.08rem; margin-top: 1.4rem; }
 table { border-collapse: collapse; margin: .6rem 0 1rem; font-size: 13.5px; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
 th, td { border: 1px solid #d0d7de; padding: .3rem .55rem; text-align: left; vertical-align: top; }
 th { background: #f3f6f9; }
 tr:nth-child(even) td { background: #fafbfc; }
