@@ -278,6 +278,10 @@ def test_schemas_reject_what_kubernetes_would_refuse():
         kubernetes_validate.validate(dep, K8S_VERSIONS[-1], strict=True)
     lws_spec, lws_inputs = _cases()["405b-multinode"]
     lws = next(yaml.safe_load_all(deployment_files(lws_spec, lws_inputs)["leaderworkerset.yaml"]))
+    leader = lws["spec"]["leaderWorkerTemplate"]["leaderTemplate"]["spec"]
+    leader["containers"][0]["imagePullPolicyy"] = "Always"
+    with pytest.raises(kubernetes_validate.ValidationError):  # pod templates are checked too
+        _validate_pod(leader, K8S_VERSIONS[0])
     lws["spec"]["leaderWorkerTemplate"]["sise"] = 2
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(lws, _schema("leaderworkerset"))
