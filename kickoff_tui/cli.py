@@ -101,15 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:  # noqa: SLF001 - argparse has no public walk
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
             return dict(action.choices)
     return {}
 
 
 def _options(parser: argparse.ArgumentParser) -> list[str]:
     return sorted(
-        o for a in parser._actions for o in a.option_strings if o.startswith("--")  # noqa: SLF001
+        o for a in parser._actions for o in a.option_strings if o.startswith("--")
     )
 
 
@@ -121,15 +121,15 @@ def completion_script(shell: str, parser: argparse.ArgumentParser | None = None)
     cases = []
     for name, sub in sorted(commands.items()):
         words = _options(sub) + sorted(_subcommands(sub))
-        for action in sub._actions:  # noqa: SLF001
+        for action in sub._actions:
             if action.choices and not action.option_strings and not isinstance(
-                action, argparse._SubParsersAction  # noqa: SLF001
+                action, argparse._SubParsersAction
             ):
                 words += [str(c) for c in action.choices]
         cases.append(f'        {name}) opts="{" ".join(words)}" ;;')
     values: dict[str, set[str]] = {}
     for sub in commands.values():
-        for action in sub._actions:  # noqa: SLF001
+        for action in sub._actions:
             if action.choices and action.option_strings:
                 for option in action.option_strings:
                     values.setdefault(option, set()).update(str(c) for c in action.choices)
@@ -167,7 +167,7 @@ def completion_script(shell: str, parser: argparse.ArgumentParser | None = None)
             r"mapfile -t COMPREPLY < <\((.*)\)(;|$)",
             lambda m: f"COMPREPLY=( $({m.group(1)}) ){m.group(2)}",
             text,
-            flags=re.M,
+            flags=re.MULTILINE,
         )
         # ... and its arrays count from 1 (COMP_CWORD is still CURRENT - 1)
         text = (
@@ -248,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return 0
-    except Exception as err:  # noqa: BLE001 - last line of defence: never a traceback
+    except Exception as err:
         if os.environ.get("KICKOFF_DEBUG"):
             raise
         message = " ".join(str(err).split()) or type(err).__name__

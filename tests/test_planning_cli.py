@@ -160,7 +160,6 @@ def test_did_you_mean(capsys):
 
 
 def test_completion_scripts(tmp_path, capsys):
-    import subprocess
 
     for shell in ("bash", "zsh"):
         assert main(["completion", shell]) == 0
@@ -182,8 +181,6 @@ def test_completion_scripts(tmp_path, capsys):
 
 def _run(*argv, stdin=None, env=None):
     import os
-    import subprocess
-    import sys
 
     return subprocess.run(
         [sys.executable, "-m", "kickoff_tui.cli", *argv],
@@ -210,8 +207,6 @@ def test_stdin_pipes_and_width(small, monkeypatch, capsys):
     assert main(["size", small]) == 0
     assert max(len(line) for line in capsys.readouterr().out.splitlines()) <= 70
     # a reader that stops early: exit 0 and nothing on stderr
-    import subprocess
-    import sys
 
     shell = f"{sys.executable} -m kickoff_tui.cli replay {SESSION} --json | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True)

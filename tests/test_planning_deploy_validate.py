@@ -27,11 +27,11 @@ kubernetes_validate = pytest.importorskip("kubernetes_validate")
 jsonschema = pytest.importorskip("jsonschema")
 yaml = pytest.importorskip("yaml")
 
-from kickoff_tui.errors import KickoffError  # noqa: E402
-from kickoff_tui.planning.deploy import TARGETS, deployment_files, deployment_stream  # noqa: E402
-from kickoff_tui.sizing import SizingInputs, size  # noqa: E402
+import kubernetes_validate.utils as _kv_utils
 
-import kubernetes_validate.utils as _kv_utils  # noqa: E402
+from kickoff_tui.errors import KickoffError
+from kickoff_tui.planning.deploy import TARGETS, deployment_files, deployment_stream
+from kickoff_tui.sizing import SizingInputs, size
 
 # kubernetes-validate re-reads its (large) schema files on every call; read each once.
 if not hasattr(_kv_utils.schema_contents, "cache_info"):

@@ -59,16 +59,16 @@ def test_table_cells_escape_pipes():
 
 # --- the report a CFO signs -------------------------------------------------------------------
 
-import re  # noqa: E402
-import xml.etree.ElementTree as ET  # noqa: E402
-from html.parser import HTMLParser  # noqa: E402
-from pathlib import Path  # noqa: E402
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from kickoff_tui.cli import main  # noqa: E402
-from kickoff_tui.planning.charts import svg_bar_chart, svg_tornado  # noqa: E402
-from kickoff_tui.planning.html import markdown_to_html  # noqa: E402
+from kickoff_tui.cli import main
+from kickoff_tui.planning.charts import svg_bar_chart, svg_tornado
+from kickoff_tui.planning.html import markdown_to_html
 
 SESSION = Path(__file__).resolve().parents[1] / "examples" / "session-support-assistant.toml"
 
@@ -108,7 +108,7 @@ def test_one_monthly_cost_per_basis_everywhere(exported):
 
 def test_first_page_is_a_decision_memo(exported):
     _, md, _ = exported
-    headings = re.findall(r"^## (.+)$", md, flags=re.M)
+    headings = re.findall(r"^## (.+)$", md, flags=re.MULTILINE)
     assert headings[0] == "Decision memo" and headings[-1] == "Appendix: event log"
     memo = md[md.index("## Decision memo") : md.index("\n## Status")]
     for part in ("### Decision asked for", "### Sized spec", "### Monthly cost per price basis",

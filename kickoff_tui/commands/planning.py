@@ -288,14 +288,14 @@ EXIT_INFEASIBLE = 1
 """The input was fine and the answer is "cannot be served": exit 1, as ``kickoff size`` does."""
 
 
-def _require_feasible(spec) -> None:  # noqa: ANN001 - SizedSpec, imported lazily
+def _require_feasible(spec) -> None:
     if not spec.feasible:
         err = KickoffError(f"no feasible spec on {spec.gpu or 'any SKU'}: {spec.infeasible_reason}")
         err.exit_code = EXIT_INFEASIBLE
         raise err
 
 
-def _apply_flags(args: argparse.Namespace, overrides):  # noqa: ANN001, ANN201
+def _apply_flags(args: argparse.Namespace, overrides):
     from pydantic import ValidationError
 
     from kickoff_tui.planning import BusinessCase, CostOverrides
@@ -341,7 +341,7 @@ def _print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _trace_lines(console, figures) -> None:  # noqa: ANN001
+def _trace_lines(console, figures) -> None:
     from rich.markup import escape
 
     for fig in figures:
@@ -572,7 +572,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     for col in ("input", "owner", "base", "-50%", "+50% / flipped"):
         table.add_column(col, overflow="fold")
 
-    def side(s) -> str:  # noqa: ANN001
+    def side(s) -> str:
         if s is None:
             return "-"
         if s.total_gpus is None:
@@ -632,7 +632,7 @@ def _is_session(data: dict[str, Any]) -> bool:
     return "schema_version" in data and ("answers" in data or "events" in data)
 
 
-def _card_from(path: str, data: dict[str, Any]):  # noqa: ANN202 - Scorecard, imported lazily
+def _card_from(path: str, data: dict[str, Any]):
     """The scorecard table of a TOML file: [planning.scorecard], [scorecard] or top level."""
     from pydantic import ValidationError
 
@@ -649,7 +649,7 @@ def _card_from(path: str, data: dict[str, Any]):  # noqa: ANN202 - Scorecard, im
         raise _validation(path, err) from None
 
 
-def _record_scorecard(args: argparse.Namespace):  # noqa: ANN202 - Scorecard | None
+def _record_scorecard(args: argparse.Namespace):
     """``--set CARD.toml`` / ``--clear`` on a session FILE: one event, saved in place."""
     from kickoff_tui.commands.sizing import read_toml
     from kickoff_tui.record import load_session, save_session

@@ -108,7 +108,7 @@ def diverging_chart(
 # reader's sans-serif), readable in a browser, a wiki, an email client that shows images, and
 # inlined by the HTML export.
 
-from xml.sax.saxutils import escape as _xml  # noqa: E402
+from xml.sax.saxutils import escape as _xml
 
 SVG_WIDTH = 760
 """Width of every report chart in CSS pixels (fits an A4 page and a 800-px email column)."""

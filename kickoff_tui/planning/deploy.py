@@ -832,7 +832,7 @@ def _header(s: DeploySettings, what: str) -> list[str]:
 class _Dumper(yaml.SafeDumper):
     """PyYAML's safe emitter, writing a shared dict out in full instead of as an anchor."""
 
-    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - PyYAML's signature
+    def ignore_aliases(self, data: Any) -> bool:
         return True
 
 
@@ -1311,7 +1311,7 @@ def hpa_objects(s: DeploySettings, engine: str, target: str = "k8s") -> list[dic
 
 
 def hpa_yaml(s: DeploySettings, engine: str, target: str = "k8s") -> str:
-    low, high, per_pod, why = hpa_bounds(s)
+    *_, why = hpa_bounds(s)
     metric = METRICS.get(engine, METRICS["vllm"])["running"]
     prefix = metric.split(":")[0]
     head = _header(s, "HorizontalPodAutoscaler: scale on in-flight requests per pod.")
@@ -1419,7 +1419,16 @@ def alert_rules(s: DeploySettings, engine: str, target: str = "k8s") -> list[dic
         sel = f'{{model_name="{s.served_name}", pod=~"{pods}"}}'
         rules: list[dict[str, Any]] = []
 
-        def rule(alert: str, expr: str, for_: str, severity: str, summary: str, text: str) -> None:
+        def rule(
+            alert: str,
+            expr: str,
+            for_: str,
+            severity: str,
+            summary: str,
+            text: str,
+            rules: list[dict[str, Any]] = rules,
+            dep: str = dep,
+        ) -> None:
             rules.append(
                 {
                     "alert": alert,

@@ -225,7 +225,7 @@ def growth_markdown(
     return out + [""]
 
 
-def _scenario_month(sc, cost: CostReport | None) -> float | None:  # noqa: ANN001 - Scenario
+def _scenario_month(sc, cost: CostReport | None) -> float | None:
     """A scenario's monthly cost on the chosen basis: today's monthly cost per GPU (GPUs + staff)
     x the scenario's GPUs, so it reads against the cost section (not the catalog list price)."""
     if cost is None or not sc.feasible or not sc.total_gpus:
@@ -283,7 +283,7 @@ def sensitivity_markdown(
     rows = []
     for r in report.rows[:top]:
 
-        def side(s):  # noqa: ANN001, ANN202 - local formatter
+        def side(s):
             if s is None:
                 return "-"
             if s.total_gpus is None:
@@ -371,7 +371,7 @@ class PlanningParts:
     """Every planning report of one spec, computed once for the Markdown, the charts and the
     memo (growth and sensitivity call the sizer dozens of times)."""
 
-    def __init__(self, spec, inputs, plan, cost, business, growth, sens) -> None:  # noqa: ANN001
+    def __init__(self, spec, inputs, plan, cost, business, growth, sens) -> None:
         self.spec, self.inputs, self.plan = spec, inputs, plan
         self.cost, self.business, self.growth, self.sensitivity = cost, business, growth, sens
 
@@ -446,7 +446,7 @@ def chart_svgs(parts: PlanningParts, top: int = 12) -> dict[str, str]:
     sens = parts.sensitivity
     if sens is not None and sens.rows:
 
-        def side(s):  # noqa: ANN001, ANN202 - Side
+        def side(s):
             if s is None:
                 return None
             if s.delta is None:
