@@ -54,6 +54,17 @@ def output_width() -> int:
     return DEFAULT_WIDTH
 
 
+MAX_MESSAGE_CHARS = 1_000
+"""Longest error line printed: a message that quotes a 100,000-character value is cut (the
+start names the file and the field, which is what the user needs)."""
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return f"{message[:MAX_MESSAGE_CHARS]}... ({len(message):,} characters in all)"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse prints usage + exits 2 on errors; keep that, but on one line, and suggest the
     closest sub-command for a mistyped one."""
@@ -68,7 +79,12 @@ class _Parser(argparse.ArgumentParser):
                 message = f"unknown command {typed!r}; did you mean {close[0]!r}?"
             else:
                 message = f"unknown command {typed!r}; choose from {', '.join(choices)}"
-        self.exit(EXIT_BAD_INPUT, f"kickoff: {message} (see `{self.prog} --help`)\n")
+        from kickoff_tui.record.text import visible
+
+        self.exit(
+            EXIT_BAD_INPUT,
+            f"kickoff: {_bounded(visible(' '.join(message.split())))} (see `{self.prog} --help`)\n",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -217,8 +233,13 @@ def _quiet_stdout() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code (0 ok, 1 infeasible or differences, 2 bad input)."""
+    """Run one ``kickoff`` command; return its exit code (0 ok, 1 infeasible or differences
+    found, 2 bad input; 1 also for a bug, reported as "unexpected error").
+
+    Every error is one line on stderr, starting ``kickoff:``, with control characters shown as
+    escapes (a file name or a cell holding ESC cannot drive the terminal)."""
     from kickoff_tui.errors import KickoffError
+    from kickoff_tui.record.text import visible
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -241,17 +262,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(err)
         if stdin_dir is not None:
             message = message.replace(str(stdin_dir / "stdin.toml"), "<stdin>")
-        print(f"kickoff: {message}", file=sys.stderr)
+        print(f"kickoff: {_bounded(visible(message))}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         _quiet_stdout()
         return 0
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - last line of defence: never a traceback
         if os.environ.get("KICKOFF_DEBUG"):
             raise
-        message = " ".join(str(err).split()) or type(err).__name__
+        message = _bounded(visible(" ".join(str(err).split()) or type(err).__name__))
         print(f"kickoff: unexpected error: {message} (set KICKOFF_DEBUG=1 for details)", file=sys.stderr)
         return 1
     finally:

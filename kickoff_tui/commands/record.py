@@ -68,6 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="DIR",
         help="write the deployment files for the spec (signed off, else current) into DIR",
     )
+    p.add_argument("--force", action="store_true", help="overwrite deployment files already in DIR")
     _questionnaire_option(p)
     p.set_defaults(func=cmd_export)
 
@@ -125,6 +126,19 @@ def _wrap(text: str, indent: str) -> str:
     if text.startswith(" ") and lines:
         lines[0] = text[: len(text) - len(text.lstrip())] + lines[0].lstrip()
     return "\n".join(lines or [""]) + "\n"
+
+
+class _VisibleWriter:
+    """Writes text from a session to the terminal with control characters shown as escapes
+    (the loader already refuses them; this keeps the promise whatever a future loader lets in)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        from kickoff_tui.record.text import visible
+
+        self.stream.write(visible(text, keep_newlines=True))
 
 
 # --- replay ---------------------------------------------------------------------------------------
@@ -188,7 +202,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
 
-    out = sys.stdout
+    out = _VisibleWriter(sys.stdout)
     total = len(session.events)
     upto = f", replayed to event {args.at}" if args.at is not None else ""
     out.write(f"{session.title} ({session.id}): {total} events{upto}\n")
@@ -254,7 +268,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 1 if result.entries else 0
-    sys.stdout.write("\n".join(result.lines()) + "\n")
+    _VisibleWriter(sys.stdout).write("\n".join(result.lines()) + "\n")
     return 1 if result.entries else 0  # like diff(1): 1 when the sessions differ
 
 
@@ -283,6 +297,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kickoff_tui.planning.markdown import CHART_NAMES
     from kickoff_tui.record import atomic_write_text
     from kickoff_tui.record.markdown import export_spec, report_markdown
+    from kickoff_tui.record.text import visible
 
     if not args.markdown and not args.html and not args.deploy:
         raise KickoffError("export what? give --html, or --markdown, --deploy DIR or both")
@@ -327,19 +342,24 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
             err.exit_code = 1  # infeasible, not bad input: as `kickoff size` and `deploy`
             raise err
-        written += [str(p) for p in write_deployment(spec, session.sizing_inputs(), Path(args.deploy))]
+        written += [
+            str(p)
+            for p in write_deployment(
+                spec, session.sizing_inputs(), Path(args.deploy), force=args.force
+            )
+        ]
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, text)
+        atomic_write_text(path, text, follow_symlinks=False)  # a planted link is replaced
         written.append(str(path))
     if stdout_text:
         sys.stdout.write(stdout_text)
     if args.json and args.out != "-":
-        json.dump({"schema_version": JSON_SCHEMA_VERSION, "written": written}, sys.stdout, indent=2)
+        json.dump({"schema_version": JSON_SCHEMA_VERSION, "written": written}, sys.stdout, indent=2)  # json escapes control characters
         sys.stdout.write("\n")
     else:
         for path in written:
-            print(f"wrote {path}", file=report)
+            print(f"wrote {visible(path)}", file=report)
     return 0
 
 
@@ -356,8 +376,10 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
             json.dump({"schema_version": JSON_SCHEMA_VERSION, "file": args.file, "ok": False,
                        "problems": list(err.problems)}, sys.stdout, indent=2)
             sys.stdout.write("\n")
+        from kickoff_tui.record.text import visible
+
         for problem in err.problems:
-            print(f"{args.file}: {problem}", file=sys.stderr)
+            print(f"kickoff: {visible(args.file)}: {visible(problem)}", file=sys.stderr)
         return 2
     roles: dict[str, int] = {}
     for question in questionnaire.questions:
@@ -376,8 +398,10 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
         )
         sys.stdout.write("\n")
         return 0
+    from kickoff_tui.record.text import visible
+
     print(
-        f"{args.file}: ok: questionnaire {questionnaire.id!r} v{questionnaire.version}, "
+        f"{visible(args.file)}: ok: questionnaire {questionnaire.id!r} v{questionnaire.version}, "
         f"{len(questionnaire.questions)} questions ({counts}), {fed} feed sizing, "
         f"{planned} feed planning"
     )

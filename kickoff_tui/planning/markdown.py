@@ -283,7 +283,7 @@ def sensitivity_markdown(
     rows = []
     for r in report.rows[:top]:
 
-        def side(s):
+        def side(s):  # noqa: ANN001, ANN202 - local formatter
             if s is None:
                 return "-"
             if s.total_gpus is None:
@@ -446,7 +446,7 @@ def chart_svgs(parts: PlanningParts, top: int = 12) -> dict[str, str]:
     sens = parts.sensitivity
     if sens is not None and sens.rows:
 
-        def side(s):
+        def side(s):  # noqa: ANN001, ANN202 - local formatter
             if s is None:
                 return None
             if s.delta is None:

@@ -462,7 +462,7 @@ def memo_markdown(
     return out
 
 
-def export_spec(session: Session):
+def export_spec(session: Session):  # noqa: ANN201 - SizedSpec | None
     """The spec an export describes: the one signed off, else the one sized from the answers."""
     return session.signed_spec if session.signed_spec is not None else session.spec()
 
