@@ -28,7 +28,6 @@ from kickoff_tui.record import (
     list_sessions,
     load_session,
     save_session,
-    session_markdown,
     size_answers,
     utc_now,
 )
@@ -263,10 +262,9 @@ class Controller:
         Takes a second or so (the planning sections re-size the workload): call it from a
         worker thread.
         """
-        from kickoff_tui.record import atomic_write_text
+        from kickoff_tui.record.markdown import write_report
 
-        parts = (session_markdown(self.require()), self.planning_markdown())
-        atomic_write_text(path, "\n\n".join(p.rstrip("\n") for p in parts) + "\n")
+        write_report(self.require(), path)  # the report + its SVG charts, as the CLI writes them
         return path
 
     def planning(self) -> PlanningOverrides:

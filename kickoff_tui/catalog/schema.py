@@ -223,6 +223,11 @@ class Model(_Strict):
     """Decode attention FLOPs per generated token per cached token when not 4*layers*heads*head_dim
     (MLA with weight absorption)."""
     tie_word_embeddings: bool = False
+    checkpoints: dict[str, str] = Field(default_factory=dict)
+    """Pre-quantised checkpoints by precision (``{fp8 = "org/Model-FP8"}``): what the deployment
+    export loads when the spec runs the weights at that precision. Each is a published Hugging
+    Face repo named in ``checkpoints_source``."""
+    checkpoints_source: str = ""
     source: str
     verified: bool = False
     notes: str = ""

@@ -65,6 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--id", required=True, help="catalog id to give it, e.g. my-llama-70b")
     imp.add_argument("--name", help="display name (default: the id)")
     imp.add_argument("--force", action="store_true", help="replace an imported model with the same id")
+    imp.add_argument("--json", action="store_true", help="print the imported model as JSON")
     imp.set_defaults(func=cmd_models_import)
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
 
@@ -145,10 +146,15 @@ def check_inputs(path: str, inputs):  # noqa: ANN001, ANN201 - SizingInputs, imp
 def _console():
     from rich.console import Console
 
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, width=120)  # pipes and files: wide enough for tables
-    return console
+    from kickoff_tui.cli import output_width
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """Rich exits 1 on a closed pipe; hand it to ``cli.main``, which exits 0 quietly."""
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeConsole(highlight=False, width=output_width())  # COLUMNS, the terminal, else 120
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
@@ -288,9 +294,10 @@ def cmd_size(args: argparse.Namespace) -> int:
     except CatalogError as err:
         raise KickoffError(f"{args.file}: {err}") from None
     previous = session.signed_spec if session is not None else None
+    code = 0 if spec.feasible else 1  # exit 1: ran fine, and the answer is "cannot be served"
     if args.json:
         print(spec.model_dump_json(indent=2))
-        return 0
+        return code
     from kickoff_tui.record.text import plain_markup_safe
 
     print_spec(spec, title=f"Sized spec for {plain_markup_safe(args.file)}")
@@ -298,7 +305,7 @@ def cmd_size(args: argparse.Namespace) -> int:
         print_changes(previous, spec)
     elif session is not None:
         _console().print("This session has no signed-off spec to compare with.")
-    return 0
+    return code
 
 
 SPEC_ROWS: tuple[tuple[str, str], ...] = (
@@ -570,6 +577,9 @@ def cmd_models_import(args: argparse.Namespace) -> int:
         raise KickoffError(f"{args.file}: not imported: {problems[0]}")
     atomic_write_text(target, text, follow_symlinks=False)
     clear_cache()
+    if getattr(args, "json", False):
+        print(json.dumps({"schema_version": 1, "path": str(target), "model": data}, indent=2))
+        return 0
     from kickoff_tui.record.text import visible
 
     print(f"imported {args.id}: {model.total_params / 1e9:.1f}B params, {model.layers} layers, "
