@@ -120,7 +120,7 @@ def _split(data: Any, own: tuple[str, ...], what: str) -> Any:
     if not isinstance(data, dict):
         raise ValueError(f"{what} must be a table")
     if "answers" in data:
-        raise ValueError(f"{what}: write the answers directly in the table, not under 'answers'")
+        raise ValueError("write the answers directly in the table, not under 'answers'")
     mine = {k: v for k, v in data.items() if k in own}
     mine["answers"] = {k: v for k, v in data.items() if k not in own}
     return mine
@@ -204,13 +204,12 @@ class Platform(_Strict):
         gpu = answers.pop("gpu", None)
         if gpu is not None:
             if "gpu_candidates" in data:
-                raise ValueError("[platform]: give gpu or gpu_candidates, not both")
+                raise ValueError("give gpu or gpu_candidates, not both")
             if gpu != "recommend":
                 data["gpu_candidates"] = [gpu]
         other = [k for k in answers if k not in IT_FIELDS]
         if other:
-            raise ValueError(f"[platform]: {other[0]} is a per-workload answer: set it in each "
-                             "[[workloads]] entry")
+            raise ValueError(f"{other[0]} is a per-workload answer: set it in each [[workloads]] entry")
         return data
 
     @field_validator("gpu_candidates")
@@ -309,8 +308,9 @@ def error_message(err: ValidationError, data: Any = None) -> str:
                 rows = data["workloads"]
                 if 0 <= index < len(rows) and isinstance(rows[index], dict):
                     raw = rows[index].get("name")
-                    name = raw if isinstance(raw, str) and NAME_RE.fullmatch(raw[:MAX_NAME_CHARS]) else None
-            parts.append(f"workload {index + 1}" + (f" ({name[:MAX_NAME_CHARS]})" if name else ""))
+                    ok = isinstance(raw, str) and len(raw) <= MAX_NAME_CHARS and NAME_RE.fullmatch(raw)
+                    name = raw if ok else None
+            parts.append(f"workload {index + 1}" + (f" ({name})" if name else ""))
             i += 2
             continue
         if isinstance(part, str) and part.startswith(("function-", "model-")):

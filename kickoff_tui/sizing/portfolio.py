@@ -876,15 +876,15 @@ def optimise_mix(demands: Sequence[Demand], options: Sequence[Sequence[MixOption
             combo = tuple(j if k == w else c for k, c in enumerate(best))
             cost = result.costs[combo] if combo in result.costs else cost_of(combo)
             if cost is not None:
-                held.append((cost - budget, demands[w].name, options[w][j].model))
+                held.append((cost - budget, demands[w].name, options[w][j].model, cost))
     spec = specs[best]
     choice = MixChoice(feasible=True, assignment=assignment(best), quality_rank_total=rank_total(ranks, best),
                        cost_per_month=result.best_cost, fleet=spec.fleet.label if spec.fleet else "", **base)
     if held:
-        extra, name, model = min(held)
+        extra, name, model, cost = min(held)
         choice.binding_workload = name
-        choice.binding_note = (f"the budget binds on {name}: its next better model ({model}) would need "
-                               f"${extra:,.0f}/month more")
+        choice.binding_note = (f"the budget binds on {name}: its next better model ({model}) would "
+                               f"bring the fleet to ${cost:,.0f}/month, ${extra:,.0f} over the budget")
     else:
         behind = [a.workload for a in choice.assignment if a.quality_rank > a.best_rank]
         slack = budget - (result.best_cost or 0.0)
