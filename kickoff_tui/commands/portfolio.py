@@ -152,41 +152,52 @@ def print_portfolio(spec, portfolio, title: str) -> None:
 
     console = _console()
     table = Table(title=f"{title}: workloads", title_justify="left")
-    for col in ("workload", "model", "SKU", "layout", "in flight / replica", "peak in flight",
-                "replicas", "GPUs", "alone $/month", "peak hours", "off-peak GPUs", "shares with",
-                "bound"):
-        table.add_column(col, justify="left" if col in ("workload", "model", "SKU", "layout",
-                                                        "peak hours", "shares with", "bound") else "right")
+    for col in ("workload", "model", "SKU", "peak in flight", "replicas", "GPUs", "alone $/month",
+                "peak hours", "shares with", "bound"):
+        table.add_column(col, justify="right" if col in ("GPUs", "alone $/month", "peak in flight") else "left")
     for w in spec.workloads:
         if not w.feasible:
-            table.add_row(w.name, f"{w.model}", w.gpu, "", "", "", "", "", "", w.peak_hours, "", "",
+            table.add_row(w.name, w.model, w.gpu, "", "", "", "", w.peak_hours, "",
                           f"[red]cannot serve[/]: {w.reason[:80]}")
             continue
-        layout = f"TP{w.tensor_parallel}" + (f" x PP{w.pipeline_parallel}" if w.pipeline_parallel > 1 else "")
-        off = "-" if w.off_peak_gpus is None else f"{w.off_peak_gpus} ({w.off_peak_fraction:.0%} load)"
-        table.add_row(w.name, f"{w.model} ({w.precision})", w.gpu, layout,
-                      _fmt(w.concurrency_per_replica), _fmt(w.peak_concurrency), _fmt(w.replicas),
-                      _fmt(w.total_gpus), _money(w.cost_per_month), w.peak_hours, off,
-                      ", ".join(w.shares_with) or "-", w.binding_constraint)
+        layout = f"TP{w.tensor_parallel}" + (f"xPP{w.pipeline_parallel}" if w.pipeline_parallel > 1 else "")
+        replicas = f"{w.replicas} x {layout} ({w.concurrency_per_replica} each)"
+        peak = w.peak_hours
+        if w.off_peak_gpus is not None:
+            peak += f" (off: {w.off_peak_gpus} GPUs)"
+        table.add_row(w.name, f"{w.model} ({w.precision})", w.gpu, _fmt(w.peak_concurrency), replicas,
+                      _fmt(w.total_gpus),
+                      _money(w.cost_per_month), peak, ", ".join(w.shares_with) or "-",
+                      w.binding_constraint)
     console.print(table)
     if not spec.feasible or spec.fleet is None:
         console.print(f"[red]No feasible fleet:[/] {spec.infeasible_reason}")
     else:
         fleet = spec.fleet
         table = Table(title=f"Shared fleet: {fleet.label}", title_justify="left")
-        for col in ("SKU", "workloads", "GPUs", "nodes", "racks", "IT kW", "facility kW", "cooling",
-                    "scale-out fabric", "USD/month", "sized for hours"):
-            table.add_column(col, justify="left" if col in ("SKU", "workloads", "cooling",
-                                                            "scale-out fabric", "sized for hours") else "right")
+        table.add_column("Figure")
         for p in fleet.pools:
-            table.add_row(p.gpu_name, ", ".join(p.workloads), _fmt(p.total_gpus), _fmt(p.nodes),
-                          _fmt(p.racks), _fmt(p.it_power_kw), _fmt(p.facility_power_kw), p.cooling,
-                          p.scale_out_fabric, _money(p.cost_per_month)
-                          + (" (est.)" if p.price_is_estimate else ""), p.busiest_hours)
+            table.add_column(p.gpu_name)
         if len(fleet.pools) > 1:
-            table.add_row("[bold]total[/]", "", _fmt(fleet.total_gpus), _fmt(fleet.nodes),
-                          _fmt(fleet.racks), _fmt(fleet.it_power_kw), "", "", "",
-                          _money(fleet.cost_per_month), "")
+            table.add_column("total")
+        rows = (
+            ("Workloads", lambda p: ", ".join(p.workloads), ""),
+            ("GPUs", lambda p: _fmt(p.total_gpus), _fmt(fleet.total_gpus)),
+            ("Nodes", lambda p: f"{p.nodes} of {p.gpus_per_node} GPUs", _fmt(fleet.nodes)),
+            ("Racks", lambda p: f"{p.racks} (up to {p.nodes_per_rack} nodes each)", _fmt(fleet.racks)),
+            ("IT power (kW)", lambda p: _fmt(p.it_power_kw), _fmt(fleet.it_power_kw)),
+            ("Facility power (kW)", lambda p: _fmt(p.facility_power_kw), ""),
+            ("Cooling", lambda p: p.cooling + ("" if p.cooling_ok else " (facility short)"), ""),
+            ("Scale-out fabric", lambda p: p.scale_out_fabric, ""),
+            ("Price per GPU-hour", lambda p: (f"${p.price_usd_per_gpu_hour:,.2f} ({p.price_source})"
+                                              if p.price_usd_per_gpu_hour is not None else "-"), ""),
+            ("Cost per month (USD)", lambda p: _money(p.cost_per_month)
+             + (" (estimate)" if p.price_is_estimate else ""), _money(fleet.cost_per_month)),
+            ("Sized for the hours", lambda p: p.busiest_hours, ""),
+        )
+        for label, value, total in rows:
+            cells = [value(p) for p in fleet.pools]
+            table.add_row(label, *cells, *([total] if len(fleet.pools) > 1 else []))
         console.print(table)
         for p in fleet.pools:
             if p.gpu_band is not None:
@@ -236,7 +247,7 @@ def print_mix(mix) -> None:
         console.print(head)
     if mix.feasible:
         console.print(f"Chosen: total rank {mix.quality_rank_total}, {_money(mix.cost_per_month)}/month "
-                      f"on {mix.fleet}. {mix.binding_note}")
+                      f"on {mix.fleet}. {mix.binding_note[:1].upper()}{mix.binding_note[1:]}")
     else:
         console.print(f"[red]Nothing fits the budget:[/] {mix.reason}"
                       + (f"; {mix.binding_note}" if mix.binding_note else ""))
