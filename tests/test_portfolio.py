@@ -208,7 +208,7 @@ def test_full_fine_tunes_never_share():
 def test_a_second_sku_only_when_clearly_cheaper():
     it = dict(rack_power_kw=35, price_basis="on-demand")
     chat = SizingInputs(use_case="chat", model="llama-3.3-70b", precision="fp8", peak_concurrency=100, **it)
-    small = SizingInputs(use_case="batch", model="llama-3.1-8b", precision="fp8", peak_concurrency=40,
+    small = SizingInputs(use_case="batch", model="llama-3.2-1b", precision="fp8", peak_concurrency=20,
                          avg_input_tokens=500, avg_output_tokens=50, ttft_target_ms=10000,
                          tpot_target_ms=200, **it)
     spec = size_portfolio([Demand("chat", chat), Demand("small", small)], ["h100-sxm", "l40s"], SIZINGS)
@@ -495,3 +495,24 @@ def test_portfolio_model_refuses_it_fields_per_workload():
     with pytest.raises(ValueError):
         Portfolio.model_validate({"workloads": [_workload(gpu="h100-sxm")]})
     assert demands(Portfolio.model_validate({"workloads": [_workload()]}))[0].peak_hours == ALL_HOURS
+
+
+def test_deploy_writes_one_folder_per_workload(tmp_path, capsys):
+    code, out, err = run_cli(capsys, "deploy", str(EXAMPLES / "portfolio.toml"), "--out", str(tmp_path))
+    assert code == 0, err
+    folders = sorted(p.name for p in tmp_path.iterdir())
+    assert folders == ["chat-assistant", "coding-agent", "ticket-classifier"]
+    from kickoff_tui.commands.portfolio import load_portfolio
+
+    portfolio = load_portfolio(str(EXAMPLES / "portfolio.toml"))
+    spec = size_portfolio(demands(portfolio), portfolio.platform.gpu_candidates, SIZINGS)
+    manifest = (tmp_path / "chat-assistant" / "kubernetes.yaml").read_text("utf-8")
+    assert "name: chat-assistant" in manifest
+    assert f"replicas: {spec.workloads[0].replicas}" in manifest
+
+
+def test_workload_slugs_are_unique():
+    from kickoff_tui.commands.portfolio import workload_slug
+
+    taken: set[str] = set()
+    assert [workload_slug(n, taken) for n in ("Chat (EU)", "chat eu", "///")] == ["chat-eu", "chat-eu-2", "workload"]

@@ -572,6 +572,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_deploy(args: argparse.Namespace) -> int:
     from kickoff_tui.planning import write_deployment
 
+    from kickoff_tui.commands import portfolio as _portfolio
+
+    if _portfolio.is_portfolio_file(args.file):  # one folder of files per workload
+        return _portfolio.deploy(args.file, Path(args.out), args.engine, args.name, args.gpu)
     inputs, _, spec = load(args.file, None, args.gpu)
     _require_feasible(spec)
     paths = write_deployment(spec, inputs, Path(args.out), engine=args.engine, name=args.name)

@@ -283,3 +283,51 @@ def print_growth(growth) -> None:
 
 def _cap(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}x today's peak"
+
+
+# ----------------------------------------------------------------------------------------------
+# deploy: one folder per workload
+# ----------------------------------------------------------------------------------------------
+
+
+def workload_slug(name: str, taken: set[str]) -> str:
+    """A folder and Kubernetes name for a workload: lowercase letters, digits and '-', unique."""
+    import re
+
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-") or "workload"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def deploy(path: str, out: Path, engine: str | None = None, name: str | None = None,
+           gpu: str | None = None) -> int:
+    """``kickoff deploy PORTFOLIO --out DIR``: the deployment generator once per workload, each
+    into ``DIR/<workload>/``, on the SKU the shared fleet gives it."""
+    from kickoff_tui.planning import write_deployment
+    from kickoff_tui.record.portfolio import demands
+    from kickoff_tui.sizing.portfolio import size_portfolio
+
+    portfolio = load_portfolio(path)
+    candidates = [gpu] if gpu and gpu != "recommend" else portfolio.platform.gpu_candidates
+    work = demands(portfolio)
+    try:
+        spec = size_portfolio(work, candidates)
+    except ValueError as err:  # CatalogError for an unknown --gpu
+        raise KickoffError(f"{path}: {err}") from None
+    if not spec.feasible:
+        raise KickoffError(f"{path}: no fleet serves every workload ({spec.infeasible_reason[:200]})")
+    taken: set[str] = set()
+    for demand, sizing in zip(work, spec.workloads, strict=True):
+        slug = workload_slug(demand.name, taken)
+        assert sizing.spec is not None
+        inputs = demand.inputs.model_copy(update={"gpu": sizing.gpu})
+        label = f"{name}-{slug}" if name else slug
+        for written in write_deployment(sizing.spec, inputs, out / slug, engine=engine, name=label):
+            print(written)
+        if sizing.shares_with:
+            print(f"# {demand.name}: shares replicas with {', '.join(sizing.shares_with)}; these files "
+                  "describe its own deployment (one shared deployment is not generated yet)")
+    return 0
