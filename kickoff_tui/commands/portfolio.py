@@ -91,7 +91,8 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     return run(args.file, as_json=args.json, budget=budget, gpu=getattr(args, "gpu", None))
 
 
-def run(path: str, as_json: bool = False, budget: float | None = None, gpu: str | None = None) -> int:
+def run(path: str, as_json: bool = False, budget: float | None = None, gpu: str | None = None,
+        title: str | None = None) -> int:
     from kickoff_tui.catalog import CatalogError, get_gpu
     from kickoff_tui.planning.history import DEFAULT_HORIZON_MONTHS, portfolio_growth
     from kickoff_tui.record.portfolio import demands, mix_options
@@ -128,7 +129,7 @@ def run(path: str, as_json: bool = False, budget: float | None = None, gpu: str 
         }
         print(json.dumps(out, indent=2))
         return code
-    print_portfolio(spec, portfolio, title=f"Portfolio {portfolio.title or path}")
+    print_portfolio(spec, portfolio, title=title or f"Portfolio {portfolio.title or path}")
     if mix is not None:
         print_mix(mix)
     if growth is not None:
