@@ -498,7 +498,7 @@ def test_portfolio_model_refuses_it_fields_per_workload():
 
 
 def test_deploy_writes_one_folder_per_workload(tmp_path, capsys):
-    code, out, err = run_cli(capsys, "deploy", str(EXAMPLES / "portfolio.toml"), "--out", str(tmp_path))
+    code, _, err = run_cli(capsys, "deploy", str(EXAMPLES / "portfolio.toml"), "--out", str(tmp_path))
     assert code == 0, err
     folders = sorted(p.name for p in tmp_path.iterdir())
     assert folders == ["chat-assistant", "coding-agent", "ticket-classifier"]

@@ -14,6 +14,7 @@ residual scatter says how far to trust it. At least three months are needed for 
 from __future__ import annotations
 
 import csv
+import itertools
 import io
 import math
 import re
@@ -159,7 +160,7 @@ def parse_history_csv(text: str) -> list[float]:
             if match:
                 months.append((int(match.group(1)), int(match.group(2))))
     if months and len(months) == len(counts):
-        for (y0, m0), (y1, m1) in zip(months, months[1:], strict=False):
+        for (y0, m0), (y1, m1) in itertools.pairwise(months):
             if (y1 * 12 + m1) - (y0 * 12 + m0) != 1:
                 raise ValueError(f"months must follow each other: {y0}-{m0:02d} then {y1}-{m1:02d}")
     if not counts:

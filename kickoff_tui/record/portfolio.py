@@ -97,7 +97,7 @@ def peak_hour_set(text: str | None) -> frozenset[int]:
     start, end = parse_peak_hours(text)
     if start < end:
         return frozenset(range(start, end))
-    return frozenset(list(range(start, 24)) + list(range(0, end)))
+    return frozenset(list(range(start, 24)) + list(range(end)))
 
 
 class _Strict(BaseModel):
@@ -177,7 +177,7 @@ class Workload(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _one_history(self) -> "Workload":
+    def _one_history(self) -> Workload:
         if self.history is not None and self.history_csv is not None:
             raise ValueError("give history or history_csv, not both")
         models = [(c.model, c.precision) for c in self.candidates]
@@ -247,7 +247,7 @@ class Portfolio(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _unique(self) -> "Portfolio":
+    def _unique(self) -> Portfolio:
         seen: set[str] = set()
         for w in self.workloads:
             key = w.name.casefold()

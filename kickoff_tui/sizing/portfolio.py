@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kickoff_tui.catalog import CatalogError, GPU, get_gpu, gpus
+from kickoff_tui.catalog import GPU, CatalogError, get_gpu, gpus
 from kickoff_tui.sizing import constants as C
 from kickoff_tui.sizing import defaults as D
 from kickoff_tui.sizing.inputs import REDUNDANCY_CHOICES, SizingInputs
@@ -248,7 +248,7 @@ class Need:
     packed_gpus: int = 0
     """GPUs of replicas smaller than a node (they pack together, across workloads too)."""
 
-    def __add__(self, other: "Need") -> "Need":
+    def __add__(self, other: Need) -> Need:
         return Need(self.gpus + other.gpus, self.whole_nodes + other.whole_nodes,
                     self.packed_gpus + other.packed_gpus)
 
