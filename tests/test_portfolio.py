@@ -516,3 +516,11 @@ def test_workload_slugs_are_unique():
 
     taken: set[str] = set()
     assert [workload_slug(n, taken) for n in ("Chat (EU)", "chat eu", "///")] == ["chat-eu", "chat-eu-2", "workload"]
+
+
+def test_shared_model_example_saves_replicas(capsys):
+    code, out, err = run_cli(capsys, "portfolio", str(EXAMPLES / "portfolio-shared-model.toml"), "--json")
+    assert code == 0, err
+    spec = json.loads(out)["portfolio"]
+    assert spec["saving_shared_replicas_gpus"] > 0
+    assert spec["fleet"]["pools"][0]["shared_deployments"] == [["ticket classifier", "reply drafts"]]

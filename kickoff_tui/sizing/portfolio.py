@@ -167,6 +167,8 @@ class PoolSizing(_Out):
     pooled_gpus: int = 0
     """GPUs with shared replicas but every workload at its peak at once."""
     pooled_cost_per_month: float | None = None
+    shared_deployments: list[list[str]] = Field(default_factory=list)
+    """Workloads that run one shared deployment (same model: replicas shared)."""
     gpu_band: tuple[float, float] | None = None
     """Error band on the fleet's GPUs (sum of the workloads' bands), when the sizer gives one."""
     notes: list[str] = Field(default_factory=list)
@@ -490,6 +492,8 @@ def size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
         by_state.setdefault(state, []).append(hour)
     peak_fr = {w: 1.0 for w in members}
 
+    shared: list[tuple[int, ...]] = []
+
     def at(fractions: dict[int, float], memo: dict, cap: dict | None) -> tuple[Need, dict]:
         total = Need()
         chosen: dict = {}
@@ -504,6 +508,8 @@ def size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
                 pooled = ctx.pooled(g, gpu.id, fractions, memo)
                 if pooled is not None and pooled.key(node) <= separate.key(node):
                     best = pooled
+                    if cap is None:  # the peak configuration: these run one shared deployment
+                        shared.append(g)
             if cap is not None:
                 best = _smaller(best, cap[g], node)
             chosen[g] = best
@@ -560,7 +566,8 @@ def size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
         price_usd_per_gpu_hour=round(price, 4) if price is not None else None, price_source=source,
         price_is_estimate=estimate, cost_per_month=cost, busiest_hours=_hours_label(worst_hours),
         separate_gpus=separate_all.gpus, separate_cost_per_month=monthly(separate_all.gpus),
-        pooled_gpus=peak_total.gpus, pooled_cost_per_month=monthly(peak_total.gpus), gpu_band=band, notes=notes,
+        pooled_gpus=peak_total.gpus, pooled_cost_per_month=monthly(peak_total.gpus),
+        shared_deployments=[[ctx.demands[w].name for w in g] for g in shared], gpu_band=band, notes=notes,
         **base,
     )
 
@@ -690,8 +697,8 @@ def _breakdown(ctx: _Ctx, fleet: FleetOption | None) -> list[WorkloadSizing]:
     for w, d in enumerate(ctx.demands):
         gpu = gpu_of.get(d.name) or (fleet.pools[0].gpu if fleet else "")
         spec = ctx.peak_spec(w, gpu) if gpu else None
-        group = next((g for g in ctx.groups if w in g), [w])
-        mates = [ctx.demands[m].name for m in group if m != w and gpu_of.get(ctx.demands[m].name) == gpu]
+        mates = [n for pool in (fleet.pools if fleet else []) for g in pool.shared_deployments
+                 if d.name in g for n in g if n != d.name]
         windowed = d.peak_hours != ALL_HOURS
         fraction = d.fraction_at(min(set(range(24)) - d.peak_hours)) if windowed else 1.0
         if spec is None:
