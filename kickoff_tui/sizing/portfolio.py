@@ -9,14 +9,15 @@ Method (``docs/sizing.md``, section "Portfolio"):
    GPUs, cost); and, when its owner gives a peak window, its spec at the off-peak load.
 2. **Shared replicas**: workloads on the same model, precision, KV precision and engine settings
    may share one deployment (LoRA variants ride along as adapters). The shared deployment is
-   sized for the summed load at the tightest SLO of its members, their load-weighted token
-   lengths, the strongest redundancy and the largest headroom. It is used at an hour only when
-   it needs fewer GPUs than the separate deployments, and it is never credited with fewer GPUs
-   than any subset of its members would need (a saving must survive adding a member).
+   sized for the summed peak load at the tightest SLO of its members, their load-weighted token
+   lengths, the strongest redundancy and the largest headroom. It is used only when it needs
+   fewer GPUs than the separate deployments, and it is never credited with fewer GPUs than any
+   subset of its members would need (a saving must survive adding a member).
 3. **Peaks that do not coincide**: the day is split into the distinct combinations of
    workloads at their peak; the fleet is sized for the hour that needs the most GPUs, with each
-   workload off its peak at ``off_peak_fraction`` of its peak load. An hour never needs more than
-   every workload at its peak at once (the fleet can always keep the peak configuration).
+   workload off its peak at ``off_peak_fraction`` of its peak load (its own deployment re-sized
+   for that load). An hour never needs more than every workload at its peak at once (the fleet
+   can always keep the peak configuration).
 4. **The fleet per SKU**: nodes (replicas smaller than a node pack together, larger ones take
    whole nodes, as in the single-workload sizer), racks under the rack power limit, IT power,
    cooling, monthly cost at the platform's price basis.
@@ -64,7 +65,7 @@ CLEARLY_CHEAPER = 0.15
 stack, one set of runbooks) is worth more than the saving. Kickoff's rule, stated so it can be
 argued with."""
 
-MAX_SHARED_GROUP = 6
+MAX_SHARED_GROUP = 4
 """Largest set of workloads pooled on one deployment (the subset check is exponential in it);
 a larger set of same-model workloads is pooled in groups of this size."""
 
@@ -381,6 +382,8 @@ class _Ctx:
     groups: list[list[int]]
     peak: dict[tuple[int, str], SizedSpec | None] = field(default_factory=dict)
     alone_memo: dict[tuple[int, str, float], Need | None] = field(default_factory=dict)
+    pooled_memo: dict[tuple[tuple[int, ...], str], Need | None] = field(default_factory=dict)
+    pool_memo: dict[tuple[str, tuple[int, ...]], "PoolSizing"] = field(default_factory=dict)
 
     def peak_spec(self, w: int, gpu: str) -> SizedSpec | None:
         key = (w, gpu)
@@ -434,23 +437,20 @@ class _Ctx:
             return None
         return need_of(spec)
 
-    def pooled(self, members: tuple[int, ...], gpu: str, fractions: dict[int, float],
-               memo: dict) -> Need | None:
-        """Shared deployment, never credited below what any subset of its members needs."""
-        key = (members, tuple(fractions[w] for w in members))
-        if key in memo:
-            return memo[key]
-        own = self.merged(members, gpu, fractions)
-        result = own
-        if own is not None and len(members) > 1:
+    def pooled(self, members: tuple[int, ...], gpu: str) -> Need | None:
+        """Shared deployment at everyone's peak, never credited below what any subset of its
+        members would need (so adding a member can never make it smaller)."""
+        key = (members, gpu)
+        if key in self.pooled_memo:
+            return self.pooled_memo[key]
+        result = self.merged(members, gpu, dict.fromkeys(members, 1.0))
+        if result is not None and len(members) > 1:
             node = self.peak_spec(members[0], gpu).gpus_per_node  # type: ignore[union-attr]
             for drop in members:
-                sub = self.pooled(tuple(m for m in members if m != drop), gpu, fractions, memo)
-                if sub is None:
-                    continue
-                if sub.key(node) > result.key(node):  # type: ignore[union-attr]
+                sub = self.pooled(tuple(m for m in members if m != drop), gpu)
+                if sub is not None and sub.key(node) > result.key(node):
                     result = sub
-        memo[key] = result
+        self.pooled_memo[key] = result
         return result
 
 
@@ -471,6 +471,13 @@ def _hours_label(hours: Sequence[int]) -> str:
 
 def size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
     """The fleet of ``gpu`` that serves ``members`` (indices into the portfolio)."""
+    key = (gpu.id, tuple(members))
+    if key not in ctx.pool_memo:
+        ctx.pool_memo[key] = _size_pool(ctx, members, gpu)
+    return ctx.pool_memo[key]
+
+
+def _size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
     names = [ctx.demands[w].name for w in members]
     base = dict(gpu=gpu.id, gpu_name=gpu.name, workloads=names)
     specs = {w: ctx.peak_spec(w, gpu.id) for w in members}
@@ -494,7 +501,9 @@ def size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
 
     shared: list[tuple[int, ...]] = []
 
-    def at(fractions: dict[int, float], memo: dict, cap: dict | None) -> tuple[Need, dict]:
+    def at(fractions: dict[int, float], cap: dict | None) -> tuple[Need, dict]:
+        """GPUs at one hour. At the peak a same-model group may run one shared deployment; off
+        the peak each workload scales its own replicas, never above the peak configuration."""
         total = Need()
         chosen: dict = {}
         for g in groups:
@@ -504,26 +513,24 @@ def size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
                 assert alone is not None
                 separate = separate + alone
             best = separate
-            if len(g) > 1:
-                pooled = ctx.pooled(g, gpu.id, fractions, memo)
+            if len(g) > 1 and cap is None:
+                pooled = ctx.pooled(g, gpu.id)
                 if pooled is not None and pooled.key(node) <= separate.key(node):
                     best = pooled
-                    if cap is None:  # the peak configuration: these run one shared deployment
-                        shared.append(g)
+                    shared.append(g)
             if cap is not None:
                 best = _smaller(best, cap[g], node)
             chosen[g] = best
             total = total + best
         return total, chosen
 
-    memo: dict = {}
-    peak_total, peak_chosen = at(peak_fr, memo, None)
+    peak_total, peak_chosen = at(peak_fr, None)
     separate_all = sum((ctx.alone(w, gpu.id, 1.0) or Need() for w in members), Need())
     worst: Need | None = None
     worst_hours: list[int] = []
     for state, hours in by_state.items():
         fractions = dict(zip(members, state, strict=True))
-        total, _ = at(fractions, memo, peak_chosen)
+        total, _ = at(fractions, peak_chosen)
         if worst is None or total.key(node) > worst.key(node):
             worst, worst_hours = total, hours
         elif total.key(node) == worst.key(node):
