@@ -652,9 +652,13 @@ def size_portfolio(demands: Sequence[Demand], gpu_candidates: Sequence[str] | No
     why = ""
     if best_mix is not None and (best_single is None or _cost(best_mix) < _cost(best_single)):
         chosen = best_mix
-        moved = best_mix.pools[1]
-        why = (f"mix: {', '.join(moved.workloads)} on {moved.gpu} (more than {CLEARLY_CHEAPER:.0%} "
-               f"cheaper for {'it' if len(moved.workloads) == 1 else 'them'} standalone)"
+        main_gpu, moved = best_mix.pools[0].gpu, best_mix.pools[1]
+        index = {d.name: i for i, d in enumerate(demands)}
+        reasons = [f"{name} on {moved.gpu} ("
+                   + (f"{main_gpu} cannot serve it" if alone[(index[name], main_gpu)] is None else
+                      f"more than {CLEARLY_CHEAPER:.0%} cheaper for it standalone") + ")"
+                   for name in moved.workloads]
+        why = (f"mix: {'; '.join(reasons)}"
                + (f", ${_cost(best_single) - _cost(best_mix):,.0f}/month below the best single SKU "
                   f"({best_single.label})" if best_single is not None else
                   "; no single SKU serves every workload"))
