@@ -68,7 +68,8 @@ def hours(text: str | None) -> frozenset[int]:
 
 
 @pytest.mark.parametrize("name", ["chat-assistant.toml", "dgx-b200-35kw.toml", "agent-speculative.toml",
-                                  "max-context-trap.toml", "session-support-assistant.toml"])
+                                  "max-context-trap.toml", "session-support-assistant.toml",
+                                  "half-answered.toml"])
 def test_portfolio_of_one_is_the_single_workload_spec(name):
     inputs, _ = load_inputs(str(EXAMPLES / name))
     single = size(inputs)
@@ -524,3 +525,35 @@ def test_shared_model_example_saves_replicas(capsys):
     spec = json.loads(out)["portfolio"]
     assert spec["saving_shared_replicas_gpus"] > 0
     assert spec["fleet"]["pools"][0]["shared_deployments"] == [["ticket classifier", "reply drafts"]]
+
+
+single_inputs = st.builds(
+    SizingInputs,
+    use_case=st.sampled_from(["chat", "rag", "agent", "batch"]),
+    model=st.sampled_from(["llama-3.1-8b", "llama-3.3-70b", "qwen3-30b-a3b", "mixtral-8x7b"]),
+    peak_concurrency=st.integers(1, 400),
+    redundancy=st.sampled_from(["none", "n+1", "spare-node", "2n"]),
+    growth_headroom=st.sampled_from([None, 0.0, 0.3]),
+    gpu=st.sampled_from([None, "h100-sxm", "mi300x", "l40s", "b200"]),
+    rack_power_kw=st.sampled_from([None, 15.0, 35.0, 120.0]),
+    cooling=st.sampled_from([None, "air", "dlc"]),
+    price_basis=st.sampled_from([None, "on-demand", "reserved-3y", "purchase"]),
+)
+
+
+@SLOW_SETTINGS
+@given(single_inputs)
+def test_any_portfolio_of_one_is_the_single_workload_spec(inputs):
+    single = size(inputs)
+    portfolio = portfolio_of_one(inputs)
+    spec = size_portfolio(demands(portfolio), portfolio.platform.gpu_candidates, SIZINGS)
+    viable = single.feasible and (inputs.gpu is not None or bool(single.recommended))
+    if inputs.gpu is not None:
+        option = next(o for o in single.comparison if o.gpu == inputs.gpu)
+        viable = option.fits and option.cost_per_month is not None
+    assert spec.feasible == viable
+    if viable:
+        pool = spec.fleet.pools[0]
+        assert (pool.gpu, pool.total_gpus, pool.nodes, pool.racks, pool.it_power_kw,
+                pool.cost_per_month) == (single.gpu, single.total_gpus, single.nodes, single.racks,
+                                         single.it_power_kw, single.cost_per_month)
