@@ -29,6 +29,7 @@ from kickoff_tui.record.portfolio import (
     portfolio_of_one,
 )
 from kickoff_tui.sizing import SizingInputs, size
+from kickoff_tui.sizing.sizer import size_pinned
 from kickoff_tui.sizing.portfolio import (
     ALL_HOURS,
     CLEARLY_CHEAPER,
@@ -557,3 +558,29 @@ def test_any_portfolio_of_one_is_the_single_workload_spec(inputs):
         assert (pool.gpu, pool.total_gpus, pool.nodes, pool.racks, pool.it_power_kw,
                 pool.cost_per_month) == (single.gpu, single.total_gpus, single.nodes, single.racks,
                                          single.it_power_kw, single.cost_per_month)
+
+
+def test_error_bands_are_summed_when_the_spec_has_them():
+    from kickoff_tui.sizing.portfolio import spec_gpu_band
+
+    class Banded:
+        total_gpus_low, total_gpus_high = 10, 14
+
+    class Open:
+        total_gpus_low, total_gpus_high = 10, None
+
+    assert spec_gpu_band(Banded()) == (10.0, 14.0)
+    assert spec_gpu_band(Open()) == (10.0, None)
+    assert spec_gpu_band(object()) is None
+
+    def banded(inputs):
+        spec = size_pinned(inputs)
+        return spec.model_copy(update={"total_gpus_low": spec.total_gpus - 1,
+                                       "total_gpus_high": spec.total_gpus + 2}) if spec.feasible else spec
+
+    sizings = Sizings(banded)  # model_copy(update=...) sets the band fields on any branch
+    a = SizingInputs(peak_concurrency=40, **CONFIGS[0], **IT)
+    b = SizingInputs(peak_concurrency=40, **CONFIGS[4], **IT)
+    spec = size_portfolio([Demand("a", a), Demand("b", b)], ["h100-sxm"], sizings)
+    low, high = spec.fleet.pools[0].gpu_band
+    assert low == spec.separate_gpus - 2 and high == spec.separate_gpus + 4  # no sharing here

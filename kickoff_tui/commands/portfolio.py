@@ -202,7 +202,9 @@ def print_portfolio(spec, portfolio, title: str) -> None:
         console.print(table)
         for p in fleet.pools:
             if p.gpu_band is not None:
-                console.print(f"Error band on {p.gpu} GPUs: {p.gpu_band[0]:g} to {p.gpu_band[1]:g}")
+                low, high = p.gpu_band
+                console.print(f"Error band on the {p.gpu} GPUs: {low:.0f} to "
+                              + (f"{high:.0f}" if high is not None else "more (the targets may be missed)"))
             for note in p.notes:
                 console.print(f"[yellow]! {p.gpu}: {note}[/]")
         console.print(f"Why this fleet: {spec.mix_considered}")

@@ -133,7 +133,7 @@ class WorkloadSizing(_Out):
     """Workloads whose replicas it shares (same model and precision)."""
     capacity_multiplier: float | None = None
     """How many times its peak traffic its load + headroom replicas carry."""
-    gpu_band: tuple[float, float] | None = None
+    gpu_band: tuple[float, float | None] | None = None
     spec: SizedSpec | None = None
 
 
@@ -170,7 +170,7 @@ class PoolSizing(_Out):
     pooled_cost_per_month: float | None = None
     shared_deployments: list[list[str]] = Field(default_factory=list)
     """Workloads that run one shared deployment (same model: replicas shared)."""
-    gpu_band: tuple[float, float] | None = None
+    gpu_band: tuple[float, float | None] | None = None
     """Error band on the fleet's GPUs (sum of the workloads' bands), when the sizer gives one."""
     notes: list[str] = Field(default_factory=list)
 
@@ -278,20 +278,17 @@ def _smaller(a: Need | None, b: Need, node: int) -> Need:
 # ----------------------------------------------------------------------------------------------
 
 
-def spec_gpu_band(spec: SizedSpec) -> tuple[float, float] | None:
-    """HOOK for the single-workload error band: (low, high) GPUs for a spec, or None.
+def spec_gpu_band(spec: SizedSpec) -> tuple[float, float | None] | None:
+    """HOOK for the single-workload error band: (low, high) GPUs of a spec, or None.
 
-    The single-workload sizer does not carry a band yet; when it does (a ``gpu_band`` pair or a
-    ``band`` object with ``gpus_low`` / ``gpus_high``), the portfolio sums the bands (the same
-    performance model sizes every workload, so their errors move together)."""
-    pair = getattr(spec, "gpu_band", None)
-    if isinstance(pair, (tuple, list)) and len(pair) == 2:
-        return float(pair[0]), float(pair[1])
-    band = getattr(spec, "band", None)
-    low, high = getattr(band, "gpus_low", None), getattr(band, "gpus_high", None)
-    if isinstance(low, (int, float)) and isinstance(high, (int, float)):
-        return float(low), float(high)
-    return None
+    Reads ``total_gpus_low`` / ``total_gpus_high`` when the single-workload sizer provides them
+    (``high`` None: no layout meets the targets at the pessimistic end). The portfolio sums the
+    workloads' bands: one performance model sizes every workload, so their errors move together."""
+    low = getattr(spec, "total_gpus_low", None)
+    high = getattr(spec, "total_gpus_high", None)
+    if not isinstance(low, (int, float)) or isinstance(low, bool):
+        return None
+    return float(low), (float(high) if isinstance(high, (int, float)) else None)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -561,8 +558,11 @@ def _size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
     bands = [spec_gpu_band(s) for s in specs.values() if s is not None]
     band = None
     if bands and all(b is not None for b in bands):
+        # the workloads' summed band, scaled by what sharing saves on this fleet
         scale = worst.gpus / max(1, separate_all.gpus)
-        band = (round(sum(b[0] for b in bands) * scale, 1), round(sum(b[1] for b in bands) * scale, 1))  # type: ignore[index]
+        highs = [b[1] for b in bands]  # type: ignore[index]
+        band = (round(sum(b[0] for b in bands) * scale, 1),  # type: ignore[index]
+                round(sum(highs) * scale, 1) if all(h is not None for h in highs) else None)  # type: ignore[misc]
     feasible = cooling_ok
     reason = "" if feasible else "; ".join(notes) or "no rack of this budget can host one node"
     return PoolSizing(
