@@ -222,11 +222,13 @@ def print_portfolio(spec, portfolio, title: str) -> None:
                           + (" ..." if len(w.spec.assumptions) > 8 else ""))
     if len(spec.single_sku) > 1:
         table = Table(title="One SKU for the whole portfolio (cheapest first)", title_justify="left")
-        for col in ("SKU", "fits", "GPUs", "nodes", "IT kW", "USD/month", "note"):
-            table.add_column(col, justify="left" if col in ("SKU", "fits", "note") else "right")
-        for o in spec.single_sku[:10]:
+        shown = spec.single_sku[:10]
+        notes = any(o.reason for o in shown)
+        for col in ("SKU", "fits", "GPUs", "nodes", "IT kW", "USD/month") + (("why not",) if notes else ()):
+            table.add_column(col, justify="left" if col in ("SKU", "fits", "why not") else "right")
+        for o in shown:
             table.add_row(o.label, "yes" if o.feasible else "no", _fmt(o.total_gpus), _fmt(o.nodes),
-                          _fmt(o.it_power_kw), _money(o.cost_per_month), o.reason[:90])
+                          _fmt(o.it_power_kw), _money(o.cost_per_month), *((o.reason[:90],) if notes else ()))
         console.print(table)
 
 
