@@ -147,32 +147,33 @@ def _money(value: float | None) -> str:
 
 
 def print_portfolio(spec, portfolio, title: str) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from kickoff_tui.commands.sizing import _console, _fmt
 
     console = _console()
-    table = Table(title=f"{title}: workloads", title_justify="left")
+    table = Table(title=f"{escape(title)}: workloads", title_justify="left")
     for col in ("workload", "model", "SKU", "peak in flight", "replicas", "GPUs", "alone $/month",
                 "peak hours", "shares with", "bound"):
         table.add_column(col, justify="right" if col in ("GPUs", "alone $/month", "peak in flight") else "left")
     for w in spec.workloads:
         if not w.feasible:
-            table.add_row(w.name, w.model, w.gpu, "", "", "", "", w.peak_hours, "",
-                          f"[red]cannot serve[/]: {w.reason[:80]}")
+            table.add_row(escape(w.name), w.model, w.gpu, "", "", "", "", w.peak_hours, "",
+                          f"[red]cannot serve[/]: {escape(w.reason[:80])}")
             continue
         layout = f"TP{w.tensor_parallel}" + (f"xPP{w.pipeline_parallel}" if w.pipeline_parallel > 1 else "")
         replicas = f"{w.replicas} x {layout} ({w.concurrency_per_replica} each)"
         peak = w.peak_hours
         if w.off_peak_gpus is not None:
             peak += f" (off: {w.off_peak_gpus} GPUs)"
-        table.add_row(w.name, f"{w.model} ({w.precision})", w.gpu, _fmt(w.peak_concurrency), replicas,
+        table.add_row(escape(w.name), escape(f"{w.model} ({w.precision})"), w.gpu, _fmt(w.peak_concurrency), replicas,
                       _fmt(w.total_gpus),
-                      _money(w.cost_per_month), peak, ", ".join(w.shares_with) or "-",
+                      _money(w.cost_per_month), peak, escape(", ".join(w.shares_with)) or "-",
                       w.binding_constraint)
     console.print(table)
     if not spec.feasible or spec.fleet is None:
-        console.print(f"[red]No feasible fleet:[/] {spec.infeasible_reason}")
+        console.print(f"[red]No feasible fleet:[/] {escape(spec.infeasible_reason)}")
     else:
         fleet = spec.fleet
         table = Table(title=f"Shared fleet: {fleet.label}", title_justify="left")
@@ -182,7 +183,7 @@ def print_portfolio(spec, portfolio, title: str) -> None:
         if len(fleet.pools) > 1:
             table.add_column("total")
         rows = (
-            ("Workloads", lambda p: ", ".join(p.workloads), ""),
+            ("Workloads", lambda p: escape(", ".join(p.workloads)), ""),
             ("GPUs", lambda p: _fmt(p.total_gpus), _fmt(fleet.total_gpus)),
             ("Nodes", lambda p: f"{p.nodes} of {p.gpus_per_node} GPUs", _fmt(fleet.nodes)),
             ("Racks", lambda p: f"{p.racks} (up to {p.nodes_per_rack} nodes each)", _fmt(fleet.racks)),
@@ -190,7 +191,7 @@ def print_portfolio(spec, portfolio, title: str) -> None:
             ("Facility power (kW)", lambda p: _fmt(p.facility_power_kw), ""),
             ("Cooling", lambda p: p.cooling + ("" if p.cooling_ok else " (facility short)"), ""),
             ("Scale-out fabric", lambda p: p.scale_out_fabric, ""),
-            ("Price per GPU-hour", lambda p: (f"${p.price_usd_per_gpu_hour:,.2f} ({p.price_source})"
+            ("Price per GPU-hour", lambda p: (escape(f"${p.price_usd_per_gpu_hour:,.2f} ({p.price_source})")
                                               if p.price_usd_per_gpu_hour is not None else "-"), ""),
             ("Cost per month (USD)", lambda p: _money(p.cost_per_month)
              + (" (estimate)" if p.price_is_estimate else ""), _money(fleet.cost_per_month)),
@@ -206,19 +207,19 @@ def print_portfolio(spec, portfolio, title: str) -> None:
                 console.print(f"Error band on the {p.gpu} GPUs: {low:.0f} to "
                               + (f"{high:.0f}" if high is not None else "more (the targets may be missed)"))
             for note in p.notes:
-                console.print(f"[yellow]! {p.gpu}: {note}[/]")
-        console.print(f"Why this fleet: {spec.mix_considered}")
+                console.print(f"[yellow]! {p.gpu}: {escape(note)}[/]")
+        console.print(f"Why this fleet: {escape(spec.mix_considered)}")
         console.print(
             f"Consolidation: separate deployments sized for their own peaks need {spec.separate_gpus} GPUs "
             f"({_money(spec.separate_cost_per_month)}/month); shared replicas save "
             f"{spec.saving_shared_replicas_gpus} GPUs, non-coinciding peaks save {spec.saving_peaks_gpus}: "
             f"[bold]{fleet.total_gpus} GPUs, {_money(fleet.cost_per_month)}/month[/]")
     for note in spec.notes:
-        console.print(f"[yellow]! {note}[/]")
+        console.print(f"[yellow]! {escape(note)}[/]")
     for w in spec.workloads:
         if w.spec is not None and w.spec.assumptions:
-            console.print(f"[yellow]Assumed[/] for {w.name} ({len(w.spec.assumptions)}): "
-                          + ", ".join(f"{a.field}={a.value}" for a in w.spec.assumptions[:8])
+            console.print(f"[yellow]Assumed[/] for {escape(w.name)} ({len(w.spec.assumptions)}): "
+                          + escape(", ".join(f"{a.field}={a.value}" for a in w.spec.assumptions[:8]))
                           + (" ..." if len(w.spec.assumptions) > 8 else ""))
     if len(spec.single_sku) > 1:
         table = Table(title="One SKU for the whole portfolio (cheapest first)", title_justify="left")
@@ -228,11 +229,12 @@ def print_portfolio(spec, portfolio, title: str) -> None:
             table.add_column(col, justify="left" if col in ("SKU", "fits", "why not") else "right")
         for o in shown:
             table.add_row(o.label, "yes" if o.feasible else "no", _fmt(o.total_gpus), _fmt(o.nodes),
-                          _fmt(o.it_power_kw), _money(o.cost_per_month), *((o.reason[:90],) if notes else ()))
+                          _fmt(o.it_power_kw), _money(o.cost_per_month), *((escape(o.reason[:90]),) if notes else ()))
         console.print(table)
 
 
 def print_mix(mix) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from kickoff_tui.commands.sizing import _console
@@ -245,20 +247,21 @@ def print_mix(mix) -> None:
         for col in ("workload", "model", "quality rank", "first choice?"):
             table.add_column(col)
         for a in mix.assignment:
-            table.add_row(a.workload, a.model + (f" ({a.precision})" if a.precision else ""),
+            table.add_row(escape(a.workload), escape(a.model + (f" ({a.precision})" if a.precision else "")),
                           str(a.quality_rank), "yes" if a.quality_rank == a.best_rank else "no")
         console.print(table)
     else:
         console.print(head)
     if mix.feasible:
         console.print(f"Chosen: total rank {mix.quality_rank_total}, {_money(mix.cost_per_month)}/month "
-                      f"on {mix.fleet}. {mix.binding_note[:1].upper()}{mix.binding_note[1:]}")
+                      f"on {mix.fleet}. " + escape(f"{mix.binding_note[:1].upper()}{mix.binding_note[1:]}"))
     else:
-        console.print(f"[red]Nothing fits the budget:[/] {mix.reason}"
-                      + (f"; {mix.binding_note}" if mix.binding_note else ""))
+        console.print(f"[red]Nothing fits the budget:[/] {escape(mix.reason)}"
+                      + (escape(f"; {mix.binding_note}") if mix.binding_note else ""))
 
 
 def print_growth(growth) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from kickoff_tui.commands.sizing import _console
@@ -274,16 +277,16 @@ def print_growth(growth) -> None:
         table.add_column(col)
     for w in growth.workloads:
         if w.fit is None:
-            table.add_row(w.name, w.problem, _cap(w.capacity_multiplier), "-")
+            table.add_row(escape(w.name), escape(w.problem), _cap(w.capacity_multiplier), "-")
             continue
-        table.add_row(w.name, w.fit.describe(), _cap(w.capacity_multiplier),
+        table.add_row(escape(w.name), w.fit.describe(), _cap(w.capacity_multiplier),
                       f"{month(w.outgrows_month)} ({month(w.outgrows_earliest)} to {month(w.outgrows_latest)})")
     console.print(table)
     console.print(f"The shared fleet runs out in month {month(growth.fleet_outgrows_month)} "
                   f"(80% interval: {month(growth.fleet_outgrows_earliest)} to "
                   f"{month(growth.fleet_outgrows_latest)}).")
     for note in growth.notes:
-        console.print(f"[yellow]! {note}[/]")
+        console.print(f"[yellow]! {escape(note)}[/]")
 
 
 def _cap(value: float | None) -> str:

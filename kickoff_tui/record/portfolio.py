@@ -342,7 +342,9 @@ def portfolio_from_data(data: Any, base_dir: Path | None = None) -> Portfolio:
 
 def read_history_files(portfolio: Portfolio, base_dir: Path | None) -> Portfolio:
     """Replace every ``history_csv`` with the counts it holds (bounded, inside ``base_dir``)."""
+    from kickoff_tui.errors import KickoffError
     from kickoff_tui.planning.history import parse_history_csv
+    from kickoff_tui.record.safe_read import read_user_text
 
     if not any(w.history_csv for w in portfolio.workloads):
         return portfolio
@@ -358,16 +360,12 @@ def read_history_files(portfolio: Portfolio, base_dir: Path | None) -> Portfolio
         path = (root / w.history_csv).resolve()
         if not path.is_relative_to(root):
             raise PortfolioError(f"{label}: the CSV must sit in the portfolio's folder or below it")
-        try:
-            if path.stat().st_size > MAX_HISTORY_FILE_BYTES:
-                raise PortfolioError(f"{label}: larger than {MAX_HISTORY_FILE_BYTES // 1_000_000} MB")
-            text = path.read_text("utf-8")
-        except FileNotFoundError:
-            raise PortfolioError(f"{label}: no such file {w.history_csv[:80]!r}") from None
-        except UnicodeDecodeError:
-            raise PortfolioError(f"{label}: not UTF-8 text") from None
-        except OSError as err:
-            raise PortfolioError(f"{label}: cannot read ({err.strerror or 'error'})") from None
+        if not path.exists():
+            raise PortfolioError(f"{label}: no such file {w.history_csv[:80]!r}")
+        try:  # regular files only, bounded read (a FIFO or /dev/zero cannot hang or flood it)
+            text = read_user_text(path, MAX_HISTORY_FILE_BYTES, "CSV file")
+        except KickoffError as err:
+            raise PortfolioError(f"{label}: {err}") from None
         try:
             counts = parse_history_csv(text)
         except ValueError as err:
