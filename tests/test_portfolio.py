@@ -371,6 +371,12 @@ def test_history_csv_is_read_only_next_to_the_portfolio(tmp_path):
     data["workloads"][0]["history_csv"] = "../outside.csv"
     with pytest.raises(PortfolioError, match="folder"):
         portfolio_from_data(data, base_dir=tmp_path)
+    import os
+
+    os.mkfifo(tmp_path / "pipe.csv")  # would block a plain read forever
+    data["workloads"][0]["history_csv"] = "pipe.csv"
+    with pytest.raises(PortfolioError, match="not a regular file"):
+        portfolio_from_data(data, base_dir=tmp_path)
 
 
 # ----------------------------------------------------------------------------------------------
