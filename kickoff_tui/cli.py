@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kickoff_tui.commands.sizing",
     "kickoff_tui.commands.record",
     "kickoff_tui.commands.planning",
+    "kickoff_tui.commands.portfolio",
 )
 """Modules with a ``register(subparsers)`` function; a missing one is skipped."""
 

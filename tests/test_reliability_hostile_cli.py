@@ -128,6 +128,7 @@ class Workspace:
 
 COMMANDS: dict[str, list[str]] = {
     "size": ["size", "{f}"],
+    "portfolio": ["portfolio", "{f}"],
     "cost": ["cost", "{f}"],
     "growth": ["growth", "{f}"],
     "sensitivity": ["sensitivity", "{f}"],
@@ -174,7 +175,8 @@ CORPUS = sorted(p for p in BAD.iterdir() if p.is_file() and p.suffix in (".toml"
 
 SESSION_LIKE = ("session-", "tolerated-session-")
 KINDS: dict[str, tuple[str, ...]] = {
-    "size": ("sizing-", *SESSION_LIKE), "cost": ("sizing-", *SESSION_LIKE),
+    "size": ("sizing-", *SESSION_LIKE), "portfolio": ("sizing-", "portfolio-", *SESSION_LIKE),
+    "cost": ("sizing-", *SESSION_LIKE),
     "growth": ("sizing-", *SESSION_LIKE), "sensitivity": ("sizing-", *SESSION_LIKE),
     "deploy": ("sizing-", *SESSION_LIKE), "cost --planning": ("sizing-", "scorecard-"),
     "scorecard": ("scorecard-", "sizing-", *SESSION_LIKE), "scorecard --set": ("scorecard-", "sizing-"),

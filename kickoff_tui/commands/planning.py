@@ -604,6 +604,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_deploy(args: argparse.Namespace) -> int:
     from kickoff_tui.planning.deploy import deployment_files, deployment_stream, write_files
 
+    from kickoff_tui.commands import portfolio as _portfolio
+
+    if _portfolio.is_portfolio_file(args.file):  # one folder of files per workload
+        return _portfolio.deploy(args.file, Path(args.out), args.engine, args.name, args.gpu)
     inputs, _, spec = load(args.file, None, args.gpu)
     _require_feasible(spec)
     files = deployment_files(

@@ -286,6 +286,11 @@ def cmd_size(args: argparse.Namespace) -> int:
     from kickoff_tui.catalog import CatalogError
     from kickoff_tui.sizing import size
 
+    from kickoff_tui.commands import portfolio as _portfolio
+
+    if _portfolio.is_portfolio_file(args.file):  # several workloads: the portfolio printer
+        return _portfolio.run(args.file, as_json=args.json, gpu=args.gpu,
+                              title=f"Sized spec for {args.file} (portfolio)")
     inputs, session = load_inputs(args.file)
     if args.gpu:
         inputs = inputs.model_copy(update={"gpu": args.gpu})
