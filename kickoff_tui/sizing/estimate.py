@@ -27,6 +27,9 @@ class ServingOptions(BaseModel):
     """Share of prompt tokens served from the prefix cache (skips their prefill)."""
     speculative_speedup: float = Field(default=1.0, ge=1.0)
     """Decode speed-up from speculative decoding (tokens accepted per target step)."""
+    speculative_positions: float = Field(default=0.0, ge=0.0)
+    """Positions the target verifies per sequence per step (k + 1, ``sizing/speculative.py``);
+    0 means the same as ``speculative_speedup`` (the older approximation)."""
     max_context_tokens: int | None = None
     """Context reserved per sequence when PagedAttention is off."""
     gpu_memory_utilization: float | None = None
@@ -242,7 +245,8 @@ def _step(ctx: _Ctx, decode: float, prefill: float = 0.0, position: float = 0.0)
     lay = ctx.layout
     return perf.step_time(ctx.model, ctx.gpu, ctx.precision, ctx.kv_precision, lay.tp, lay.pp,
                           decode / lay.pp, ctx.isl + ctx.osl / 2, prefill / lay.pp, position,
-                          ctx.options.speculative_speedup, engine=ctx.engine, ep=lay.ep, dp=lay.dp)
+                          ctx.options.speculative_positions or ctx.options.speculative_speedup,
+                          engine=ctx.engine, ep=lay.ep, dp=lay.dp)
 
 
 def evaluate(ctx: _Ctx, running: float) -> Operating:
