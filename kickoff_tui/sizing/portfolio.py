@@ -146,6 +146,8 @@ class PoolSizing(_Out):
     feasible: bool
     reason: str = ""
     total_gpus: int = 0
+    gpus_bought: int = 0
+    """GPUs paid for and powered: the need rounded up to whole orderable units."""
     gpus_per_node: int = 0
     nodes: int = 0
     racks: int = 0
@@ -576,7 +578,8 @@ def _size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
     feasible = cooling_ok
     reason = "" if feasible else "; ".join(notes) or "no rack of this budget can host one node"
     return PoolSizing(
-        feasible=feasible, reason=reason, total_gpus=worst.gpus, gpus_per_node=node, nodes=nodes,
+        feasible=feasible, reason=reason, total_gpus=worst.gpus, gpus_bought=bought,
+        gpus_per_node=node, nodes=nodes,
         racks=racks, nodes_per_rack=per_rack, it_power_kw=round(it_kw, 1),
         facility_power_kw=round(it_kw * C.PUE_DEFAULT, 1), rack_density_kw=round(density, 1),
         cooling=cooling, cooling_ok=cooling_ok, scale_out_fabric=fabric,
