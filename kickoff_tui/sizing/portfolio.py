@@ -536,20 +536,21 @@ def _size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
             worst_hours = sorted(worst_hours + hours)
     assert worst is not None
     nodes = worst.nodes(node)
-    # whole orderable units (servers, instances, racks), as the single-workload sizer buys them
-    unit = max(1, getattr(first, "unit_gpus", 0) or 0)
-    bought = math.ceil(worst.gpus / unit) * unit if hasattr(first, "gpus_bought") else worst.gpus
-    if hasattr(first, "gpus_bought"):
-        nodes = max(math.ceil(bought / node), 1 if bought else 0)
-    rack_kw = ctx.demands[members[0]].inputs.rack_power_kw or D.DEFAULT_RACK_POWER_KW
-    basis_kw = getattr(ctx.demands[members[0]].inputs, "rack_power_basis", None)
-    if basis_kw is None:
-        basis_kw = getattr(D, "DEFAULT_RACK_POWER_BASIS", "breaker")
-    per_rack, racks, density, note = rack_plan(gpu, nodes, node, rack_kw, basis_kw)
-    powered = racks * per_rack if is_rack_scale(gpu) else nodes
-    it_kw = powered * node_power_kw(gpu, node) * (1 + C.NETWORK_OVERHEAD_FRACTION)
-    if hasattr(first, "gpus_bought"):
-        it_kw = bought * node_power_kw(gpu, node) / node * (1 + C.NETWORK_OVERHEAD_FRACTION)
+    first_inputs = ctx.demands[members[0]].inputs
+    rack_kw = first_inputs.rack_power_kw or D.DEFAULT_RACK_POWER_KW
+    basis = first.price_basis or D.DEFAULT_PRICE_BASIS
+    unit = gpu.bought_in if basis == "purchase" else gpu.rented_in
+
+    def whole(n: int) -> int:
+        """GPUs in the whole units (servers, instances, racks) that hold ``n`` (as the sizer buys)."""
+        return math.ceil(n / unit.gpus) * unit.gpus if n > 0 else 0
+
+    bought = whole(worst.gpus)
+    nodes = max(nodes, math.ceil(bought / node)) if bought else nodes
+    per_rack, racks, density, note = rack_plan(gpu, nodes, node, rack_kw,
+                                               first_inputs.rack_power_basis or D.DEFAULT_RACK_POWER_BASIS,
+                                               unit.kind == "rack")
+    it_kw = bought * node_power_kw(gpu, node) / node * (1 + C.NETWORK_OVERHEAD_FRACTION)
     cooling = required_cooling(gpu, density)
     facility = ctx.demands[members[0]].inputs.cooling
     notes = [note] if note else []
@@ -557,11 +558,10 @@ def _size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
     if facility is not None and COOLING_ORDER.index(facility) < COOLING_ORDER.index(cooling):
         cooling_ok = False
         notes.append(f"racks of {density:.1f} kW need {cooling}; the facility offers {facility}")
-    basis = first.price_basis or D.DEFAULT_PRICE_BASIS
     price, source, estimate = gpu_hour_price(gpu, basis)
 
     def monthly(n: int) -> float | None:
-        return round(price * n * C.HOURS_PER_MONTH, 0) if price is not None else None
+        return round(price * whole(n) * C.HOURS_PER_MONTH, 0) if price is not None else None
 
     cost = monthly(bought)
     spans = any(s is not None and s.gpus_per_replica > s.gpus_per_node for s in specs.values())
