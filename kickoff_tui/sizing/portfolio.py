@@ -146,6 +146,8 @@ class PoolSizing(_Out):
     feasible: bool
     reason: str = ""
     total_gpus: int = 0
+    gpus_bought: int = 0
+    """GPUs paid for and powered: the need rounded up to whole orderable units."""
     gpus_per_node: int = 0
     nodes: int = 0
     racks: int = 0
@@ -534,10 +536,21 @@ def _size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
             worst_hours = sorted(worst_hours + hours)
     assert worst is not None
     nodes = worst.nodes(node)
-    rack_kw = ctx.demands[members[0]].inputs.rack_power_kw or D.DEFAULT_RACK_POWER_KW
-    per_rack, racks, density, note = rack_plan(gpu, nodes, node, rack_kw)
-    powered = racks * per_rack if is_rack_scale(gpu) else nodes
-    it_kw = powered * node_power_kw(gpu, node) * (1 + C.NETWORK_OVERHEAD_FRACTION)
+    first_inputs = ctx.demands[members[0]].inputs
+    rack_kw = first_inputs.rack_power_kw or D.DEFAULT_RACK_POWER_KW
+    basis = first.price_basis or D.DEFAULT_PRICE_BASIS
+    unit = gpu.bought_in if basis == "purchase" else gpu.rented_in
+
+    def whole(n: int) -> int:
+        """GPUs in the whole units (servers, instances, racks) that hold ``n`` (as the sizer buys)."""
+        return math.ceil(n / unit.gpus) * unit.gpus if n > 0 else 0
+
+    bought = whole(worst.gpus)
+    nodes = max(nodes, math.ceil(bought / node)) if bought else nodes
+    per_rack, racks, density, note = rack_plan(gpu, nodes, node, rack_kw,
+                                               first_inputs.rack_power_basis or D.DEFAULT_RACK_POWER_BASIS,
+                                               unit.kind == "rack")
+    it_kw = bought * node_power_kw(gpu, node) / node * (1 + C.NETWORK_OVERHEAD_FRACTION)
     cooling = required_cooling(gpu, density)
     facility = ctx.demands[members[0]].inputs.cooling
     notes = [note] if note else []
@@ -545,13 +558,12 @@ def _size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
     if facility is not None and COOLING_ORDER.index(facility) < COOLING_ORDER.index(cooling):
         cooling_ok = False
         notes.append(f"racks of {density:.1f} kW need {cooling}; the facility offers {facility}")
-    basis = first.price_basis or D.DEFAULT_PRICE_BASIS
     price, source, estimate = gpu_hour_price(gpu, basis)
 
     def monthly(n: int) -> float | None:
-        return round(price * n * C.HOURS_PER_MONTH, 0) if price is not None else None
+        return round(price * whole(n) * C.HOURS_PER_MONTH, 0) if price is not None else None
 
-    cost = monthly(worst.gpus)
+    cost = monthly(bought)
     spans = any(s is not None and s.gpus_per_replica > s.gpus_per_node for s in specs.values())
     fabric = ("InfiniBand NDR/XDR or RoCE 400G+ (a replica spans nodes)" if spans
               else "Ethernet front-end (replicas are independent)")
@@ -566,7 +578,8 @@ def _size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
     feasible = cooling_ok
     reason = "" if feasible else "; ".join(notes) or "no rack of this budget can host one node"
     return PoolSizing(
-        feasible=feasible, reason=reason, total_gpus=worst.gpus, gpus_per_node=node, nodes=nodes,
+        feasible=feasible, reason=reason, total_gpus=worst.gpus, gpus_bought=bought,
+        gpus_per_node=node, nodes=nodes,
         racks=racks, nodes_per_rack=per_rack, it_power_kw=round(it_kw, 1),
         facility_power_kw=round(it_kw * C.PUE_DEFAULT, 1), rack_density_kw=round(density, 1),
         cooling=cooling, cooling_ok=cooling_ok, scale_out_fabric=fabric,
