@@ -114,7 +114,7 @@ def test_first_page_is_a_decision_memo(exported):
     for part in ("### Decision asked for", "### Sized spec", "### Monthly cost per price basis",
                  "### Open risks", "### Next actions"):
         assert part in memo, part
-    assert "Approve **28 x NVIDIA H100 SXM5 80GB** in 4 nodes" in memo
+    assert "Approve **24 x NVIDIA H100 SXM5 80GB** in 3 nodes" in memo
     assert "Accepted by Priya Raman" in memo  # the acknowledged dev-cluster risk
     actions = [line for line in memo.splitlines() if line.startswith("| ") and "2026-04-15" in line]
     assert len(actions) >= 3 and any("| Sam Lindqvist |" in a for a in actions)

@@ -209,7 +209,10 @@ def test_full_fine_tunes_never_share():
 
 def test_a_second_sku_only_when_clearly_cheaper():
     it = dict(rack_power_kw=35, price_basis="on-demand")
-    chat = SizingInputs(use_case="chat", model="llama-3.3-70b", precision="fp8", peak_concurrency=100, **it)
+    # the chat workload fills its 8-GPU instance exactly, so the small one cannot ride in spare
+    # GPUs of the H100 fleet for free (then staying on H100 would be the cheaper answer)
+    chat = SizingInputs(use_case="chat", model="llama-3.3-70b", precision="fp8", peak_concurrency=140, **it)
+    assert SIZINGS.on(chat, "h100-sxm").spare_gpus == 0
     small = SizingInputs(use_case="batch", model="llama-3.2-1b", precision="fp8", peak_concurrency=20,
                          avg_input_tokens=500, avg_output_tokens=50, ttft_target_ms=10000,
                          tpot_target_ms=200, **it)

@@ -354,8 +354,8 @@ def test_bank_rag_lands_at_a_handful_of_nodes_with_the_burst_counted():
     assert 4 <= spec.nodes <= 16
     assert spec.binding_constraint in {"ttft", "tpot", "memory"}
     assert spec.replicas_for_redundancy == 2
-    assert spec.ttft_ms_at_capacity * C.TAIL_LATENCY_FACTOR["p95"] <= 500
-    assert spec.tpot_ms_at_capacity * C.TAIL_LATENCY_FACTOR["p95"] <= 40
+    # the SLOs hold at p95 (the model's own percentile) even at the per-replica limit
+    assert spec.ttft_ms <= 500 and spec.tpot_ms <= 40
     without_burst = size_pinned(example("bank-rag.toml", burst_factor=None))
     assert without_burst.total_gpus < spec.total_gpus
 

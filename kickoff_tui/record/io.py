@@ -420,6 +420,11 @@ def loads_session(
         session = Session.model_validate(raw)
     except ValidationError as err:
         raise SessionFileError(source, _validation_problems(err)) from None
+    # Validation may coerce a value (a string "1e308" into a float): what loads must also pass
+    # the same checks once written back, so a loaded session can always be saved and reopened.
+    problems = data_problems(session_to_dict(session))
+    if problems:
+        raise SessionFileError(source, problems)
     if questionnaire is None:
         shipped = default_questionnaire()
         if shipped.id == session.questionnaire_id:

@@ -10,7 +10,7 @@ Bound = Literal["memory", "tpot", "ttft", "load", "power", "redundancy", "headro
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Assumption(_Out):
