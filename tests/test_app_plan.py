@@ -141,3 +141,27 @@ def test_nothing_to_plan_without_a_spec_and_charts_say_computing() -> None:
     assert "computing" in str(render_growth(None, True, "", 60))
     assert "computing" in str(render_sensitivity(None, True, "", 60))
     assert "✗" in str(render_sensitivity(None, False, "not feasible", 60))
+
+
+async def test_deployment_files_already_there_are_replaced_only_after_asking(tmp_path: Path) -> None:
+    """Issue 15: the app asks before overwriting deployment files (the CLI needs --force)."""
+    app = demo_app()
+    target = tmp_path / "deploy"
+    async with app.run_test(size=(100, 30), notifications=False) as pilot:
+        await review(pilot)
+        screen = app.screen
+        assert screen.export_deployment(target)  # first time: written without a question
+        readme = target / "README.md"
+        readme.write_text("kept", "utf-8")
+        assert screen.export_deployment(target) == []
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("enter")  # the focus is on Cancel
+        await pilot.pause()
+        assert app.screen is screen and readme.read_text("utf-8") == "kept"
+        assert "Nothing written" in _text(screen.query_one("#plan-deploy-status", Static))
+        screen.export_deployment(target)
+        await pilot.pause()
+        await pilot.click("#confirm-yes")
+        await pilot.pause()
+        assert app.screen is screen and readme.read_text("utf-8") != "kept"

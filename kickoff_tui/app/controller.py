@@ -299,7 +299,7 @@ class Controller:
             return f"## Cost, growth and deployment\n\nNot computed: {session.sizing_error}\n"
         return markdown_sections(spec, session.sizing_inputs(), self.planning())
 
-    def export_deployment(self, folder: Path) -> list[Path]:
+    def export_deployment(self, folder: Path, force: bool = False) -> list[Path]:
         """Write the serving-engine launch files, Kubernetes manifests, autoscaler and alert
         rules for the export spec into ``folder``; :class:`KickoffError` when there is no
         servable spec or the folder cannot be written."""
@@ -315,7 +315,7 @@ class Controller:
                                f"({spec.infeasible_reason})")
         if folder.exists() and not folder.is_dir():
             raise KickoffError(f"{folder}: not a folder")
-        return write_deployment(spec, session.sizing_inputs(), folder)
+        return write_deployment(spec, session.sizing_inputs(), folder, force=force)
 
     def dumps(self) -> str:
         return dumps_session(self.require())

@@ -502,11 +502,29 @@ class ReviewScreen(Screen[str | None]):
 
         self.app.push_screen(FolderDialog("Export deployment files", explain, default), chosen)
 
-    def export_deployment(self, folder: Path) -> list[Path]:
-        """Write the deployment files into ``folder``; report on the Plan tab and in a toast."""
+    def export_deployment(self, folder: Path, force: bool = False) -> list[Path]:
+        """Write the deployment files into ``folder``; report on the Plan tab and in a toast.
+        Files already there are replaced only after the user says so."""
+        from kickoff_tui.app.dialogs.confirm import ConfirmDialog
+        from kickoff_tui.planning.deploy import FilesExist
+
         status = self.query_one("#plan-deploy-status", Static)
         try:
-            written = self.controller.export_deployment(folder)
+            written = self.controller.export_deployment(folder, force=force)
+        except FilesExist as err:
+            names = ", ".join(p.name for p in err.paths[:6]) + (" …" if len(err.paths) > 6 else "")
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self.export_deployment(folder, force=True)
+                else:
+                    status.update("Nothing written: the folder already holds deployment files.")
+
+            self.app.push_screen(ConfirmDialog(
+                f"Replace {len(err.paths)} files in {folder}?",
+                f"The folder already holds {names}. Replacing them cannot be undone.",
+                "Replace them"), answered)
+            return []
         except KickoffError as err:
             status.update(f"[$error]✗ {safe(err)}[/]")
             self.notify(str(err), title="No deployment files", severity="error")
