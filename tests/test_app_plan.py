@@ -62,7 +62,7 @@ async def test_plan_tab_shows_cost_growth_and_sensitivity() -> None:
         spec, inputs = session.spec(), session.sizing_inputs()
         plan: PlanReports = screen.plan
         assert not plan.pending and not plan.error
-        assert plan.cost is not None and plan.cost.total_gpus == spec.total_gpus
+        assert plan.cost is not None and plan.cost.total_gpus == spec.gpus_bought  # cost counts whole units bought
         assert plan.cost.chosen.per_month is not None and plan.cost.chosen.per_month.value > 0
         buy = plan.cost.option("buy")
         assert buy.available and buy.break_even_utilisation is not None
