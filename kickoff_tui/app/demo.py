@@ -42,8 +42,11 @@ def fixed_clock() -> datetime:
 
 
 def demo_app(theme: str | None = None) -> KickoffApp:
-    """A fresh app on the fixed clock."""
-    return KickoffApp(clock=fixed_clock, theme=theme)
+    """A fresh app on the fixed clock, with animations off (a scroll caught half-way would make
+    the picture depend on the machine's speed)."""
+    app = KickoffApp(clock=fixed_clock, theme=theme)
+    app.animation_level = "none"
+    return app
 
 
 async def settle(pilot: Pilot) -> None:
@@ -54,6 +57,8 @@ async def settle(pilot: Pilot) -> None:
     for widget in app.screen.query(Input):
         widget.cursor_blink = False
     app.clear_notifications()
+    await pilot.wait_for_scheduled_animations()
+    await app.workers.wait_for_complete()
     await pilot.pause()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch
 
 from kickoff_tui.app.format import safe
@@ -198,8 +199,16 @@ class QuestionForm(Vertical):
         self.focus_input()
 
     def focus_input(self) -> None:
-        """Put the cursor in the answer field."""
-        self.query_one("#q-input").focus()
+        """Put the cursor in the answer field and scroll it into view (without animation, once
+        the form is laid out: the same picture on a fast and a slow machine)."""
+        field = self.query_one("#q-input")
+        field.focus(scroll_visible=False)
+        self.call_after_refresh(self._reveal, field)
+
+    def _reveal(self, field: Widget) -> None:
+        if field.is_mounted:
+            self.query_one("#q-body", VerticalScroll).scroll_to_widget(
+                field, animate=False, immediate=True)
 
     # --- reading the value ------------------------------------------------------------------
 
