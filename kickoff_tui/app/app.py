@@ -6,11 +6,14 @@ read and change the session through :class:`~kickoff_tui.app.controller.Controll
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, ClassVar, Literal
 
-from textual import work
+from textual import events, work
+from textual.message_pump import MessagePump
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -22,6 +25,19 @@ from kickoff_tui.errors import KickoffError
 
 StartMode = Literal["start", "new", "open", "replay"]
 """Where the app opens: start screen, a new session, a saved session, or its replay."""
+
+
+KEY_POLL_S = 0.002
+"""How often a held key checks whether the app has finished with the previous one."""
+KEY_HOLD_LIMIT_S = 2.0
+"""Longest a key is held back waiting for the app to settle (a safety net: a screen that never
+goes quiet must not swallow the keyboard). Recording an answer takes well under a second."""
+
+
+def _pump_busy(pump: MessagePump) -> bool:
+    """Whether ``pump`` has messages queued or in hand, or callbacks due after the current one."""
+    queue = pump._message_queue
+    return bool(getattr(queue, "_unfinished_tasks", queue.qsize()) or pump._next_callbacks)
 
 
 class KickoffApp(App[int]):
@@ -62,6 +78,62 @@ class KickoffApp(App[int]):
         for kickoff_theme in THEMES:
             self.register_theme(kickoff_theme)
         self.theme = theme or DARK_THEME
+        self._held_keys: deque[events.Key] = deque()
+        """Keys typed while the app was still busy with an earlier one, oldest first."""
+        self._key_in_flight = False
+        """True from handing a key on until the app has gone quiet after it."""
+        self._held_since = 0.0
+        """When the oldest held key started waiting (monotonic seconds)."""
+
+    # --- keys, strictly one after another --------------------------------------------------
+    # Textual hands each key to whatever has focus the moment the app reads it, while the
+    # effects of the previous key (a Tab that moves focus, an Enter that saves and shows the
+    # next question) are still travelling through the widgets' queues. Typed fast, or while the
+    # app is busy, "35<Tab><Tab>why" then puts "why" into the number field. So keys wait here
+    # until every widget of the screen has handled what the previous key set off.
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self._held_keys:
+                self._held_since = time.monotonic()
+            self._held_keys.append(event)
+            self._pump_keys()
+            return
+        await super().on_event(event)
+
+    def _settled(self) -> bool:
+        """Nothing left to do for the previous key: no widget of the screen, and not the app
+        itself, has messages or callbacks pending (keys not yet read do not count)."""
+        pending = getattr(self._message_queue, "_queue", ())
+        if any(not (isinstance(m, events.Key) and not m.is_forwarded) for m in pending):
+            return False
+        screen = self.screen
+        if _pump_busy(screen):
+            return False
+        return not any(_pump_busy(node) for node in screen.walk_children(with_self=False))
+
+    def _pump_keys(self) -> None:
+        """Hand on the next held key once the app has settled."""
+        if self._key_in_flight or not self._held_keys:
+            return
+        if not self._settled() and time.monotonic() - self._held_since < KEY_HOLD_LIMIT_S:
+            self._key_in_flight = True
+            self.set_timer(KEY_POLL_S, self._retry_keys)
+            return
+        self._key_in_flight = True
+        self.call_next(self._deliver_key, self._held_keys.popleft())
+
+    def _retry_keys(self) -> None:
+        self._key_in_flight = False
+        self._pump_keys()
+
+    async def _deliver_key(self, event: events.Key) -> None:
+        try:
+            await super().on_event(event)
+        finally:
+            self._key_in_flight = False
+            self._held_since = time.monotonic()
+            self.call_next(self._pump_keys)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(ROLE_VARIABLE_DEFAULTS)

@@ -152,6 +152,20 @@ class Controller:
             answers[question_id] = value
         return size_answers(session.questionnaire, answers)  # type: ignore[arg-type]
 
+    def draft_answers(self, question_id: str, value: AnswerValue | None) -> dict[str, AnswerValue]:
+        """The recorded answers' values with ``question_id`` set to ``value`` (None: without
+        it): a copy taken on the UI thread, for :meth:`size_draft` in a worker."""
+        answers = {qid: a.value for qid, a in self.require().answers.items()}
+        if value is None:
+            answers.pop(question_id, None)
+        else:
+            answers[question_id] = value
+        return answers
+
+    def size_draft(self, answers: dict[str, AnswerValue]) -> tuple[SizedSpec | None, str]:
+        """Size a copy of the answers (pure; safe in a worker thread)."""
+        return size_answers(self.questionnaire, answers)
+
     def record_answer(
         self, question_id: str, value: AnswerValue, by_name: str, by_role: str, rationale: str
     ) -> AnswerOutcome:

@@ -7,9 +7,10 @@ the panels. The panels only display what they are given.
 
 from __future__ import annotations
 
+import time
 from contextlib import suppress
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,6 +18,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.worker import get_current_worker
 
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.dialogs.flag import FlagDecision, FlagDialog
@@ -29,8 +31,15 @@ from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.question_form import QuestionForm, default_answerer
 from kickoff_tui.app.widgets.spec_panel import SpecPanel
 from kickoff_tui.errors import KickoffError
-from kickoff_tui.record import ROLES, Question, Session
+from kickoff_tui.record import ROLES, AnswerValue, Question, Session
 from kickoff_tui.sizing import SizedSpec
+
+DRAFT_DEBOUNCE_S = 0.12
+"""Pause in typing before a draft answer is sized. Keys of one burst come ~30-100 ms apart, so
+sizing each of them would only be thrown away; 120 ms after the last key the preview follows
+without the room noticing a lag. The sizing itself runs in a thread, never on the keyboard's."""
+SIZING_NOTE = "◌ sizing…"
+"""Shown on the spec panel's frame while a draft answer is being sized."""
 
 NAV_PROMPT_WIDTH = 18
 """Characters of a prompt shown in the question list (the form shows it whole)."""
@@ -93,6 +102,8 @@ class WizardScreen(Screen[None]):
     """Only questions owned by this role (None: all)."""
     unanswered_first: reactive[bool] = reactive(False, init=False)
     """List unanswered questions before answered ones."""
+    sizing: reactive[bool] = reactive(False, init=False)
+    """A draft answer is being sized; the spec panel says "sizing…" until it is back."""
 
     def __init__(self, question_id: str | None = None) -> None:
         super().__init__()
@@ -104,6 +115,8 @@ class WizardScreen(Screen[None]):
         """Flags raised by the last answer (marked NEW in the panel)."""
         self._form: QuestionForm | None = None
         """The form of the current question (mounted shortly after it is built)."""
+        self._draft_seq = 0
+        """Number of the latest draft; a sizing result for an older one is dropped."""
 
     @property
     def controller(self) -> Controller:
@@ -213,6 +226,7 @@ class WizardScreen(Screen[None]):
     def _refresh_results(self, spec: SizedSpec | None = None, error: str | None = None) -> None:
         """Feed the panels: the session's spec (or a preview) and its flags."""
         session = self.controller.require()
+        self._drop_draft()
         if spec is None and error is None:
             spec, error = session.spec(), session.sizing_error
         panel = self.query_one("#spec", SpecPanel)
@@ -225,11 +239,42 @@ class WizardScreen(Screen[None]):
 
     @on(AnswerDrafted)
     def _drafted(self, message: AnswerDrafted) -> None:
-        spec, error = self.controller.preview(message.question_id, message.value)
+        """Size the draft in a worker (the latest draft wins); "sizing…" until it is back."""
+        self._draft_seq += 1
+        self._show_sizing(True)
+        answers = self.controller.draft_answers(message.question_id, message.value)
+        self._size_draft(self._draft_seq, answers)
+
+    @work(thread=True, exclusive=True, group="draft-sizing", exit_on_error=False)
+    def _size_draft(self, seq: int, answers: dict[str, AnswerValue]) -> None:
+        worker = get_current_worker()
+        time.sleep(DRAFT_DEBOUNCE_S)
+        if worker.is_cancelled or seq != self._draft_seq:
+            return
+        spec, error = self.controller.size_draft(answers)
+        if worker.is_cancelled or seq != self._draft_seq:
+            return
+        with suppress(RuntimeError):  # the app is closing
+            self.app.call_from_thread(self._draft_sized, seq, spec, error)
+
+    def _draft_sized(self, seq: int, spec: SizedSpec | None, error: str) -> None:
+        if seq != self._draft_seq or not self.is_mounted:
+            return
+        self._show_sizing(False)
         panel = self.query_one("#spec", SpecPanel)
         panel.pending = f"Cannot size these answers: {error}" if error else ""
         panel.spec = spec
         self.query_one("#memory", MemoryChart).spec = spec
+
+    def _drop_draft(self) -> None:
+        """Forget any draft being sized (an answer was recorded, or another question shown)."""
+        self._draft_seq += 1
+        self._show_sizing(False)
+
+    def _show_sizing(self, pending: bool) -> None:
+        """Say on the spec panel's frame that a draft is being sized (the figures follow)."""
+        self.sizing = pending
+        self.query_one("#side-col").border_subtitle = SIZING_NOTE if pending else ""
 
     @on(AnswerConfirmed)
     def _confirmed(self, message: AnswerConfirmed) -> None:
