@@ -21,7 +21,7 @@ pytest.importorskip("textual")
 from textual import events  # noqa: E402
 
 from kickoff_tui.app import KickoffApp  # noqa: E402
-from kickoff_tui.app.demo import to_wizard  # noqa: E402
+from kickoff_tui.app.demo import keys_handled, to_wizard  # noqa: E402
 
 FIXED_NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 SLOW_SIZING_S = 0.2
@@ -87,11 +87,10 @@ def answer_keys(value_keys: Iterable[str], why: str) -> list[str]:
 async def settle(app: KickoffApp, pilot) -> None:  # type: ignore[no-untyped-def]
     """Wait until every key was handled and every worker finished."""
     for _ in range(200):
-        await pilot.pause()
+        await keys_handled(pilot)
         await app.workers.wait_for_complete()
-        if not app._held_keys and not app._key_in_flight:
+        if not app.keys_pending:
             break
-        await asyncio.sleep(0.05)
     await pilot.pause()
 
 
@@ -103,10 +102,10 @@ def saved_answers(app: KickoffApp) -> dict[str, dict]:
 
 NUMBER_ANSWERS: tuple[tuple[str, str, str], ...] = (
     ("peak_concurrency", "5000", "Peak hour active users from the gateway logs"),
-    ("requests_per_second", "35", "p99 of last month's request rate"),
-    ("burst_factor", "2.5", "office hours: mornings are busiest"),
     ("ttft_target_ms", "800", "agents wait on retrieval anyway"),
+    ("tpot_target_ms", "35", "p99 of last month's streaming, people read slower"),
 )
+"""Consecutive questions once the peak is known (the rate and burst fallbacks no longer apply)."""
 
 
 @pytest.mark.parametrize("gap", [TYPING_GAP_S, 0.0], ids=["fast-typist", "burst"])
@@ -137,12 +136,12 @@ async def test_shift_tab_back_to_the_field_keeps_what_is_typed_next(slow_sizer: 
     app = KickoffApp(clock=fixed_clock)
     async with app.run_test(size=(120, 36), notifications=False) as pilot:
         await to_wizard(pilot)
-        app.screen._show_question("requests_per_second")  # type: ignore[attr-defined]
+        app.screen._show_question("ttft_target_ms")  # type: ignore[attr-defined]
         await settle(app, pilot)
         await type_keys(app, ["tab", "tab", *"measured", "shift+tab", "shift+tab", *"35",
                               "ctrl+s"])
         await settle(app, pilot)
-        answer = app.controller.require().answers["requests_per_second"]
+        answer = app.controller.require().answers["ttft_target_ms"]
         assert (answer.value, answer.rationale) == (35, "measured")
 
 

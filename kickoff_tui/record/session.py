@@ -360,12 +360,22 @@ class Session(BaseModel):
         return question.default if question is not None else None
 
     def unanswered(self, role: str | None = None) -> list[Question]:
-        """Questions without an answer (optional ones left out), for one role or all."""
+        """Questions without an answer (optional ones, and those whose condition is false, left
+        out), for one role or all."""
         return [
             q
-            for q in self.questionnaire.questions
+            for q in self.applicable()
             if q.id not in self.answers and not q.optional and (role is None or q.role == role)
         ]
+
+    def applicable(self) -> list[Question]:
+        """The questions that apply to the answers so far (their ``when`` condition holds)."""
+        return self.questionnaire.applicable(self.answers)
+
+    def is_hidden(self, question_id: str) -> bool:
+        """Whether the question does not apply to the answers so far (its answer, if any, is
+        kept in the log but feeds nothing)."""
+        return question_id in self.questionnaire.hidden(self.answers)
 
     def flag(self, flag_id: str) -> FlagRecord:
         for record in self.flags:

@@ -56,7 +56,7 @@ ROLE_FILTERS: tuple[str | None, ...] = (None, *ROLES)
 
 def progress_text(session: Session) -> str:
     """Required questions answered, and optional ones on top (as the start screen counts)."""
-    questions = session.questionnaire.questions
+    questions = session.applicable()  # a question whose condition is false is not counted
     required = [q for q in questions if not q.optional]
     answered = sum(1 for q in required if q.id in session.answers)
     extra = sum(1 for q in questions if q.optional and q.id in session.answers)
@@ -155,7 +155,7 @@ class WizardScreen(Screen[None]):
     def visible_questions(self) -> list[Question]:
         """Questions in the list, in order, after the role filter and the sort."""
         session = self.controller.require()
-        questions = [q for q in session.questionnaire.questions
+        questions = [q for q in session.applicable()
                      if self.role_filter is None or q.role == self.role_filter]
         if self.unanswered_first:
             questions.sort(key=lambda q: q.id in session.answers)
@@ -199,7 +199,8 @@ class WizardScreen(Screen[None]):
         answer = session.answer(question_id)
         form = QuestionForm(
             question,
-            position=(ids.index(question_id) + 1, len(ids)),
+            # 0: a question that does not apply (opened from the log or a flag); the form says so
+            position=(ids.index(question_id) + 1 if question_id in ids else 0, len(ids)),
             answer=answer,
             default_text=assumed_value(question, spec),
             participants=list(session.participants),
@@ -395,8 +396,7 @@ class WizardScreen(Screen[None]):
             if question_id:
                 self._show_question(question_id)
 
-        self.app.push_screen(JumpDialog(list(session.questionnaire.questions),
-                                        set(session.answers)), chosen)
+        self.app.push_screen(JumpDialog(session.applicable(), set(session.answers)), chosen)
 
     def action_filter_role(self) -> None:
         index = ROLE_FILTERS.index(self.role_filter)

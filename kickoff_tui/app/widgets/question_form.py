@@ -89,8 +89,10 @@ class QuestionForm(Vertical):
     def compose(self) -> ComposeResult:
         q = self.question
         number, count = self.position
+        where = f"{number}/{count}" if number else (
+            f"[$warning]not asked: applies only when {safe(q.when or '')}[/]")
         yield Static(
-            f"{badge_markup(q.role)} [dim]owns this · {safe(q.section)} · {number}/{count}[/]",
+            f"{badge_markup(q.role)} [dim]owns this · {safe(q.section)} · {where}[/]",
             id="q-meta",
         )
         yield Static(f"[b]{safe(q.prompt)}[/]", id="q-prompt")
