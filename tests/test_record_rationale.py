@@ -112,3 +112,18 @@ def test_diff_shows_a_changed_rationale() -> None:
     b.record_answer("tpot_target_ms", 40, "Dana", "app_owner", "reading speed")
     entries = diff_sessions(a, b).section("rationale")
     assert [(e.key, e.a, e.b) for e in entries] == [("tpot_target_ms", "-", "reading speed")]
+
+
+def test_growth_before_the_next_review_follows_the_agreed_cadence() -> None:
+    from kickoff_tui.planning.growth import monthly_rate_figure
+
+    s = signed_session()
+    s.record_answer("expected_growth", 30, "Dana", "app_owner", "new branch network")
+    before = monthly_rate_figure(s.sizing_inputs(), s.planning().growth)
+    assert before is not None and before.assumed  # no cadence yet: spread over 12 months
+    assert abs(before.value - (1.3 ** (1 / 12) - 1)) < 1e-9
+    s.set_cadence("quarterly", "Priya", by_role="it")
+    figure = monthly_rate_figure(s.sizing_inputs(), s.planning().growth)
+    assert figure is not None and not figure.assumed
+    assert abs((1 + figure.value) ** 3 - 1.3) < 1e-9  # 30% per quarter, compounding monthly
+    assert "next review, in 3 months" in figure.trace

@@ -332,7 +332,13 @@ class Session(BaseModel):
         scorecard, as the planning sections read them. Raises :class:`KickoffError` naming the
         question when a hand-edited file holds a value the planning field refuses."""
         card = self.scorecard.card if self.scorecard is not None else None
-        return planning_from_answers(self.questionnaire, self.answers, card)
+        overrides = planning_from_answers(self.questionnaire, self.answers, card)
+        if self.cadence is not None and overrides.growth.review_months is None:
+            # "Growth before the next review" arrives over the agreed review period.
+            growth = overrides.growth.model_copy(
+                update={"review_months": CADENCE_MONTHS[self.cadence.every]})
+            overrides = overrides.model_copy(update={"growth": growth})
+        return overrides
 
     def spec(self) -> SizedSpec | None:
         """The spec sized from the current answers (None when sizing failed, see
