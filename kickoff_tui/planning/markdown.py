@@ -36,7 +36,7 @@ def _trace(fig: Figure | None) -> str:
     return f"- **{fig.label}**: {fig.text()} = {fig.trace}{mark}"
 
 
-def cost_markdown(report: CostReport) -> list[str]:
+def cost_markdown(report: CostReport, overrides: CostOverrides | None = None) -> list[str]:
     """The cost section: option table, headline, traces, assumptions."""
     out = [f"## Cost ({report.gpu_name}, {report.total_gpus} GPUs)", ""]
     chosen = report.chosen
@@ -44,6 +44,12 @@ def cost_markdown(report: CostReport) -> list[str]:
         f"Chosen price basis: **{report.chosen_option}**. Cheapest over "
         f"{report.horizon_years} years: **{report.cheapest_option or 'n/a'}**."
     )
+    from kickoff_tui.planning.cost import monthly_cost
+
+    month = monthly_cost(report, overrides)
+    if month.value is not None:
+        out.append("")
+        out.append(f"Cost per month: **{usd(month.value)}** ({month.basis}).")
     out.append("")
     rows = []
     for opt in report.options:
@@ -313,7 +319,7 @@ def markdown_sections(
         return "\n".join(out)
     out: list[str] = []
     report = cost_report(spec, inputs, plan.cost)
-    out += cost_markdown(report)
+    out += cost_markdown(report, plan.cost)
     if plan.business is not None:
         out += business_markdown(business_report(plan.business, spec, report, plan.cost))
     out += growth_markdown(growth_report(spec, inputs, plan.growth, sizer))

@@ -36,6 +36,7 @@ from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.spec_panel import SpecPanel, short_gpu_name
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import Figure, PlanningOverrides
+from kickoff_tui.planning.cost import monthly_cost
 from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES
 from kickoff_tui.sizing import SizedSpec, SizingInputs
 
@@ -169,6 +170,7 @@ class ReviewScreen(Screen[str | None]):
         spec = session.spec()
         panel = self.query_one("#review-spec", SpecPanel)
         panel.pending = session.sizing_error
+        panel.cost = self.controller.monthly_cost(spec)
         panel.spec = spec
         self.query_one("#review-memory", MemoryChart).spec = spec
         self.query_one("#review-sku-bars", SkuBars).spec = spec
@@ -249,12 +251,14 @@ class ReviewScreen(Screen[str | None]):
             notes.update("")
             return
         chosen = cost.chosen
+        month = monthly_cost(cost, self._plan_key[2].cost if self._plan_key else None)
         price = (f" at {safe(chosen.quote.price_text())} [dim]({safe(chosen.quote.cite())})[/]"
                  if chosen.quote else "")
         lines = [
             f"[b]Cost[/] of {cost.total_gpus} × {safe(short_gpu_name(cost.gpu_name))}, "
             f"[b]{safe(cost.chosen_option)}[/]{price}",
-            f"per hour {self._fig(chosen.per_hour)} · per month {self._fig(chosen.per_month)}",
+            f"per month [b]{money(month.value)}[/] [dim]({safe(month.basis)})[/] · hardware "
+            f"{self._fig(chosen.per_month)} a month, {self._fig(chosen.per_hour)} an hour",
             f"per million output tokens {self._fig(chosen.per_million_output_tokens)} at "
             f"{safe(cost.utilisation.text())} average use, "
             f"{self._fig(cost.per_million_at_peak)} at the peak",

@@ -31,6 +31,7 @@ from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.question_form import QuestionForm, default_answerer
 from kickoff_tui.app.widgets.spec_panel import SpecPanel
 from kickoff_tui.errors import KickoffError
+from kickoff_tui.planning.cost import MonthlyCost
 from kickoff_tui.record import ROLES, AnswerValue, Question, Session
 from kickoff_tui.sizing import SizedSpec
 
@@ -232,6 +233,7 @@ class WizardScreen(Screen[None]):
             spec, error = session.spec(), session.sizing_error
         panel = self.query_one("#spec", SpecPanel)
         panel.pending = f"Cannot size these answers: {error}" if error else ""
+        panel.cost = self.controller.monthly_cost(spec)
         panel.spec = spec
         self.query_one("#memory", MemoryChart).spec = spec
         self.query_one("#flags", FlagsPanel).show(session.active_flags(), highlight=self._new_flags)
@@ -253,17 +255,20 @@ class WizardScreen(Screen[None]):
         if worker.is_cancelled or seq != self._draft_seq:
             return
         spec, error = self.controller.size_draft(answers)
+        cost = self.controller.monthly_cost(spec, answers)
         if worker.is_cancelled or seq != self._draft_seq:
             return
         with suppress(RuntimeError):  # the app is closing
-            self.app.call_from_thread(self._draft_sized, seq, spec, error)
+            self.app.call_from_thread(self._draft_sized, seq, spec, error, cost)
 
-    def _draft_sized(self, seq: int, spec: SizedSpec | None, error: str) -> None:
+    def _draft_sized(self, seq: int, spec: SizedSpec | None, error: str,
+                     cost: MonthlyCost | None = None) -> None:
         if seq != self._draft_seq or not self.is_mounted:
             return
         self._show_sizing(False)
         panel = self.query_one("#spec", SpecPanel)
         panel.pending = f"Cannot size these answers: {error}" if error else ""
+        panel.cost = cost
         panel.spec = spec
         self.query_one("#memory", MemoryChart).spec = spec
 
