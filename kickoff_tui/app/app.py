@@ -41,6 +41,24 @@ def _pump_busy(pump: MessagePump) -> bool:
     return bool(getattr(queue, "_unfinished_tasks", queue.qsize()) or pump._next_callbacks)
 
 
+def screenshot_folder() -> Path:
+    """Where a screenshot goes: the user's Downloads folder when it exists, else the current
+    folder when it can be written, else Kickoff's data folder."""
+    import os
+
+    import platformdirs
+
+    downloads = Path(platformdirs.user_downloads_dir())
+    if downloads.is_dir() and os.access(downloads, os.W_OK):
+        return downloads
+    here = Path.cwd()
+    if os.access(here, os.W_OK):
+        return here
+    from kickoff_tui.record.io import data_dir
+
+    return data_dir()
+
+
 class KickoffApp(App[int]):
     """Runs a kickoff: start -> participants -> questions -> review (and replay)."""
 
@@ -226,6 +244,18 @@ class KickoffApp(App[int]):
         if isinstance(self.screen, HelpDialog):
             return
         self.push_screen(HelpDialog(self.screen))
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen to Downloads, else the folder Kickoff was started in, else
+        the data folder, and say where (or why it could not be written)."""
+        folder = Path(path) if path else screenshot_folder()
+        try:
+            written = self.save_screenshot(filename, str(folder))
+        except OSError as err:
+            self.notify(f"Could not write the screenshot to {folder}: {err.strerror or err}",
+                        title="Screenshot not saved", severity="error")
+            return
+        self.notify(f"Saved to {written}", title="Screenshot saved")
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME

@@ -485,9 +485,12 @@ class Question(BaseModel):
             raise KickoffError(f"{where}: {text!r} is not one of {', '.join(allowed)}")
         if self.type == "duration":
             try:
-                parse_duration_hours(text)
+                hours = parse_duration_hours(text)
             except ValueError as err:
                 raise KickoffError(f"{where}: {err}") from None
+            if hours <= 0:
+                raise KickoffError(f"{where}: {text!r} is no time at all; give a length such as "
+                                   "4h, or pick 'No window' if there is none")
             return text.replace(" ", "").lower()
         if not text:
             raise KickoffError(f"{where}: the answer is empty")
@@ -498,6 +501,10 @@ class Question(BaseModel):
             raise KickoffError(f"{where}: expected a number, not {value!r}")
         if isinstance(value, str):
             text = value.strip().replace(",", "").replace("_", "")
+            if self.unit and text.lower().endswith(self.unit.replace(" ", "").lower()):
+                text = text[: len(text) - len(self.unit.replace(" ", ""))].strip()  # "35 kW"
+            elif self.unit and text.lower().endswith(self.unit.lower()):
+                text = text[: len(text) - len(self.unit)].strip()
             try:
                 value = int(text)
             except ValueError:

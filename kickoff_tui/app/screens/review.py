@@ -57,13 +57,14 @@ class ReviewScreen(Screen[str | None]):
     BINDINGS = [
         Binding("escape", "back", "Back to questions", id="review.back",
                 tooltip="Return to the questions (nothing is lost)."),
-        Binding("ctrl+s", "export_both", "Export", id="review.export",
+        # priority: these work while the export folder field has focus (Input binds ctrl+d)
+        Binding("ctrl+s", "export_both", "Export", id="review.export", priority=True,
                 tooltip="Write the session as TOML and Markdown to the export folder."),
         Binding("ctrl+e", "export_toml", "Export TOML", id="review.export_toml", show=False,
                 tooltip="Write the session record (TOML) to the export folder."),
         Binding("ctrl+y", "export_markdown", "Export Markdown", id="review.export_md",
                 show=False, tooltip="Write the decision record (Markdown) to the export folder."),
-        Binding("ctrl+d", "export_deploy", "Deploy files", id="review.export_deploy",
+        Binding("ctrl+d", "export_deploy", "Deploy files", id="review.export_deploy", priority=True,
                 tooltip="Write the serving launch files, Kubernetes manifests, autoscaler and "
                         "alert rules for this spec into a folder."),
     ]

@@ -64,6 +64,14 @@ def progress_text(session: Session) -> str:
     return f"{answered}/{len(required)} answered" + (f" (+{extra} optional)" if extra else "")
 
 
+def fabric_answer(session: Session) -> str:
+    """IT's scale-out fabric answer in words, for the spec panel ("" when the spec decides)."""
+    answer = session.answer("fabric")
+    if answer is None or answer.value == "auto" or session.questionnaire.find("fabric") is None:
+        return ""
+    return session.questionnaire.get("fabric").label_of(answer.value)
+
+
 def assumed_value(question: Question, spec: SizedSpec | None) -> str:
     """What sizing uses while ``question`` is unanswered: its default, or the sizer's."""
     if question.default is not None:
@@ -79,11 +87,12 @@ class WizardScreen(Screen[None]):
     """Questions grouped by role and section, live spec, red flags."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save answer", id="wizard.save",
+        # priority: these work while a text field or the scrolling form has focus
+        Binding("ctrl+s", "save", "Save answer", id="wizard.save", priority=True,
                 tooltip="Record the answer on screen now (Enter in a text field does the same)."),
-        Binding("pagedown,ctrl+n", "next", "Next", id="wizard.next",
+        Binding("pagedown,ctrl+n", "next", "Next", id="wizard.next", priority=True,
                 tooltip="Next question in the list (nothing is recorded)."),
-        Binding("pageup,ctrl+b", "back", "Back", id="wizard.back",
+        Binding("pageup,ctrl+b", "back", "Back", id="wizard.back", priority=True,
                 tooltip="Previous question in the list."),
         Binding("ctrl+g", "jump", "Go to", id="wizard.jump",
                 tooltip="Jump to any question by typing words from it."),
@@ -234,6 +243,7 @@ class WizardScreen(Screen[None]):
         panel = self.query_one("#spec", SpecPanel)
         panel.pending = f"Cannot size these answers: {error}" if error else ""
         panel.cost = self.controller.monthly_cost(spec)
+        panel.scale_out_answer = fabric_answer(session)
         panel.spec = spec
         self.query_one("#memory", MemoryChart).spec = spec
         self.query_one("#flags", FlagsPanel).show(session.active_flags(), highlight=self._new_flags)

@@ -169,7 +169,8 @@ class QuestionForm(Vertical):
         q = self.question
         kind = "whole number" if q.integer else "number"
         if q.min is not None and q.max is not None:
-            return f"{kind}, {_plain(q.min)} to {_plain(q.max)}"
+            # short enough for a narrow field: a cut "whole number, 1 to" tells nobody anything
+            return f"{_plain(q.min)} to {_plain(q.max)}" + (", whole" if q.integer else "")
         if q.min is not None:
             return f"{kind}, at least {_plain(q.min)}"
         if q.max is not None:
@@ -208,6 +209,8 @@ class QuestionForm(Vertical):
         self.call_after_refresh(self._reveal, field)
 
     def _reveal(self, field: Widget) -> None:
+        if isinstance(field, RadioSet) and field.pressed_index >= 0:
+            field._selected = field.pressed_index  # arrows start from the current answer
         if field.is_mounted:
             self.query_one("#q-body", VerticalScroll).scroll_to_widget(
                 field, animate=False, immediate=True)
