@@ -161,3 +161,124 @@ async def test_panel_says_sizing_while_a_draft_is_pending(slow_sizer: None) -> N
         assert not wizard.sizing  # type: ignore[attr-defined]
         assert wizard.query_one("#spec").spec.total_gpus > before  # type: ignore[attr-defined]
         assert "peak_concurrency" not in app.controller.require().answers
+
+
+# --- the scripted bank kickoff (issue 12, "Done means") ------------------------------------------
+
+BANK_PEOPLE = (("Dana Whitfield", "app_owner"), ("Sam Okafor", "ai_team"), ("Priya Raman", "it"))
+BANK_ANSWERS: tuple[tuple[str, object, str], ...] = (
+    ("use_case", "rag", "wiki support bot"),
+    ("users", 4000, "branch staff"),
+    ("requests_per_user_per_hour", None, ""),  # PgDn: the peak is known, skip the fallback
+    ("peak_concurrency", 350, "gateway p99"),
+    ("ttft_target_ms", 1500, "retrieval first"),
+    ("tpot_target_ms", 60, "reading speed"),
+    ("slo_percentile", "p95", "contract"),
+    ("redundancy", "n+1", "branch hours"),
+    ("expected_growth", 30, "new branches"),
+    ("model", "llama-3.1-70b", "bake-off win"),
+    ("precision", "fp8", "H100 has FP8"),
+    ("kv_precision", "fp8", "long chats"),
+    ("avg_input_tokens", 3000, "pilot logs"),
+    ("avg_output_tokens", 400, "pilot logs"),
+    ("max_context_tokens", 32000, "doc limit"),
+    ("size_for_max_context", False, "averages"),
+    ("serving_engine", "vllm", "team knows it"),
+    ("continuous_batching", True, "vllm default"),
+    ("paged_attention", True, "vllm default"),
+    ("prefix_caching", True, "system prompt"),
+    ("prefix_hit_rate", 30, "measured"),
+    ("speculative_decoding", False, "not yet"),
+    ("finetuned_variants", 1, "base only"),
+    ("gpu", "h100-sxm", "in the racks"),
+    ("gpu_count_budget", 64, "capex plan"),
+    ("gpus_per_node", 8, "HGX boxes"),
+    ("fabric", "infiniband", "existing IB"),
+    ("rack_power_kw", "35 kW", "new row"),
+    ("cooling", "dlc", "new row"),
+    ("price_basis", "purchase", "we own racks"),
+    ("growth_headroom", 20, "policy"),
+    ("maintenance_window", "quarterly", "change board"),
+    ("maintenance_window_length", "4h", "drain + test"),
+    ("dev_cluster", "scaled-down", "two L40S"),
+)
+"""(question, value, rationale) in wizard order; the value is typed, chosen or switched."""
+SKIPPED_FOLLOW_UPS = {"requests_per_second", "burst_factor", "speculative_speedup",
+                      "speculative_evidence", "lora_adapters"}
+"""Follow-ups that do not apply to these answers: the wizard must never show them."""
+
+
+def keys_for(question, value: object, start_index: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """Keys that put ``value`` into the question's field (form just opened)."""
+    from kickoff_tui.app.widgets.question_form import RADIO_MAX_CHOICES
+
+    if question.type == "choice":
+        values = [c.value for c in question.all_choices()]
+        index = values.index(value)
+        if len(values) <= RADIO_MAX_CHOICES:
+            step = index - max(start_index, 0)
+            return ["down"] * step + ["up"] * -step + ["enter"]
+        return ["enter", "home", *["down"] * index, "enter"]
+    if question.type == "yes_no":
+        start = bool(question.default)
+        return ["space"] if bool(value) != start else []
+    return list(str(value))
+
+
+async def test_scripted_bank_kickoff_keeps_every_answer_and_rationale(_isolated: Path) -> None:
+    from kickoff_tui.app.demo import settle as demo_settle
+
+    app = KickoffApp(clock=fixed_clock)
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        await demo_settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        for name, _role in BANK_PEOPLE:
+            await type_keys(app, [*name, "enter"], gap=0.005)
+        await type_keys(app, ["ctrl+n"])
+        await settle(app, pilot)
+        wizard = app.screen
+        session = app.controller.require()
+        seen: list[str] = []
+        for qid, value, why in BANK_ANSWERS:
+            assert wizard.current_id == qid, (qid, seen)  # type: ignore[attr-defined]
+            seen.append(qid)
+            if value is None:
+                await type_keys(app, ["pagedown"])
+                await settle(app, pilot)
+                continue
+            question = session.questionnaire.get(qid)
+            keys = keys_for(question, value, 0)
+            await type_keys(app, answer_keys(keys, why), gap=0.01)
+            await settle(app, pilot)
+            assert qid in session.answers, (qid, session.answers.keys())
+        assert not SKIPPED_FOLLOW_UPS & set(seen)
+        # Review cadence and the two sign-offs, found with Ctrl+G.
+        for qid, value, why in (("review_cadence", "quarterly", "budget cycle"),
+                                ("signoff_ai_team", True, "model fits"),
+                                ("signoff_it", True, "racks ready")):
+            await type_keys(app, ["ctrl+g", *session.questionnaire.get(qid).prompt[:20], "enter"],
+                            gap=0.01)
+            await settle(app, pilot)
+            assert wizard.current_id == qid  # type: ignore[attr-defined]
+            await type_keys(app, answer_keys(keys_for(session.questionnaire.get(qid), value, 0), why),
+                            gap=0.01)
+            await settle(app, pilot)
+        assert session.is_signed_off, (str(wizard.query_one("#q-error").render()),
+                                       session.spec().feasible if session.spec() else None,
+                                       session.spec().infeasible_reason if session.spec() else "")
+        # A no-op re-save with a better reason keeps both sign-offs.
+        app.screen._show_question("tpot_target_ms")  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        await type_keys(app, ["tab", "tab", *" (measured)", "enter"], gap=0.01)
+        await settle(app, pilot)
+        assert session.is_signed_off
+        assert session.events[-1].kind == "rationale"
+        saved = saved_answers(app)
+        for qid, value, why in BANK_ANSWERS:
+            if value is None:
+                continue
+            expected = session.questionnaire.get(qid).validate_value(value)
+            assert saved[qid]["value"] == expected, qid
+            assert saved[qid]["rationale"] == (why + " (measured)" if qid == "tpot_target_ms" else why), qid
+        assert len([q for q, v, _ in BANK_ANSWERS if v is not None]) + 3 >= 35

@@ -259,7 +259,7 @@ class ReviewScreen(Screen[str | None]):
             f"[b]Cost[/] of {cost.total_gpus} × {safe(short_gpu_name(cost.gpu_name))}, "
             f"[b]{safe(cost.chosen_option)}[/]{price}",
             f"per month [b]{money(month.value)}[/] [dim]({safe(month.basis)})[/] · hardware "
-            f"{self._fig(chosen.per_month)} a month, {self._fig(chosen.per_hour)} an hour",
+            f"{self._fig(chosen.per_month)}, {self._fig(chosen.per_hour)}",
             f"per million output tokens {self._fig(chosen.per_million_output_tokens)} at "
             f"{safe(cost.utilisation.text())} average use, "
             f"{self._fig(cost.per_million_at_peak)} at the peak",

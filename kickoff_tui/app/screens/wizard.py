@@ -229,6 +229,12 @@ class WizardScreen(Screen[None]):
         if form is self._form:
             await holder.mount(form)
 
+    def on_screen_resume(self) -> None:
+        # Back from a dialog (go to, a flag) or the review: the cursor goes to the answer field,
+        # not to whatever Textual restores (the old form may be gone by now).
+        if self._form is not None and self._form.is_mounted:
+            self.call_after_refresh(self._form.focus_input)
+
     def _update_titles(self) -> None:
         session = self.controller.require()
         self.title = f"Kickoff · {session.title}"
