@@ -24,11 +24,24 @@ COMMAND_MODULES: tuple[str, ...] = (
 """Modules with a ``register(subparsers)`` function; a missing one is skipped."""
 
 
+MAX_MESSAGE_CHARS = 1_000
+"""Longest error line printed: a message that quotes a 100,000-character value is cut (the
+start names the file and the field, which is what the user needs)."""
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return f"{message[:MAX_MESSAGE_CHARS]}... ({len(message):,} characters in all)"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse prints usage + exits 2 on errors; keep that, but on one line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"kickoff: {message} (see `{self.prog} --help`)\n")
+        from kickoff_tui.record.text import visible
+
+        self.exit(2, f"kickoff: {_bounded(visible(' '.join(message.split())))} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``kickoff`` command; return its exit code (0 ok, 2 bad input, 1 a bug).
+
+    Every error is one line on stderr, starting ``kickoff:``, with control characters shown as
+    escapes (a file name or a cell holding ESC cannot drive the terminal)."""
     from kickoff_tui.errors import KickoffError
+    from kickoff_tui.record.text import visible
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -69,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(func(args) or 0)
     except KickoffError as err:
-        print(f"kickoff: {err}", file=sys.stderr)
+        print(f"kickoff: {_bounded(visible(err))}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         return 130
@@ -78,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - last line of defence: never a traceback
         if os.environ.get("KICKOFF_DEBUG"):
             raise
-        message = " ".join(str(err).split()) or type(err).__name__
+        message = _bounded(visible(" ".join(str(err).split()) or type(err).__name__))
         print(f"kickoff: unexpected error: {message} (set KICKOFF_DEBUG=1 for details)", file=sys.stderr)
         return 1
 

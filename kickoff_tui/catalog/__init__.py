@@ -36,6 +36,7 @@ __all__ = [
     "get_model",
     "gpus",
     "models",
+    "user_model_problems",
     "user_models_dir",
 ]
 
@@ -73,19 +74,75 @@ def _shipped_models() -> ModelCatalog:
     return ModelCatalog(version=raw["version"], models=raw["model"])
 
 
+MAX_USER_MODEL_BYTES = 1_000_000
+"""Largest file read from the user's ``models/`` folder (an imported model is ~1 KB)."""
+
+MAX_USER_MODEL_FILES = 1_000
+"""Most files read from ``models/``: a folder of thousands is not a catalog Kickoff wrote."""
+
+_user_model_problems: list[str] = []
+"""One line per file of ``models/`` that was skipped at the last load (see :func:`user_model_problems`)."""
+
+
+def _read_user_model(path: Path) -> Model:
+    """One user model file through the safe reader; :class:`ValueError` (one line) if unusable."""
+    from kickoff_tui.catalog.hf_import import model_bound_problems
+    from kickoff_tui.errors import KickoffError
+    from kickoff_tui.record.questionnaire import parse_untrusted_toml
+    from kickoff_tui.record.safe_read import read_user_text
+    from kickoff_tui.record.text import visible
+
+    try:
+        text = read_user_text(path, MAX_USER_MODEL_BYTES, "model file")
+    except KickoffError as err:
+        raise ValueError(str(err).removeprefix(f"{visible(path)}: ")) from None
+    data, problems = parse_untrusted_toml(text)
+    if problems:
+        raise ValueError(problems[0])
+    try:
+        model = Model.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise ValueError(f"{'.'.join(map(str, first['loc'])) or 'file'}: {first['msg']}") from None
+    problems = model_bound_problems(model)
+    if problems:
+        raise ValueError(problems[0])
+    return model
+
+
 def _user_models() -> list[Model]:
+    """Models the user imported. A file that cannot be used (broken, hostile, a FIFO, a folder,
+    absurd shapes) is skipped and named in :func:`user_model_problems`: a bad file in
+    ``models/`` never takes the shipped catalog or a sizing command down, and never hangs."""
+    from kickoff_tui.record.text import visible
+
+    _user_model_problems.clear()
     folder = user_models_dir()
     found: list[Model] = []
-    if not folder.is_dir():
+    try:
+        if not folder.is_dir():
+            return found
+        paths = sorted(folder.glob("*.toml"))
+    except OSError:
         return found
-    for path in sorted(folder.glob("*.toml")):
+    if len(paths) > MAX_USER_MODEL_FILES:
+        _user_model_problems.append(
+            f"{visible(folder)}: {len(paths):,} files; only the first {MAX_USER_MODEL_FILES:,} read"
+        )
+        paths = paths[:MAX_USER_MODEL_FILES]
+    for path in paths:
         try:
-            found.append(Model.model_validate(tomllib.loads(path.read_text("utf-8"))))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
-            # A broken user file must not take the shipped catalog down; `kickoff catalog models`
-            # reports it (see cli).
-            continue
+            found.append(_read_user_model(path))
+        except (ValueError, RecursionError, OSError) as err:
+            _user_model_problems.append(f"{visible(path)}: skipped: {visible(err)}")
     return found
+
+
+def user_model_problems() -> list[str]:
+    """Files of the user's ``models/`` folder skipped by the last catalog load, one line each
+    (``kickoff catalog models`` prints them as warnings)."""
+    _model_index()
+    return list(_user_model_problems)
 
 
 def clear_cache() -> None:

@@ -7,6 +7,7 @@ does not state them.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,12 +17,74 @@ from kickoff_tui.catalog.schema import Model
 DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "bf16", "fp8": "fp8"}
 """torch_dtype -> catalog precision (float32 checkpoints are served at 16-bit)."""
 
+MODEL_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+"""Ids of imported models: safe as a file name, as a catalog key and on a terminal."""
+
+MAX_MODEL_TEXT_CHARS = 2_000
+"""Longest name, repo, family, source or note of a user model (one line of a table)."""
+
+MAX_CONFIG_INT = 10**15
+"""Largest integer taken from a config.json at all (a parameter count of a quadrillion); a
+larger one, or a float such as 1e308, is refused before any arithmetic uses it."""
+
+SHAPE_LIMITS: dict[str, int] = {
+    "layers": 2_048,  # the deepest released LLMs have ~130 (Llama 3.1 405B: 126)
+    "hidden_size": 131_072,  # the widest have 16,384-18,432 (Llama 3.1 405B, Grok-1)
+    "intermediate_size": 1_048_576,  # the widest MLPs have ~53,000 (Llama 3.1 405B: 53,248)
+    "moe_intermediate_size": 1_048_576,
+    "heads": 1_024,  # 128 at most in released models
+    "kv_heads": 1_024,
+    "head_dim": 4_096,  # 64-256 in released models
+    "vocab_size": 16_777_216,  # the largest vocabularies have ~256,000 entries (Gemma)
+    "native_context": 100_000_000,  # 10M tokens is the longest advertised (Llama 4 Scout); the
+    # same ceiling as the longest context a session may ask for (SizingInputs.max_context_tokens)
+    "experts": 65_536,  # 384 routed experts at most in released models (Kimi K2)
+    "experts_per_token": 65_536,
+    "shared_experts": 65_536,
+    "kv_lora_rank": 131_072,
+    "qk_rope_head_dim": 4_096,
+    "sliding_window": 100_000_000,
+    "total_params": 100_000_000_000_000,  # 100 trillion: ~50x the largest model ever described
+}
+"""Upper bounds on an imported (or hand-written user) model, far above every released model
+(shapes from the models' published config.json files): a shape beyond them is a typo or a
+hostile file, and sizing with it would only produce nonsense or overflow."""
+
+
+def model_bound_problems(model: Model) -> list[str]:
+    """Why ``model`` is not a usable user model (empty when it is): absurd shapes, more KV heads
+    than heads, more experts per token than experts, an id unfit for a file name."""
+    from kickoff_tui.record.questionnaire import control_character
+
+    problems: list[str] = []
+    for field in ("name", "hf_repo", "family", "source", "notes"):
+        text = getattr(model, field)
+        if len(text) > MAX_MODEL_TEXT_CHARS:
+            problems.append(f"{field}: {len(text):,} characters (at most {MAX_MODEL_TEXT_CHARS:,})")
+        elif control_character(text) is not None:
+            problems.append(f"{field}: contains the control character {control_character(text)}")
+    if not MODEL_ID_PATTERN.fullmatch(model.id):
+        problems.append(f"id {model.id[:40]!r}: use lowercase letters, digits, '.', '_' and '-'")
+    for field, limit in SHAPE_LIMITS.items():
+        value = getattr(model, field)
+        if value > limit:
+            problems.append(f"{field}: {value:.3g} is beyond any real model (at most {limit:,})")
+    if model.kv_heads > model.heads:
+        problems.append(f"kv_heads: {model.kv_heads} KV heads but only {model.heads} attention heads")
+    if model.experts and model.experts_per_token > model.experts:
+        problems.append(f"experts_per_token: {model.experts_per_token} of only {model.experts} experts")
+    if model.experts and model.shared_experts > model.experts:
+        problems.append(f"shared_experts: {model.shared_experts} shared but only {model.experts} routed")
+    return problems
+
 
 def _int(config: dict[str, Any], *keys: str, default: int | None = None) -> int:
     for key in keys:
         value = config.get(key)
         if isinstance(value, bool):
             continue
+        if isinstance(value, (int, float)) and value > MAX_CONFIG_INT:
+            raise ValueError(f"{key}: {value:.3g} is beyond any real model")
         if isinstance(value, int) and value >= 0:
             return value
         if isinstance(value, float) and value.is_integer() and value >= 0:
@@ -32,6 +95,10 @@ def _int(config: dict[str, Any], *keys: str, default: int | None = None) -> int:
 
 
 def model_from_hf_config(config: Any, model_id: str, name: str | None = None, source: str = "") -> Model:
+    """The catalog model a config.json describes; :class:`ValueError` (one line) when the config
+    is unusable or its shapes are beyond any real model (see :data:`SHAPE_LIMITS`)."""
+    from kickoff_tui.record.text import visible
+
     if not isinstance(config, dict):
         raise ValueError("config.json must be a JSON object")
     if isinstance(config.get("text_config"), dict):  # multimodal wrappers (Llama 4, Gemma 3)
@@ -55,7 +122,7 @@ def model_from_hf_config(config: Any, model_id: str, name: str | None = None, so
     moe_inter = _int(config, "moe_intermediate_size", default=inter) if experts else 0
     dense_layers = _int(config, "first_k_dense_replace", default=0) if experts else 0
     window = config.get("sliding_window") if config.get("use_sliding_window", True) else None
-    window = window if isinstance(window, int) and 0 < window < context else 0
+    window = window if isinstance(window, int) and not isinstance(window, bool) and 0 < window < context else 0
     layer_types = config.get("layer_types")
     windowed = 0
     if window and isinstance(layer_types, list):
@@ -90,9 +157,9 @@ def model_from_hf_config(config: Any, model_id: str, name: str | None = None, so
     precision = "fp8" if isinstance(quant, dict) and "fp8" in str(quant.get("quant_method", "")) else \
         DTYPES.get(torch_dtype, "bf16")
     try:
-        return Model(
-            id=model_id, name=name or model_id, hf_repo=str(config.get("_name_or_path", ""))[:200],
-            family=str(config.get("model_type", ""))[:60], total_params=total, active_params=active,
+        model = Model(
+            id=model_id, name=name or model_id, hf_repo=visible(config.get("_name_or_path", ""))[:200],
+            family=visible(config.get("model_type", ""))[:60], total_params=total, active_params=active,
             embedding_params=vocab * hidden, layers=layers, hidden_size=hidden, intermediate_size=inter,
             heads=heads, kv_heads=kv_heads, head_dim=head_dim, vocab_size=vocab, native_context=context,
             attention="mla" if kv_lora else ("mha" if kv_heads == heads else "gqa"),
@@ -107,3 +174,8 @@ def model_from_hf_config(config: Any, model_id: str, name: str | None = None, so
     except ValidationError as err:
         first = err.errors()[0]
         raise ValueError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    problems = model_bound_problems(model)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ValueError(problems[0] + more)
+    return model

@@ -14,17 +14,31 @@ from kickoff_tui.errors import KickoffError
 
 def _existing_file(path: str | Path) -> Path:
     """Resolve ``path`` and fail with a one-line user error when it is not a readable file."""
+    from kickoff_tui.record.text import visible
+
     resolved = Path(path).expanduser()
     if not resolved.exists():
-        raise KickoffError(f"no such file: {resolved}")
-    if not resolved.is_file():
-        raise KickoffError(f"not a file: {resolved}")
+        raise KickoffError(f"no such file: {visible(resolved)}")
+    if not resolved.is_file():  # a FIFO, a device, a folder: refused before the app starts
+        raise KickoffError(f"not a file: {visible(resolved)} (a folder, pipe or device)")
     return resolved
+
+
+def _clean_stale_temp_files(*folders: Path) -> None:
+    """Remove temp files a killed save left behind (``.NAME.toml.XXXXXXXX.tmp`` older than a
+    minute) in the data dir's session and model folders and the folder of the file opened."""
+    from kickoff_tui.catalog import user_models_dir
+    from kickoff_tui.record.io import clean_stale_temp_files, sessions_dir
+
+    for folder in (sessions_dir(), user_models_dir(), *folders):
+        clean_stale_temp_files(folder)
 
 
 def _run(start: str, path: Path | None = None) -> int:
     """Build the app for ``start`` ("start", "new", "open", "replay") and run it."""
     from kickoff_tui.app import KickoffApp
+
+    _clean_stale_temp_files(*([path.parent] if path is not None else []))
 
     app = KickoffApp(start=start, path=path)
     app.run()

@@ -155,6 +155,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--name", help="Kubernetes name (default: MODEL-GPU)")
     p.add_argument("--gpu", help="fix the SKU instead of the file's")
+    p.add_argument("--force", action="store_true", help="overwrite files already in DIR")
     p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser(
@@ -196,10 +197,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 # --- loading -------------------------------------------------------------------------------------
 
 
-def _planning_table(data: dict[str, Any]) -> dict[str, Any]:
+def _planning_table(data: dict[str, Any], path: str = "") -> dict[str, Any]:
     table = data.get("planning", {})
     if not isinstance(table, dict):
-        raise KickoffError("[planning] must be a table")
+        raise KickoffError(f"{path + ': ' if path else ''}[planning] must be a table")
     return table
 
 
@@ -226,13 +227,16 @@ def load(path: str, planning_path: str | None = None, gpu: str | None = None):
             # the session's planning answers and scorecard (Session.planning())
             planning = session.planning().model_dump(exclude_none=True)
     else:
-        planning = _planning_table(data)
+        planning = _planning_table(data, path)
         table = {k: v for k, v in data.items() if k not in ("title", "description", "planning")}
         table = table.get("inputs", table) if isinstance(table.get("inputs"), dict) else table
         try:
             inputs = SizingInputs.model_validate(table)
         except ValidationError as err:
             raise _validation(path, err) from None
+        from kickoff_tui.commands.sizing import check_inputs
+
+        inputs = check_inputs(path, inputs)
     if planning_path:
         extra = read_toml(planning_path)
         planning = _merge(
@@ -314,7 +318,7 @@ def _print_json(data: Any) -> None:
 
 
 def _trace_lines(console, figures) -> None:  # noqa: ANN001
-    from rich.markup import escape
+    from kickoff_tui.record.text import plain_markup_safe as escape
 
     for fig in figures:
         if fig is None:
@@ -329,7 +333,7 @@ def _trace_lines(console, figures) -> None:  # noqa: ANN001
 
 
 def cmd_cost(args: argparse.Namespace) -> int:
-    from rich.markup import escape
+    from kickoff_tui.record.text import plain_markup_safe as escape
     from rich.table import Table
 
     from kickoff_tui.planning import business_report, cost_report
@@ -355,7 +359,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
     console = _console()
     table = Table(
         title=(
-            f"Cost of {report.total_gpus} x {report.gpu_name} over {report.horizon_years} "
+            f"Cost of {report.total_gpus} x {escape(report.gpu_name)} over {report.horizon_years} "
             f"years (chosen: {report.chosen_option}; cheapest: {report.cheapest_option or 'n/a'})"
         ),
         title_justify="left",
@@ -373,7 +377,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
         table.add_column(col, justify="left" if col == "option" else "right")
     for opt in report.options:
         if not opt.available:
-            table.add_row(opt.option, "-", "-", "-", "-", "-", "-", "-")
+            table.add_row(escape(opt.option), "-", "-", "-", "-", "-", "-", "-")
             continue
         quote = opt.quote
         tag = ""
@@ -389,8 +393,8 @@ def cmd_cost(args: argparse.Namespace) -> int:
             )
         label = opt.option + (" *" if opt.option == report.chosen_option else "")
         table.add_row(
-            label,
-            (quote.price_text() + tag) if quote else "",
+            escape(label),
+            escape(quote.price_text() + tag) if quote else "",
             usd(opt.per_hour.value if opt.per_hour else None),
             usd(opt.per_month.value if opt.per_month else None),
             usd(opt.horizon_total.value if opt.horizon_total else None),
@@ -411,7 +415,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
         )
     for opt in report.options:
         if not opt.available:
-            console.print(f"  {opt.option}: {escape(opt.reason)}")
+            console.print(f"  {escape(opt.option)}: {escape(opt.reason)}")
     if not args.brief:
         console.print("\n[bold]How each figure was computed[/]")
         _trace_lines(console, report.traced_figures())
@@ -454,7 +458,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
 def cmd_growth(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
-    from rich.markup import escape
+    from kickoff_tui.record.text import plain_markup_safe as escape
     from rich.table import Table
 
     from kickoff_tui.planning import GrowthSettings, growth_report
@@ -481,7 +485,7 @@ def cmd_growth(args: argparse.Namespace) -> int:
         _print_json(report.model_dump(mode="json"))
         return 0
     console = _console()
-    console.print(f"[bold]Growth of {spec.total_gpus} x {spec.gpu_name}[/]")
+    console.print(f"[bold]Growth of {spec.total_gpus} x {escape(spec.gpu_name)}[/]")
     console.print(f"  today's peak without headroom needs {report.needed_today} GPUs")
     _trace_lines(
         console, [report.capacity_multiplier, report.monthly_rate, report.out_of_headroom_month]
@@ -503,7 +507,7 @@ def cmd_growth(args: argparse.Namespace) -> int:
         table.add_column(col)
     for sc in report.scenarios:
         table.add_row(
-            sc.label,
+            escape(sc.label),
             f"x{num(sc.multiplier)}",
             str(sc.peak_concurrency),
             str(sc.total_gpus) if sc.feasible else "cannot serve",
@@ -522,7 +526,7 @@ def cmd_growth(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from rich.markup import escape
+    from kickoff_tui.record.text import plain_markup_safe as escape
     from rich.table import Table
 
     from kickoff_tui.planning import sensitivity
@@ -536,7 +540,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     console = _console()
     table = Table(
         title=(
-            f"Sensitivity of {report.baseline_gpus} GPUs on {report.gpu} "
+            f"Sensitivity of {report.baseline_gpus} GPUs on {escape(report.gpu)} "
             "(each input -50% / +50%, switches flipped; most influential first)"
         ),
         title_justify="left",
@@ -553,9 +557,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
     for row in report.rows[: args.top]:
         table.add_row(
-            row.field,
-            row.owner,
-            row.base + (" (assumed)" if row.assumed else ""),
+            escape(row.field),
+            escape(row.owner),
+            escape(row.base + (" (assumed)" if row.assumed else "")),
             side(row.low),
             side(row.high),
         )
@@ -574,9 +578,13 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
     inputs, _, spec = load(args.file, None, args.gpu)
     _require_feasible(spec)
-    paths = write_deployment(spec, inputs, Path(args.out), engine=args.engine, name=args.name)
+    paths = write_deployment(
+        spec, inputs, Path(args.out), engine=args.engine, name=args.name, force=args.force
+    )
+    from kickoff_tui.record.text import visible
+
     for path in paths:
-        print(path)
+        print(visible(path))
     return 0
 
 
@@ -604,7 +612,6 @@ def _card_from(path: str, data: dict[str, Any]):  # noqa: ANN202 - Scorecard, im
 def _record_scorecard(args: argparse.Namespace):  # noqa: ANN202 - Scorecard | None
     """``--set CARD.toml`` / ``--clear`` on a session FILE: one event, saved in place."""
     from kickoff_tui.commands.sizing import read_toml
-    from kickoff_tui.record import load_session, save_session
 
     if args.set_card and args.clear:
         raise KickoffError("--set and --clear exclude each other")
@@ -612,6 +619,30 @@ def _record_scorecard(args: argparse.Namespace):  # noqa: ANN202 - Scorecard | N
         raise KickoffError("--set and --clear need the session FILE")
     if not _is_session(read_toml(args.file)):
         raise KickoffError(f"{args.file}: not a session file (--set records into a session)")
+    from kickoff_tui.record.lock import locked_for_write
+    from kickoff_tui.record.questionnaire import MAX_ANSWER_CHARS, control_character
+
+    for flag, text in (("--by", args.by or ""), ("--why", args.why or "")):
+        # What is saved must load again: the loader refuses control characters and huge text.
+        bad = control_character(text)
+        if bad is not None:
+            raise KickoffError(f"{flag}: contains the control character {bad}")
+        if len(text) > MAX_ANSWER_CHARS:
+            raise KickoffError(f"{flag}: {len(text):,} characters (at most {MAX_ANSWER_CHARS:,})")
+    card = _card_from(args.set_card, read_toml(args.set_card)) if args.set_card else None
+    # The session's lock, as the app takes it: while the app has the file open this refuses
+    # (naming who holds it) instead of writing an event the app's next answer would overwrite.
+    with locked_for_write(args.file):
+        from kickoff_tui.record.io import clean_stale_temp_files
+
+        clean_stale_temp_files(Path(args.file).resolve().parent)  # left by a killed earlier save
+        return _record_scorecard_locked(args, card)
+
+
+def _record_scorecard_locked(args: argparse.Namespace, card):  # noqa: ANN001, ANN202
+    from kickoff_tui.record import load_session, save_session
+    from kickoff_tui.record.text import visible
+
     session = load_session(Path(args.file))
     by = args.by
     if not by:
@@ -624,25 +655,24 @@ def _record_scorecard(args: argparse.Namespace):  # noqa: ANN202 - Scorecard | N
         by = speakers[0]
     if args.clear:
         if session.scorecard is None:
-            print(f"{args.file}: no scorecard to withdraw")
+            print(visible(f"{args.file}: no scorecard to withdraw"))
             return None
         session.clear_scorecard(by, args.role, args.why)
         save_session(session, Path(args.file))
-        print(f"{args.file}: scorecard withdrawn by {by}")
+        print(visible(f"{args.file}: scorecard withdrawn by {by}"))
         return None
-    card = _card_from(args.set_card, read_toml(args.set_card))
     before = len(session.events)
     session.set_scorecard(card, by, args.role, args.why)
     if len(session.events) > before:
         save_session(session, Path(args.file))
-        print(f"{args.file}: scorecard recorded by {by} (event {len(session.events)})", file=sys.stderr)
+        print(visible(f"{args.file}: scorecard recorded by {by} (event {len(session.events)})"), file=sys.stderr)
     else:
-        print(f"{args.file}: the same scorecard is already recorded; nothing changed", file=sys.stderr)
+        print(visible(f"{args.file}: the same scorecard is already recorded; nothing changed"), file=sys.stderr)
     return card
 
 
 def cmd_scorecard(args: argparse.Namespace) -> int:
-    from rich.markup import escape
+    from kickoff_tui.record.text import plain_markup_safe as escape
     from rich.table import Table
 
     from kickoff_tui.commands.sizing import read_toml
@@ -690,7 +720,7 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     table.add_column("criterion")
     table.add_column("weight", justify="right")
     for name in names:
-        table.add_column(name, justify="right")
+        table.add_column(escape(name), justify="right")
     for crit, weight in result.weights.items():
         table.add_row(escape(crit), f"{weight:.0%}", *[f"{scores[n][crit]:g}" for n in names])
     table.add_row(

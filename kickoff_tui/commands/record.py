@@ -60,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="DIR",
         help="write the deployment files for the spec (signed off, else current) into DIR",
     )
+    p.add_argument("--force", action="store_true", help="overwrite deployment files already in DIR")
     _questionnaire_option(p)
     p.set_defaults(func=cmd_export)
 
@@ -91,6 +92,19 @@ def _load(path: str, args: argparse.Namespace):
 
     questionnaire = load_questionnaire(args.questionnaire) if getattr(args, "questionnaire", None) else None
     return load_session(Path(path), questionnaire=questionnaire)
+
+
+class _VisibleWriter:
+    """Writes text from a session to the terminal with control characters shown as escapes
+    (the loader already refuses them; this keeps the promise whatever a future loader lets in)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        from kickoff_tui.record.text import visible
+
+        self.stream.write(visible(text, keep_newlines=True))
 
 
 # --- replay ---------------------------------------------------------------------------------------
@@ -149,7 +163,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
 
-    out = sys.stdout
+    out = _VisibleWriter(sys.stdout)
     total = len(session.events)
     upto = f", replayed to event {args.at}" if args.at is not None else ""
     out.write(f"{session.title} ({session.id}): {total} events{upto}\n")
@@ -213,7 +227,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
-    sys.stdout.write("\n".join(result.lines()) + "\n")
+    _VisibleWriter(sys.stdout).write("\n".join(result.lines()) + "\n")
     return 0
 
 
@@ -222,6 +236,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kickoff_tui.record import atomic_write_text, session_markdown
+    from kickoff_tui.record.text import visible
     from kickoff_tui.record.markdown import export_spec, planning_markdown
 
     if not args.markdown and not args.deploy:
@@ -252,14 +267,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise KickoffError(
                 f"no deployment files: the spec is not feasible ({spec.infeasible_reason})"
             )
-        for path in write_deployment(spec, session.sizing_inputs(), Path(args.deploy)):
-            print(f"wrote {path}", file=report)
+        for path in write_deployment(spec, session.sizing_inputs(), Path(args.deploy), force=args.force):
+            print(f"wrote {visible(path)}", file=report)
     if args.markdown:
         if target is None:
             sys.stdout.write(text)
         else:
-            atomic_write_text(target, text)
-            print(f"wrote {target}")
+            atomic_write_text(target, text, follow_symlinks=False)  # a planted link is replaced
+            print(f"wrote {visible(target)}")
     return 0
 
 
@@ -272,8 +287,10 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
     try:
         questionnaire = load_questionnaire(args.file)
     except QuestionnaireError as err:
+        from kickoff_tui.record.text import visible
+
         for problem in err.problems:
-            print(f"{args.file}: {problem}", file=sys.stderr)
+            print(f"kickoff: {visible(args.file)}: {visible(problem)}", file=sys.stderr)
         return 2
     roles: dict[str, int] = {}
     for question in questionnaire.questions:
@@ -281,8 +298,10 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n} {role}" for role, n in roles.items())
     fed = sum(q.feeds is not None for q in questionnaire.questions)
     planned = sum(q.planning is not None for q in questionnaire.questions)
+    from kickoff_tui.record.text import visible
+
     print(
-        f"{args.file}: ok: questionnaire {questionnaire.id!r} v{questionnaire.version}, "
+        f"{visible(args.file)}: ok: questionnaire {questionnaire.id!r} v{questionnaire.version}, "
         f"{len(questionnaire.questions)} questions ({counts}), {fed} feed sizing, "
         f"{planned} feed planning"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import math
 import re
@@ -73,19 +74,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def read_text(path: str, what: str = "file") -> str:
-    file = Path(path)
-    try:
-        if file.stat().st_size > MAX_INPUT_BYTES:
-            raise KickoffError(f"{path}: {what} is larger than {MAX_INPUT_BYTES // 1_000_000} MB")
-        return file.read_text("utf-8")
-    except FileNotFoundError:
-        raise KickoffError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise KickoffError(f"{path}: is a directory, expected a {what}") from None
-    except UnicodeDecodeError:
-        raise KickoffError(f"{path}: not UTF-8 text") from None
-    except OSError as err:
-        raise KickoffError(f"{path}: cannot read ({err.strerror or err})") from None
+    """A user file as text through the one safe reader: regular files only (a FIFO, a device,
+    a folder or a symlink to ``/dev/zero`` is refused in one line, never read), at most
+    :data:`MAX_INPUT_BYTES` read, UTF-8."""
+    from kickoff_tui.record.safe_read import read_user_text
+
+    return read_user_text(path, MAX_INPUT_BYTES, what)
 
 
 def read_toml(path: str) -> dict[str, Any]:
@@ -127,9 +121,24 @@ def load_inputs(path: str):
         raise KickoffError(f"{path}: [inputs] must be a table")
     table = {k: v for k, v in table.items() if k not in ("title", "description", "planning")}
     try:
-        return SizingInputs.model_validate(table), None
+        inputs = SizingInputs.model_validate(table)
     except ValidationError as err:
         raise KickoffError(f"{path}: {validation_message(err)}") from None
+    return check_inputs(path, inputs), None
+
+
+def check_inputs(path: str, inputs):  # noqa: ANN001, ANN201 - SizingInputs, imported lazily
+    """Refuse, in one line, the values of a sizing-inputs file that the model accepts as text but
+    the sizer has no data for (``precision = "fp3"``), before any sizing runs."""
+    from kickoff_tui.catalog import PRECISIONS
+
+    for field in ("precision", "kv_precision"):
+        value = getattr(inputs, field)
+        if value is not None and value not in PRECISIONS:
+            raise KickoffError(
+                f"{path}: {field}: unknown precision {value[:40]!r}; use one of {', '.join(PRECISIONS)}"
+            )
+    return inputs
 
 
 def _console():
@@ -148,7 +157,9 @@ def _fmt(value: Any, digits: int = 1) -> str:
         return f"{value:,.{digits}f}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
-    return str(value)
+    from kickoff_tui.record.text import plain_markup_safe
+
+    return plain_markup_safe(value)  # text from a file: shown as written, never as markup
 
 
 # ----------------------------------------------------------------------------------------------
@@ -211,12 +222,14 @@ ESTIMATE_FIELDS: tuple[tuple[str, str], ...] = (
 def _estimate_card(r: dict[str, Any]) -> None:
     from rich.table import Table
 
+    from kickoff_tui.record.text import plain_markup_safe as safe
+
     console = _console()
     if not r.get("fits"):
-        console.print(f"[red]Does not fit:[/] {r.get('reason')}")
+        console.print(f"[red]Does not fit:[/] {safe(r.get('reason'))}")
         return
     special = {
-        "_what": f"{r['model']} on {r['gpus']} x {r['gpu']}",
+        "_what": safe(f"{r['model']} on {r['gpus']} x {r['gpu']}"),
         "_precision": f"{r['precision']} / {r['kv_precision']} / {r['compute_precision']}"
         + (" (weight-only)" if r["weight_only"] else ""),
         "_layout": f"TP{r['tensor_parallel']}" + (f" x PP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else "")
@@ -236,16 +249,19 @@ def _estimate_card(r: dict[str, Any]) -> None:
 def _estimate_table(results: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
+    from kickoff_tui.record.text import plain_markup_safe as safe
+
     table = Table(title="Kickoff estimate", title_justify="left")
     for col in ("model", "gpu", "GPUs", "prec", "TP", "repl", "in flight", "TTFT ms", "TPOT ms",
                 "out tok/s", "tok/s/GPU", "KV tokens", "bound"):
         table.add_column(col, justify="left" if col in ("model", "gpu", "prec", "bound") else "right")
     for r in results:
         if not r.get("fits"):
-            table.add_row(r.get("model", ""), r.get("gpu", ""), _fmt(r.get("gpus")), r.get("precision", ""),
-                          "", "", "", "", "", "", "", "", f"[red]does not fit[/]: {r.get('reason', '')}")
+            table.add_row(safe(r.get("model", "")), safe(r.get("gpu", "")), _fmt(r.get("gpus")),
+                          safe(r.get("precision") or ""), "", "", "", "", "", "", "", "",
+                          f"[red]does not fit[/]: {safe(r.get('reason', ''))}")
             continue
-        table.add_row(r["model"], r["gpu"], _fmt(r["gpus"]), f"{r['precision']}/{r['kv_precision']}",
+        table.add_row(safe(r["model"]), safe(r["gpu"]), _fmt(r["gpus"]), safe(f"{r['precision']}/{r['kv_precision']}"),
                       _fmt(r["tensor_parallel"]) + (f"xPP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else ""),
                       _fmt(r["replicas"]), _fmt(float(r["concurrency"]), 0), _fmt(r["ttft_ms"]),
                       _fmt(r["tpot_ms"]), _fmt(r["output_tokens_per_s"], 0),
@@ -274,7 +290,9 @@ def cmd_size(args: argparse.Namespace) -> int:
     if args.json:
         print(spec.model_dump_json(indent=2))
         return 0
-    print_spec(spec, title=f"Sized spec for {args.file}")
+    from kickoff_tui.record.text import plain_markup_safe
+
+    print_spec(spec, title=f"Sized spec for {plain_markup_safe(args.file)}")
     if previous is not None:
         print_changes(previous, spec)
     elif session is not None:
@@ -310,7 +328,7 @@ WHY_KEY = {"_layout": "gpus_per_replica", "concurrency_per_replica": "concurrenc
 
 def spec_value(spec, key: str) -> str:
     if key == "_precision":
-        return f"{spec.precision} / {spec.kv_precision}" + (" (weight-only)" if spec.weight_only else "")
+        return _fmt(f"{spec.precision} / {spec.kv_precision}" + (" (weight-only)" if spec.weight_only else ""))
     if key == "_layout":
         text = f"{spec.gpus_per_replica} (TP{spec.tensor_parallel}"
         return text + (f" x PP{spec.pipeline_parallel})" if spec.pipeline_parallel > 1 else ")")
@@ -321,11 +339,14 @@ def spec_value(spec, key: str) -> str:
 
 
 def print_spec(spec, title: str = "Sized spec") -> None:
+    """Print a sized spec (``title`` is Rich markup; every value from the spec is escaped)."""
     from rich.table import Table
+
+    from kickoff_tui.record.text import plain_markup_safe as safe
 
     console = _console()
     if not spec.feasible:
-        console.print(f"[bold]{title}[/]\n[red]No feasible spec:[/] {spec.infeasible_reason}")
+        console.print(f"[bold]{title}[/]\n[red]No feasible spec:[/] {safe(spec.infeasible_reason)}")
     else:
         table = Table(title=title, title_justify="left", show_header=True)
         table.add_column("Figure")
@@ -333,30 +354,30 @@ def print_spec(spec, title: str = "Sized spec") -> None:
         table.add_column("Why")
         for label, key in SPEC_ROWS:
             why = spec.why.get(WHY_KEY.get(key, ""), "")
-            table.add_row(label, spec_value(spec, key), why)
+            table.add_row(label, spec_value(spec, key), safe(why))
         console.print(table)
-        console.print(f"Binding constraint: [bold]{spec.binding_constraint}[/]   "
-                      f"Peak in flight: {spec.peak_concurrency:,} ({spec.concurrency_note})")
+        console.print(f"Binding constraint: [bold]{safe(spec.binding_constraint)}[/]   "
+                      f"Peak in flight: {spec.peak_concurrency:,} ({safe(spec.concurrency_note)})")
         if spec.assumptions:
             console.print(f"[yellow]Assumed[/] ({len(spec.assumptions)} unanswered inputs): "
-                          + ", ".join(f"{a.field}={a.value}" for a in spec.assumptions))
+                          + safe(", ".join(f"{a.field}={a.value}" for a in spec.assumptions)))
     for warning in spec.warnings:
-        console.print(f"[yellow]! {warning}[/]")
+        console.print(f"[yellow]! {safe(warning)}[/]")
     if spec.comparison:
         table = Table(title="SKU comparison (cheapest first)", title_justify="left")
         for col in ("GPU", "fits", "TP", "replicas", "GPUs", "kW", "USD/month", "TPOT", "TTFT", "note"):
             table.add_column(col, justify="left" if col in ("GPU", "fits", "note") else "right")
         for o in spec.comparison:
             marker = " *" if o.gpu == spec.recommended else ""
-            table.add_row(o.gpu + marker, "yes" if o.fits else "no", _fmt(o.tensor_parallel), _fmt(o.replicas),
+            table.add_row(safe(o.gpu) + marker, "yes" if o.fits else "no", _fmt(o.tensor_parallel), _fmt(o.replicas),
                           _fmt(o.total_gpus), _fmt(o.it_power_kw), _fmt(o.cost_per_month, 0)
                           + (" (est.)" if o.price_is_estimate and o.cost_per_month else ""),
-                          _fmt(o.tpot_ms), _fmt(o.ttft_ms), o.reason[:90])
+                          _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(o.reason[:90]))
         console.print(table)
-        console.print(f"Recommended: [bold]{spec.recommended or '-'}[/]   runner-up: {spec.runner_up or '-'}")
+        console.print(f"Recommended: [bold]{safe(spec.recommended or '-')}[/]   runner-up: {safe(spec.runner_up or '-')}")
     if spec.physical_limits:
         pl = spec.physical_limits
-        console.print(f"Physical limits for {spec.model}: best TPOT {pl.best_tpot_ms:.1f} ms ({pl.best_tpot_gpu}), "
+        console.print(f"Physical limits for {safe(spec.model)}: best TPOT {pl.best_tpot_ms:.1f} ms ({pl.best_tpot_gpu}), "
                       f"best TTFT {pl.best_ttft_ms:.0f} ms ({pl.best_ttft_gpu}) at one request")
 
 
@@ -383,13 +404,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     try:
         report = calibrate(read_text(args.file, "CSV file"))
-    except ValueError as err:
+    except (ValueError, csv.Error) as err:  # csv.Error: a malformed or over-long field
         raise KickoffError(f"{args.file}: {err}") from None
     if args.json:
         print(report.model_dump_json(indent=2))
         return 0
     if args.markdown:
-        print(calibration_markdown(report, args.worst))
+        from kickoff_tui.record.text import visible
+
+        print(visible(calibration_markdown(report, args.worst), keep_newlines=True))
         return 0
     from rich.table import Table
 
@@ -397,16 +420,16 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     for col in ("group", "rows", "median |error|", "within 25%"):
         table.add_column(col, justify="left" if col == "group" else "right")
     for g in [*report.by_metric, *report.by_source, report.overall]:
-        table.add_row(g.name, str(g.rows), _pct(g.median_abs_error), _pct(g.within_25))
+        table.add_row(_fmt(g.name), str(g.rows), _pct(g.median_abs_error), _pct(g.within_25))
     console = _console()
     console.print(table)
     worst = Table(title=f"Worst {args.worst} rows", title_justify="left")
     for col in ("source", "model", "gpu", "GPUs", "in/out", "conc", "metric", "measured", "predicted", "error"):
         worst.add_column(col)
     for r in report.worst(args.worst):
-        worst.add_row(r.source[:28], r.row.model, r.row.gpu, str(r.row.gpus),
+        worst.add_row(_fmt(r.source[:28]), _fmt(r.row.model), _fmt(r.row.gpu), str(r.row.gpus),
                       f"{r.row.input_tokens}/{r.row.output_tokens}",
-                      "max" if r.row.max_throughput else _fmt(r.row.concurrency, 0), r.metric,
+                      "max" if r.row.max_throughput else _fmt(r.row.concurrency, 0), _fmt(r.metric),
                       _fmt(r.measured), _fmt(r.predicted), _pct(r.error, signed=True))
     console.print(worst)
     return 0
@@ -464,7 +487,12 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         _console().print(table)
         _console().print("Tensor throughput is dense (no 2:4 sparsity). Sources: `kickoff catalog gpus --json`.")
         return 0
+    from kickoff_tui.catalog import user_model_problems
+    from kickoff_tui.record.text import plain_markup_safe as safe
+
     items = models()
+    for problem in user_model_problems():  # a broken file in models/ is named, never fatal
+        print(f"kickoff: warning: {problem}", file=sys.stderr)
     if args.json:
         print(json.dumps([m.model_dump() for m in items], indent=2))
         return 0
@@ -477,7 +505,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             attention += f" +{m.sliding_window_layers} windowed"
         if m.is_moe:
             attention += f", MoE {m.experts_per_token}/{m.experts}"
-        table.add_row(m.id, m.name, _fmt(m.total_params / 1e9), _fmt(m.active_params / 1e9), str(m.layers),
+        table.add_row(safe(m.id), safe(m.name), _fmt(m.total_params / 1e9), _fmt(m.active_params / 1e9), str(m.layers),
                       f"{m.heads}/{m.kv_heads}", attention, _fmt(m.native_context), m.native_precision)
     _console().print(table)
     return 0
@@ -491,14 +519,14 @@ def cmd_models_import(args: argparse.Namespace) -> int:
     if not MODEL_ID.fullmatch(args.id):
         raise KickoffError(f"--id {args.id[:40]!r}: use lowercase letters, digits, '.', '_' and '-' "
                            "(starting with a letter or digit), e.g. my-llama-70b")
-    text = read_text(args.file, "config.json")
+    text = read_text(args.file, "config.json file")
     try:
         config = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as err:
-        raise KickoffError(f"{args.file}: not valid JSON ({err})") from None
+    except (ValueError, RecursionError) as err:  # JSONDecodeError, or an int of 5,000 digits
+        raise KickoffError(f"{args.file}: not valid JSON ({' '.join(str(err).split())[:200]})") from None
     try:
         model = model_from_hf_config(config, args.id, args.name, source=f"imported from {Path(args.file).name}")
-    except ValueError as err:
+    except (ValueError, TypeError, OverflowError) as err:
         raise KickoffError(f"{args.file}: {err}") from None
     try:
         existing = get_model(args.id)
@@ -512,11 +540,25 @@ def cmd_models_import(args: argparse.Namespace) -> int:
     import tomli_w
 
     data = {k: v for k, v in model.model_dump().items() if v is not None}
-    try:
-        atomic_write_text(target, tomli_w.dumps(data))
-    except OSError as err:
-        raise KickoffError(f"cannot write {target}: {err.strerror or err}") from None
+    text = tomli_w.dumps(data)
+    # Validate before writing: the file must load back as the same model, or nothing is written
+    # (a file that fails to load would otherwise sit in models/ and be skipped on every run).
+    from kickoff_tui.catalog import Model
+    from kickoff_tui.catalog.hf_import import model_bound_problems
+    from kickoff_tui.record.questionnaire import parse_untrusted_toml
+
+    back, problems = parse_untrusted_toml(text)
+    if not problems:
+        try:
+            problems = model_bound_problems(Model.model_validate(back))
+        except ValueError as err:  # pydantic's ValidationError is a ValueError
+            problems = [" ".join(str(err).split())[:200]]
+    if problems:
+        raise KickoffError(f"{args.file}: not imported: {problems[0]}")
+    atomic_write_text(target, text, follow_symlinks=False)
     clear_cache()
+    from kickoff_tui.record.text import visible
+
     print(f"imported {args.id}: {model.total_params / 1e9:.1f}B params, {model.layers} layers, "
-          f"{model.attention.upper()}, KV {model.kv_heads} heads -> {target}")
+          f"{model.attention.upper()}, KV {model.kv_heads} heads -> {visible(target)}")
     return 0

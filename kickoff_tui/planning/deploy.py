@@ -994,38 +994,67 @@ def engine_for(inputs: SizingInputs) -> str:
     return "vllm"
 
 
+# --- writing (the only I/O in this module) -------------------------------------------------------
+
+from kickoff_tui.errors import KickoffError  # noqa: E402 - kept with the write path it serves
+
+
+class FilesExist(KickoffError):
+    """The deployment folder already holds files of these names; nothing was written.
+
+    ``paths`` lists them; pass ``force=True`` (``--force`` on the command line) to overwrite."""
+
+    def __init__(self, folder: Path, paths: list[Path]) -> None:
+        from kickoff_tui.record.text import visible
+
+        self.folder = folder
+        self.paths = paths
+        names = ", ".join(visible(p.name) for p in paths[:4]) + (f" and {len(paths) - 4} more" if len(paths) > 4 else "")
+        super().__init__(
+            f"{visible(folder)} already holds {names}; nothing was written. Pass --force to "
+            "overwrite them, or choose another folder"
+        )
+
+
 def write_deployment(
     spec: SizedSpec,
     inputs: SizingInputs,
     out_dir: Path | str,
     engine: str | None = None,
     name: str | None = None,
+    *,
+    force: bool = False,
 ) -> list[Path]:
     """Write the deployment files into ``out_dir`` (created if needed); return their paths.
 
     Called by ``kickoff deploy FILE --out DIR`` and ``kickoff export FILE --deploy DIR``.
     Raises :class:`~kickoff_tui.errors.KickoffError` when the spec is infeasible or the folder
-    cannot be written.
+    cannot be written, and :class:`FilesExist` (before writing anything) when a file of the
+    same name is already there, unless ``force``. Each file is written atomically through a
+    ``mkstemp`` temp file in ``out_dir`` (a symlink planted at a temp name is never followed),
+    and an existing link at a target name is replaced, not written through.
     """
-    from kickoff_tui.errors import KickoffError
+    import os
+
+    from kickoff_tui.record.io import atomic_write_text
 
     if engine is not None and engine not in ENGINES:
         raise KickoffError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     files = deployment_files(spec, inputs, engine, name)
     folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise KickoffError(f"cannot write deployment files to {folder}: not a folder")
+    if not force:
+        existing = [folder / f for f in files if os.path.lexists(folder / f)]
+        if existing:
+            raise FilesExist(folder, existing)
     written: list[Path] = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         for file_name, text in files.items():
             path = folder / file_name
-            tmp = path.with_name(f".{file_name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            if file_name.endswith(".sh"):
-                tmp.chmod(0o755)
-            tmp.replace(path)
+            mode = 0o755 if file_name.endswith(".sh") else 0o644
+            atomic_write_text(path, text, mode=mode, follow_symlinks=False)
             written.append(path)
-    except OSError as err:
-        raise KickoffError(
-            f"cannot write deployment files to {folder}: {err.strerror or err}"
-        ) from err
+    except KickoffError as err:
+        raise KickoffError(f"cannot write deployment files to {folder}: {getattr(err, 'reason', err)}") from None
     return written

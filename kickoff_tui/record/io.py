@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tempfile
 from contextlib import suppress
 from dataclasses import dataclass
@@ -64,10 +65,21 @@ def sessions_dir() -> Path:
     return data_dir() / SESSIONS_DIR
 
 
+def export_file_name(session_id: str, suffix: str = SESSION_SUFFIX) -> str:
+    """The file name an export of a session gets in the folder the user chose: the id made a
+    safe basename (no separator, no ``..``, no leading dot, bounded length), then ``suffix``.
+
+    A session from someone else whose id is ``/srv/escape/by-id`` or ``../../srv/escape/by-id``
+    is written as ``srv-escape-by-id.toml`` inside that folder, never outside it."""
+    from kickoff_tui.record.text import safe_basename
+
+    return safe_basename(session_id, fallback="session") + suffix
+
+
 def autosave_path(session_id: str) -> Path:
-    """Where a session autosaves when no path was given (the id made safe as a file name)."""
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", session_id).strip(".-") or "session"
-    return sessions_dir() / f"{name}{SESSION_SUFFIX}"
+    """Where a session autosaves when no path was given (the id made a safe file name, as for
+    an export: see :func:`export_file_name`)."""
+    return sessions_dir() / export_file_name(session_id, SESSION_SUFFIX)
 
 
 def list_sessions() -> list[Path]:
@@ -164,19 +176,34 @@ class SaveFailed(KickoffError):
     that says what happened and that nothing was lost: the session is still in memory, and the
     old file on disk, if any, is untouched (writes are atomic)."""
 
-    def __init__(self, path: Path, err: OSError) -> None:
+    def __init__(self, path: Path, err: OSError, *, new_session: bool = False) -> None:
+        from kickoff_tui.record.text import visible
+
         self.path = Path(path)
         """The file that could not be written."""
+        self.error = err
+        """The operating system's error."""
         self.errno: int | None = err.errno
         """The operating system's error number (``errno.ENOSPC``...), None if it gave none."""
         said = err.strerror or str(err) or "write failed"
         plain = _SAVE_REASONS.get(err.errno or -1)
         self.reason: str = f"{said} ({plain})" if plain else said
         """What went wrong, as the system said it and in plain words."""
+        if new_session:  # nothing was started, so nothing is "still open"
+            super().__init__(
+                f"cannot create the session file {visible(self.path)}: {self.reason}. No session "
+                f"was started; make {visible(self.path.parent)} writable, or point {DATA_DIR_ENV} "
+                "at a folder that is"
+            )
+            return
         super().__init__(
-            f"cannot write {self.path}: {self.reason}. Nothing is lost: the session is still "
-            "open; save it somewhere else"
+            f"cannot write {visible(self.path)}: {self.reason}. Nothing is lost: the session is "
+            "still open; save it somewhere else"
         )
+
+    def for_new_session(self) -> "SaveFailed":
+        """The same failure, worded for a session that could not be created at all."""
+        return SaveFailed(self.path, self.error, new_session=True)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -189,15 +216,38 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def write_target(path: str | Path) -> Path:
+    """Where a write to ``path`` lands: the real file when ``path`` is a symlink (so a session
+    opened through a link keeps the link and updates the file it points to), else ``path``."""
+    path = Path(path)
+    if path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
+
+
+def atomic_write_text(
+    path: Path, text: str, *, mode: int | None = None, follow_symlinks: bool = True
+) -> None:
     """Write via a temp file in the same folder (flushed and fsynced) and ``os.replace``, so a
     reader sees the old file or the new one, never half of one. Raises :class:`SaveFailed`
-    (a :class:`KickoffError`) when the disk refuses; the old file is then left as it was."""
-    path = Path(path)
+    (a :class:`KickoffError`) when the disk refuses; the old file is then left as it was.
+
+    The temp file is made by ``mkstemp`` in the target folder (``O_CREAT | O_EXCL``, a random
+    name, mode 0600 until written), so a symlink planted at a predictable temp name cannot
+    redirect the write. When ``path`` is a symlink the write goes to the file it points to and
+    the link stays (``follow_symlinks=False`` replaces the link itself instead). ``mode`` sets
+    the new file's permissions (default: the old file's, else 0644)."""
+    path = write_target(path) if follow_symlinks else Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        if mode is None:
+            try:
+                info = os.stat(path, follow_symlinks=False)
+            except FileNotFoundError:
+                mode = _NEW_FILE_MODE
+            else:  # keep a file's mode; a link's 0777 or a folder's mode is no guide
+                mode = info.st_mode & 0o777 if stat.S_ISREG(info.st_mode) else _NEW_FILE_MODE
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     except OSError as err:
         raise SaveFailed(path, err) from None
     try:
@@ -205,7 +255,10 @@ def atomic_write_text(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+            with suppress(AttributeError):  # no fchmod on Windows
+                os.fchmod(handle.fileno(), mode)
+        if not hasattr(os, "fchmod"):  # pragma: no cover - Windows
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as err:
         with suppress(OSError):
@@ -216,6 +269,44 @@ def atomic_write_text(path: Path, text: str) -> None:
             os.unlink(tmp)
         raise
     _fsync_folder(path.parent)
+
+
+TEMP_SUFFIX = ".tmp"
+"""Suffix of the temp files :func:`atomic_write_text` makes (``.NAME.XXXXXXXX.tmp``)."""
+
+STALE_TEMP_SECONDS = 60.0
+"""A temp file older than this is left over from a killed write (a save takes milliseconds)."""
+
+_TEMP_NAME = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
+"""Names ``mkstemp`` gives our temp files: ``.`` + target name + ``.`` + 8 random + ``.tmp``."""
+
+
+def clean_stale_temp_files(folder: str | Path, *, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Remove temp files a killed save left in ``folder`` (``.NAME.toml.XXXXXXXX.tmp``, regular
+    files older than ``older_than`` seconds, never following a link); return what was removed.
+
+    A write in progress is never touched (it is younger than a minute), nor anything that does
+    not match the pattern. Best effort: an unreadable folder removes nothing."""
+    import time
+
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not _TEMP_NAME.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < older_than:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
 
 
 def save_session(session: Session, path: str | Path | None = None) -> Path:

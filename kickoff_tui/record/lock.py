@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import os
 import socket
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,13 +36,19 @@ LOCK_SUFFIX = ".lock"
 MAX_LOCK_BYTES = 4_096
 """Most bytes read from a lock file (it holds one short JSON line)."""
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+"""Never open a lock file through a symlink: a link planted at ``s.toml.lock`` pointing at
+another file would otherwise have that file truncated and overwritten with the lock line."""
+
 _ACQUIRE_ATTEMPTS = 5
 """Retries when the lock file is replaced while being locked (another process released it)."""
 
 
 def lock_path(session_path: str | Path) -> Path:
-    """The lock file of a session file: same folder, ``.lock`` appended to the name."""
-    path = Path(session_path)
+    """The lock file of a session file: next to the *real* file (symlinks resolved), ``.lock``
+    appended to its name. A symlink and the file it points to therefore share one lock, so
+    opening a session through a link cannot give a second writable instance."""
+    path = Path(os.path.realpath(session_path))
     return path.with_name(path.name + LOCK_SUFFIX)
 
 
@@ -58,7 +65,9 @@ class LockInfo:
 
     def describe(self) -> str:
         """E.g. ``kickoff (pid 4121 on laptop-7, since 2026-01-15 09:02 UTC)``."""
-        return f"kickoff (pid {self.pid} on {self.host}, since {self.since:%Y-%m-%d %H:%M} UTC)"
+        from kickoff_tui.record.text import visible
+
+        return f"kickoff (pid {self.pid} on {visible(self.host)}, since {self.since:%Y-%m-%d %H:%M} UTC)"
 
 
 class LockError(KickoffError):
@@ -105,10 +114,11 @@ def read_lock(session_path: str | Path) -> LockInfo | None:
     """What the lock file of ``session_path`` says (None when there is none or it is unreadable).
 
     This only reads the file; whether the holder is still alive is :func:`is_locked`'s question."""
-    try:
-        with open(lock_path(session_path), "rb") as handle:
-            raw = handle.read(MAX_LOCK_BYTES)
-    except OSError:
+    from kickoff_tui.record.safe_read import read_user_bytes
+
+    try:  # the safe reader: a FIFO or a device planted as the lock file cannot hang us
+        raw = read_user_bytes(lock_path(session_path), MAX_LOCK_BYTES, "lock file")
+    except KickoffError:
         return None
     return _parse_info(raw.decode("utf-8", "replace"))
 
@@ -204,7 +214,7 @@ def acquire_lock(session_path: str | Path, *, force: bool = False) -> Lock:
         return _acquire_exclusive(session, path, info, force=force)
     for _ in range(_ACQUIRE_ATTEMPTS):
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
         except OSError as err:
             raise _cannot_lock(session, err) from None
         try:
@@ -243,7 +253,7 @@ def _acquire_exclusive(session: Path, path: Path, info: LockInfo, *, force: bool
     """Fallback without ``flock``: create the lock file exclusively; take over dead holders."""
     for _ in range(_ACQUIRE_ATTEMPTS):
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
         except FileExistsError:
             holder = read_lock(session)
             stale = holder is None or (holder.host == info.host and not _pid_alive(holder.pid))
@@ -272,7 +282,7 @@ def is_locked(session_path: str | Path) -> LockInfo | None:
             return None
         return holder or LockInfo(pid=0, host="unknown", since=datetime.now(timezone.utc))
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
@@ -285,3 +295,24 @@ def is_locked(session_path: str | Path) -> LockInfo | None:
     if holder is not None and holder.host != _this_host():
         return holder
     return None
+
+
+@contextmanager
+def locked_for_write(session_path: str | Path) -> Iterator[Lock | None]:
+    """Hold the session's lock while a one-shot writer (a CLI command) changes the file.
+
+    Raises :class:`SessionLocked`, naming the holder, when another kickoff (the app) has the
+    file open: the caller refuses (exit 2) rather than write behind the holder's back. Where no
+    lock file can be made at all (a read-only folder), yields None: the save itself then fails
+    with its own clear message."""
+    try:
+        lock: Lock | None = acquire_lock(session_path)
+    except SessionLocked:
+        raise
+    except LockError:
+        lock = None
+    try:
+        yield lock
+    finally:
+        if lock is not None:
+            lock.release()

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-import errno
 import math
-import os
 import re
-import stat
 import tomllib
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -211,47 +208,20 @@ def summarize_problems(problems: list[str]) -> str:
 def read_untrusted_file(path: str | Path, limit: int, what: str) -> str:
     """Read a UTF-8 text file of at most ``limit`` bytes, refusing anything but a regular file.
 
-    Opens without blocking (a FIFO or a device would otherwise hang the app) and reads at most
+    The one safe reader (:mod:`kickoff_tui.record.safe_read`): opens without blocking (a FIFO or
+    a device would otherwise hang the app), checks the open descriptor, reads at most
     ``limit + 1`` bytes (a file that grows while read, or ``/dev/zero``, cannot exhaust memory).
     Every failure is one :class:`KickoffError` line naming the file."""
-    file = Path(path)
-    try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise KickoffError(f"{file}: no such {what}") from None
-    except IsADirectoryError:
-        raise KickoffError(f"{file}: is a folder, not a {what}") from None
-    except OSError as err:
-        if err.errno == errno.EISDIR:  # pragma: no cover - some platforms say EISDIR late
-            raise KickoffError(f"{file}: is a folder, not a {what}") from None
-        raise KickoffError(f"{file}: cannot read: {err.strerror or err}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise KickoffError(f"{file}: is a folder, not a {what}")
-        if not stat.S_ISREG(info.st_mode):
-            raise KickoffError(f"{file}: not a regular file (a device, pipe or socket), not a {what}")
-        if info.st_size > limit:
-            raise KickoffError(f"{file}: {info.st_size:,} bytes is too large for a {what} (at most {limit:,})")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
-    except OSError as err:
-        raise KickoffError(f"{file}: cannot read: {err.strerror or err}") from None
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise KickoffError(f"{file}: too large for a {what} (at most {limit:,} bytes)")
-    return decode_untrusted(data, str(file), what)
+    from kickoff_tui.record.safe_read import read_user_text
+
+    return read_user_text(path, limit, what)
 
 
 def decode_untrusted(data: bytes, source: str, what: str) -> str:
     """UTF-8 bytes to text (a leading byte-order mark is dropped); one line if not UTF-8."""
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as err:
-        raise KickoffError(
-            f"{source}: cannot read the {what}: not UTF-8 text (byte {err.start:,} is 0x{data[err.start]:02x})"
-        ) from None
+    from kickoff_tui.record.safe_read import decode_user_text
+
+    return decode_user_text(data, source, what)
 
 
 def parse_duration_hours(text: str) -> float:

@@ -270,10 +270,13 @@ class Session(BaseModel):
             else:
                 session.add_participant(*item)
         if autosave is not False:
-            from kickoff_tui.record.io import save_session
+            from kickoff_tui.record.io import SaveFailed, save_session
 
             path = session.enable_autosave(None if autosave is True else Path(autosave))
-            save_session(session, path)
+            try:
+                save_session(session, path)
+            except SaveFailed as err:  # a read-only data dir: say no session was started
+                raise err.for_new_session() from None
         return session
 
     def bind(self, *, questionnaire: Questionnaire | None = None, clock: Clock | None = None) -> "Session":

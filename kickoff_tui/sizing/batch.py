@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kickoff_tui.catalog import CatalogError
 from kickoff_tui.sizing.estimate import estimate
+
+MAX_BATCH_ROWS = 10_000
+"""Most rows in one batch file (each is a full estimate; a sweep of every model on every GPU
+at a dozen shapes stays below this)."""
+
+MAX_CELL_CHARS = 1_000
+"""Longest cell: ids are under 100 characters, numbers under 20."""
+
+MAX_NUMBER_CHARS = 40
+"""Longest text read as a number (a 10,000-digit cell is refused before it is converted)."""
+
+MAX_CELL_NUMBER = 1e15
+"""Largest magnitude of a numeric cell; the sizing limits downstream are far lower."""
 
 BATCH_COLUMNS = ("model", "gpu", "gpus", "tensor_parallel", "precision", "kv_precision",
                  "input_tokens", "output_tokens", "concurrency")
@@ -41,11 +55,20 @@ class BatchRow(BaseModel):
             text = cell(name)
             if not text:
                 return None
+            shown = text[:40] + ("..." if len(text) > 40 else "")
+            if len(text) > MAX_NUMBER_CHARS:
+                raise ValueError(f"line {line}: {name} must be a number, got {len(text):,} characters")
             try:
-                return kind(float(text)) if kind is int else kind(text)
+                value = float(text)
             except ValueError:
-                raise ValueError(f"line {line}: {name} must be a number, got {text[:40]!r}") from None
+                raise ValueError(f"line {line}: {name} must be a number, got {shown!r}") from None
+            if not math.isfinite(value) or abs(value) > MAX_CELL_NUMBER:
+                raise ValueError(f"line {line}: {name} must be a finite number up to {MAX_CELL_NUMBER:g}, got {shown!r}")
+            return int(value) if kind is int else kind(value)
 
+        for name, text in raw.items():
+            if isinstance(text, str) and len(text) > MAX_CELL_CHARS:
+                raise ValueError(f"line {line}: {name}: a cell of {len(text):,} characters (at most {MAX_CELL_CHARS:,})")
         concurrency_text = cell("concurrency").lower()
         values: dict[str, Any] = dict(
             line=line,
@@ -72,10 +95,21 @@ class BatchRow(BaseModel):
 
 
 def parse_batch(text: str) -> list[BatchRow]:
+    """The rows of a batch CSV; :class:`ValueError` (one line, naming the line) for a file that
+    is not one: a missing header, a malformed or over-long field (``csv.Error``), a cell that is
+    not a finite number where one is needed, more than :data:`MAX_BATCH_ROWS` rows."""
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"model", "gpu"} <= set(reader.fieldnames):
-        raise ValueError(f"batch CSV needs a header with the columns {','.join(BATCH_COLUMNS)}")
-    return [BatchRow.from_csv(raw, n) for n, raw in enumerate(reader, start=2)]
+    rows: list[BatchRow] = []
+    try:
+        if not reader.fieldnames or not {"model", "gpu"} <= set(reader.fieldnames):
+            raise ValueError(f"batch CSV needs a header with the columns {','.join(BATCH_COLUMNS)}")
+        for n, raw in enumerate(reader, start=2):
+            if len(rows) >= MAX_BATCH_ROWS:
+                raise ValueError(f"more than {MAX_BATCH_ROWS:,} rows; split the file")
+            rows.append(BatchRow.from_csv(raw, n))
+    except csv.Error as err:  # e.g. a field larger than csv.field_size_limit() (131,072)
+        raise ValueError(f"line {reader.line_num}: not a usable CSV row ({err})") from None
+    return rows
 
 
 def run_row(row: BatchRow) -> dict[str, Any]:

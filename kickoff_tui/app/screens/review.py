@@ -39,6 +39,7 @@ from kickoff_tui.planning import Figure, PlanningOverrides
 from kickoff_tui.planning.cost import monthly_cost
 from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES
 from kickoff_tui.sizing import SizedSpec, SizingInputs
+from kickoff_tui.record.io import export_file_name
 
 WHY_ORDER: tuple[str, ...] = (
     "gpus_per_replica", "concurrency_per_replica", "replicas", "total_gpus", "nodes", "racks",
@@ -468,9 +469,9 @@ class ReviewScreen(Screen[str | None]):
         written: list[Path] = []
         try:
             if "toml" in kinds:
-                written.append(self.controller.export_toml(folder / f"{session.id}.toml"))
+                written.append(self.controller.export_toml(folder / export_file_name(session.id, ".toml")))
             if "md" in kinds:
-                written.append(self.controller.export_markdown(folder / f"{session.id}.md"))
+                written.append(self.controller.export_markdown(folder / export_file_name(session.id, ".md")))
         except KickoffError as err:
             self.app.call_from_thread(self._export_done, written, str(err))
             return
@@ -489,7 +490,7 @@ class ReviewScreen(Screen[str | None]):
     def action_export_deploy(self) -> None:
         """Ask for a folder, then write the deployment files for the spec into it."""
         session = self.controller.require()
-        default = self._export_dir() / f"{session.id}-deploy"
+        default = self._export_dir() / export_file_name(session.id, "-deploy")
         explain = ("Launch commands for vLLM, SGLang and TensorRT-LLM, a Kubernetes Deployment "
                    "per model with GPU requests and node selector, an autoscaler sketch and "
                    "Prometheus alert rules from the agreed SLOs, plus a README saying where "
