@@ -54,5 +54,5 @@ def test_rent_basis_is_named_and_the_markdown_export_agrees() -> None:
     report = cost_report(spec, session.sizing_inputs(), session.planning().cost)
     month = monthly_cost(report, session.planning().cost)
     assert month.basis.endswith("rent, incl. staff")
-    text = "\n".join(cost_markdown(report, session.planning().cost))
+    text = "\n".join(cost_markdown(report, spec, overrides=session.planning().cost))
     assert f"({month.basis})" in text

@@ -149,8 +149,9 @@ async def test_focus_moves_into_a_radio_set_with_the_answer_highlighted() -> Non
     async with app.run_test(size=(120, 36), notifications=False) as pilot:
         await to_wizard(pilot)
         name, role = DEMO_PEOPLE[0]
-        app.controller.require().record_answer("redundancy", "n+2", name, role)
-        app.screen._show_question("redundancy")  # type: ignore[attr-defined]
+        # (redundancy, used before, now has more choices than a radio set shows: a drop-down)
+        app.controller.require().record_answer("slo_percentile", "p95", name, role)
+        app.screen._show_question("slo_percentile")  # type: ignore[attr-defined]
         await settle(pilot)
         radio = app.screen.query_one("#q-input", RadioSet)
         assert radio._selected == radio.pressed_index == 2

@@ -101,11 +101,12 @@ def saved_answers(app: KickoffApp) -> dict[str, dict]:
 
 
 NUMBER_ANSWERS: tuple[tuple[str, str, str], ...] = (
-    ("peak_concurrency", "5000", "Peak hour active users from the gateway logs"),
-    ("ttft_target_ms", "800", "agents wait on retrieval anyway"),
-    ("tpot_target_ms", "35", "p99 of last month's streaming, people read slower"),
+    ("avg_input_tokens", "1500", "p50 prompt from the gateway logs, retrieval included"),
+    ("avg_output_tokens", "400", "answers are short, people read slower"),
+    ("max_context_tokens", "8192", "the longest prompt seen last month (p99), plus room"),
 )
-"""Consecutive questions once the peak is known (the rate and burst fallbacks no longer apply)."""
+"""Consecutive number questions, each answer re-sizing the spec. (The peak, the TTFT and TPOT
+targets, used before, are no longer consecutive: a yes/no question on bursts sits between.)"""
 
 
 @pytest.mark.parametrize("gap", [TYPING_GAP_S, 0.0], ids=["fast-typist", "burst"])

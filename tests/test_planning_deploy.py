@@ -152,14 +152,36 @@ def test_every_emitted_flag_is_documented(
 def test_values_come_from_the_spec():
     spec, inputs = _case(max_context_tokens=32_768, spec={"concurrency_per_replica": 37})
     v = vllm_args(deploy_settings(spec, inputs))
-    assert v[0] == "meta-llama/Llama-3.1-70B-Instruct"
+    assert v[0] == "nvidia/Llama-3.1-70B-Instruct-FP8"  # the FP8 checkpoint the spec assumed
     assert values(v, "--tensor-parallel-size") == "2"
     assert values(v, "--max-num-seqs") == "37"
     assert values(v, "--max-model-len") == "32768"
     assert values(v, "--gpu-memory-utilization") == "0.9"
     assert values(v, "--kv-cache-dtype") == "fp8"
-    assert values(v, "--quantization") == "fp8"  # fp8 weights from a bf16 release
+    assert "--quantization" not in v  # the checkpoint carries its quantisation
     assert "--enable-prefix-caching" in v and "--pipeline-parallel-size" not in v
+
+
+def test_fp8_without_a_known_checkpoint_quantises_online_and_trtllm_refuses():
+    spec = make_spec(model="llama-3.1-405b")  # catalog FP8 checkpoint exists: no online quant
+    assert "--quantization" not in vllm_args(deploy_settings(spec, SizingInputs()))
+    spec = make_spec(model="qwen2.5-72b")  # no FP8 checkpoint in the catalog
+    s = deploy_settings(spec, SizingInputs())
+    assert values(vllm_args(s), "--quantization") == "fp8"
+    files = deployment_files(spec, SizingInputs())
+    assert "exit 1" in files["trtllm-serve.sh"] and "--checkpoint" in files["trtllm-serve.sh"]
+    with pytest.raises(KickoffError, match="pre-quantised FP8 checkpoint"):
+        deployment_files(spec, SizingInputs(), engine="trtllm")
+    given = deployment_files(spec, SizingInputs(), engine="trtllm", checkpoint="me/Qwen-FP8")
+    assert "me/Qwen-FP8" in given["kubernetes.yaml"]
+
+
+def test_int4_without_a_checkpoint_is_refused_clearly():
+    spec = make_spec(precision="int4")
+    with pytest.raises(KickoffError, match="no published int4 checkpoint"):
+        deployment_files(spec, SizingInputs())
+    files = deployment_files(spec, SizingInputs(), checkpoint="me/llama-70b-awq")
+    assert "me/llama-70b-awq" in files["vllm-serve.sh"]
 
 
 def test_max_model_len_is_the_real_context_capped_by_kv_and_model():
@@ -188,6 +210,11 @@ def test_switches_map_to_engine_options():
         "prompt_lookup_max": 4,
     }
     assert values(v, "--max-loras") == "3" and values(g, "--max-loras-per-batch") == "3"
+    assert values(v, "--max-lora-rank") == "64" and values(g, "--max-lora-rank") == "64"
+    lora = v[v.index("--lora-modules") + 1 :]
+    assert lora[:3] == ["variant-1=/adapters/variant-1", "variant-2=/adapters/variant-2",
+                        "variant-3=/adapters/variant-3"]
+    assert "--lora-paths" in g
     assert values(v, "--dtype") == "bfloat16" and "--quantization" not in v
     assert values(v, "--kv-cache-dtype") == "auto"
     t = trtllm_args(s)
@@ -221,45 +248,104 @@ def test_hpa_bounds_by_hand():
     assert (low, high, target) == (4, 8, 8)
 
 
+def _docs(text):
+    yaml = pytest.importorskip("yaml")
+    return [d for d in yaml.safe_load_all(text) if d]
+
+
 def test_kubernetes_manifest():
     files = deployment_files(make_spec(), SizingInputs())
-    k8s = files["kubernetes.yaml"]
-    assert "kind: Deployment" in k8s and "kind: Service" in k8s
-    assert "replicas: 8" in k8s
-    assert "nvidia.com/gpu: 2" in k8s
-    assert 'nvidia.com/gpu.product: "NVIDIA-H100-80GB-HBM3"' in k8s
-    assert "image: vllm/vllm-openai:v0.33.0" in k8s
-    assert '"--max-num-seqs"' in k8s
-    assert "\t" not in k8s
-    for line in k8s.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            assert (len(line) - len(line.lstrip())) % 2 == 0, line
+    docs = _docs(files["kubernetes.yaml"])
+    assert [d["kind"] for d in docs] == ["Deployment", "Service", "PodDisruptionBudget"]
+    dep = docs[0]
+    assert "replicas" not in dep["spec"]  # the HPA owns the count: a re-apply must not reset it
+    pod = dep["spec"]["template"]["spec"]
+    server = pod["containers"][0]
+    assert server["resources"]["limits"] == {"nvidia.com/gpu": 2}
+    assert server["resources"]["requests"]["cpu"] == "8"
+    assert server["resources"]["requests"]["memory"].endswith("Gi")
+    assert pod["nodeSelector"] == {"nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3"}
+    assert pod["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
+    assert pod["topologySpreadConstraints"][0]["topologyKey"] == "kubernetes.io/hostname"
+    assert server["image"] == "vllm/vllm-openai:v0.33.0"
+    assert "--max-num-seqs" in server["args"]
+    sleep = int(server["lifecycle"]["preStop"]["exec"]["command"][-1].split()[-1])
+    assert pod["terminationGracePeriodSeconds"] > sleep >= 30
+    assert {"readinessProbe", "livenessProbe", "startupProbe"} <= set(server)
+    assert docs[2]["spec"]["maxUnavailable"] == 1  # N+1 agreed
+    assert "\t" not in files["kubernetes.yaml"]
+
+
+def test_owned_fleet_runs_every_replica_without_an_autoscaler():
+    files = deployment_files(make_spec(price_basis="purchase"), SizingInputs())
+    assert _docs(files["kubernetes.yaml"])[0]["spec"]["replicas"] == 8
+    assert "hpa.yaml" not in files
+
+
+@pytest.mark.parametrize("name", ["yes", "no", "on", "null", "true"])
+def test_yaml_keywords_as_names_stay_strings(name):
+    docs = _docs(deployment_files(make_spec(), SizingInputs(), name=name)["kubernetes.yaml"])
+    assert docs[0]["metadata"]["name"] == name and isinstance(docs[0]["metadata"]["name"], str)
+
+
+@pytest.mark.parametrize("name", ["123", "8b-ft", "Llama", "a_b", "-x", "x-", "a" * 41, ""])
+def test_invalid_names_are_refused_clearly(name):
+    with pytest.raises(KickoffError, match="not a valid Kubernetes name|at most 40"):
+        deployment_files(make_spec(), SizingInputs(), name=name)
+
+
+def test_derived_names_are_made_valid():
+    from kickoff_tui.planning.deploy import DNS1035_LABEL, derived_name
+
+    assert derived_name("8b-ft-h100-sxm") == "llm-8b-ft-h100-sxm"
+    assert derived_name("Qwen3.5_32B-h200") == "qwen3-5-32b-h200"
+    assert DNS1035_LABEL.match(derived_name("9" * 80)) and len(derived_name("9" * 80)) <= 40
 
 
 def test_variants_without_lora_get_one_deployment_each():
     spec = make_spec(deployments=3, replicas=6, total_gpus=12)
     files = deployment_files(spec, SizingInputs(finetuned_variants=3, lora_adapters=False))
-    assert files["kubernetes.yaml"].count("kind: Deployment") == 3
-    assert "variant-3" in files["kubernetes.yaml"] and "replicas: 2 " in files["kubernetes.yaml"]
-    assert files["hpa.yaml"].count("kind: HorizontalPodAutoscaler") == 3
+    kinds = [d["kind"] for d in _docs(files["kubernetes.yaml"])]
+    assert kinds.count("Deployment") == 3 and "variant-3" in files["kubernetes.yaml"]
+    hpas = _docs(files["hpa.yaml"])
+    assert len(hpas) == 3 and {h["spec"]["maxReplicas"] for h in hpas} == {2}
 
 
-def test_replica_spanning_nodes_is_called_out():
+def test_replica_spanning_nodes_becomes_a_leaderworkerset():
     spec = make_spec(tensor_parallel=8, pipeline_parallel=2, gpus_per_replica=16)
     files = deployment_files(spec, SizingInputs())
-    assert "LeaderWorkerSet" in files["kubernetes.yaml"]
-    assert "nvidia.com/gpu: 8" in files["kubernetes.yaml"]
+    assert "kubernetes.yaml" not in files and "target lws chosen" in files["README.md"]
+    lws = _docs(files["leaderworkerset.yaml"])[0]
+    group = lws["spec"]["leaderWorkerTemplate"]
+    assert group["size"] == 2
+    leader = group["leaderTemplate"]["spec"]["containers"][0]
+    worker = group["workerTemplate"]["spec"]["containers"][0]
+    assert leader["resources"]["limits"] == {"nvidia.com/gpu": 8}
+    assert "--pipeline-parallel-size 2" in leader["args"][0] and "ray" in leader["args"][0]
+    assert "LWS_LEADER_ADDRESS" in worker["args"][0] and "ports" not in worker
     assert "--pipeline-parallel-size" in files["vllm-serve.sh"]
+    with pytest.raises(KickoffError, match="use --target lws"):
+        deployment_files(spec, SizingInputs(), target="k8s")
+    sg = _docs(deployment_files(spec, SizingInputs(), engine="sglang")["leaderworkerset.yaml"])[0]
+    args = sg["spec"]["leaderWorkerTemplate"]["workerTemplate"]["spec"]["containers"][0]["args"]
+    assert values(args, "--nnodes") == "2" and values(args, "--node-rank") == "$(LWS_WORKER_INDEX)"
+    assert values(args, "--dist-init-addr") == "$(LWS_LEADER_ADDRESS):20000"
+    assert flags(args) <= SGLANG_ARGS
+    assert "mpirun" in files["trtllm-serve.sh"] and "trtllm-llmapi-launch" in files["trtllm-serve.sh"]
 
 
 def test_alert_rules_follow_the_slo():
     spec = make_spec(ttft_target_ms=800, tpot_target_ms=40, slo_percentile="p99")
     rules = deployment_files(spec, SizingInputs())["prometheus-rules.yaml"]
-    assert "histogram_quantile(0.99" in rules
-    assert "vllm:time_to_first_token_seconds_bucket" in rules and ") > 0.8\n" in rules
-    assert "vllm:request_time_per_output_token_seconds_bucket" in rules and ") > 0.04\n" in rules
+    exprs = {r["alert"]: r["expr"] for r in _docs(rules)[0]["groups"][0]["rules"]}
+    assert exprs["KickoffTTFTOverSLO"].startswith("histogram_quantile(0.99")
+    assert "vllm:time_to_first_token_seconds_bucket" in exprs["KickoffTTFTOverSLO"]
+    assert exprs["KickoffTTFTOverSLO"].endswith(") > 0.8")
+    assert exprs["KickoffTPOTOverSLO"].endswith(") > 0.04")
     assert "vllm:num_requests_waiting" in rules and "vllm:kv_cache_usage_perc" in rules
-    assert "DCGM_FI_DEV_FB_USED" in rules and "> 0.95" in rules
+    assert exprs["KickoffGPUMemoryNearFull"].endswith("> 0.95")
+    for expr in exprs.values():  # every alert is scoped to this deployment's pods
+        assert 'pod=~"llama-3-1-70b-h100-sxm-.*"' in expr
     assert 'model_name="llama-3.1-70b"' in rules
 
 
@@ -273,9 +359,39 @@ def test_engine_choice_changes_manifests_and_metrics():
     trt = deployment_files(spec, SizingInputs(), engine="trtllm")
     assert "kind: ConfigMap" in trt["kubernetes.yaml"] and "trtllm-serve" in trt["kubernetes.yaml"]
     assert "vllm:" not in trt["prometheus-rules.yaml"] and "DCGM" in trt["prometheus-rules.yaml"]
-    amd = deployment_files(make_spec(gpu="mi300x"), SizingInputs())
-    assert "amd.com/gpu: 2" in amd["kubernetes.yaml"] and "DCGM" not in amd["prometheus-rules.yaml"]
-    assert "kickoff.dev/accelerator" in amd["kubernetes.yaml"]
+    pod = _docs(trt["kubernetes.yaml"])[0]["spec"]["template"]
+    assert pod["metadata"]["annotations"]["prometheus.io/path"] == "/prometheus/metrics"
+    assert pod["spec"]["containers"][0]["image"].startswith("nvcr.io/nvidia/tensorrt-llm/release:")
+    monitors = [d for d in _docs(trt["monitoring.yaml"]) if d["kind"] == "ServiceMonitor"]
+    assert monitors[0]["spec"]["endpoints"][0]["path"] == "/prometheus/metrics"
+
+
+@pytest.mark.parametrize(
+    ("gpu", "image", "resource", "label"),
+    [
+        ("mi300x", "rocm/vllm:", "amd.com/gpu", "amd.com/gpu.device-id"),
+        ("gaudi3", "vllm-gaudi:", "habana.ai/gaudi", "kickoff.dev/accelerator"),
+        ("tpu-v5p", "vllm/vllm-tpu:", "google.com/tpu", "cloud.google.com/gke-tpu-accelerator"),
+    ],
+)
+def test_vendor_images_resources_and_labels(gpu, image, resource, label):
+    files = deployment_files(make_spec(gpu=gpu, gpus_per_node=4 if "tpu" in gpu else 8), SizingInputs())
+    pod = _docs(files["kubernetes.yaml"])[0]["spec"]["template"]["spec"]
+    server = pod["containers"][0]
+    assert image in server["image"] and "cuda" not in server["image"]
+    assert server["resources"]["limits"] == {resource: 2}
+    assert label in pod["nodeSelector"] and pod["tolerations"][0]["key"] == resource
+    assert "DCGM" not in files["prometheus-rules.yaml"]
+    assert "exit 1" in files["trtllm-serve.sh"]  # TensorRT-LLM is NVIDIA only
+    with pytest.raises(KickoffError, match="NVIDIA GPUs only"):
+        deployment_files(make_spec(gpu=gpu), SizingInputs(), engine="trtllm")
+
+
+def test_images_are_pinned():
+    from kickoff_tui.planning.deploy import IMAGES
+
+    for image in IMAGES.values():
+        assert not image.endswith(":latest") and ":" in image.rsplit("/", 1)[-1]
 
 
 def test_write_deployment(tmp_path):
@@ -290,6 +406,7 @@ def test_write_deployment(tmp_path):
             "extra-llm-api-options.yaml",
             "kubernetes.yaml",
             "hpa.yaml",
+            "monitoring.yaml",
             "prometheus-rules.yaml",
         ]
     )
@@ -319,12 +436,12 @@ def test_write_deployment_refuses_bad_input(tmp_path):
         write_deployment(make_spec(), SizingInputs(), blocker / "sub")
 
 
-def test_manifests_parse_as_yaml_when_pyyaml_is_available():
-    """Kickoff writes YAML by hand; where PyYAML happens to be installed, check it parses."""
-    yaml = pytest.importorskip("yaml")
+def test_manifests_parse_as_yaml():
+    import yaml
+
     files = deployment_files(make_spec(), SizingInputs(), engine="trtllm")
     docs = [d for d in yaml.safe_load_all(files["kubernetes.yaml"]) if d]
-    assert [d["kind"] for d in docs] == ["Deployment", "Service", "ConfigMap"]
+    assert [d["kind"] for d in docs] == ["Deployment", "Service", "PodDisruptionBudget", "ConfigMap"]
     assert yaml.safe_load(files["extra-llm-api-options.yaml"])["kv_cache_config"]["dtype"] == "fp8"
     vllm = deployment_files(make_spec(), SizingInputs())
     rules = yaml.safe_load(vllm["prometheus-rules.yaml"])["groups"][0]["rules"]
@@ -348,4 +465,4 @@ def test_real_spec_round_trip(tmp_path):
     text = (tmp_path / "vllm-serve.sh").read_text()
     assert f"--max-num-seqs {spec.concurrency_per_replica}" in text
     assert f"--tensor-parallel-size {spec.tensor_parallel}" in text
-    assert len(paths) == 8
+    assert len(paths) == 9

@@ -55,3 +55,132 @@ def test_table_cells_escape_pipes():
 
     row = _table(["a"], [["x | y"]])[-1]
     assert row == "| x \\| y |"
+
+
+# --- the report a CFO signs -------------------------------------------------------------------
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from kickoff_tui.cli import main
+from kickoff_tui.planning.charts import svg_bar_chart, svg_tornado
+from kickoff_tui.planning.html import markdown_to_html
+
+SESSION = Path(__file__).resolve().parents[1] / "examples" / "session-support-assistant.toml"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    copy = folder / "support.toml"
+    copy.write_text(SESSION.read_text("utf-8"), "utf-8")
+    assert main(["export", str(copy), "--markdown", "--html"]) == 0
+    return folder, (folder / "support.md").read_text("utf-8"), (folder / "support.html").read_text("utf-8")
+
+
+def test_one_monthly_cost_per_basis_everywhere(exported):
+    """28 GPUs x $2.45 (the session's quote) x 730 h = $50,078 + staff 0.42 FTE x $200,000 / 12 =
+    $7,000: the reserved-1y basis costs $57,078 a month in the memo, the spec and the cost
+    section; the sizer's list-price headline ($57,947) no longer appears."""
+    _, md, _ = exported
+    assert "$57,947" not in md
+    memo = md[: md.index("\n## Status")]
+    cost = md[md.index("\n## Cost (") : md.index("\n## Business case\n")]
+    spec = md[md.index("\n## Sized spec (") : md.index("\n## Decision log")]
+    assert "**$57,078/month**" in memo and "$57,078/month" in spec and "**$57,078/month**" in cost
+    per_basis = {}
+    for section in (memo, cost):
+        for line in section.splitlines():
+            m = re.match(r"\| ([a-z0-9-]+)(?: \*\*\(chosen\)\*\*| \(chosen\))? \| (\$[\d,]+)/month", line)
+            if m:
+                per_basis.setdefault(m.group(1), set()).add(m.group(2))
+    assert set(per_basis) == {"on-demand", "reserved-1y", "reserved-3y", "spot", "capacity-block", "buy"}
+    assert all(len(v) == 1 for v in per_basis.values()), per_basis
+    assert per_basis["reserved-1y"] == {"$57,078"}
+    # the parts are labelled as parts, never as a second monthly cost
+    assert "reserved-1y GPU cost per month (before staff)**: $50,078/month" in cost
+    assert "**reserved-1y per month**" not in cost
+
+
+def test_first_page_is_a_decision_memo(exported):
+    _, md, _ = exported
+    headings = re.findall(r"^## (.+)$", md, flags=re.MULTILINE)
+    assert headings[0] == "Decision memo" and headings[-1] == "Appendix: event log"
+    memo = md[md.index("## Decision memo") : md.index("\n## Status")]
+    for part in ("### Decision asked for", "### Sized spec", "### Monthly cost per price basis",
+                 "### Open risks", "### Next actions"):
+        assert part in memo, part
+    assert "Approve **28 x NVIDIA H100 SXM5 80GB** in 4 nodes" in memo
+    assert "Accepted by Priya Raman" in memo  # the acknowledged dev-cluster risk
+    actions = [line for line in memo.splitlines() if line.startswith("| ") and "2026-04-15" in line]
+    assert len(actions) >= 3 and any("| Sam Lindqvist |" in a for a in actions)
+    assert "## Glossary" in md and "| TTFT |" in md
+    assert md.index("## Deployment") < md.index("## Glossary") < md.index("## Appendix: event log")
+    assert "```\nGPUs needed" not in md  # no ASCII charts in code blocks
+
+
+def test_charts_are_svg_files_the_markdown_links(exported):
+    folder, md, _ = exported
+    links = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", md)
+    assert sorted(Path(link).name for link in links) == ["cost.svg", "growth.svg", "sensitivity.svg"]
+    for link in links:
+        root = ET.parse(folder / link).getroot()
+        assert root.tag.endswith("svg")
+        assert len(root.findall(".//{http://www.w3.org/2000/svg}rect")) >= 3
+
+
+def test_html_is_one_self_contained_file(exported):
+    _, _, page = exported
+
+    class Check(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.srcs = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.srcs += [v for k, v in attrs if k in ("src", "href")]
+
+    check = Check()
+    check.feed(page)
+    assert check.tags.count("svg") == 3 and not check.srcs  # nothing loaded from beside it
+    assert '<section class="memo">' in page and page.count("<table>") >= 10
+    assert "<strong>$57,078/month</strong>" in page and "```" not in page
+
+
+def test_markdown_to_html_subset():
+    page = markdown_to_html(
+        "# T\n\n| a | b |\n|---|---|\n| x \\| y | 2026-01-01 |\n\n- **bold** and `code`\n\n1. one\n2. two\n\n"
+        "```\n<raw>\n```\n\n![c](c.svg)\n",
+        {"c.svg": "<svg></svg>"},
+    )
+    assert "<td>x | y</td>" in page and 'style="white-space:nowrap">2026-01-01' in page
+    assert "<li><strong>bold</strong> and <code>code</code></li>" in page
+    assert '<ol start="1">' in page and "&lt;raw&gt;" in page
+    assert "<figure><svg></svg><figcaption>c</figcaption></figure>" in page
+
+
+def test_svg_charts_escape_text_and_scale():
+    svg = svg_bar_chart([("a<b", 10.0), ("c", None)], title="T & U", unit="GPUs", marker=5.0)
+    root = ET.fromstring(svg)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "a<b" in texts and "n/a" in texts and "T & U" in texts
+    tornado = ET.fromstring(svg_tornado([("x", -3, "fails")], title="S", unit="GPUs"))
+    assert "fails" in [t.text for t in tornado.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_next_actions_without_a_cadence(tmp_path):
+    from kickoff_tui.record import load_session
+    from kickoff_tui.record.markdown import next_actions
+
+    session = load_session(SESSION)
+    session.cadence = None
+    session.signoffs = []
+    actions = next_actions(session, session.signed_spec)
+    due = f"{(session.updated.date() + __import__('datetime').timedelta(days=14))}"
+    assert actions[0] == ("Set a review cadence for the sized inputs", "Priya Raman", due)
+    assert ("Sign off the spec for AI team", "Sam Lindqvist", due) in actions

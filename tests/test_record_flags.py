@@ -110,6 +110,24 @@ def make_planned_ctx(answers: dict[str, Any]) -> FlagContext:
 # (rule id, context that raises it, context that does not)
 CASES: list[tuple[str, FlagContext, FlagContext]] = [
     (
+        "plan-below-spec",
+        make_ctx({"gpu_count_budget": 6}),
+        make_ctx({"gpu_count_budget": 8, "monthly_budget_usd": 50_000}),
+    ),
+    (
+        "input-near-max-context",
+        make_ctx({"avg_input_tokens": 20_000, "max_context_tokens": 32_768, "avg_output_tokens": 500}),
+        make_ctx({"avg_input_tokens": 6_000, "max_context_tokens": 32_768, "avg_output_tokens": 500}),
+    ),
+    (
+        "rack-power-spreads",
+        make_ctx({"rack_power_kw": 35}, spec=make_spec(nodes=5, racks=3, nodes_per_rack=2, gpus_per_replica=8,
+                                                       tensor_parallel=8, replicas=5, total_gpus=40,
+                                                       node_power_kw=14.3, it_power_kw=75.1,
+                                                       rack_density_kw=28.6, cooling="rdhx")),
+        make_ctx({"rack_power_kw": 35}, spec=make_spec(nodes=2, racks=1, nodes_per_rack=2)),
+    ),
+    (
         "max-context-sizing",
         make_ctx({"size_for_max_context": True}),
         make_ctx({"size_for_max_context": False}),
@@ -248,6 +266,35 @@ def test_slo_below_physics_names_each_target() -> None:
     assert {f.id for f in flags} == {"slo-below-physics:tpot", "slo-below-physics:ttft"}
     assert all(f.severity == "critical" and f.owner == "app_owner" for f in flags)
     assert "5.7" in flags[0].message
+
+
+def test_ttft_floor_names_the_input_that_sets_it() -> None:
+    limits = PhysicalLimits(best_tpot_ms=5.7, best_tpot_gpu="mi355x", best_ttft_ms=2_400.0,
+                            best_ttft_gpu="b200", prefill_tokens=120_000, prefill_input="size_for_max_context")
+    flags = RULES["slo-below-physics"].check(make_ctx({"ttft_target_ms": 1000},
+                                                      spec=make_spec(physical_limits=limits)))
+    assert [f.id for f in flags] == ["slo-below-physics:ttft"]
+    assert "120,000 tokens" in flags[0].message and "size_for_max_context" in flags[0].message
+    assert "avg_input_tokens" in flags[0].questions
+
+
+def test_plan_below_spec_counts_whole_units_and_money() -> None:
+    spec = make_spec(units=5, unit_name="DGX H100", unit_gpus=8, gpus_bought=40, total_gpus=37,
+                     cost_per_month=120_000.0)
+    flags = RULES["plan-below-spec"].check(make_ctx({"gpu_count_budget": 38, "monthly_budget_usd": 100_000},
+                                                    spec=spec))
+    assert {f.id for f in flags} == {"plan-below-spec:gpu-count", "plan-below-spec:budget"}
+    assert all(f.owner == "it" and f.severity == "critical" for f in flags)
+    assert "40" in flags[0].message and "5 x DGX H100" in flags[0].message
+    assert RULES["plan-below-spec"].check(make_ctx({"gpu_count_budget": 40}, spec=spec)) == []
+
+
+def test_input_near_max_context_is_raised_before_any_sizing() -> None:
+    ctx = make_ctx({"avg_input_tokens": 70_000, "max_context_tokens": 131_072, "avg_output_tokens": 500})
+    import dataclasses
+
+    flags = RULES["input-near-max-context"].check(dataclasses.replace(ctx, spec=None))
+    assert flags and flags[0].owner == "ai_team"
 
 
 def test_variants_with_unconfirmed_lora_is_only_info() -> None:

@@ -146,10 +146,10 @@ def test_cli_diff(tmp_path, capsys) -> None:
     shutil.copy(EXAMPLE, copy)
     text = copy.read_text().replace('value = "reserved-1y"', 'value = "reserved-3y"', 1)
     copy.write_text(text)
-    assert main(["diff", str(EXAMPLE), str(copy)]) == 0
+    assert main(["diff", str(EXAMPLE), str(copy)]) == 1  # differences found
     out = capsys.readouterr().out
     assert "price_basis" in out and "reserved-1y -> reserved-3y" in out
-    assert main(["diff", str(EXAMPLE), str(copy), "--json"]) == 0
+    assert main(["diff", str(EXAMPLE), str(copy), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert any(d["key"] == "price_basis" for d in data["differences"])
 

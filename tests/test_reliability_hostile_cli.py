@@ -86,13 +86,16 @@ def run(argv: list[str]) -> tuple[int, str, str]:
 
 
 def assert_clean(code: int, out: str, err: str, what: str, *, lines_per_problem: bool = False) -> None:
-    """Exit 0 or 2; on 2 exactly one line (``questionnaire check``: one per problem), each
-    ``kickoff: ...``; never a traceback, "unexpected error" or a control character."""
-    assert code in (0, 2), f"{what}: exit {code}: {err[:400]!r}"
+    """Exit 0, 1 (the answer is "no": infeasible, or sessions differ; issue 13's exit codes) or
+    2; on 2 exactly one line (``questionnaire check``: one per problem), each ``kickoff: ...``;
+    never a traceback, "unexpected error" (a bug, also exit 1) or a control character."""
+    assert code in (0, 1, 2), f"{what}: exit {code}: {err[:400]!r}"
     assert "Traceback" not in err and "unexpected error" not in err, f"{what}: {err[:400]!r}"
     for stream in (out, err):
         assert "\x1b" not in stream and "\x07" not in stream and "\x9b" not in stream, f"{what}: control character printed"
     lines = err.splitlines()
+    if code == 1:  # a "no" answer says why in at most one line (size and diff say it on stdout)
+        assert len(lines) <= 1 and all(line.startswith("kickoff: ") for line in lines), f"{what}: {err[:400]!r}"
     if code == 2:
         assert lines, f"{what}: exit 2 without a word"
         if not lines_per_problem:
@@ -125,6 +128,7 @@ class Workspace:
 
 COMMANDS: dict[str, list[str]] = {
     "size": ["size", "{f}"],
+    "portfolio": ["portfolio", "{f}"],
     "cost": ["cost", "{f}"],
     "growth": ["growth", "{f}"],
     "sensitivity": ["sensitivity", "{f}"],
@@ -171,7 +175,8 @@ CORPUS = sorted(p for p in BAD.iterdir() if p.is_file() and p.suffix in (".toml"
 
 SESSION_LIKE = ("session-", "tolerated-session-")
 KINDS: dict[str, tuple[str, ...]] = {
-    "size": ("sizing-", *SESSION_LIKE), "cost": ("sizing-", *SESSION_LIKE),
+    "size": ("sizing-", *SESSION_LIKE), "portfolio": ("sizing-", "portfolio-", *SESSION_LIKE),
+    "cost": ("sizing-", *SESSION_LIKE),
     "growth": ("sizing-", *SESSION_LIKE), "sensitivity": ("sizing-", *SESSION_LIKE),
     "deploy": ("sizing-", *SESSION_LIKE), "cost --planning": ("sizing-", "scorecard-"),
     "scorecard": ("scorecard-", "sizing-", *SESSION_LIKE), "scorecard --set": ("scorecard-", "sizing-"),
@@ -520,7 +525,7 @@ def test_brackets_everywhere_in_a_session_print_as_written(tmp_path: Path) -> No
                                           "--by", "Priya [/] Raman"]):
         code, out, err = run(argv)
         assert_clean(code, out, err, argv[0])
-        assert code == 0, f"{argv[0]}: {err}"
+        assert code == (1 if argv[0] == "diff" else 0), f"{argv[0]}: {err}"  # diff: they differ
         if argv[0] == "replay":
             assert "see [/] the [bold]logs[/bold]" in out and "Dana see [/]" in out
     code, out, err = run(["scorecard", str(BAD / "scorecard-brackets.toml")])

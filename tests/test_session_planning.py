@@ -216,8 +216,9 @@ def test_planning_markdown_uses_the_session_answers(example: Session) -> None:
     assert "Framework agreement quote FA-2026-014" in text  # the quoted price and its source
     assert "$2.45" in text
     assert "traffic growth per month**: 3.0% = 3.0% a month (session)" in text
-    # 28 GPUs x $2.45 x 730 h = $50,078 rent; 28 / 100 x 1.5 engineers x $200,000 / 12 = $7,000
-    assert "$1,080,000 / 12 - (reserved-1y rent $50,078 + staff $7,000)" in text
+    # 28 GPUs needed, rented as 4 whole 8-GPU instances: 32 x $2.45 x 730 h = $57,232 rent;
+    # 32 / 100 x 1.5 engineers x $200,000 / 12 = $8,000
+    assert "$1,080,000 / 12 - (reserved-1y rent $57,232 + staff $8,000)" in text
 
 
 def test_export_markdown_and_deploy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,16 +25,20 @@ def example(name: str, **changes) -> SizingInputs:
     return SizingInputs(**data)
 
 
-def test_seed_five_dgx_b200_draw_about_70_kw_and_need_five_35kw_racks():
+def test_seed_five_dgx_b200_draw_about_70_kw_and_take_two_per_35kw_rack():
     spec = size(example("dgx-b200-35kw.toml"))
     assert spec.gpu == "b200" and spec.gpus_per_replica == 8
-    assert spec.replicas == 5 and spec.nodes == 5
+    assert spec.replicas == 5 and spec.nodes == 5 and spec.units == 5 and spec.unit_gpus == 8
     nodes_only = spec.nodes * get_gpu("b200").node_power_kw
     assert nodes_only == pytest.approx(71.5)  # 14.3 kW per DGX B200
     assert 65 <= spec.it_power_kw <= 80  # plus the stated network overhead
-    # 2 x 14.3 kW > 80% of 35 kW: no replica pair per rack, and the spec says so
-    assert spec.nodes_per_rack == 1 and spec.racks == 5
-    assert any("pair would need 28.6 kW" in w for w in spec.warnings)
+    # a 35 kW contracted IT cap holds two 14.3 kW nodes (28.6 kW, rear-door cooled): 3 racks
+    assert spec.rack_power_basis == "it-cap"
+    assert spec.nodes_per_rack == 2 and spec.racks == 3 and spec.cooling == "rdhx"
+    # read as a breaker rating (80% continuous = 28 kW) a pair no longer fits: 5 racks
+    breaker = size(example("dgx-b200-35kw.toml", rack_power_basis="breaker"))
+    assert breaker.nodes_per_rack == 1 and breaker.racks == 5
+    assert any("pair would need 28.6 kW" in w for w in breaker.warnings)
 
 
 def test_rack_plan_uses_continuous_load_limit():
@@ -190,12 +194,18 @@ def test_n_plus_one_adds_a_replica(peak, model):
 
 def test_nvl72_is_sized_as_whole_racks():
     base = example("chat-assistant.toml", gpu="gb200", cooling="dlc")
-    small_racks = size(base.model_copy(update={"rack_power_kw": 40}))
+    small_racks = size(base.model_copy(update={"rack_power_kw": 40, "price_basis": "purchase"}))
     assert not small_racks.cooling_ok or small_racks.nodes_per_rack == 0
     assert any("rack-scale" in w for w in small_racks.warnings)
-    big_racks = size(base.model_copy(update={"rack_power_kw": 160}))
+    big_racks = size(base.model_copy(update={"rack_power_kw": 160, "price_basis": "purchase"}))
     assert big_racks.nodes_per_rack == 18 and big_racks.rack_density_kw > 100
     assert big_racks.it_power_kw >= big_racks.rack_density_kw  # a whole rack is powered
+    assert big_racks.unit_kind == "rack" and big_racks.gpus_bought % 72 == 0
+    # ... and paid for: cost and power count the same 72 GPUs
+    assert big_racks.cost_per_hour == pytest.approx(big_racks.price_usd_per_gpu_hour * big_racks.gpus_bought, rel=1e-3)
+    rented = size(base.model_copy(update={"rack_power_kw": 160}))
+    assert rented.unit_gpus == 4 and rented.gpus_bought % 4 == 0 and rented.gpus_bought < 72
+    assert rented.cost_per_hour == pytest.approx(rented.price_usd_per_gpu_hour * rented.gpus_bought, rel=1e-3)
 
 
 def test_consumer_cards_are_never_recommended():

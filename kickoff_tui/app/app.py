@@ -6,8 +6,11 @@ read and change the session through :class:`~kickoff_tui.app.controller.Controll
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import time
 from collections import deque
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, ClassVar, Literal
@@ -16,12 +19,21 @@ from textual import events, work
 from textual.message_pump import MessagePump
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kickoff_tui.app.commands import KickoffCommands
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.themes import DARK_THEME, LIGHT_THEME, ROLE_VARIABLE_DEFAULTS, THEMES
 from kickoff_tui.errors import KickoffError
+from kickoff_tui.record.text import visible
+
+NOT_SAVED_TIMEOUT_S = 24 * 3600.0
+"""How long the "Answer NOT saved to disk" warning stays: until dismissed (a click), in
+practice (Textual's ``timeout=0`` would expire it at once)."""
+
+CLOSING_SIGNALS: tuple[str, ...] = ("SIGTERM", "SIGHUP")
+"""Signals that end the app cleanly: terminal restored, the session saved where it can be."""
 
 StartMode = Literal["start", "new", "open", "replay"]
 """Where the app opens: start screen, a new session, a saved session, or its replay."""
@@ -74,7 +86,8 @@ class KickoffApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="app.help", tooltip="Show how a kickoff runs and every key."),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False,
-                tooltip="Quit Kickoff (answers are already saved)."),
+                tooltip="Quit Kickoff (answers are already saved; asks first if the disk "
+                        "refused any)."),
         Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme", show=False,
                 tooltip="Switch between the dark and the light theme."),
     ]
@@ -159,12 +172,112 @@ class KickoffApp(App[int]):
             self._held_since = time.monotonic()
             self.call_next(self._pump_keys)
 
+    def notify(  # type: ignore[override]
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: messages carry user and file text (a rationale,
+        a lock holder's host, a file error), which must never be read as markup. Control
+        characters are shown as visible escapes."""
+        super().notify(visible(message, keep_newlines=True), title=visible(title), severity=severity,
+                       timeout=timeout, markup=False)
+
+    def warn_not_saved(self, message: str) -> None:
+        """The disk refused a save: a warning that stays until dismissed."""
+        self.notify(message, title="Answer NOT saved to disk", severity="error",
+                    timeout=NOT_SAVED_TIMEOUT_S)
+
+    # --- quitting ---------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit, but ask first when answers are not on disk (and offer to export them)."""
+        from kickoff_tui.app.dialogs.unsaved import UnsavedDialog
+
+        summary = self.controller.unsaved_summary()
+        if not summary or isinstance(self.screen, UnsavedDialog):
+            self.exit()
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "quit":
+                self.exit()
+            elif choice == "export":
+                self._export_then_quit()
+
+        self.push_screen(UnsavedDialog(summary, self.controller.last_save_error), chosen)
+
+    def _export_then_quit(self) -> None:
+        from kickoff_tui.app.dialogs.folder import FolderDialog
+
+        explain = ("The session record (TOML) is written into this folder. Open it later with "
+                   "kickoff open FILE to carry on.")
+
+        def chosen(folder: Path | None) -> None:
+            if folder is None:
+                self.call_later(self.action_quit)  # back to the question
+                return
+            try:
+                written = self.controller.export_toml(self.controller.rescue_path(folder))
+            except KickoffError as err:
+                self.warn_not_saved(str(err))
+                self.call_later(self.action_quit)
+                return
+            self.notify(str(written), title="Exported")
+            self.exit()
+
+        self.push_screen(FolderDialog("Export the session elsewhere", explain, Path.home()), chosen)
+
+    def install_signal_handlers(self) -> None:
+        """SIGTERM and SIGHUP end the app the way Ctrl+Q does (terminal restored: alternate
+        screen left, mouse tracking off, cursor shown) after a last save. Skipped where the
+        loop cannot take signal handlers (not the main thread, Windows), and in headless runs
+        (tests drive those; the process's own signals belong to the test runner)."""
+        if self.is_headless:
+            return
+        with suppress(RuntimeError):
+            loop = asyncio.get_running_loop()
+            for name in CLOSING_SIGNALS:
+                number = getattr(signal, name, None)
+                if number is None:
+                    continue
+                with suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self.close_on_signal, int(number))
+
+    def close_on_signal(self, number: int) -> None:
+        """Save what can be saved, then exit (code 128 + the signal number, as shells do)."""
+        self.final_save()
+        self.exit(return_code=128 + number)
+
+    def final_save(self) -> None:
+        """Write the session once more if anything is not on disk (best effort: a refusal is
+        remembered, never raised, since the app is closing)."""
+        from kickoff_tui.record import save_session
+        from kickoff_tui.record.io import SaveFailed
+
+        session = self.controller.session
+        if session is None or not session.unsaved_events or session.autosave_file is None:
+            return
+        try:
+            save_session(session, session.autosave_file)
+        except SaveFailed as err:
+            self.controller.note_save(err)
+            return
+        except KickoffError:
+            return
+        session.mark_saved()
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(ROLE_VARIABLE_DEFAULTS)
 
     def on_mount(self) -> None:
         from kickoff_tui.app.screens.start import StartScreen
 
+        self.install_signal_handlers()
         self.push_screen(StartScreen())
         if self.start_mode == "new":
             self.begin_new_session()

@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from kickoff_tui.app.format import safe
 from kickoff_tui.app.roles import ROLE_BADGES
 
 
@@ -47,7 +48,7 @@ class KickoffCommands(Provider):
             if session is not None:
                 for q in session.applicable():
                     mark = "✓ " if q.id in session.answers else ""
-                    found.append((f"Go to: {q.prompt}",
+                    found.append((f"Go to: {safe(q.prompt)}",
                                   f"{mark}{ROLE_BADGES[q.role]} · {q.section}",
                                   partial(screen._show_question, q.id)))
         if isinstance(screen, ReviewScreen):
@@ -80,11 +81,11 @@ class KickoffCommands(Provider):
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
             if not name.startswith("Go to: "):
-                yield DiscoveryHit(name, callback, help=help_text)
+                yield DiscoveryHit(name, callback, help=safe(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, callback in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, matcher.highlight(name), callback, help=safe(help_text))

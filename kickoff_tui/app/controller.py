@@ -7,6 +7,7 @@ an answer is on disk the moment it is confirmed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,7 @@ from pathlib import Path
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import PlanningOverrides
 from kickoff_tui.planning.cost import MonthlyCost, spec_monthly_cost
-from kickoff_tui.record.io import SaveFailed, SessionSummary, summarise_sessions
+from kickoff_tui.record.io import SaveFailed, SessionSummary, export_file_name, summarise_sessions
 from kickoff_tui.record.lock import Lock, LockError, SessionLocked, acquire_lock
 from kickoff_tui.record import (
     AnswerValue,
@@ -28,11 +29,16 @@ from kickoff_tui.record import (
     list_sessions,
     load_session,
     save_session,
-    session_markdown,
     size_answers,
     utc_now,
 )
 from kickoff_tui.sizing import SizedSpec
+
+READ_ONLY_NOTE = "read-only: answers kept in memory, export elsewhere"
+"""What the wizard says instead of "autosaved" when the session's folder cannot be written."""
+
+ANSWER_KINDS = ("answer", "change", "clear", "cadence", "signoff")
+"""Events that record or withdraw an answer (counted as answers when they are not saved)."""
 
 DEFAULT_TITLE = "AI infrastructure kickoff"
 """Title a new session gets until someone renames it on the participants screen."""
@@ -64,6 +70,11 @@ class Controller:
         """The session being run (None on the start screen)."""
         self.lock: Lock | None = None
         """This process's lock on the session file (None when read-only or none is open)."""
+        self.read_only: str = ""
+        """Why the open session cannot be saved where it came from ("" when it can): its folder
+        or file is not writable. Answers are then kept in memory until exported elsewhere."""
+        self.last_save_error: str = ""
+        """The last refused save, one line ("" once a save succeeds)."""
 
     # --- sessions -------------------------------------------------------------------------
 
@@ -81,10 +92,14 @@ class Controller:
         return self.session
 
     def new_session(self, title: str = DEFAULT_TITLE) -> Session:
-        """Start a session that autosaves to the data dir after every event."""
+        """Start a session that autosaves to the data dir after every event.
+
+        Raises :class:`SaveFailed` saying which folder cannot be written when the data dir
+        refuses the first save (nothing is started then: a meeting must not run unsaved)."""
         self.release_lock()
-        self.session = Session.new(title, clock=self.clock, autosave=True)
-        self._lock_current()
+        self.read_only = self.last_save_error = ""
+        self.session = Session.new(title, clock=self.clock, autosave=True)  # SaveFailed says
+        self._lock_current()                                                 # none was started
         return self.session
 
     def _lock_current(self) -> None:
@@ -121,14 +136,60 @@ class Controller:
         file open: the caller then offers it read-only."""
         self.release_lock()
         session.bind(clock=self.clock)
-        session.enable_autosave(path)
+        session.enable_autosave(path)  # the real file when ``path`` is a symlink
+        session.mark_saved()  # what was read is what is on disk
         self.session = session
+        self.last_save_error = ""
         try:
             self._lock_current()
         except SessionLocked:
             session.disable_autosave()
             self.session = None
             raise
+        target = session.autosave_file
+        self.read_only = READ_ONLY_NOTE if target is not None and not _writable(target) else ""
+        if self.read_only:
+            session.disable_autosave()  # every save would be refused: keep answers in memory
+
+    # --- what is on disk --------------------------------------------------------------------
+
+    def saving(self, action: Callable[..., object], *args: object, **kwargs: object) -> str:
+        """Run a session action that appends an event; "" when it was saved, else the one-line
+        reason the disk refused it (the event is then recorded in memory all the same).
+        Any other :class:`KickoffError` (the action was refused) propagates."""
+        try:
+            action(*args, **kwargs)
+        except SaveFailed as err:
+            self.note_save(err)
+            return str(err)
+        self.note_save(None)
+        return ""
+
+    def note_save(self, error: SaveFailed | None) -> None:
+        """Remember how the last save went (None: it worked)."""
+        self.last_save_error = str(error) if error is not None else ""
+
+    def unsaved_summary(self) -> str:
+        """"3 answers are not saved to disk" (or "" when everything is on disk)."""
+        if self.session is None:
+            return ""
+        events = self.session.unsaved_events
+        if not events:
+            return ""
+        answers = sum(1 for e in events if e.kind in ANSWER_KINDS)
+        others = len(events) - answers
+        parts = []
+        if answers:
+            parts.append(f"{answers} answer{'s' if answers != 1 else ''}")
+        if others:
+            parts.append(f"{others} other change{'s' if others != 1 else ''}")
+        verb = "is" if len(events) == 1 else "are"
+        return f"{' and '.join(parts)} {verb} not saved to disk"
+
+    def rescue_path(self, folder: Path) -> Path:
+        """Where an export writes the session in ``folder``: a safe file name made from the
+        session id (:func:`export_file_name`), never a path the id could steer."""
+        return folder / export_file_name(self.require().id)
 
     def recent_sessions(self, limit: int = 8) -> list[RecentSession]:
         """Sessions in the data dir, newest first (unreadable files are skipped)."""
@@ -199,6 +260,7 @@ class Controller:
             session.record_answer(question_id, value, by_name, by_role, rationale)
         except SaveFailed as err:  # recorded in memory; only the disk refused it
             save_error = str(err)
+        self.last_save_error = save_error
         after = session.open_flags()
         after_ids = {f.id for f in after}
         return AnswerOutcome(
@@ -207,13 +269,14 @@ class Controller:
             save_error=save_error,
         )
 
-    def clear_answer(self, question_id: str, by_name: str, by_role: str) -> None:
-        """Withdraw an answer (the question falls back to its default)."""
-        self.require().clear_answer(question_id, by_name, by_role)
+    def clear_answer(self, question_id: str, by_name: str, by_role: str) -> str:
+        """Withdraw an answer (the question falls back to its default); returns the save
+        error ("" when saved), as :meth:`saving`."""
+        return self.saving(self.require().clear_answer, question_id, by_name, by_role)
 
-    def acknowledge(self, flag_id: str, reason: str, by: str) -> FlagRecord:
-        """Accept a red flag for a stated reason."""
-        return self.require().acknowledge_flag(flag_id, reason, by)
+    def acknowledge(self, flag_id: str, reason: str, by: str) -> str:
+        """Accept a red flag for a stated reason; returns the save error ("" when saved)."""
+        return self.saving(self.require().acknowledge_flag, flag_id, reason, by)
 
     def question(self, question_id: str) -> Question:
         return self.questionnaire.get(question_id)
@@ -221,8 +284,12 @@ class Controller:
     # --- files ----------------------------------------------------------------------------
 
     def export_toml(self, path: Path) -> Path:
-        """Write the session record as TOML (atomic)."""
-        return save_session(self.require(), path)
+        """Write the session record as TOML (atomic). Everything recorded so far is then on
+        disk (in that file), so quitting no longer asks."""
+        session = self.require()
+        written = save_session(session, path)
+        session.mark_saved()
+        return written
 
     def export_markdown(self, path: Path) -> Path:
         """Write the decision record as Markdown (atomic), with the planning sections (cost,
@@ -231,10 +298,9 @@ class Controller:
         Takes a second or so (the planning sections re-size the workload): call it from a
         worker thread.
         """
-        from kickoff_tui.record import atomic_write_text
+        from kickoff_tui.record.markdown import write_report
 
-        parts = (session_markdown(self.require()), self.planning_markdown())
-        atomic_write_text(path, "\n\n".join(p.rstrip("\n") for p in parts) + "\n")
+        write_report(self.require(), path)  # the report + its SVG charts, as the CLI writes them
         return path
 
     def planning(self) -> PlanningOverrides:
@@ -289,3 +355,10 @@ class Controller:
 
     def dumps(self) -> str:
         return dumps_session(self.require())
+
+
+def _writable(path: Path) -> bool:
+    """Whether ``path`` (or, when it does not exist yet, its folder) can be written."""
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return os.access(path.parent, os.W_OK)

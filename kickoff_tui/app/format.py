@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual.content import Content
 from textual.markup import escape
+
+from kickoff_tui.record.text import visible
 
 ASSUMED_TAG = "[dim italic]assumed[/]"
 """Marker after a figure whose inputs are still defaults (a word, never colour alone)."""
@@ -35,5 +39,18 @@ def ms(value: float | None) -> str:
 
 
 def safe(text: object) -> str:
-    """Escape user text for Textual content markup."""
-    return escape(str(text))
+    """User or file text, to put inside content markup: brackets escaped (``[/]`` shows as
+    typed instead of closing a tag) and control characters shown as ``\\x1b``-style escapes."""
+    return escape(visible(text, keep_newlines=True))
+
+
+def plain(text: object) -> Content:
+    """User or file text as widget content that is never parsed as markup (labels of radio
+    buttons, static lines made of nothing but that text)."""
+    return Content(visible(text, keep_newlines=True))
+
+
+def cell(text: object, style: str = "") -> Text:
+    """User or file text as a Rich ``Text`` (never markup): for DataTable cells and Select
+    options, which parse plain strings as markup."""
+    return Text(visible(text, keep_newlines=True), style=style)

@@ -10,10 +10,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Precision = Literal["fp16", "bf16", "fp8", "int8", "fp4", "int4"]
+Precision = Literal["fp16", "bf16", "fp8", "int8", "fp4", "int4", "w8a16", "w4a16"]
 """Numeric formats a model can be served at (weights) or cache its KV in."""
 
-PRECISIONS: tuple[str, ...] = ("fp16", "bf16", "fp8", "int8", "fp4", "int4")
+PRECISIONS: tuple[str, ...] = ("fp16", "bf16", "fp8", "int8", "fp4", "int4", "w8a16", "w4a16")
+"""Every precision id, in one list. ``fp8``/``fp4``/``int8`` quantise weights AND activations
+(the matmuls run at that precision where the part has the math); ``w8a16``/``w4a16`` are
+weight-only formats (GPTQ, AWQ, bitsandbytes): weights stored at 8 or 4 bits, dequantised to
+16-bit for every matmul. ``int4`` is kept for older sessions and means the same as ``w4a16``:
+mainstream LLM engines do not run 4-bit integer activations."""
+
+WEIGHT_ONLY_PRECISIONS: tuple[str, ...] = ("w8a16", "w4a16", "int4")
+"""Formats whose matmuls always run at 16-bit, on every part (AWQ/GPTQ INT4 and INT8 weights)."""
 
 BYTES_PER_VALUE: dict[str, float] = {
     "fp16": 2.0,
@@ -22,11 +30,16 @@ BYTES_PER_VALUE: dict[str, float] = {
     "int8": 1.0,
     "fp4": 0.5,
     "int4": 0.5,
+    "w8a16": 1.0,
+    "w4a16": 0.5,
 }
 """Storage size of one value in each format (by definition of the format)."""
 
 CoolingTier = Literal["air", "rdhx", "dlc"]
 """Air, rear-door heat exchanger, direct liquid cooling."""
+
+UnitKind = Literal["node", "instance", "host", "rack"]
+"""How an accelerator is sold or rented: a server, a cloud instance, a TPU host, a whole rack."""
 
 
 class _Strict(BaseModel):
@@ -51,12 +64,24 @@ class PricePoint(_Strict):
     includes_platform: bool = False
     """Purchase prices: True when the figure already covers the server (or rack) around the GPU;
     a card-only price gets the platform share added in the buy option."""
+    formula: str = ""
+    """Estimates only: how Kickoff derived the figure, shown in the spec's explanation."""
 
     @model_validator(mode="after")
     def _one_figure(self) -> "PricePoint":
         if self.usd_per_gpu_hour is None and self.usd_per_gpu is None:
             raise ValueError("a price needs usd_per_gpu_hour or usd_per_gpu")
         return self
+
+
+class SaleUnit(_Strict):
+    """The whole unit an accelerator is bought or rented in (nobody orders 37 GPUs)."""
+
+    kind: UnitKind
+    name: str
+    gpus: int = Field(ge=1)
+    """Accelerators in one unit (8 for an HGX server, 16 for a trn2.48xlarge, 72 for NVL72)."""
+    source: str
 
 
 class GPU(_Strict):
@@ -102,6 +127,16 @@ class GPU(_Strict):
     measured_source: str = ""
     source: str
     notes: str = ""
+    buy_unit: SaleUnit | None = None
+    """How the part is bought (None: the standard node of ``gpus_per_node``)."""
+    rent_unit: SaleUnit | None = None
+    """How the part is rented (None: the same as ``buy_unit``)."""
+    typical_gpu_power_w: float | None = Field(default=None, gt=0)
+    """Average power one accelerator draws while serving, measured, when published."""
+    typical_power_source: str = ""
+    cooling_variants: list[CoolingTier] = Field(default_factory=list)
+    """Cooling tiers the part's systems ship with (empty: only ``min_cooling`` and above)."""
+    cooling_source: str = ""
 
     @field_validator("dense_tflops")
     @classmethod
@@ -124,6 +159,18 @@ class GPU(_Strict):
     @property
     def memory_bytes(self) -> float:
         return self.memory_gb * 1e9
+
+    @property
+    def bought_in(self) -> SaleUnit:
+        """The purchase unit, the standard node when the catalog names none."""
+        if self.buy_unit is not None:
+            return self.buy_unit
+        return SaleUnit(kind="node", name=self.node_name, gpus=self.gpus_per_node, source=self.node_power_source)
+
+    @property
+    def rented_in(self) -> SaleUnit:
+        """The rental unit, the purchase unit when the catalog names none."""
+        return self.rent_unit if self.rent_unit is not None else self.bought_in
 
     @property
     def bandwidth_bytes_s(self) -> float:
@@ -176,6 +223,11 @@ class Model(_Strict):
     """Decode attention FLOPs per generated token per cached token when not 4*layers*heads*head_dim
     (MLA with weight absorption)."""
     tie_word_embeddings: bool = False
+    checkpoints: dict[str, str] = Field(default_factory=dict)
+    """Pre-quantised checkpoints by precision (``{fp8 = "org/Model-FP8"}``): what the deployment
+    export loads when the spec runs the weights at that precision. Each is a published Hugging
+    Face repo named in ``checkpoints_source``."""
+    checkpoints_source: str = ""
     source: str
     verified: bool = False
     notes: str = ""

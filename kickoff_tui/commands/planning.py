@@ -17,6 +17,9 @@ from typing import Any
 from kickoff_tui.errors import KickoffError
 
 ENGINE_CHOICES = ("vllm", "sglang", "trtllm")
+TARGET_CHOICES = ("k8s", "lws", "helm-production-stack", "kserve")
+JSON_SCHEMA_VERSION = 1
+"""``schema_version`` of every ``--json`` output; raised when a field changes meaning."""
 
 COST_FLAGS: tuple[tuple[str, str, type, str], ...] = (
     ("--on-demand", "on_demand_usd_per_gpu_hour", float, "quoted on-demand $/GPU-hour"),
@@ -144,17 +147,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_sensitivity)
 
     p = sub.add_parser(
-        "deploy", help="write vLLM/SGLang/TensorRT-LLM launch files, Kubernetes, alerts"
+        "deploy",
+        help="write Kubernetes / LeaderWorkerSet / Helm / KServe files, engine launch scripts, alerts",
+        description="Write the deployment files for the sized spec. '--out -' writes every "
+        "Kubernetes object as one YAML stream for `kubectl apply -f -`.",
     )
-    p.add_argument("file", help="sizing-inputs TOML or a session file")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the files into")
+    p.add_argument("file", help="sizing-inputs TOML or a session file ('-' for stdin)")
+    p.add_argument(
+        "--out", required=True, metavar="DIR", help="folder to write the files into, or '-' for stdout"
+    )
+    p.add_argument(
+        "--target",
+        choices=TARGET_CHOICES,
+        help="k8s (default), lws (default when a replica spans nodes), helm-production-stack, kserve",
+    )
     p.add_argument(
         "--engine",
         choices=ENGINE_CHOICES,
         help="engine for the manifests (default: the file's serving_engine, else vllm)",
     )
+    p.add_argument("--keda", action="store_true", help="scale with a KEDA ScaledObject instead of an HPA")
+    p.add_argument(
+        "--checkpoint",
+        metavar="REPO",
+        help="Hugging Face repo or folder with the weights at the sized precision",
+    )
     p.add_argument("--name", help="Kubernetes name (default: MODEL-GPU)")
     p.add_argument("--gpu", help="fix the SKU instead of the file's")
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
     p.add_argument("--force", action="store_true", help="overwrite files already in DIR")
     p.set_defaults(func=cmd_deploy)
 
@@ -268,9 +288,15 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+EXIT_INFEASIBLE = 1
+"""The input was fine and the answer is "cannot be served": exit 1, as ``kickoff size`` does."""
+
+
 def _require_feasible(spec) -> None:  # noqa: ANN001 - SizedSpec, imported lazily
     if not spec.feasible:
-        raise KickoffError(f"no feasible spec on {spec.gpu or 'any SKU'}: {spec.infeasible_reason}")
+        err = KickoffError(f"no feasible spec on {spec.gpu or 'any SKU'}: {spec.infeasible_reason}")
+        err.exit_code = EXIT_INFEASIBLE
+        raise err
 
 
 def _apply_flags(args: argparse.Namespace, overrides):  # noqa: ANN001, ANN201
@@ -313,6 +339,8 @@ def _console():
 
 
 def _print_json(data: Any) -> None:
+    if isinstance(data, dict) and "schema_version" not in data:
+        data = {"schema_version": JSON_SCHEMA_VERSION, **data}
     json.dump(data, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")
 
@@ -574,13 +602,35 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    from kickoff_tui.planning import write_deployment
+    from kickoff_tui.planning.deploy import deployment_files, deployment_stream, write_files
 
+    from kickoff_tui.commands import portfolio as _portfolio
+
+    if _portfolio.is_portfolio_file(args.file):  # one folder of files per workload
+        return _portfolio.deploy(args.file, Path(args.out), args.engine, args.name, args.gpu)
     inputs, _, spec = load(args.file, None, args.gpu)
     _require_feasible(spec)
-    paths = write_deployment(
-        spec, inputs, Path(args.out), engine=args.engine, name=args.name, force=args.force
+    files = deployment_files(
+        spec,
+        inputs,
+        args.engine,
+        args.name,
+        target=args.target,
+        keda=args.keda,
+        checkpoint=args.checkpoint,
     )
+    if args.target is None and "leaderworkerset.yaml" in files:
+        print(
+            "kickoff: target lws chosen: one replica spans nodes, which a Deployment cannot place",
+            file=sys.stderr,
+        )
+    if args.out == "-":
+        sys.stdout.write(deployment_stream(files))
+        return 0
+    paths = write_files(files, Path(args.out), force=args.force)
+    if args.json:
+        _print_json({"written": [str(p) for p in paths]})
+        return 0
     from kickoff_tui.record.text import visible
 
     for path in paths:

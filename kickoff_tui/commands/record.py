@@ -44,17 +44,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser(
         "export",
-        help="write a readable report (Markdown) and/or the deployment files of a session",
+        help="write the report (Markdown or HTML) and/or the deployment files of a session",
         description="Write a Markdown report of a session (status, spec, decision log, red flags, "
         "review cadence, event log, then cost, business case, growth, sensitivity, provider "
         "scorecard and deployment) and/or the deployment files (engine launch scripts, "
         "Kubernetes, autoscaler, alert rules). Give --markdown, --deploy DIR or both.",
     )
     p.add_argument("file", metavar="FILE", help="session file (.toml)")
-    p.add_argument("--markdown", action="store_true", help="write the Markdown report")
     p.add_argument(
-        "--out", metavar="PATH", help="report path (default: FILE with .md; '-' for stdout)"
+        "--markdown", action="store_true", help="write the Markdown report (charts as SVG beside it)"
     )
+    p.add_argument(
+        "--html", action="store_true", help="write the report as one self-contained HTML file"
+    )
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="report path (default: FILE with .md / .html; '-' for stdout)",
+    )
+    p.add_argument("--json", action="store_true", help="print the files written as JSON")
     p.add_argument(
         "--deploy",
         metavar="DIR",
@@ -72,9 +80,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     qsub = p.add_subparsers(dest="questionnaire_command", metavar="ACTION")
     check = qsub.add_parser("check", help="validate a questionnaire file")
     check.add_argument("file", metavar="FILE", help="questionnaire TOML")
+    check.add_argument("--json", action="store_true", help="print the result (and problems) as JSON")
     check.set_defaults(func=cmd_questionnaire_check)
     show = qsub.add_parser("show", help="list the questions (the shipped questionnaire by default)")
     show.add_argument("file", metavar="FILE", nargs="?", help="questionnaire TOML")
+    show.add_argument("--json", action="store_true", help="print the questions as JSON")
     show.set_defaults(func=cmd_questionnaire_show)
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
 
@@ -92,6 +102,30 @@ def _load(path: str, args: argparse.Namespace):
 
     questionnaire = load_questionnaire(args.questionnaire) if getattr(args, "questionnaire", None) else None
     return load_session(Path(path), questionnaire=questionnaire)
+
+
+JSON_SCHEMA_VERSION = 1
+"""``schema_version`` of the ``--json`` outputs here (the same number as the planning commands')."""
+
+
+def _wrap(text: str, indent: str) -> str:
+    """``text`` wrapped to the output width (``COLUMNS``, the terminal, else 120), continued lines
+    indented; one trailing newline."""
+    import textwrap
+
+    from kickoff_tui.cli import output_width
+
+    lines = textwrap.wrap(
+        text,
+        width=max(40, output_width()),
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    )
+    if text.startswith(" ") and lines:
+        lines[0] = text[: len(text) - len(text.lstrip())] + lines[0].lstrip()
+    return "\n".join(lines or [""]) + "\n"
 
 
 class _VisibleWriter:
@@ -159,7 +193,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
                     "acknowledged_flags": [f.id for f in state.acknowledged_flags],
                 }
             )
-        json.dump({"session": session.id, "title": session.title, "steps": steps}, sys.stdout, indent=2)
+        json.dump(
+            {"schema_version": JSON_SCHEMA_VERSION, "session": session.id, "title": session.title,
+             "steps": steps},
+            sys.stdout,
+            indent=2,
+        )
         sys.stdout.write("\n")
         return 0
 
@@ -173,14 +212,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for state in states:
         event = state.event
         assert event is not None
-        out.write(f"\n[{state.step:>{width}}] {event.at:%Y-%m-%d %H:%M}  {event_line(event, questionnaire)}\n")
+        head = f"[{state.step:>{width}}] {event.at:%Y-%m-%d %H:%M}  {event_line(event, questionnaire)}"
+        out.write("\n" + _wrap(head, pad))
         if event.rationale and event.kind != "flag_ack":
-            out.write(f"{pad}why: {event.rationale}\n")
+            out.write(_wrap(f"{pad}why: {event.rationale}", pad + "     "))
         line = spec_line(state.spec, state.sizing_error)
         if line != previous_spec:
-            out.write(f"{pad}spec: {line}\n")
+            out.write(_wrap(f"{pad}spec: {line}", pad + "      "))
             previous_spec = line
-        out.write(f"{pad}open flags: {_flag_words(state.open_flags)}\n")
+        out.write(_wrap(f"{pad}open flags: {_flag_words(state.open_flags)}", pad + "            "))
 
     final = states[-1] if states else start
     out.write("\n")
@@ -217,6 +257,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     result = diff_sessions(a, b)
     if args.json:
         data = {
+            "schema_version": JSON_SCHEMA_VERSION,
             "a": result.a_title,
             "b": result.b_title,
             "spec_source": {"a": result.a_spec_source, "b": result.b_spec_source},
@@ -226,35 +267,67 @@ def cmd_diff(args: argparse.Namespace) -> int:
         }
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
-        return 0
+        return 1 if result.entries else 0
     _VisibleWriter(sys.stdout).write("\n".join(result.lines()) + "\n")
-    return 0
+    return 1 if result.entries else 0  # like diff(1): 1 when the sessions differ
 
 
 # --- export ---------------------------------------------------------------------------------------
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from kickoff_tui.record import atomic_write_text, session_markdown
-    from kickoff_tui.record.text import visible
-    from kickoff_tui.record.markdown import export_spec, planning_markdown
-
-    if not args.markdown and not args.deploy:
-        raise KickoffError("export what? give --markdown, --deploy DIR or both")
-    if args.out and not args.markdown:
-        raise KickoffError("--out names the Markdown report; add --markdown")
-    session = _load(args.file, args)
-    # Everything is computed before anything is written: a refused input leaves no half export.
-    text = ""
-    if args.markdown:
-        parts = (session_markdown(session), planning_markdown(session))
-        text = "\n\n".join(part.rstrip("\n") for part in parts) + "\n"
-    target = None
+def _report_paths(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    """(Markdown path, HTML path) the export writes; ``None`` for stdout or not asked."""
+    base = Path(args.file)
+    out = None if args.out in (None, "-") else Path(args.out)
+    md = html = None
     if args.markdown and args.out != "-":
-        target = Path(args.out) if args.out else Path(args.file).with_suffix(".md")
-        if target.resolve() == Path(args.file).resolve():
-            raise KickoffError(f"{target}: refusing to overwrite the session file with the report")
+        md = out if out is not None and not args.html else (out or base).with_suffix(".md")
+    if args.html and args.out != "-":
+        html = out if out is not None and not args.markdown else (out or base).with_suffix(".html")
+    for path in (md, html):
+        if path is not None and path.resolve() == base.resolve():
+            raise KickoffError(f"{path}: refusing to overwrite the session file with the report")
+    if args.out == "-" and args.markdown and args.html:
+        raise KickoffError("--out - writes one report to stdout: give --markdown or --html")
+    return md, html
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kickoff_tui.planning.html import markdown_to_html
+    from kickoff_tui.planning.markdown import CHART_NAMES
+    from kickoff_tui.record import atomic_write_text
+    from kickoff_tui.record.markdown import export_spec, report_markdown
+    from kickoff_tui.record.text import visible
+
+    if not args.markdown and not args.html and not args.deploy:
+        raise KickoffError("export what? give --html, or --markdown, --deploy DIR or both")
+    if args.out and not (args.markdown or args.html):
+        raise KickoffError("--out names the report; add --markdown or --html")
+    session = _load(args.file, args)
+    md_path, html_path = _report_paths(args)
+    # Everything is computed before anything is written: a refused input leaves no half export.
+    files: dict[Path, str] = {}
+    stdout_text = ""
+    if args.markdown or args.html:
+        chart_dir = f"{(md_path or Path(args.file)).stem}-charts"
+        links = {name: f"{chart_dir}/{name}.svg" for name in CHART_NAMES}
+        text, svgs = report_markdown(session, links if (md_path or args.html) else None)
+        if md_path is not None:
+            files[md_path] = text
+            for name, svg in svgs.items():
+                files[md_path.parent / chart_dir / f"{name}.svg"] = svg
+        if args.html:
+            page = markdown_to_html(
+                text, {links[name]: svg for name, svg in svgs.items()}, title=session.title
+            )
+            if html_path is not None:
+                files[html_path] = page
+            else:
+                stdout_text = page
+        elif md_path is None:
+            stdout_text = text  # stdout: no chart files to link
     report = sys.stderr if args.out == "-" else sys.stdout
+    written: list[str] = []
     if args.deploy:
         from kickoff_tui.planning import write_deployment
 
@@ -264,17 +337,29 @@ def cmd_export(args: argparse.Namespace) -> int:
                 f"no deployment files: the answers cannot be sized ({session.sizing_error})"
             )
         if not spec.feasible:
-            raise KickoffError(
+            err = KickoffError(
                 f"no deployment files: the spec is not feasible ({spec.infeasible_reason})"
             )
-        for path in write_deployment(spec, session.sizing_inputs(), Path(args.deploy), force=args.force):
+            err.exit_code = 1  # infeasible, not bad input: as `kickoff size` and `deploy`
+            raise err
+        written += [
+            str(p)
+            for p in write_deployment(
+                spec, session.sizing_inputs(), Path(args.deploy), force=args.force
+            )
+        ]
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, text, follow_symlinks=False)  # a planted link is replaced
+        written.append(str(path))
+    if stdout_text:
+        sys.stdout.write(stdout_text)
+    if args.json and args.out != "-":
+        json.dump({"schema_version": JSON_SCHEMA_VERSION, "written": written}, sys.stdout, indent=2)  # json escapes control characters
+        sys.stdout.write("\n")
+    else:
+        for path in written:
             print(f"wrote {visible(path)}", file=report)
-    if args.markdown:
-        if target is None:
-            sys.stdout.write(text)
-        else:
-            atomic_write_text(target, text, follow_symlinks=False)  # a planted link is replaced
-            print(f"wrote {visible(target)}")
     return 0
 
 
@@ -287,6 +372,10 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
     try:
         questionnaire = load_questionnaire(args.file)
     except QuestionnaireError as err:
+        if getattr(args, "json", False):
+            json.dump({"schema_version": JSON_SCHEMA_VERSION, "file": args.file, "ok": False,
+                       "problems": list(err.problems)}, sys.stdout, indent=2)
+            sys.stdout.write("\n")
         from kickoff_tui.record.text import visible
 
         for problem in err.problems:
@@ -298,6 +387,17 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n} {role}" for role, n in roles.items())
     fed = sum(q.feeds is not None for q in questionnaire.questions)
     planned = sum(q.planning is not None for q in questionnaire.questions)
+    if getattr(args, "json", False):
+        json.dump(
+            {"schema_version": JSON_SCHEMA_VERSION, "file": args.file, "ok": True,
+             "id": questionnaire.id, "version": questionnaire.version,
+             "questions": len(questionnaire.questions), "by_role": roles,
+             "feed_sizing": fed, "feed_planning": planned},
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return 0
     from kickoff_tui.record.text import visible
 
     print(
@@ -312,6 +412,18 @@ def cmd_questionnaire_show(args: argparse.Namespace) -> int:
     from kickoff_tui.record import ROLE_LABELS, load_questionnaire
 
     questionnaire = load_questionnaire(args.file)
+    if getattr(args, "json", False):
+        questions = [
+            {"id": q.id, "section": q.section, "role": q.role, "prompt": q.prompt, "type": q.type,
+             "unit": q.unit, "feeds": q.feeds, "planning": q.planning, "optional": q.optional,
+             "default": q.default}
+            for q in questionnaire.questions
+        ]
+        json.dump({"schema_version": JSON_SCHEMA_VERSION, "id": questionnaire.id,
+                   "version": questionnaire.version, "title": questionnaire.title,
+                   "questions": questions}, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+        return 0
     print(f"{questionnaire.title or questionnaire.id} (id {questionnaire.id}, version {questionnaire.version})")
     for section in questionnaire.sections():
         print(f"\n{section}")

@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kickoff_tui.catalog.schema import PRECISIONS
 from kickoff_tui.errors import KickoffError
 
-PRECISION_CHOICES = ("fp16", "bf16", "fp8", "fp4", "int8", "int4")
+PRECISION_CHOICES = PRECISIONS  # the one list (catalog/schema.py)
 MODEL_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 """Ids of imported models: safe as a file name and as a catalog key."""
 MAX_INPUT_BYTES = 5_000_000
@@ -64,6 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--id", required=True, help="catalog id to give it, e.g. my-llama-70b")
     imp.add_argument("--name", help="display name (default: the id)")
     imp.add_argument("--force", action="store_true", help="replace an imported model with the same id")
+    imp.add_argument("--json", action="store_true", help="print the imported model as JSON")
     imp.set_defaults(func=cmd_models_import)
     p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
 
@@ -144,10 +146,15 @@ def check_inputs(path: str, inputs):  # noqa: ANN001, ANN201 - SizingInputs, imp
 def _console():
     from rich.console import Console
 
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, width=120)  # pipes and files: wide enough for tables
-    return console
+    from kickoff_tui.cli import output_width
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """Rich exits 1 on a closed pipe; hand it to ``cli.main``, which exits 0 quietly."""
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeConsole(highlight=False, width=output_width())  # COLUMNS, the terminal, else 120
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
@@ -279,6 +286,11 @@ def cmd_size(args: argparse.Namespace) -> int:
     from kickoff_tui.catalog import CatalogError
     from kickoff_tui.sizing import size
 
+    from kickoff_tui.commands import portfolio as _portfolio
+
+    if _portfolio.is_portfolio_file(args.file):  # several workloads: the portfolio printer
+        return _portfolio.run(args.file, as_json=args.json, gpu=args.gpu,
+                              title=f"Sized spec for {args.file} (portfolio)")
     inputs, session = load_inputs(args.file)
     if args.gpu:
         inputs = inputs.model_copy(update={"gpu": args.gpu})
@@ -287,9 +299,10 @@ def cmd_size(args: argparse.Namespace) -> int:
     except CatalogError as err:
         raise KickoffError(f"{args.file}: {err}") from None
     previous = session.signed_spec if session is not None else None
+    code = 0 if spec.feasible else 1  # exit 1: ran fine, and the answer is "cannot be served"
     if args.json:
         print(spec.model_dump_json(indent=2))
-        return 0
+        return code
     from kickoff_tui.record.text import plain_markup_safe
 
     print_spec(spec, title=f"Sized spec for {plain_markup_safe(args.file)}")
@@ -297,33 +310,40 @@ def cmd_size(args: argparse.Namespace) -> int:
         print_changes(previous, spec)
     elif session is not None:
         _console().print("This session has no signed-off spec to compare with.")
-    return 0
+    return code
 
 
 SPEC_ROWS: tuple[tuple[str, str], ...] = (
     ("GPU SKU", "gpu_name"),
     ("Model", "model_name"),
     ("Precision (weights / KV)", "_precision"),
+    ("Design load (in flight)", "peak_concurrency"),
     ("GPUs per replica", "_layout"),
     ("In flight per replica", "concurrency_per_replica"),
     ("Replicas", "replicas"),
     ("Total GPUs", "total_gpus"),
+    ("Bought (whole units)", "_units"),
+    ("Survives", "failure_domain"),
     ("Nodes", "nodes"),
     ("Racks", "racks"),
     ("Scale-up fabric", "scale_up_fabric"),
     ("Scale-out fabric", "scale_out_fabric"),
     ("IT power (kW)", "it_power_kw"),
+    ("Typical draw (kW)", "typical_power_kw"),
     ("Cooling", "cooling"),
     ("TTFT (ms, mean)", "ttft_ms"),
     ("TPOT (ms, mean)", "tpot_ms"),
     ("Cost per month (USD)", "cost_per_month"),
     ("Cost per 1M output tokens", "cost_per_million_output_tokens"),
+    ("Cost per 1M tokens (in + out)", "cost_per_million_tokens"),
 )
 
 WHY_KEY = {"_layout": "gpus_per_replica", "concurrency_per_replica": "concurrency_per_replica",
            "replicas": "replicas", "total_gpus": "total_gpus", "nodes": "nodes", "racks": "racks",
            "it_power_kw": "it_power_kw", "cooling": "cooling", "ttft_ms": "ttft_ms", "tpot_ms": "tpot_ms",
-           "cost_per_month": "cost_per_hour"}
+           "cost_per_month": "cost_per_hour", "peak_concurrency": "load", "_units": "units",
+           "typical_power_kw": "typical_power_kw", "cost_per_million_tokens": "cost_per_million_tokens",
+           "cost_per_million_output_tokens": "cost_per_million_tokens"}
 
 
 def spec_value(spec, key: str) -> str:
@@ -332,7 +352,12 @@ def spec_value(spec, key: str) -> str:
     if key == "_layout":
         text = f"{spec.gpus_per_replica} (TP{spec.tensor_parallel}"
         return text + (f" x PP{spec.pipeline_parallel})" if spec.pipeline_parallel > 1 else ")")
+    if key == "_units":
+        spare = f": {spec.spare_gpus} spare" if spec.spare_gpus else ""
+        return f"{spec.units} x {spec.unit_name} = {spec.gpus_bought} GPUs{spare}"
     value = getattr(spec, key)
+    if key in ("cost_per_million_tokens",) and value is not None:
+        return f"${value:,.3f}"
     if key in ("cost_per_month", "cost_per_million_output_tokens") and value is not None:
         return f"${value:,.0f}" if key == "cost_per_month" else f"${value:,.2f}"
     return _fmt(value)
@@ -557,6 +582,9 @@ def cmd_models_import(args: argparse.Namespace) -> int:
         raise KickoffError(f"{args.file}: not imported: {problems[0]}")
     atomic_write_text(target, text, follow_symlinks=False)
     clear_cache()
+    if getattr(args, "json", False):
+        print(json.dumps({"schema_version": 1, "path": str(target), "model": data}, indent=2))
+        return 0
     from kickoff_tui.record.text import visible
 
     print(f"imported {args.id}: {model.total_params / 1e9:.1f}B params, {model.layers} layers, "

@@ -9,18 +9,23 @@ Formulas (one function each):
 
 - price per basis: the override, else the catalog's price for that basis, else (reserved only)
   on-demand x (1 - commitment discount)                                      :func:`quote_prices`
+- GPUs priced: the whole units the spec buys or rents (``spec.gpus_bought``, the same GPUs its
+  power counts), or the replicas' GPUs for a spec without units             :func:`fleet_gpus`
 - rental option, per hour: GPUs x $/GPU-hour                                   :func:`_rental_option`
 - buy option, per hour: GPUs x purchase / (depreciation years x 8,760 h)
-  + IT kW x PUE x $/kWh                                                         :func:`_buy_option`
+  + typical-draw kW x PUE x $/kWh (nameplate when no typical draw)              :func:`_buy_option`
 - operations staff per year: GPUs / 100 x engineers per 100 GPUs x $/engineer-year  :func:`staff`
-- average utilisation: (peak in-flight / in-flight capacity) / burst factor   :func:`utilisation`
-- $ per million output tokens: $/hour / (output tokens/s x utilisation x 3,600 / 10^6)
+- average utilisation: the spec's average in flight / in-flight capacity (the sizer already
+  turned the burst into a design and an average load; older specs: (peak / capacity) / burst)
+                                                                               :func:`utilisation`
+- $ per million output tokens: $/hour / (average output tokens/s x 3,600 / 10^6)
 - break-even utilisation of a committed option: its horizon cost / on-demand running 100%
   of the horizon (below it, on-demand that scales to the load is cheaper)
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -383,6 +388,22 @@ def utilisation(spec: SizedSpec, inputs: SizingInputs, overrides: CostOverrides)
             unit="%",
             trace="spec has no replicas: nothing to utilise",
         )
+    if spec.average_concurrency > 0:
+        # The sizer states the average load itself (the stated peak; peak / burst when the
+        # peak includes the bursts): no second division by the burst.
+        value = min(1.0, spec.average_concurrency / capacity)
+        return Figure(
+            key="utilisation",
+            label="average utilisation",
+            value=value,
+            unit="%",
+            trace=(
+                f"spec.average_concurrency {num(spec.average_concurrency)} [{spec.load_note}] / "
+                f"(spec.replicas {spec.replicas} x spec.concurrency_per_replica "
+                f"{spec.concurrency_per_replica}) = {pct(value, 1)}"
+            ),
+            assumed=spec.is_assumed("burst_factor"),
+        )
     peak_share = min(1.0, spec.peak_concurrency / capacity)
     burst = inputs.burst_factor
     burst_origin = "inputs.burst_factor"
@@ -415,6 +436,18 @@ def served_tokens(spec: SizedSpec, util: Figure) -> Figure:
     """Average output tokens/s the fleet serves: per-replica throughput at the sized concurrency
     x all replicas x utilisation. (``spec.output_tokens_per_s`` counts the load replicas only.)"""
     load_replicas = spec.replicas_for_load * max(1, spec.deployments)
+    if spec.output_tokens_per_s_average > 0 and util.key == "utilisation" and "session override" not in util.trace:
+        return Figure(
+            key="served_tokens_per_s",
+            label="average output tokens/s served",
+            value=spec.output_tokens_per_s_average,
+            unit="tokens/s",
+            trace=(
+                f"spec.output_tokens_per_s_average {num(spec.output_tokens_per_s_average, 1)}: every "
+                f"replica run at the average load ({num(spec.average_concurrency)} in flight)"
+            ),
+            assumed=util.assumed,
+        )
     if util.value is None or load_replicas <= 0:
         return Figure(
             key="served_tokens_per_s",
@@ -445,6 +478,8 @@ def peak_tokens(spec: SizedSpec) -> float | None:
     in-flight requests served at the peak / TPOT."""
     if not spec.tpot_ms:
         return None
+    if spec.average_concurrency > 0 and spec.output_tokens_per_s > 0:
+        return spec.output_tokens_per_s  # the sizer ran the design (peak) load itself
     served = min(
         spec.peak_concurrency,
         spec.concurrency_per_replica * spec.replicas_for_load * max(1, spec.deployments),
@@ -474,7 +509,7 @@ def staff(
         value=engineers,
         unit="FTE",
         trace=(
-            f"spec.total_gpus {total_gpus} / 100 x {num(per_100)} per 100 GPUs "
+            f"GPUs {total_gpus} / 100 x {num(per_100)} per 100 GPUs "
             f"[{per_100_origin}] = {num(engineers)} FTE"
         ),
     )
@@ -520,18 +555,41 @@ def _per_million(per_hour: float, tokens_per_s: float | None, key: str, label: s
 # --- Options -------------------------------------------------------------------------------------
 
 
+def fleet_gpus(spec: SizedSpec) -> tuple[int, str]:
+    """(GPUs paid for, the field it comes from): whole units bought or rented when the spec
+    counts them (the same GPUs its power and racks count), else the GPUs the replicas use."""
+    if spec.gpus_bought > 0:
+        return spec.gpus_bought, "spec.gpus_bought"
+    return spec.total_gpus, "spec.total_gpus"
+
+
+def bought_gpus(spec: SizedSpec, gpu: GPU) -> tuple[int, str]:
+    """GPUs the buy option pays for: whole purchase units (a rented spec may count smaller
+    rental units, e.g. 4-GPU GB200 VMs against 72-GPU NVL72 racks bought)."""
+    gpus, label = fleet_gpus(spec)
+    unit = gpu.bought_in
+    if spec.gpus_bought <= 0 or spec.unit_gpus == unit.gpus or spec.gpus_per_replica <= 0:
+        return gpus, label
+    from kickoff_tui.sizing.sizer import units_for
+
+    units = max(spec.sites, 1) * units_for(math.ceil(spec.replicas / max(spec.sites, 1)),
+                                            spec.gpus_per_replica, unit.gpus)
+    return units * unit.gpus, f"{units} x {unit.name}"
+
+
 def _rental_option(
     name: str,
     quote: PriceQuote,
-    gpus: int,
+    fleet: tuple[int, str],
     hours: float,
     horizon_years: int,
     staff_horizon: float,
     tokens_per_s: float | None,
 ) -> OptionCost:
+    gpus, gpus_label = fleet
     rate = quote.usd_per_gpu_hour or 0.0
     per_hour = gpus * rate
-    trace_hour = f"spec.total_gpus {gpus} x {usd(rate)}/GPU-h [{quote.cite()}]"
+    trace_hour = f"{gpus_label} {gpus} x {usd(rate)}/GPU-h [{quote.cite()}]"
     total = per_hour * hours
     caveat = ""
     if name == "spot":
@@ -584,6 +642,7 @@ def _rental_option(
 def _buy_option(
     quote: PriceQuote,
     spec: SizedSpec,
+    gpu: GPU,
     overrides: CostOverrides,
     hours: float,
     horizon_years: int,
@@ -591,7 +650,7 @@ def _buy_option(
     tokens_per_s: float | None,
     assumptions: list[str],
 ) -> OptionCost:
-    gpus = spec.total_gpus
+    gpus, gpus_label = bought_gpus(spec, gpu)
     price = quote.usd_per_gpu or 0.0
     years = overrides.depreciation_years
     years_origin = "session"
@@ -623,7 +682,7 @@ def _buy_option(
             value=gpus * C.SERVER_PLATFORM_USD_PER_GPU,
             unit="USD",
             trace=(
-                f"spec.total_gpus {gpus} x {usd(C.SERVER_PLATFORM_USD_PER_GPU)}/GPU for the host "
+                f"{gpus_label} {gpus} x {usd(C.SERVER_PLATFORM_USD_PER_GPU)}/GPU for the host "
                 "server, NICs and network share [Kickoff assumption: the catalog price is the "
                 "card alone]"
             ),
@@ -636,9 +695,16 @@ def _buy_option(
     capex_per_hour = capex / (years * C.HOURS_PER_YEAR)
     it_kw = spec.it_power_kw
     kw_origin = "spec.it_power_kw"
+    if spec.typical_power_kw > 0:
+        it_kw = spec.typical_power_kw
+        kw_origin = f"spec.typical_power_kw (average draw: {spec.typical_power_source})"
     if it_kw <= 0 and spec.nodes and spec.node_power_kw:
         it_kw = spec.nodes * spec.node_power_kw
         kw_origin = f"spec.nodes {spec.nodes} x spec.node_power_kw {num(spec.node_power_kw)}"
+    fleet = fleet_gpus(spec)[0]
+    if fleet and gpus != fleet:  # bought in larger units than the spec rents: power them all
+        it_kw *= gpus / fleet
+        kw_origin += f" x {gpus} / {fleet} GPUs ({gpus_label})"
     power_per_hour = it_kw * pue * kwh_price
     per_hour = capex_per_hour + power_per_hour
     total = per_hour * hours
@@ -649,7 +715,7 @@ def _buy_option(
             label="purchase (capex)",
             value=capex,
             unit="USD",
-            trace=f"spec.total_gpus {gpus} x {usd(price)}/GPU [{cite}]"
+            trace=f"{gpus_label} {gpus} x {usd(price)}/GPU [{cite}]"
             + (f" + platform {usd(platform.value or 0.0)}" if platform is not None else ""),
             assumed=quote.estimate or platform is not None,
         ),
@@ -664,7 +730,7 @@ def _buy_option(
         ),
         Figure(
             key="buy.power_per_month",
-            label="power per month (at maximum draw)",
+            label="power per month" + (" (at typical draw)" if spec.typical_power_kw > 0 else " (at maximum draw)"),
             value=power_per_hour * C.HOURS_PER_MONTH,
             unit="USD/month",
             trace=(
@@ -674,7 +740,8 @@ def _buy_option(
             assumed=power_assumed,
         ),
     ]
-    caveat = "power priced at the nodes' maximum input (upper bound)"
+    caveat = ("power priced at the average serving draw; feeds and racks are provisioned for the "
+              "nameplate" if spec.typical_power_kw > 0 else "power priced at the nodes' maximum input (upper bound)")
     if years < horizon_years:
         caveat += f"; hardware written off in {num(years)} years, so the horizon includes a refresh"
     if quote.estimate:
@@ -847,7 +914,7 @@ def cost_report(
     if util.assumed:
         assumptions.append(f"utilisation: {util.trace}")
     served = served_tokens(spec, util)
-    eng, staff_month, staff_horizon = staff(spec.total_gpus, overrides, horizon)
+    eng, staff_month, staff_horizon = staff(fleet_gpus(spec)[0], overrides, horizon)
     if overrides.ops_engineers_per_100_gpus is None or overrides.ops_engineer_usd_per_year is None:
         assumptions.append("operations staff from seed 003 rules of thumb")
     options: list[OptionCost] = []
@@ -867,7 +934,7 @@ def cost_report(
             _rental_option(
                 name,
                 quote,
-                spec.total_gpus,
+                fleet_gpus(spec),
                 hours,
                 horizon,
                 staff_horizon.value or 0.0,
@@ -886,6 +953,7 @@ def cost_report(
             _buy_option(
                 purchase,
                 spec,
+                gpu,
                 overrides,
                 hours,
                 horizon,
@@ -945,7 +1013,7 @@ def cost_report(
         per_million_at_peak=at_peak,
         gpu=gpu.id,
         gpu_name=gpu.name,
-        total_gpus=spec.total_gpus,
+        total_gpus=fleet_gpus(spec)[0],
         horizon_years=horizon,
         chosen_option=chosen,
         quotes=list(quotes.values()),

@@ -1,18 +1,26 @@
-"""Deployment export: the sized spec as serving configuration the AI team can start from.
+"""Deployment export: the sized spec as serving configuration a platform team applies.
 
 From one :class:`DeploySettings` (engine-neutral values resolved from the spec and the inputs,
-each with the reason it has that value) this module writes:
+each with the reason it has that value) this module builds, for one **target**:
 
-- launch commands for vLLM, SGLang and TensorRT-LLM (``trtllm-serve`` plus its options file),
-- a Kubernetes Deployment + Service (one per fine-tuned variant when they ship as separate
-  deployments), with GPU requests and node selectors,
-- a Prometheus rule file (latency over the agreed SLO, GPU/KV memory near full, queue depth),
-- a HorizontalPodAutoscaler sketch,
-- a README saying where every value came from.
+- ``k8s``: Deployment (no fixed ``replicas`` while an autoscaler manages it), Service,
+  PodDisruptionBudget from the agreed redundancy, HorizontalPodAutoscaler (or a KEDA
+  ``ScaledObject`` with ``keda=True``), CPU/memory/accelerator requests, tolerations for tainted
+  accelerator nodes, spread across nodes, a pre-stop drain for streams and probes;
+- ``lws``: a LeaderWorkerSet for replicas that span nodes (one leader + workers per replica) with
+  the engines' multi-node options; chosen automatically when a replica is larger than a node;
+- ``helm-production-stack``: ``values.yaml`` for the vLLM production-stack Helm chart;
+- ``kserve``: a KServe ``InferenceService`` (raw deployment, custom engine container);
 
-YAML is written by hand as text (no YAML dependency). Option and metric names were checked
-against vLLM 0.33.0 and SGLang 0.5.23 (see ``tests/data/*_cli_args.txt``); TensorRT-LLM's are
-from its documentation and are not machine-checked (the README says so).
+plus, for every target, a ``PrometheusRule`` + ``ServiceMonitor`` (``monitoring.yaml``), the same
+rules as a plain Prometheus rule file, engine launch scripts for vLLM, SGLang and TensorRT-LLM,
+and a README saying where every value came from.
+
+Every YAML document is a Python dict dumped with PyYAML's ``safe_dump`` (never text templates),
+and every Kubernetes name is checked against the RFC 1123 / RFC 1035 label rules first.
+Option and metric names are checked against vLLM 0.33.0 and SGLang 0.5.23 (the lists in
+``tests/data/*_cli_args.txt`` are regenerated from the released wheels by
+``scripts/engine_flags.py``); TensorRT-LLM's are from its documentation (the README says so).
 """
 
 from __future__ import annotations
@@ -22,8 +30,9 @@ import math
 import re
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from kickoff_tui.planning import constants as C
@@ -33,22 +42,52 @@ if TYPE_CHECKING:
 
 Engine = Literal["vllm", "sglang", "trtllm"]
 ENGINES: tuple[str, ...] = ("vllm", "sglang", "trtllm")
+TARGETS: tuple[str, ...] = ("k8s", "lws", "helm-production-stack", "kserve")
+"""What ``kickoff deploy --target`` accepts."""
 
 SERVE_PORT = 8000
 """HTTP port every engine is started on (vLLM's and trtllm-serve's default; SGLang is told)."""
 
-VLLM_IMAGE = "vllm/vllm-openai:v0.33.0"
-"""Container image: the vLLM release whose option names the tests check. Pin what you tested."""
-SGLANG_IMAGE = "lmsysorg/sglang:latest"
-"""SGLang's published image; pin the tag of the release you tested (options checked: 0.5.23)."""
-TRTLLM_IMAGE = "nvcr.io/nvidia/tensorrt-llm/release:latest"
-"""NVIDIA's TensorRT-LLM release image (NGC); pin the tag you tested."""
+# --- Images --------------------------------------------------------------------------------------
+
+IMAGE_TAGS_WRITTEN = "2026-12-01"
+"""Date the image tags below were written down. They follow each project's published tag scheme
+for the engine releases whose options the tests check; Kickoff cannot pull them (no network at
+run time): confirm each tag exists in your registry mirror before applying."""
+
+VLLM_VERSION = "0.33.0"
+"""The vLLM release whose ``vllm serve`` options ``tests/data/vllm_cli_args.txt`` lists."""
+SGLANG_VERSION = "0.5.23"
+"""The SGLang release whose server options ``tests/data/sglang_cli_args.txt`` lists."""
+TRTLLM_VERSION = "1.2.0"
+"""TensorRT-LLM release the ``trtllm-serve`` options were taken from (its documentation)."""
+
+IMAGES: dict[tuple[str, str], str] = {
+    ("vllm", "NVIDIA"): f"vllm/vllm-openai:v{VLLM_VERSION}",
+    ("vllm", "AMD"): f"rocm/vllm:v{VLLM_VERSION}",
+    ("vllm", "Intel"): f"vault.habana.ai/gaudi-docker-vllm/vllm-gaudi:v{VLLM_VERSION}",
+    ("vllm", "Google"): f"vllm/vllm-tpu:v{VLLM_VERSION}",
+    ("vllm", "AWS"): f"public.ecr.aws/neuron/pytorch-inference-vllm-neuronx:{VLLM_VERSION}",
+    ("sglang", "NVIDIA"): f"lmsysorg/sglang:v{SGLANG_VERSION}",
+    ("sglang", "AMD"): f"lmsysorg/sglang:v{SGLANG_VERSION}-rocm",
+    ("trtllm", "NVIDIA"): f"nvcr.io/nvidia/tensorrt-llm/release:{TRTLLM_VERSION}",
+}
+"""Engine image per accelerator vendor: the CUDA builds for NVIDIA; AMD's ROCm build of vLLM
+(``rocm/vllm``), vLLM's Gaudi plugin image for Intel, ``vllm/vllm-tpu`` for Google TPUs, the AWS
+Neuron vLLM container for Trainium. A missing pair (TensorRT-LLM off NVIDIA, SGLang on TPU)
+is refused for the manifests. Tags: see ``IMAGE_TAGS_WRITTEN``."""
 
 NGRAM_SPECULATIVE_TOKENS = 5
 """Draft tokens per step for n-gram (prompt-lookup) speculation: the value in vLLM's n-gram
 example (docs "Speculative Decoding", ``num_speculative_tokens: 5``)."""
 NGRAM_PROMPT_LOOKUP_MAX = 4
 """Longest n-gram matched in the prompt: same vLLM example (``prompt_lookup_max: 4``)."""
+
+MAX_LORA_RANK = 64
+"""Largest LoRA rank the engine reserves memory for (vLLM's default is 16, which refuses most
+published adapters; 64 covers the common 8-64 ranks). Kickoff choice: set your adapters' rank."""
+LORA_MOUNT = "/adapters"
+"""Where the manifests mount the LoRA adapters (one sub-folder per variant)."""
 
 SHM_SIZE = "16Gi"
 """In-memory /dev/shm for NCCL and engine IPC with tensor parallelism (vLLM's Kubernetes guide
@@ -57,9 +96,59 @@ STARTUP_PROBE_PERIOD_S = 10
 """Seconds between start-up checks."""
 STARTUP_PROBE_FAILURES = 120
 """120 x 10 s = 20 minutes to download and load weights before Kubernetes restarts the pod."""
+READINESS_PERIOD_S = 10
+"""Seconds between readiness checks once started."""
+LIVENESS_PERIOD_S = 30
+"""Seconds between liveness checks; 3 failures (90 s) restart a hung engine."""
+LIVENESS_FAILURES = 3
+"""See ``LIVENESS_PERIOD_S``."""
 SCALE_DOWN_STABILISATION_S = 600
 """The autoscaler waits 10 minutes of low load before removing a replica: a replica takes minutes
 to load the model, so flapping costs SLO breaches. Kickoff choice."""
+
+CPU_PER_GPU = 4
+"""CPU cores requested per accelerator: the engine's scheduler, tokeniser and detokeniser run on
+the host (vLLM's docs ask for at least 2 cores per GPU plus one per engine process); 8-GPU
+servers carry 96-224 cores, so 4 per GPU leaves room. Kickoff choice."""
+HOST_MEMORY_BASE_GIB = 16
+"""Host memory per pod besides the weights (Python, tokeniser, CUDA context, buffers). Kickoff
+choice."""
+HOST_MEMORY_WEIGHTS_FACTOR = 1.0
+"""The weights pass through host memory once while loading (safetensors are memory-mapped):
+request one copy of the pod's share of the weights. Kickoff choice."""
+GIB_PER_GB = 1e9 / 2**30
+"""Decimal GB (the sizer's unit) to GiB (Kubernetes' ``Gi``)."""
+STREAM_DRAIN_FACTOR = 4.0
+"""A long answer runs this many times the average request duration (TTFT + output tokens x TPOT);
+the pre-stop drain waits that long so streams in flight finish. Kickoff choice."""
+MIN_DRAIN_S = 30
+"""Shortest pre-stop drain: time for the endpoint removal to reach every load balancer."""
+ENGINE_SHUTDOWN_S = 30
+"""Grace after the drain for the engine to exit before it is killed (termination grace period =
+drain + this)."""
+MAX_BASE_NAME = 40
+"""Longest base name: suffixes (``-variant-12``, ``-trtllm-options``, LeaderWorkerSet's
+``-0-1`` pod and revision-hash labels) must stay within the 63-character label limit."""
+
+KEDA_PROMETHEUS_ADDRESS = "http://prometheus-operated.monitoring.svc:9090"
+"""Where KEDA queries Prometheus: the Service the Prometheus operator creates in a ``monitoring``
+namespace. Change it to your Prometheus."""
+KEDA_POLLING_S = 15
+"""KEDA polls the queries every 15 s (a typical Prometheus scrape interval)."""
+SCRAPE_INTERVAL = "15s"
+"""ServiceMonitor scrape interval: the Prometheus operator's common default."""
+LWS_API = "leaderworkerset.x-k8s.io/v1"
+"""LeaderWorkerSet API (kubernetes-sigs/lws v0.3+)."""
+KSERVE_API = "serving.kserve.io/v1beta1"
+"""KServe InferenceService API."""
+RAY_PORT = 6379
+"""Ray head port in vLLM's multi-node example (``multi-node-serving.sh``)."""
+VLLM_MULTINODE_SCRIPT = "/vllm-workspace/examples/online_serving/multi-node-serving.sh"
+"""The Ray bootstrap script in the vllm/vllm-openai image, used by vLLM's LeaderWorkerSet guide
+(docs "Deployment / Frameworks / LWS")."""
+SGLANG_DIST_PORT = 20000
+"""Port SGLang's nodes rendezvous on (``--dist-init-addr HOST:PORT``; the port in SGLang's
+multi-node example)."""
 
 GPU_RESOURCE: dict[str, str] = {
     "NVIDIA": "nvidia.com/gpu",
@@ -68,7 +157,8 @@ GPU_RESOURCE: dict[str, str] = {
     "Google": "google.com/tpu",
     "AWS": "aws.amazon.com/neuron",
 }
-"""Extended resource each vendor's Kubernetes device plugin advertises."""
+"""Extended resource each vendor's Kubernetes device plugin advertises; also the taint key the
+managed clouds put on accelerator nodes (tolerated by every pod here)."""
 
 NVIDIA_PRODUCT_LABEL: dict[str, str] = {
     "a100-40gb": "NVIDIA-A100-SXM4-40GB",
@@ -87,11 +177,24 @@ NVIDIA_PRODUCT_LABEL: dict[str, str] = {
     "rtx-4090": "NVIDIA-GeForce-RTX-4090",
 }
 """``nvidia.com/gpu.product`` as NVIDIA GPU Feature Discovery labels nodes (the driver's product
-name with spaces as dashes). The file tells the reader to confirm it with
-``kubectl get nodes -L nvidia.com/gpu.product``."""
+name with spaces as dashes). Confirm with ``kubectl get nodes -L nvidia.com/gpu.product``."""
+
+NODE_LABELS: dict[str, dict[str, str]] = {
+    "mi300x": {"amd.com/gpu.device-id": "74a1"},
+    "mi325x": {"amd.com/gpu.device-id": "74a5"},
+    "mi355x": {"amd.com/gpu.device-id": "75a3"},
+    "tpu-v5p": {
+        "cloud.google.com/gke-tpu-accelerator": "tpu-v5p-slice",
+        "cloud.google.com/gke-tpu-topology": "2x2x1",
+    },
+    "trainium2": {"node.kubernetes.io/instance-type": "trn2.48xlarge"},
+}
+"""Node labels per non-NVIDIA part: the AMD GPU operator's node labeller (PCI device id), GKE's
+TPU labels (v5p, one 4-chip host: topology 2x2x1; GKE docs "Plan TPUs in GKE"), EKS's instance
+type for Trainium2. Confirm with ``kubectl get nodes --show-labels``."""
 
 GENERIC_ACCELERATOR_LABEL = "kickoff.dev/accelerator"
-"""Node label used for non-NVIDIA parts (label the nodes, or swap in your operator's label)."""
+"""Node label used where no operator label is known (label the nodes, or swap in yours)."""
 
 QUANTILE = {"p50": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99}
 """SLO percentile -> histogram_quantile argument."""
@@ -117,6 +220,19 @@ METRICS: dict[str, dict[str, str]] = {
 ``sglang/srt/observability/metrics_collector.py``). Both label series with ``model_name``.
 TensorRT-LLM has no equivalent set here: its rule file keeps only the DCGM rule."""
 
+METRICS_PATH = {"vllm": "/metrics", "sglang": "/metrics", "trtllm": "/prometheus/metrics"}
+"""Where each engine serves Prometheus text: trtllm-serve's ``/metrics`` is JSON iteration stats;
+its Prometheus endpoint is ``/prometheus/metrics``."""
+
+DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+"""RFC 1123 label: Deployment, ConfigMap, LeaderWorkerSet names."""
+DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+"""RFC 1035 label: Service names (and KServe's) must also start with a letter."""
+LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+"""Kubernetes label value (at most 63 characters)."""
+DERIVED_NAME_PREFIX = "llm-"
+"""Put before a derived name that starts with a digit (a model imported as ``8b-ft``)."""
+
 
 class DeploySettings(BaseModel):
     """Engine-neutral serving settings, each resolved from the spec or the inputs."""
@@ -124,10 +240,10 @@ class DeploySettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
-    """Kubernetes-safe base name."""
+    """Kubernetes-safe base name (checked RFC 1035 label)."""
     model_id: str
     model_ref: str
-    """What the engine loads: the Hugging Face repo when the catalog knows it."""
+    """What the engine loads: the checkpoint for the sized precision when the catalog knows it."""
     served_name: str
     gpu: str
     gpu_vendor: str
@@ -135,6 +251,7 @@ class DeploySettings(BaseModel):
     pipeline_parallel: int
     gpus_per_replica: int
     gpus_per_node: int
+    nodes_per_replica: int = 1
     replicas: int
     """Replicas of each deployment."""
     deployments: int
@@ -147,7 +264,12 @@ class DeploySettings(BaseModel):
     dtype: str
     """``auto``, ``bfloat16`` or ``float16``."""
     quantization: str | None
-    """Online quantisation the engine applies (``fp8``), or ``None`` (checkpoint decides)."""
+    """Online quantisation vLLM/SGLang apply (``fp8``), or ``None`` (checkpoint decides)."""
+    precision: str = ""
+    checkpoint_problem: str | None = None
+    """Why no engine can load weights at the sized precision (no known checkpoint)."""
+    trtllm_problem: str | None = None
+    """Why TensorRT-LLM in particular cannot (it has no on-the-fly FP8 from 16-bit weights)."""
     kv_precision: str
     prefix_caching: bool
     speculative: bool
@@ -161,15 +283,55 @@ class DeploySettings(BaseModel):
     avg_output_tokens: int
     sized_context_tokens: int
     kv_cache_tokens_per_replica: int
+    weights_gb_per_gpu: float = 0.0
     burst_factor: float | None
+    fixed_fleet: bool = False
+    """Owned hardware (purchase price basis): run every sized replica, no autoscaler."""
     spans_nodes: bool
     notes: list[str] = Field(default_factory=list)
     """Why each value is what it is, and what to check: copied into every file's header."""
 
 
-def _k8s_name(text: str) -> str:
-    name = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
-    return (name or "kickoff")[:50].strip("-")
+# --- Names ---------------------------------------------------------------------------------------
+
+
+def check_name(name: str, what: str = "--name") -> str:
+    """``name`` if it is a valid Kubernetes Service name (RFC 1035 label), else a clear error."""
+    from kickoff_tui.errors import KickoffError
+
+    if len(name) > MAX_BASE_NAME:
+        raise KickoffError(
+            f"{what} {name!r}: at most {MAX_BASE_NAME} characters (Kubernetes adds suffixes "
+            "to it and a name may not exceed 63)"
+        )
+    if not DNS1035_LABEL.match(name):
+        why = (
+            "must start with a letter"
+            if name[:1].isdigit()
+            else "only lowercase letters, digits and '-', starting with a letter and not "
+            "ending with '-'"
+        )
+        raise KickoffError(
+            f"{what} {name!r} is not a valid Kubernetes name: {why} "
+            "(Service names are RFC 1035 labels, e.g. 'llama-70b')"
+        )
+    return name
+
+
+def derived_name(text: str) -> str:
+    """A valid name made from ``MODEL-GPU`` text (lowercased, runs of other characters -> '-',
+    prefixed with ``llm-`` when it would start with a digit, cut at ``MAX_BASE_NAME``)."""
+    name = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "kickoff"
+    if not name[0].isalpha():
+        name = DERIVED_NAME_PREFIX + name
+    return name[:MAX_BASE_NAME].rstrip("-")
+
+
+def label_value(text: str) -> str:
+    """``text`` as a valid label value (other characters -> '-', trimmed to 63)."""
+    value = re.sub(r"[^A-Za-z0-9_.-]+", "-", text)[:63]
+    value = re.sub(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "", value)
+    return value if LABEL_VALUE.match(value) else ""
 
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
@@ -188,10 +350,21 @@ def repo_id(listed: str) -> str | None:
     return first if REPO_ID.match(first) else None
 
 
+# --- Settings ------------------------------------------------------------------------------------
+
+
 def deploy_settings(
-    spec: SizedSpec, inputs: SizingInputs, name: str | None = None
+    spec: SizedSpec,
+    inputs: SizingInputs,
+    name: str | None = None,
+    checkpoint: str | None = None,
 ) -> DeploySettings:
-    """Resolve every serving value from the spec (and the inputs where the spec has no field)."""
+    """Resolve every serving value from the spec (and the inputs where the spec has no field).
+
+    ``name`` is checked (a clear error when Kubernetes would refuse it); without one the name is
+    derived from MODEL-GPU and made valid. ``checkpoint`` is a Hugging Face repo or folder that
+    holds the weights at the sized precision, when the catalog knows none.
+    """
     from kickoff_tui.catalog import CatalogError, get_gpu, get_model
     from kickoff_tui.errors import KickoffError
     from kickoff_tui.sizing.constants import GPU_MEMORY_UTILIZATION
@@ -201,11 +374,14 @@ def deploy_settings(
             f"the spec is not feasible ({spec.infeasible_reason or 'no replica fits'}); "
             "nothing to deploy"
         )
+    base = check_name(name) if name is not None else derived_name(f"{spec.model}-{spec.gpu}")
     notes: list[str] = []
+    checkpoints: dict[str, str] = {}
     try:
         model = get_model(spec.model)
         native_ctx, native_prec = model.native_context, model.native_precision
         listed = model.hf_repo
+        checkpoints = dict(model.checkpoints)
     except CatalogError:
         native_ctx, native_prec, listed = 0, "", ""
     model_ref = repo_id(listed) if listed else None
@@ -225,9 +401,9 @@ def deploy_settings(
         vendor = "NVIDIA"
     if vendor != "NVIDIA":
         notes.append(
-            f"{vendor} accelerator: the vllm/vllm-openai and SGLang images are CUDA builds; use "
-            f"the {vendor} build of the engine (ROCm images for AMD, the vendor's vLLM plugin "
-            "elsewhere). TensorRT-LLM runs on NVIDIA GPUs only"
+            f"{vendor} accelerator: the manifests use the {vendor} build of the engine "
+            f"({IMAGES.get(('vllm', vendor), 'none known')} for vLLM); TensorRT-LLM runs on "
+            "NVIDIA GPUs only"
         )
     # Context the engine accepts: the real max the application sends, not the model's maximum.
     if inputs.max_context_tokens:
@@ -273,25 +449,60 @@ def deploy_settings(
     )
     precision = spec.precision
     quantization: str | None = None
+    checkpoint_problem: str | None = None
+    trtllm_problem: str | None = None
     dtype = "auto"
-    if precision in ("bf16", "fp16") and native_prec in ("bf16", "fp16", ""):
+    if checkpoint:
+        model_ref = checkpoint
+        notes.append(
+            f"weights loaded from {checkpoint} (given with --checkpoint): it must hold the "
+            f"{precision} weights the spec was sized with; the engine reads the format from "
+            "its config"
+        )
+    elif precision in ("bf16", "fp16") and native_prec in ("bf16", "fp16", ""):
         dtype = "bfloat16" if precision == "bf16" else "float16"
     elif precision == native_prec:
         notes.append(
             f"weights served at the checkpoint's own precision ({precision}): no quantisation flag"
         )
+    elif precision in checkpoints:
+        model_ref = checkpoints[precision]
+        notes[:] = [n for n in notes if not n.startswith("model path ")]
+        if vendor != "NVIDIA" and model_ref.startswith("nvidia/"):
+            notes.append(
+                f"{model_ref} is in NVIDIA Model Optimizer format: check that your {vendor} "
+                "build of the engine loads it, or point the model path at a compressed-tensors "
+                "FP8 checkpoint of the same model"
+            )
+        notes.append(
+            f"{precision} weights: loads the published {precision.upper()} checkpoint "
+            f"{model_ref} (the engine reads its quantisation from the checkpoint config)"
+            + (
+                f", so the {spec.weights_gb_per_gpu:,.0f} GB of weights per GPU the spec sized "
+                "is what loads"
+                if spec.weights_gb_per_gpu
+                else ""
+            )
+        )
     elif precision == "fp8":
         quantization = "fp8"
         notes.append(
-            "FP8 weights quantised on load from the 16-bit checkpoint (online FP8); a "
-            "pre-quantised FP8 checkpoint loads faster and keeps calibrated scales"
+            "FP8 weights quantised on load from the 16-bit checkpoint (vLLM and SGLang online "
+            "FP8); a pre-quantised FP8 checkpoint loads faster and keeps calibrated scales"
+        )
+        trtllm_problem = (
+            f"the spec assumes FP8 weights, TensorRT-LLM needs a pre-quantised FP8 checkpoint "
+            f"and Kickoff knows none for {spec.model}: give one with --checkpoint REPO "
+            "(e.g. quantised with NVIDIA Model Optimizer), or use vLLM or SGLang"
         )
     else:
-        notes.append(
-            f"{precision} weights: point the model path at a pre-quantised {precision} "
-            "checkpoint (AWQ/GPTQ for int4, NVFP4/MXFP4 for fp4); the engine reads the "
-            "format from its config"
+        checkpoint_problem = (
+            f"the spec assumes {precision} weights and Kickoff knows no published {precision} "
+            f"checkpoint of {spec.model}: give one with --checkpoint REPO (AWQ/GPTQ for int4, "
+            "NVFP4/MXFP4 for fp4), or re-size at fp8 or bf16; loading the 16-bit release would "
+            "not fit the memory the spec sized"
         )
+        notes.append(checkpoint_problem)
     if spec.weight_only:
         notes.append(
             f"{spec.gpu} has no native {precision} math: weights are dequantised on the fly"
@@ -314,15 +525,33 @@ def deploy_settings(
     deployments = max(1, spec.deployments)
     lora = bool(inputs.lora_adapters) and (inputs.finetuned_variants or 1) > 1
     max_loras = (inputs.finetuned_variants or 1) if lora else 0
+    if lora:
+        notes.append(
+            f"{max_loras} LoRA adapters served on one base model: put each in "
+            f"{LORA_MOUNT}/variant-N (the adapters volume); max LoRA rank {MAX_LORA_RANK} "
+            "(Kickoff choice: set your adapters' rank)"
+        )
     per_deployment = max(1, math.ceil(spec.replicas / deployments))
-    spans = spec.gpus_per_replica > max(1, spec.gpus_per_node)
+    per_node = max(1, spec.gpus_per_node)
+    spans = spec.gpus_per_replica > per_node
+    nodes_per_replica = math.ceil(spec.gpus_per_replica / per_node)
     if spans:
         notes.append(
-            f"one replica needs {spec.gpus_per_replica} GPUs but a node has {spec.gpus_per_node}: "
-            "a plain Deployment cannot place it; run each replica as a LeaderWorkerSet "
-            "(one leader + workers, pipeline parallel across nodes)"
+            f"one replica needs {spec.gpus_per_replica} GPUs but a node has {per_node}: each "
+            f"replica runs as a LeaderWorkerSet group of {nodes_per_replica} pods (tensor "
+            f"parallel {spec.tensor_parallel} inside a node, pipeline parallel "
+            f"{spec.pipeline_parallel} across nodes)"
         )
-    base = _k8s_name(name or f"{spec.model}-{spec.gpu}")
+    fixed = spec.price_basis == "purchase"
+    if fixed:
+        notes.append(
+            "owned hardware (purchase basis): every sized replica runs; no autoscaler"
+        )
+    if spec.replicas_for_redundancy <= 0:
+        notes.append(
+            "no redundancy was agreed (N+0): no PodDisruptionBudget, so a node drain takes "
+            "capacity below the load"
+        )
     return DeploySettings(
         name=base,
         model_id=spec.model,
@@ -333,7 +562,8 @@ def deploy_settings(
         tensor_parallel=max(1, spec.tensor_parallel),
         pipeline_parallel=max(1, spec.pipeline_parallel),
         gpus_per_replica=spec.gpus_per_replica,
-        gpus_per_node=max(1, spec.gpus_per_node),
+        gpus_per_node=per_node,
+        nodes_per_replica=nodes_per_replica,
         replicas=per_deployment,
         deployments=deployments,
         replicas_for_load=spec.replicas_for_load or per_deployment,
@@ -343,6 +573,9 @@ def deploy_settings(
         gpu_memory_utilization=util,
         dtype=dtype,
         quantization=quantization,
+        precision=precision,
+        checkpoint_problem=checkpoint_problem,
+        trtllm_problem=trtllm_problem,
         kv_precision=spec.kv_precision,
         prefix_caching=prefix,
         speculative=speculative,
@@ -356,10 +589,25 @@ def deploy_settings(
         avg_output_tokens=spec.avg_output_tokens,
         sized_context_tokens=spec.sized_context_tokens,
         kv_cache_tokens_per_replica=spec.kv_cache_tokens_per_replica,
+        weights_gb_per_gpu=spec.weights_gb_per_gpu,
         burst_factor=inputs.burst_factor,
+        fixed_fleet=fixed,
         spans_nodes=spans,
         notes=notes,
     )
+
+
+def engine_problem(s: DeploySettings, engine: str) -> str | None:
+    """Why ``engine`` cannot serve this spec as sized, or ``None``."""
+    if s.checkpoint_problem:
+        return s.checkpoint_problem
+    if engine == "trtllm":
+        if s.gpu_vendor != "NVIDIA":
+            return f"TensorRT-LLM runs on NVIDIA GPUs only ({s.gpu} is {s.gpu_vendor})"
+        return s.trtllm_problem
+    if (engine, s.gpu_vendor) not in IMAGES:
+        return f"Kickoff knows no {engine} image for {s.gpu_vendor} accelerators; use vLLM"
+    return None
 
 
 # --- Engine launch arguments ---------------------------------------------------------------------
@@ -369,7 +617,12 @@ def _vllm_kv(kv: str) -> str:
     return "fp8" if kv == "fp8" else "auto"
 
 
-def vllm_args(s: DeploySettings) -> list[str]:
+def lora_modules(s: DeploySettings) -> list[str]:
+    """``name=path`` for each adapter (the variants' folders under the adapters mount)."""
+    return [f"variant-{i + 1}={LORA_MOUNT}/variant-{i + 1}" for i in range(s.max_loras)]
+
+
+def vllm_args(s: DeploySettings, multi_node: bool | None = None) -> list[str]:
     """``vllm serve`` arguments (model first, then options) for one replica."""
     args = [
         s.model_ref,
@@ -384,6 +637,8 @@ def vllm_args(s: DeploySettings) -> list[str]:
     ]
     if s.pipeline_parallel > 1:
         args += ["--pipeline-parallel-size", str(s.pipeline_parallel)]
+    if s.spans_nodes if multi_node is None else multi_node:
+        args += ["--distributed-executor-backend", "ray"]
     args += [
         "--max-num-seqs",
         str(s.max_num_seqs),
@@ -407,12 +662,23 @@ def vllm_args(s: DeploySettings) -> list[str]:
         }
         args += ["--speculative-config", json.dumps(config, separators=(",", ":"))]
     if s.lora:
-        args += ["--enable-lora", "--max-loras", str(s.max_loras)]
+        args += [
+            "--enable-lora",
+            "--max-loras",
+            str(s.max_loras),
+            "--max-lora-rank",
+            str(MAX_LORA_RANK),
+            "--lora-modules",
+            *lora_modules(s),
+        ]
     return args
 
 
-def sglang_args(s: DeploySettings) -> list[str]:
-    """``python -m sglang.launch_server`` arguments for one replica."""
+def sglang_args(
+    s: DeploySettings, node_rank: str | None = None, leader: str | None = None
+) -> list[str]:
+    """``python -m sglang.launch_server`` arguments for one replica (one node of it when the
+    replica spans nodes: ``node_rank`` and the ``leader`` address then say which)."""
     args = [
         "--model-path",
         s.model_ref,
@@ -427,6 +693,15 @@ def sglang_args(s: DeploySettings) -> list[str]:
     ]
     if s.pipeline_parallel > 1:
         args += ["--pp-size", str(s.pipeline_parallel)]
+    if s.spans_nodes:
+        args += [
+            "--nnodes",
+            str(s.nodes_per_replica),
+            "--node-rank",
+            node_rank or "0",
+            "--dist-init-addr",
+            f"{leader or '127.0.0.1'}:{SGLANG_DIST_PORT}",
+        ]
     args += [
         "--max-running-requests",
         str(s.max_num_seqs),
@@ -446,7 +721,15 @@ def sglang_args(s: DeploySettings) -> list[str]:
     if s.speculative:
         args += ["--speculative-algorithm", "NGRAM"]
     if s.lora:
-        args += ["--enable-lora", "--max-loras-per-batch", str(s.max_loras)]
+        args += [
+            "--enable-lora",
+            "--max-loras-per-batch",
+            str(s.max_loras),
+            "--max-lora-rank",
+            str(MAX_LORA_RANK),
+            "--lora-paths",
+            *lora_modules(s),
+        ]
     args.append("--enable-metrics")
     return args
 
@@ -481,36 +764,50 @@ def trtllm_args(s: DeploySettings, options_path: str = "extra-llm-api-options.ya
     ]
 
 
-def trtllm_options_yaml(s: DeploySettings) -> str:
-    """The LLM-API options file trtllm-serve reads (KV cache dtype and reuse, speculation)."""
-    lines = [
-        "# TensorRT-LLM LLM-API options (trtllm-serve --extra_llm_api_options).",
-        "# Field names from the TensorRT-LLM docs; not machine-checked by Kickoff: check them",
-        "# against the release you run.",
-        "kv_cache_config:",
-        f"  dtype: {'fp8' if s.kv_precision == 'fp8' else 'auto'}",
-        f"  enable_block_reuse: {'true' if s.prefix_caching else 'false'}   # prefix caching",
-        "enable_chunked_prefill: true",
-    ]
+def trtllm_options(s: DeploySettings) -> dict[str, Any]:
+    """The LLM-API options trtllm-serve reads (KV cache dtype and reuse, speculation, metrics)."""
+    options: dict[str, Any] = {
+        "kv_cache_config": {
+            "dtype": "fp8" if s.kv_precision == "fp8" else "auto",
+            "enable_block_reuse": s.prefix_caching,
+        },
+        "enable_chunked_prefill": True,
+        "return_perf_metrics": True,
+    }
     if s.speculative:
-        lines += [
-            "speculative_config:",
-            "  decoding_type: NGram",
-            f"  max_draft_len: {NGRAM_SPECULATIVE_TOKENS}",
-            f"  max_matching_ngram_size: {NGRAM_PROMPT_LOOKUP_MAX}",
+        options["speculative_config"] = {
+            "decoding_type": "NGram",
+            "max_draft_len": NGRAM_SPECULATIVE_TOKENS,
+            "max_matching_ngram_size": NGRAM_PROMPT_LOOKUP_MAX,
+        }
+    return options
+
+
+def trtllm_options_yaml(s: DeploySettings) -> str:
+    """The options file, with a header saying its field names are not machine-checked."""
+    head = _comment_block(
+        [
+            "TensorRT-LLM LLM-API options (trtllm-serve --extra_llm_api_options).",
+            f"Field names from the TensorRT-LLM {TRTLLM_VERSION} docs; not machine-checked by "
+            "Kickoff: check them against the release you run.",
+            "enable_block_reuse is prefix caching; return_perf_metrics feeds /prometheus/metrics.",
         ]
-    return "\n".join(lines) + "\n"
+    )
+    return "\n".join(head) + "\n" + dump_yaml([trtllm_options(s)])
 
 
 def engine_command(engine: str, s: DeploySettings) -> tuple[list[str], list[str]]:
-    """(command, args) for the container / shell script of ``engine``."""
+    """(command, args) for the container of ``engine`` (single-node replica)."""
     if engine == "vllm":
-        return ["vllm", "serve"], vllm_args(s)
+        return ["vllm", "serve"], vllm_args(s, multi_node=False)
     if engine == "sglang":
         return ["python3", "-m", "sglang.launch_server"], sglang_args(s)
     if engine == "trtllm":
         return ["trtllm-serve"], trtllm_args(s, TRTLLM_OPTIONS_PATH)
     raise ValueError(f"unknown engine {engine!r}")
+
+
+# --- Text helpers --------------------------------------------------------------------------------
 
 
 def _comment_block(lines: list[str]) -> list[str]:
@@ -532,185 +829,426 @@ def _header(s: DeploySettings, what: str) -> list[str]:
     return _comment_block(head + [""] + [f"- {n}" for n in s.notes])
 
 
-def launch_script(engine: str, s: DeploySettings) -> str:
-    """A shell script that starts one replica of ``engine``."""
-    command, args = engine_command(engine, s)
-    if engine == "trtllm":
-        args = trtllm_args(s)
-    body = " ".join(shlex.quote(part) for part in command)
-    for part in args:
-        quoted = shlex.quote(part)
-        body += f" \\\n  {quoted}" if part.startswith("-") else f" {quoted}"
-    lines = [
-        "#!/usr/bin/env sh",
-        *_header(s, f"Start one replica with {engine}."),
-        "set -eu",
-        "",
-        f"exec {body}",
-        "",
-    ]
-    return "\n".join(lines)
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe emitter, writing a shared dict out in full instead of as an anchor."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
-# --- Kubernetes ----------------------------------------------------------------------------------
-
-
-def _yaml_str(value: str) -> str:
-    return json.dumps(value)  # a JSON string is a valid YAML double-quoted scalar
-
-
-def _node_selector(s: DeploySettings) -> tuple[str, str, str]:
-    """(label key, value, comment)."""
-    if s.gpu_vendor == "NVIDIA" and s.gpu in NVIDIA_PRODUCT_LABEL:
-        return (
-            "nvidia.com/gpu.product",
-            NVIDIA_PRODUCT_LABEL[s.gpu],
-            "GPU Feature Discovery label; confirm: kubectl get nodes -L nvidia.com/gpu.product",
-        )
-    return (
-        GENERIC_ACCELERATOR_LABEL,
-        s.gpu,
-        "label these nodes yourself (or use your accelerator operator's product label)",
+def dump_yaml(docs: list[dict[str, Any]]) -> str:
+    """Documents as YAML through PyYAML's safe emitter (one ``---``-separated stream)."""
+    return yaml.dump_all(
+        docs,
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        width=4096,
+        allow_unicode=True,
     )
 
 
-def _image(engine: str) -> str:
-    return {"vllm": VLLM_IMAGE, "sglang": SGLANG_IMAGE, "trtllm": TRTLLM_IMAGE}[engine]
+def _yaml_file(s: DeploySettings, what: str, docs: list[dict[str, Any]]) -> str:
+    return "\n".join(_header(s, what)) + "\n" + dump_yaml(docs)
+
+
+def _shell_command(parts: list[str]) -> str:
+    body = ""
+    for part in parts:
+        quoted = shlex.quote(part)
+        if not body:
+            body = quoted
+        elif part.startswith("--"):
+            body += f" \\\n  {quoted}"
+        else:
+            body += f" {quoted}"
+    return body
+
+
+def launch_script(engine: str, s: DeploySettings) -> str:
+    """A POSIX shell script that starts one replica of ``engine`` (on each node of it when a
+    replica spans nodes), or refuses with the reason when the engine cannot serve the spec."""
+    lines = ["#!/usr/bin/env sh", *_header(s, f"Start one replica with {engine}."), "set -eu", ""]
+    problem = engine_problem(s, engine) if engine == "trtllm" or s.checkpoint_problem else None
+    if problem:
+        lines += [
+            f"echo {shlex.quote('kickoff: ' + problem)} >&2",
+            "exit 1",
+            "",
+        ]
+        return "\n".join(lines)
+    if not s.spans_nodes:
+        if engine == "vllm":
+            parts = ["vllm", "serve", *vllm_args(s, multi_node=False)]
+        elif engine == "sglang":
+            parts = ["python3", "-m", "sglang.launch_server", *sglang_args(s)]
+        else:
+            parts = ["trtllm-serve", *trtllm_args(s)]
+        lines += [f"exec {_shell_command(parts)}", ""]
+        return "\n".join(lines)
+    n = s.nodes_per_replica
+    if engine == "vllm":
+        lines += [
+            f"# One replica spans {n} nodes (Ray). Run this script on each of them:",
+            "#   sh THIS_SCRIPT                                    (first node: Ray head + server)",
+            "#   ROLE=worker LEADER_ADDRESS=<first node> sh THIS_SCRIPT   (the others)",
+            'ROLE="${ROLE:-leader}"',
+            'LEADER_ADDRESS="${LEADER_ADDRESS:-127.0.0.1}"',
+            "",
+        ]
+        serve = _shell_command(["vllm", "serve", *vllm_args(s, multi_node=True)])
+        lines += [
+            'if [ "$ROLE" = leader ]; then',
+            f"  ray start --head --port={RAY_PORT}",
+            f"  exec {serve}",
+            "fi",
+            f'exec ray start --address="$LEADER_ADDRESS:{RAY_PORT}" --block',
+            "",
+        ]
+    elif engine == "sglang":
+        lines += [
+            f"# One replica spans {n} nodes. Run this script on each of them:",
+            "#   sh THIS_SCRIPT                                              (first node)",
+            "#   LEADER_ADDRESS=<first node> NODE_RANK=<1..> sh THIS_SCRIPT  (the others)",
+            'LEADER_ADDRESS="${LEADER_ADDRESS:-127.0.0.1}"',
+            'NODE_RANK="${NODE_RANK:-0}"',
+            "",
+        ]
+        parts = ["python3", "-m", "sglang.launch_server", *sglang_args(s, "@RANK@", "@LEADER@")]
+        text = _shell_command(parts)
+        text = text.replace("@RANK@", '"$NODE_RANK"').replace(
+            f"@LEADER@:{SGLANG_DIST_PORT}", f'"$LEADER_ADDRESS:{SGLANG_DIST_PORT}"'
+        )
+        lines += [f"exec {text}", ""]
+    else:
+        total = s.gpus_per_replica
+        parts = ["trtllm-llmapi-launch", "trtllm-serve", *trtllm_args(s)]
+        lines += [
+            f"# One replica spans {n} nodes.",
+            "# TensorRT-LLM runs one MPI rank per GPU: start it once, from the leader, with the",
+            "# hosts in HOSTS (host1:GPUS,host2:GPUS); the other nodes need only sshd and the image.",
+            f'HOSTS="${{HOSTS:?set HOSTS=host1:{s.gpus_per_node},host2:{s.gpus_per_node}}}"',
+            f'exec mpirun --allow-run-as-root -np {total} -H "$HOSTS" \\\n  '
+            + _shell_command(parts),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+# --- Kubernetes objects --------------------------------------------------------------------------
 
 
 def _deployment_names(s: DeploySettings) -> list[str]:
     if s.deployments == 1:
         return [s.name]
-    return [f"{s.name}-variant-{i + 1}"[:63] for i in range(s.deployments)]
+    return [f"{s.name}-variant-{i + 1}" for i in range(s.deployments)]
 
 
-def kubernetes_yaml(s: DeploySettings, engine: str) -> str:
-    """Deployment(s) + Service(s) (+ the TensorRT-LLM options ConfigMap) as one multi-document file."""
+def _labels(dep: str, s: DeploySettings) -> dict[str, str]:
+    labels = {"app.kubernetes.io/name": dep, "app.kubernetes.io/part-of": "kickoff"}
+    for key, value in (("kickoff.dev/model", s.model_id), ("kickoff.dev/gpu", s.gpu)):
+        if label_value(value):
+            labels[key] = label_value(value)
+    return labels
+
+
+def node_selector(s: DeploySettings) -> tuple[dict[str, str], str]:
+    """(nodeSelector, how to confirm it)."""
+    if s.gpu_vendor == "NVIDIA" and s.gpu in NVIDIA_PRODUCT_LABEL:
+        return (
+            {"nvidia.com/gpu.product": NVIDIA_PRODUCT_LABEL[s.gpu]},
+            "GPU Feature Discovery label; confirm: kubectl get nodes -L nvidia.com/gpu.product",
+        )
+    if s.gpu in NODE_LABELS:
+        keys = ",".join(NODE_LABELS[s.gpu])
+        return dict(NODE_LABELS[s.gpu]), f"confirm: kubectl get nodes -L {keys}"
+    return (
+        {GENERIC_ACCELERATOR_LABEL: label_value(s.gpu) or "accelerator"},
+        f"label these nodes yourself (kubectl label node NODE {GENERIC_ACCELERATOR_LABEL}="
+        f"{s.gpu}) or use your accelerator operator's product label",
+    )
+
+
+def tolerations(s: DeploySettings) -> list[dict[str, str]]:
+    """Tolerate the taint managed clouds put on accelerator nodes (key = the resource name)."""
+    key = GPU_RESOURCE.get(s.gpu_vendor, "nvidia.com/gpu")
+    return [{"key": key, "operator": "Exists", "effect": "NoSchedule"}]
+
+
+def gpus_per_pod(s: DeploySettings) -> int:
+    return min(s.gpus_per_replica, s.gpus_per_node)
+
+
+def pod_resources(s: DeploySettings) -> dict[str, Any]:
+    """Requests and limits of one engine pod: accelerators, CPU and host memory."""
+    n = gpus_per_pod(s)
     resource = GPU_RESOURCE.get(s.gpu_vendor, "nvidia.com/gpu")
-    gpus_per_pod = min(s.gpus_per_replica, s.gpus_per_node)
-    label_key, label_value, label_comment = _node_selector(s)
+    memory = math.ceil(
+        HOST_MEMORY_BASE_GIB + s.weights_gb_per_gpu * n * GIB_PER_GB * HOST_MEMORY_WEIGHTS_FACTOR
+    )
+    return {
+        "requests": {resource: n, "cpu": str(CPU_PER_GPU * n), "memory": f"{memory}Gi"},
+        "limits": {resource: n},
+    }
+
+
+def drain_seconds(s: DeploySettings) -> int:
+    """Pre-stop drain: long enough for a long stream (``STREAM_DRAIN_FACTOR`` x the average
+    request) to finish after the pod leaves the Service."""
+    ttft = s.ttft_pred_ms if s.ttft_pred_ms is not None else s.ttft_target_ms
+    tpot = s.tpot_pred_ms if s.tpot_pred_ms is not None else s.tpot_target_ms
+    duration_s = (ttft + s.avg_output_tokens * tpot) / C.MS_PER_S
+    return max(MIN_DRAIN_S, math.ceil(duration_s * STREAM_DRAIN_FACTOR))
+
+
+def _probe(kind: str, engine: str) -> dict[str, Any]:
+    check = {"httpGet": {"path": "/health", "port": SERVE_PORT}}
+    if kind == "startup":
+        return check | {
+            "periodSeconds": STARTUP_PROBE_PERIOD_S,
+            "failureThreshold": STARTUP_PROBE_FAILURES,
+        }
+    if kind == "readiness":
+        return check | {"periodSeconds": READINESS_PERIOD_S}
+    return check | {"periodSeconds": LIVENESS_PERIOD_S, "failureThreshold": LIVENESS_FAILURES}
+
+
+def _volumes(s: DeploySettings, engine: str, dep: str) -> tuple[list[dict], list[dict]]:
+    """(volumes, volumeMounts) of an engine pod."""
+    volumes: list[dict[str, Any]] = [
+        {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": SHM_SIZE}},
+        {"name": "model-cache", "emptyDir": {}},
+    ]
+    mounts: list[dict[str, Any]] = [
+        {"name": "shm", "mountPath": "/dev/shm"},
+        {"name": "model-cache", "mountPath": "/root/.cache/huggingface"},
+    ]
+    if s.lora:
+        volumes.append({"name": "adapters", "persistentVolumeClaim": {"claimName": f"{s.name}-adapters"}})
+        mounts.append({"name": "adapters", "mountPath": LORA_MOUNT, "readOnly": True})
+    if engine == "trtllm":
+        volumes.append({"name": "trtllm-options", "configMap": {"name": f"{dep}-trtllm-options"}})
+        mounts.append({"name": "trtllm-options", "mountPath": "/config"})
+    return volumes, mounts
+
+
+def _container(
+    s: DeploySettings,
+    engine: str,
+    dep: str,
+    command: list[str],
+    args: list[str],
+    *,
+    serving: bool = True,
+    name: str = "server",
+) -> dict[str, Any]:
+    _, mounts = _volumes(s, engine, dep)
+    container: dict[str, Any] = {
+        "name": name,
+        "image": IMAGES[(engine, s.gpu_vendor)],
+        "command": command,
+        "args": args,
+        "env": [
+            {
+                "name": "HF_TOKEN",
+                "valueFrom": {"secretKeyRef": {"name": "hf-token", "key": "token", "optional": True}},
+            }
+        ],
+        "resources": pod_resources(s),
+        "volumeMounts": mounts,
+    }
+    if serving:
+        container["ports"] = [{"name": "http", "containerPort": SERVE_PORT}]
+        container["startupProbe"] = _probe("startup", engine)
+        container["readinessProbe"] = _probe("readiness", engine)
+        container["livenessProbe"] = _probe("liveness", engine)
+        container["lifecycle"] = {
+            "preStop": {"exec": {"command": ["sh", "-c", f"sleep {drain_seconds(s)}"]}}
+        }
+    return container
+
+
+def _pod_spec(s: DeploySettings, engine: str, dep: str, container: dict[str, Any]) -> dict[str, Any]:
+    volumes, _ = _volumes(s, engine, dep)
+    selector, _ = node_selector(s)
+    return {
+        "terminationGracePeriodSeconds": drain_seconds(s) + ENGINE_SHUTDOWN_S,
+        "nodeSelector": selector,
+        "tolerations": tolerations(s),
+        "topologySpreadConstraints": [
+            {
+                "maxSkew": 1,
+                "topologyKey": "kubernetes.io/hostname",
+                "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": {"matchLabels": {"app.kubernetes.io/name": dep}},
+            }
+        ],
+        "containers": [container],
+        "volumes": volumes,
+    }
+
+
+def _autoscaled(s: DeploySettings) -> bool:
+    return not s.fixed_fleet
+
+
+def _service(dep: str, selector: dict[str, str], labels: dict[str, str]) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": dep, "labels": labels},
+        "spec": {
+            "selector": selector,
+            "ports": [{"name": "http", "port": SERVE_PORT, "targetPort": SERVE_PORT}],
+        },
+    }
+
+
+def _pdb(dep: str, selector: dict[str, str], s: DeploySettings) -> dict[str, Any] | None:
+    if s.replicas_for_redundancy <= 0:
+        return None
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": dep},
+        "spec": {
+            "maxUnavailable": s.replicas_for_redundancy,
+            "selector": {"matchLabels": selector},
+        },
+    }
+
+
+def _trtllm_configmap(dep: str, s: DeploySettings) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": f"{dep}-trtllm-options"},
+        "data": {"extra-llm-api-options.yaml": dump_yaml([trtllm_options(s)])},
+    }
+
+
+def k8s_objects(s: DeploySettings, engine: str) -> list[dict[str, Any]]:
+    """Deployment(s), Service(s), PodDisruptionBudget(s) (+ TensorRT-LLM options ConfigMap)."""
     command, args = engine_command(engine, s)
-    docs: list[str] = ["\n".join(_header(s, f"Kubernetes Deployment and Service ({engine})."))]
-    if s.spans_nodes:
-        docs[0] += (
-            "\n# WARNING: a replica spans nodes; this Deployment requests one node's GPUs per pod and"
-            "\n# will not form the pipeline on its own. Use it as the template for a LeaderWorkerSet."
-        )
-    if s.deployments > 1:
-        docs[0] += (
-            f"\n# {s.deployments} fine-tuned variants ship as separate deployments: change each "
-            "variant's model path."
-        )
+    docs: list[dict[str, Any]] = []
     for dep in _deployment_names(s):
-        out = [
-            "---",
-            "apiVersion: apps/v1",
-            "kind: Deployment",
-            "metadata:",
-            f"  name: {dep}",
-            "  labels:",
-            f"    app.kubernetes.io/name: {dep}",
-            "    app.kubernetes.io/part-of: kickoff",
-            f"    kickoff.dev/model: {_yaml_str(s.model_id)}",
-            f"    kickoff.dev/gpu: {_yaml_str(s.gpu)}",
-            "spec:",
-            f"  replicas: {s.replicas}   # sized: load {s.replicas_for_load} + redundancy/headroom",
-            "  selector:",
-            "    matchLabels:",
-            f"      app.kubernetes.io/name: {dep}",
-            "  strategy:",
-            "    type: RollingUpdate",
-            "    rollingUpdate:",
-            "      maxSurge: 0        # no spare GPUs for a surge pod: replace one at a time",
-            "      maxUnavailable: 1",
-            "  template:",
-            "    metadata:",
-            "      labels:",
-            f"        app.kubernetes.io/name: {dep}",
-            "        app.kubernetes.io/part-of: kickoff",
-            "      annotations:",
-            '        prometheus.io/scrape: "true"',
-            f'        prometheus.io/port: "{SERVE_PORT}"',
-            "        prometheus.io/path: /metrics",
-            "    spec:",
-            "      nodeSelector:",
-            f"        {label_key}: {_yaml_str(label_value)}   # {label_comment}",
-            "      containers:",
-            "        - name: server",
-            f"          image: {_image(engine)}",
-            f"          command: {json.dumps(command)}",
-            "          args:",
-            *[f"            - {_yaml_str(a)}" for a in args],
-            "          ports:",
-            "            - name: http",
-            f"              containerPort: {SERVE_PORT}",
-            "          env:",
-            "            - name: HF_TOKEN",
-            "              valueFrom:",
-            "                secretKeyRef: {name: hf-token, key: token, optional: true}",
-            "          resources:",
-            "            requests:",
-            f"              {resource}: {gpus_per_pod}",
-            "            limits:",
-            f"              {resource}: {gpus_per_pod}",
-            "          startupProbe:",
-            f"            httpGet: {{path: /health, port: {SERVE_PORT}}}",
-            f"            periodSeconds: {STARTUP_PROBE_PERIOD_S}",
-            f"            failureThreshold: {STARTUP_PROBE_FAILURES}",
-            "          readinessProbe:",
-            f"            httpGet: {{path: /health, port: {SERVE_PORT}}}",
-            "            periodSeconds: 10",
-            "          livenessProbe:",
-            f"            httpGet: {{path: /health, port: {SERVE_PORT}}}",
-            "            periodSeconds: 30",
-            "            failureThreshold: 3",
-            "          volumeMounts:",
-            "            - {name: shm, mountPath: /dev/shm}",
-            "            - {name: model-cache, mountPath: /root/.cache/huggingface}",
-        ]
+        labels = _labels(dep, s)
+        selector = {"app.kubernetes.io/name": dep}
+        spec: dict[str, Any] = {}
+        if not _autoscaled(s):
+            spec["replicas"] = s.replicas
+        spec |= {
+            "selector": {"matchLabels": selector},
+            "strategy": {
+                "type": "RollingUpdate",
+                # no spare GPUs for a surge pod: replace one at a time
+                "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1},
+            },
+            "template": {
+                "metadata": {
+                    "labels": labels,
+                    "annotations": {
+                        "prometheus.io/scrape": "true",
+                        "prometheus.io/port": str(SERVE_PORT),
+                        "prometheus.io/path": METRICS_PATH[engine],
+                    },
+                },
+                "spec": _pod_spec(s, engine, dep, _container(s, engine, dep, command, args)),
+            },
+        }
+        docs.append(
+            {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": dep, "labels": labels},
+                "spec": spec,
+            }
+        )
+        docs.append(_service(dep, selector, labels))
+        pdb = _pdb(dep, selector, s)
+        if pdb:
+            docs.append(pdb)
         if engine == "trtllm":
-            out.append("            - {name: trtllm-options, mountPath: /config}")
-        out += [
-            "      volumes:",
-            "        - name: shm",
-            f"          emptyDir: {{medium: Memory, sizeLimit: {SHM_SIZE}}}",
-            "        - name: model-cache",
-            "          emptyDir: {}   # replace with a PersistentVolumeClaim to keep weights across restarts",
-        ]
-        if engine == "trtllm":
-            out += [
-                "        - name: trtllm-options",
-                "          configMap:",
-                f"            name: {dep}-trtllm-options",
-            ]
-        out += [
-            "---",
-            "apiVersion: v1",
-            "kind: Service",
-            "metadata:",
-            f"  name: {dep}",
-            "  labels:",
-            f"    app.kubernetes.io/name: {dep}",
-            "spec:",
-            "  selector:",
-            f"    app.kubernetes.io/name: {dep}",
-            "  ports:",
-            f"    - {{name: http, port: {SERVE_PORT}, targetPort: {SERVE_PORT}}}",
-        ]
-        if engine == "trtllm":
-            options = trtllm_options_yaml(s).rstrip("\n").splitlines()
-            out += [
-                "---",
-                "apiVersion: v1",
-                "kind: ConfigMap",
-                "metadata:",
-                f"  name: {dep}-trtllm-options",
-                "data:",
-                "  extra-llm-api-options.yaml: |",
-                *[f"    {line}" for line in options],
-            ]
-        docs.append("\n".join(out))
-    return "\n".join(docs) + "\n"
+            docs.append(_trtllm_configmap(dep, s))
+    return docs
+
+
+def _lws_args(s: DeploySettings, engine: str, leader: bool) -> tuple[list[str], list[str]]:
+    """(command, args) of a LeaderWorkerSet leader or worker container."""
+    if engine == "vllm":
+        serve = " ".join(shlex.quote(a) for a in ["vllm", "serve", *vllm_args(s, multi_node=True)])
+        if leader:
+            script = (
+                f"bash {VLLM_MULTINODE_SCRIPT} leader --ray_cluster_size=$(LWS_GROUP_SIZE); "
+                f"exec {serve}"
+            )
+        else:
+            script = f"bash {VLLM_MULTINODE_SCRIPT} worker --ray_address=$(LWS_LEADER_ADDRESS)"
+        return ["sh", "-c"], [script]
+    if engine == "sglang":
+        return (
+            ["python3", "-m", "sglang.launch_server"],
+            sglang_args(s, node_rank="$(LWS_WORKER_INDEX)", leader="$(LWS_LEADER_ADDRESS)"),
+        )
+    raise ValueError(engine)
+
+
+def lws_objects(s: DeploySettings, engine: str) -> list[dict[str, Any]]:
+    """LeaderWorkerSet(s) (one group of ``nodes_per_replica`` pods per replica) + Service on the
+    leaders + PodDisruptionBudget."""
+    from kickoff_tui.errors import KickoffError
+
+    if engine == "trtllm":
+        raise KickoffError(
+            "TensorRT-LLM across nodes needs MPI between the pods, which a LeaderWorkerSet does "
+            "not set up: use --engine vllm or sglang, or run trtllm-serve.sh with mpirun "
+            "(it shows how)"
+        )
+    docs: list[dict[str, Any]] = []
+    for dep in _deployment_names(s):
+        labels = _labels(dep, s)
+        templates = {}
+        for role in ("leader", "worker"):
+            command, args = _lws_args(s, engine, role == "leader")
+            container = _container(
+                s, engine, dep, command, args, serving=role == "leader", name=role
+            )
+            pod = _pod_spec(s, engine, dep, container)
+            templates[role] = {"metadata": {"labels": labels}, "spec": pod}
+        docs.append(
+            {
+                "apiVersion": LWS_API,
+                "kind": "LeaderWorkerSet",
+                "metadata": {"name": dep, "labels": labels},
+                "spec": {
+                    "replicas": s.replicas,
+                    "startupPolicy": "LeaderCreated",
+                    "rolloutStrategy": {
+                        "type": "RollingUpdate",
+                        "rollingUpdateConfiguration": {"maxUnavailable": 1, "maxSurge": 0},
+                    },
+                    "leaderWorkerTemplate": {
+                        "size": s.nodes_per_replica,
+                        "restartPolicy": "RecreateGroupOnPodRestart",
+                        "leaderTemplate": templates["leader"],
+                        "workerTemplate": templates["worker"],
+                    },
+                },
+            }
+        )
+        leaders = {
+            "leaderworkerset.sigs.k8s.io/name": dep,
+            "role": "leader",
+        }
+        docs[-1]["spec"]["leaderWorkerTemplate"]["leaderTemplate"]["metadata"]["labels"] = {
+            **labels,
+            "role": "leader",
+        }
+        docs.append(_service(dep, leaders, labels))
+        pdb = _pdb(dep, {"leaderworkerset.sigs.k8s.io/name": dep}, s)
+        if pdb:
+            docs.append(pdb)
+    return docs
 
 
 def hpa_bounds(s: DeploySettings) -> tuple[int, int, int, str]:
@@ -728,61 +1266,125 @@ def hpa_bounds(s: DeploySettings) -> tuple[int, int, int, str]:
     return min_replicas, s.replicas, target, why
 
 
-def hpa_yaml(s: DeploySettings, engine: str) -> str:
-    """HorizontalPodAutoscaler sketch on in-flight requests per pod (via prometheus-adapter)."""
-    low, high, target, why = hpa_bounds(s)
+def _scale_target(dep: str, target: str) -> dict[str, str]:
+    if target == "lws":
+        return {"apiVersion": LWS_API, "kind": "LeaderWorkerSet", "name": dep}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "name": dep}
+
+
+def hpa_objects(s: DeploySettings, engine: str, target: str = "k8s") -> list[dict[str, Any]]:
+    """HorizontalPodAutoscaler on in-flight requests per pod (via prometheus-adapter)."""
+    low, high, per_pod, _ = hpa_bounds(s)
+    metric = METRICS.get(engine, METRICS["vllm"])["running"].replace(":", "_")
+    return [
+        {
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": dep},
+            "spec": {
+                "scaleTargetRef": _scale_target(dep, target),
+                "minReplicas": low,
+                "maxReplicas": high,
+                "metrics": [
+                    {
+                        "type": "Pods",
+                        "pods": {
+                            "metric": {"name": metric},
+                            "target": {"type": "AverageValue", "averageValue": str(per_pod)},
+                        },
+                    }
+                ],
+                "behavior": {
+                    "scaleDown": {
+                        "stabilizationWindowSeconds": SCALE_DOWN_STABILISATION_S,
+                        "policies": [{"type": "Pods", "value": 1, "periodSeconds": 300}],
+                    },
+                    "scaleUp": {
+                        "stabilizationWindowSeconds": 0,
+                        "policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}],
+                    },
+                },
+            },
+        }
+        for dep in _deployment_names(s)
+    ]
+
+
+def hpa_yaml(s: DeploySettings, engine: str, target: str = "k8s") -> str:
+    *_, why = hpa_bounds(s)
     metric = METRICS.get(engine, METRICS["vllm"])["running"]
-    adapter_name = metric.replace(":", "_")
     prefix = metric.split(":")[0]
-    lines = _header(s, "HorizontalPodAutoscaler sketch: scale on in-flight requests per pod.")
-    lines += _comment_block(
+    head = _header(s, "HorizontalPodAutoscaler: scale on in-flight requests per pod.")
+    head += _comment_block(
         [
             "",
             why,
-            "Useful on rented or shared capacity; an owned, fixed fleet simply runs max replicas.",
             f"Needs prometheus-adapter to expose {metric} as a pods metric, e.g. this rule:",
             "  rules:",
-            f'  - seriesQuery: \'{metric}{{namespace!="",pod!=""}}\'',
+            f"  - seriesQuery: '{metric}{{namespace!=\"\",pod!=\"\"}}'",
             "    resources: {overrides: {namespace: {resource: namespace}, pod: {resource: pod}}}",
             f'    name: {{matches: "{prefix}:(.*)", as: "{prefix}_${{1}}"}}',
             "    metricsQuery: 'sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)'",
         ]
     )
     if engine == "trtllm":
-        lines += _comment_block(
+        head += _comment_block(
             ["TensorRT-LLM: replace the metric with your release's in-flight request gauge."]
         )
+    return "\n".join(head) + "\n" + dump_yaml(hpa_objects(s, engine, target))
+
+
+def pod_pattern(s: DeploySettings, dep: str, target: str) -> str:
+    """Regular expression matching the pod names of one deployment, for alert selectors."""
+    if target == "helm-production-stack":
+        return f".*-{dep}-deployment-vllm-.*"
+    return f"{dep}-.*"
+
+
+def keda_objects(s: DeploySettings, engine: str, target: str = "k8s") -> list[dict[str, Any]]:
+    """KEDA ScaledObject per deployment: scale on in-flight requests and on waiting requests."""
+    low, high, per_pod, _ = hpa_bounds(s)
+    q, _ = queue_threshold(s)
+    names = METRICS.get(engine, METRICS["vllm"])
+    docs = []
     for dep in _deployment_names(s):
-        lines += [
-            "---",
-            "apiVersion: autoscaling/v2",
-            "kind: HorizontalPodAutoscaler",
-            "metadata:",
-            f"  name: {dep}",
-            "spec:",
-            "  scaleTargetRef:",
-            "    apiVersion: apps/v1",
-            "    kind: Deployment",
-            f"    name: {dep}",
-            f"  minReplicas: {low}",
-            f"  maxReplicas: {high}",
-            "  metrics:",
-            "    - type: Pods",
-            "      pods:",
-            "        metric:",
-            f"          name: {adapter_name}",
-            "        target:",
-            "          type: AverageValue",
-            f'          averageValue: "{target}"',
-            "  behavior:",
-            "    scaleDown:",
-            f"      stabilizationWindowSeconds: {SCALE_DOWN_STABILISATION_S}",
-            "      policies: [{type: Pods, value: 1, periodSeconds: 300}]",
-            "    scaleUp:",
-            "      stabilizationWindowSeconds: 0",
-            "      policies: [{type: Pods, value: 1, periodSeconds: 60}]",
+        sel = f'{{pod=~"{pod_pattern(s, dep, target)}"}}'
+        triggers = [
+            {
+                "type": "prometheus",
+                "name": "running",
+                "metadata": {
+                    "serverAddress": KEDA_PROMETHEUS_ADDRESS,
+                    "query": f"sum({names['running']}{sel})",
+                    "threshold": str(per_pod),
+                },
+            },
+            {
+                "type": "prometheus",
+                "name": "waiting",
+                "metadata": {
+                    "serverAddress": KEDA_PROMETHEUS_ADDRESS,
+                    "query": f"sum({names['waiting']}{sel})",
+                    "threshold": str(q),
+                },
+            },
         ]
-    return "\n".join(lines) + "\n"
+        docs.append(
+            {
+                "apiVersion": "keda.sh/v1alpha1",
+                "kind": "ScaledObject",
+                "metadata": {"name": dep},
+                "spec": {
+                    "scaleTargetRef": _scale_target(dep, target),
+                    "minReplicaCount": low,
+                    "maxReplicaCount": high,
+                    "pollingInterval": KEDA_POLLING_S,
+                    "cooldownPeriod": SCALE_DOWN_STABILISATION_S,
+                    "triggers": triggers,
+                },
+            }
+        )
+    return docs
 
 
 def queue_threshold(s: DeploySettings) -> tuple[int, str]:
@@ -803,185 +1405,478 @@ def queue_threshold(s: DeploySettings) -> tuple[int, str]:
     return q, why
 
 
-def prometheus_rules_yaml(s: DeploySettings, engine: str) -> str:
-    """Prometheus rule file: latency over SLO, memory near full, queue depth (plus DCGM memory)."""
+# --- Alerts and scraping -------------------------------------------------------------------------
+
+
+def alert_rules(s: DeploySettings, engine: str, target: str = "k8s") -> list[dict[str, Any]]:
+    """Prometheus rule groups: latency over SLO, memory near full, queue depth (plus DCGM memory),
+    each scoped to this deployment's pods (and the served model name)."""
     quantile = QUANTILE.get(s.slo_percentile, 0.95)
     names = METRICS.get(engine)
-    sel = f'{{model_name="{s.served_name}"}}'
-    group = f"kickoff-{s.name}"
-    lines = _header(s, "Prometheus alert rules from the agreed SLOs and the sized utilisation.")
-    if names is None:
-        lines += _comment_block(
+    groups = []
+    for dep in _deployment_names(s):
+        pods = pod_pattern(s, dep, target)
+        sel = f'{{model_name="{s.served_name}", pod=~"{pods}"}}'
+        rules: list[dict[str, Any]] = []
+
+        def rule(
+            alert: str,
+            expr: str,
+            for_: str,
+            severity: str,
+            summary: str,
+            text: str,
+            rules: list[dict[str, Any]] = rules,
+            dep: str = dep,
+        ) -> None:
+            rules.append(
+                {
+                    "alert": alert,
+                    "expr": expr,
+                    "for": for_,
+                    "labels": {"severity": severity, "model": s.served_name, "deployment": dep},
+                    "annotations": {"summary": summary, "description": text},
+                }
+            )
+
+        if names is not None:
+            ttft_s = s.ttft_target_ms / C.MS_PER_S
+            tpot_s = s.tpot_target_ms / C.MS_PER_S
+            window = C.ALERT_RATE_WINDOW
+            rule(
+                "KickoffTTFTOverSLO",
+                f"histogram_quantile({quantile:g}, sum by (le) (rate({names['ttft']}{sel}[{window}]))) > {ttft_s:g}",
+                C.ALERT_FOR_LATENCY,
+                "page",
+                f"{s.slo_percentile} time to first token above the agreed {s.ttft_target_ms:g} ms",
+                f"Agreed TTFT target {s.ttft_target_ms:g} ms at {s.slo_percentile} (kickoff decision log); "
+                f"the sizing estimates a mean of {s.ttft_pred_ms or 0:,.0f} ms at {s.max_num_seqs} in-flight per replica.",
+            )
+            rule(
+                "KickoffTPOTOverSLO",
+                f"histogram_quantile({quantile:g}, sum by (le) (rate({names['tpot']}{sel}[{window}]))) > {tpot_s:g}",
+                C.ALERT_FOR_LATENCY,
+                "page",
+                f"{s.slo_percentile} time per output token above the agreed {s.tpot_target_ms:g} ms",
+                f"Agreed TPOT target {s.tpot_target_ms:g} ms at {s.slo_percentile}; the sizing estimates a "
+                f"mean of {s.tpot_pred_ms or 0:,.1f} ms.",
+            )
+            q, why = queue_threshold(s)
+            rule(
+                "KickoffQueueDepth",
+                f"max({names['waiting']}{sel}) > {q}",
+                C.ALERT_FOR_SATURATION,
+                "warning",
+                "requests are queueing beyond what the TTFT target absorbs",
+                f"Threshold {why}. Sustained queueing means traffic outgrew the sized replicas.",
+            )
+            rule(
+                "KickoffKVCacheNearFull",
+                f"max({names['kv']}{sel}) > {C.KV_CACHE_NEAR_FULL:g}",
+                C.ALERT_FOR_SATURATION,
+                "warning",
+                "KV cache (the GPU memory the engine serves from) is nearly full",
+                f"Above {C.KV_CACHE_NEAR_FULL:.0%} the engine starts preempting requests. Sized for "
+                f"{s.max_num_seqs} sequences of about {s.sized_context_tokens} tokens in "
+                f"{s.kv_cache_tokens_per_replica} cached tokens per replica.",
+            )
+            if "preemptions" in names:
+                rule(
+                    "KickoffPreemptions",
+                    f"sum(rate({names['preemptions']}{sel}[{window}])) > 0",
+                    C.ALERT_FOR_SATURATION,
+                    "warning",
+                    "the engine is preempting requests for lack of KV cache",
+                    "Preemption recomputes work and inflates latency: longer contexts or more "
+                    "concurrency than sized.",
+                )
+        if s.gpu_vendor == "NVIDIA":
+            limit = min(1.0, s.gpu_memory_utilization + C.FRAMEBUFFER_MARGIN)
+            dcgm = f'{{pod=~"{pods}"}}'
+            rule(
+                "KickoffGPUMemoryNearFull",
+                f"max by (Hostname, gpu) (DCGM_FI_DEV_FB_USED{dcgm} / (DCGM_FI_DEV_FB_USED{dcgm} + DCGM_FI_DEV_FB_FREE{dcgm})) > {limit:g}",
+                C.ALERT_FOR_SATURATION,
+                "warning",
+                "GPU memory used beyond the engine's configured share",
+                f"The engine preallocates {s.gpu_memory_utilization:.0%} of GPU memory; above {limit:.0%} "
+                "something else is using the GPU (dcgm-exporter metrics with pod labels, MiB).",
+            )
+        groups.append({"name": f"kickoff-{dep}", "rules": rules})
+    return groups
+
+
+def prometheus_rules_yaml(s: DeploySettings, engine: str, target: str = "k8s") -> str:
+    """Plain Prometheus rule file (``promtool check rules``), the same rules as the
+    PrometheusRule in ``monitoring.yaml``."""
+    head = _header(s, "Prometheus alert rules from the agreed SLOs and the sized utilisation.")
+    if engine not in METRICS:
+        head += _comment_block(
             [
                 f"{engine}: Kickoff has no checked metric names for this engine; only the DCGM rule is",
                 "emitted. Add latency and queue rules with your release's metric names.",
             ]
         )
-    lines += ["groups:", f"  - name: {group}", "    rules:"]
+    return "\n".join(head) + "\n" + dump_yaml([{"groups": alert_rules(s, engine, target)}])
 
-    def rule(
-        alert: str, expr: str, for_: str, severity: str, summary: str, description: str
-    ) -> None:
-        lines.extend(
-            [
-                f"      - alert: {alert}",
-                "        expr: |",
-                f"          {expr}",
-                f"        for: {for_}",
-                "        labels:",
-                f"          severity: {severity}",
-                f"          model: {_yaml_str(s.served_name)}",
-                "        annotations:",
-                f"          summary: {_yaml_str(summary)}",
-                f"          description: {_yaml_str(description)}",
-            ]
-        )
 
-    if names is not None:
-        ttft_s = s.ttft_target_ms / C.MS_PER_S
-        tpot_s = s.tpot_target_ms / C.MS_PER_S
-        window = C.ALERT_RATE_WINDOW
-        rule(
-            "KickoffTTFTOverSLO",
-            f"histogram_quantile({quantile:g}, sum by (le) (rate({names['ttft']}{sel}[{window}]))) > {ttft_s:g}",
-            C.ALERT_FOR_LATENCY,
-            "page",
-            f"{s.slo_percentile} time to first token above the agreed {s.ttft_target_ms:g} ms",
-            f"Agreed TTFT target {s.ttft_target_ms:g} ms at {s.slo_percentile} (kickoff decision log); "
-            f"the sizing estimates a mean of {s.ttft_pred_ms or 0:,.0f} ms at {s.max_num_seqs} in-flight per replica.",
+def monitoring_objects(s: DeploySettings, engine: str, target: str) -> list[dict[str, Any]]:
+    """PrometheusRule (+ ServiceMonitor, except for the Helm chart, which has its own)."""
+    docs: list[dict[str, Any]] = [
+        {
+            "apiVersion": "monitoring.coreos.com/v1",
+            "kind": "PrometheusRule",
+            "metadata": {"name": f"{s.name}-alerts", "labels": {"app.kubernetes.io/part-of": "kickoff"}},
+            "spec": {"groups": alert_rules(s, engine, target)},
+        }
+    ]
+    if target == "helm-production-stack":
+        return docs
+    for dep in _deployment_names(s):
+        selector = (
+            {"app.kubernetes.io/name": f"{dep}-metrics"}
+            if target == "kserve"
+            else {"app.kubernetes.io/name": dep}
         )
-        rule(
-            "KickoffTPOTOverSLO",
-            f"histogram_quantile({quantile:g}, sum by (le) (rate({names['tpot']}{sel}[{window}]))) > {tpot_s:g}",
-            C.ALERT_FOR_LATENCY,
-            "page",
-            f"{s.slo_percentile} time per output token above the agreed {s.tpot_target_ms:g} ms",
-            f"Agreed TPOT target {s.tpot_target_ms:g} ms at {s.slo_percentile}; the sizing estimates a "
-            f"mean of {s.tpot_pred_ms or 0:,.1f} ms.",
+        docs.append(
+            {
+                "apiVersion": "monitoring.coreos.com/v1",
+                "kind": "ServiceMonitor",
+                "metadata": {"name": dep, "labels": {"app.kubernetes.io/part-of": "kickoff"}},
+                "spec": {
+                    "selector": {"matchLabels": selector},
+                    "endpoints": [
+                        {"port": "http", "path": METRICS_PATH[engine], "interval": SCRAPE_INTERVAL}
+                    ],
+                },
+            }
         )
-        q, why = queue_threshold(s)
-        rule(
-            "KickoffQueueDepth",
-            f"max({names['waiting']}{sel}) > {q}",
-            C.ALERT_FOR_SATURATION,
-            "warning",
-            "requests are queueing beyond what the TTFT target absorbs",
-            f"Threshold {why}. Sustained queueing means traffic outgrew the sized replicas.",
+    return docs
+
+
+# --- KServe and the vLLM production stack --------------------------------------------------------
+
+
+def kserve_objects(s: DeploySettings, engine: str) -> list[dict[str, Any]]:
+    """InferenceService per deployment (raw deployment mode, the engine as a custom container)
+    + a metrics Service for the ServiceMonitor."""
+    command, args = engine_command(engine, s)
+    # KServe's raw deployment scales on CPU unless told otherwise, which says nothing about an
+    # LLM's load: run the sized replicas (min = max); scale on the queue with --target k8s --keda.
+    low = high = s.replicas
+    docs: list[dict[str, Any]] = []
+    for dep in _deployment_names(s):
+        container = _container(s, engine, dep, command, args, name="kserve-container")
+        pod = _pod_spec(s, engine, dep, container)
+        pod.pop("topologySpreadConstraints")
+        predictor: dict[str, Any] = {"minReplicas": low, "maxReplicas": high, **pod}
+        docs.append(
+            {
+                "apiVersion": KSERVE_API,
+                "kind": "InferenceService",
+                "metadata": {
+                    "name": dep,
+                    "labels": _labels(dep, s),
+                    "annotations": {"serving.kserve.io/deploymentMode": "RawDeployment"},
+                },
+                "spec": {"predictor": predictor},
+            }
         )
-        rule(
-            "KickoffKVCacheNearFull",
-            f"max({names['kv']}{sel}) > {C.KV_CACHE_NEAR_FULL:g}",
-            C.ALERT_FOR_SATURATION,
-            "warning",
-            "KV cache (the GPU memory the engine serves from) is nearly full",
-            f"Above {C.KV_CACHE_NEAR_FULL:.0%} the engine starts preempting requests. Sized for "
-            f"{s.max_num_seqs} sequences of about {s.sized_context_tokens} tokens in "
-            f"{s.kv_cache_tokens_per_replica} cached tokens per replica.",
+        docs.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {
+                    "name": f"{dep}-metrics",
+                    "labels": {"app.kubernetes.io/name": f"{dep}-metrics"},
+                },
+                "spec": {
+                    "clusterIP": "None",
+                    "selector": {"serving.kserve.io/inferenceservice": dep},
+                    "ports": [{"name": "http", "port": SERVE_PORT, "targetPort": SERVE_PORT}],
+                },
+            }
         )
-        if "preemptions" in names:
-            rule(
-                "KickoffPreemptions",
-                f"sum(rate({names['preemptions']}{sel}[{window}])) > 0",
-                C.ALERT_FOR_SATURATION,
-                "warning",
-                "the engine is preempting requests for lack of KV cache",
-                "Preemption recomputes work and inflates latency: longer contexts or more "
-                "concurrency than sized.",
+        if engine == "trtllm":
+            docs.append(_trtllm_configmap(dep, s))
+    return docs
+
+
+def production_stack_values(s: DeploySettings) -> dict[str, Any]:
+    """``values.yaml`` for the vLLM production-stack Helm chart (vllm-project/production-stack,
+    ``helm/values.yaml``: ``servingEngineSpec.modelSpec`` entries and the router)."""
+    selector, _ = node_selector(s)
+    resources = pod_resources(s)
+    args = vllm_args(s, multi_node=False)
+    handled = {
+        "--served-model-name",
+        "--host",
+        "--port",
+        "--tensor-parallel-size",
+        "--max-model-len",
+        "--dtype",
+        "--max-num-seqs",
+        "--gpu-memory-utilization",
+        "--enable-prefix-caching",
+        "--no-enable-prefix-caching",
+    }
+    """Options the chart sets from ``vllmConfig`` fields (or its defaults); the rest go in
+    ``extraArgs``."""
+    extra: list[str] = []
+    keep = False
+    for arg in args[1:]:
+        if arg.startswith("--"):
+            keep = arg not in handled
+        if keep:
+            extra.append(arg)
+    image, _, tag = IMAGES[("vllm", s.gpu_vendor)].rpartition(":")
+    models = []
+    for dep in _deployment_names(s):
+        models.append(
+            {
+                "name": dep,
+                "repository": image,
+                "tag": tag,
+                "modelURL": s.model_ref,
+                "replicaCount": s.replicas,
+                "requestCPU": int(resources["requests"]["cpu"]),
+                "requestMemory": resources["requests"]["memory"],
+                "requestGPU": gpus_per_pod(s),
+                "pvcStorage": "200Gi",
+                "vllmConfig": {
+                    "enablePrefixCaching": s.prefix_caching,
+                    "maxModelLen": s.max_model_len,
+                    "dtype": s.dtype,
+                    "tensorParallelSize": s.tensor_parallel,
+                    "maxNumSeqs": s.max_num_seqs,
+                    "gpuMemoryUtilization": s.gpu_memory_utilization,
+                    "extraArgs": extra,
+                },
+                "hf_token": {"secretName": "hf-token", "secretKey": "token"},
+                "nodeSelectorTerms": [
+                    {
+                        "matchExpressions": [
+                            {"key": k, "operator": "In", "values": [v]} for k, v in selector.items()
+                        ]
+                    }
+                ],
+            }
+        )
+    return {
+        "servingEngineSpec": {
+            "tolerations": tolerations(s),
+            "modelSpec": models,
+        },
+        "routerSpec": {"routingLogic": "prefixaware" if s.prefix_caching else "roundrobin"},
+    }
+
+
+# --- Files ---------------------------------------------------------------------------------------
+
+
+def resolve_target(s: DeploySettings, target: str | None, engine: str) -> tuple[str, str | None]:
+    """(target, note): ``k8s`` by default, ``lws`` when a replica spans nodes; refuse a target
+    that cannot carry the spec."""
+    from kickoff_tui.errors import KickoffError
+
+    if target is not None and target not in TARGETS:
+        raise KickoffError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)}")
+    if target is None:
+        if s.spans_nodes:
+            return "lws", (
+                f"target lws chosen: one replica spans {s.nodes_per_replica} nodes, which a "
+                "Deployment cannot place"
             )
-    if s.gpu_vendor == "NVIDIA":
-        limit = min(1.0, s.gpu_memory_utilization + C.FRAMEBUFFER_MARGIN)
-        rule(
-            "KickoffGPUMemoryNearFull",
-            f"max by (Hostname, gpu) (DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)) > {limit:g}",
-            C.ALERT_FOR_SATURATION,
-            "warning",
-            "GPU memory used beyond the engine's configured share",
-            f"The engine preallocates {s.gpu_memory_utilization:.0%} of GPU memory; above {limit:.0%} "
-            "something else is using the GPU (dcgm-exporter metrics, MiB).",
+        return "k8s", None
+    if s.spans_nodes and target != "lws":
+        raise KickoffError(
+            f"--target {target}: one replica needs {s.gpus_per_replica} GPUs across "
+            f"{s.nodes_per_replica} nodes, which it cannot place; use --target lws"
         )
-    return "\n".join(lines) + "\n"
+    if target == "helm-production-stack" and engine != "vllm":
+        raise KickoffError("--target helm-production-stack runs vLLM only; drop --engine or use vllm")
+    return target, None
 
 
-def readme(s: DeploySettings, engine: str, files: list[str]) -> str:
+def deployment_files(
+    spec: SizedSpec,
+    inputs: SizingInputs,
+    engine: str | None = None,
+    name: str | None = None,
+    *,
+    target: str | None = None,
+    keda: bool = False,
+    checkpoint: str | None = None,
+) -> dict[str, str]:
+    """File name -> content for the deployment folder (pure; nothing written).
+
+    Raises :class:`~kickoff_tui.errors.KickoffError` for a name Kubernetes refuses, a target that
+    cannot carry the spec, or an engine that cannot load the sized precision.
+    """
+    from kickoff_tui.errors import KickoffError
+
+    if engine is not None and engine not in ENGINES:
+        raise KickoffError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    s = deploy_settings(spec, inputs, name, checkpoint)
+    chosen = engine or engine_for(inputs)
+    chosen_target, note = resolve_target(s, target, chosen)
+    problem = engine_problem(s, chosen)
+    if problem:
+        raise KickoffError(f"{chosen}: {problem}")
+    if note:
+        s.notes.insert(0, note)
+    if keda and chosen_target in ("helm-production-stack", "kserve"):
+        raise KickoffError(
+            f"--keda: {chosen_target} manages its own scaling; use --target k8s or lws with --keda"
+        )
+    if keda and chosen not in METRICS:
+        raise KickoffError(f"--keda: Kickoff has no checked queue metric for {chosen}")
+    files: dict[str, str] = {
+        "vllm-serve.sh": launch_script("vllm", s),
+        "sglang-launch.sh": launch_script("sglang", s),
+        "trtllm-serve.sh": launch_script("trtllm", s),
+    }
+    if engine_problem(s, "trtllm") is None:
+        files["extra-llm-api-options.yaml"] = trtllm_options_yaml(s)
+    if chosen_target == "k8s":
+        files["kubernetes.yaml"] = _yaml_file(
+            s, f"Kubernetes Deployment, Service and PodDisruptionBudget ({chosen}).", k8s_objects(s, chosen)
+        )
+    elif chosen_target == "lws":
+        files["leaderworkerset.yaml"] = _yaml_file(
+            s,
+            f"LeaderWorkerSet ({chosen}): one group of {s.nodes_per_replica} pod(s) per replica. "
+            "Needs the LWS controller (kubernetes-sigs/lws).",
+            lws_objects(s, chosen),
+        )
+    elif chosen_target == "kserve":
+        files["inferenceservice.yaml"] = _yaml_file(
+            s, f"KServe InferenceService ({chosen}, raw deployment mode).", kserve_objects(s, chosen)
+        )
+    else:
+        files["values.yaml"] = _yaml_file(
+            s,
+            "vLLM production-stack Helm values: helm repo add vllm "
+            "https://vllm-project.github.io/production-stack && helm install kickoff "
+            "vllm/vllm-stack -f values.yaml",
+            [production_stack_values(s)],
+        )
+    if chosen_target in ("k8s", "lws"):
+        if keda:
+            files["keda.yaml"] = _yaml_file(
+                s,
+                "KEDA ScaledObject: scale on in-flight and on waiting requests (needs KEDA).",
+                keda_objects(s, chosen, chosen_target),
+            )
+        elif chosen_target == "k8s" and not s.fixed_fleet:
+            files["hpa.yaml"] = hpa_yaml(s, chosen, chosen_target)
+    files["monitoring.yaml"] = _yaml_file(
+        s,
+        "PrometheusRule and ServiceMonitor (needs the Prometheus operator; kube-prometheus-stack "
+        "selects rules by its release label: add it).",
+        monitoring_objects(s, chosen, chosen_target),
+    )
+    files["prometheus-rules.yaml"] = prometheus_rules_yaml(s, chosen, chosen_target)
+    files["README.md"] = readme(s, chosen, chosen_target, ["README.md", *files])
+    return files
+
+
+MANIFEST_FILES: tuple[str, ...] = (
+    "kubernetes.yaml",
+    "leaderworkerset.yaml",
+    "inferenceservice.yaml",
+    "extra-llm-api-options.yaml",
+    "hpa.yaml",
+    "keda.yaml",
+    "monitoring.yaml",
+)
+"""Files that hold Kubernetes objects, in apply order (``--out -`` streams them)."""
+
+
+def deployment_stream(files: dict[str, str]) -> str:
+    """One multi-document YAML stream of every Kubernetes object (``kubectl apply -f -``); for
+    the Helm target, the values file alone (``helm install ... -f -``)."""
+    if "values.yaml" in files:
+        return files["values.yaml"]
+    docs: list[dict[str, Any]] = []
+    for name in MANIFEST_FILES:
+        if name in files and name != "extra-llm-api-options.yaml":
+            docs += [d for d in yaml.safe_load_all(files[name]) if d]
+    return dump_yaml(docs)
+
+
+def readme(s: DeploySettings, engine: str, target: str, files: list[str]) -> str:
     """The deployment folder's README: what each file is and where each value came from."""
-    low, high, target, hpa_why = hpa_bounds(s)
+    low, high, target_in_flight, hpa_why = hpa_bounds(s)
     q, q_why = queue_threshold(s)
+    res = pod_resources(s)["requests"]
     rows = [
-        (
-            "tensor parallel",
-            s.tensor_parallel,
-            "spec.tensor_parallel (smallest TP that fits in memory)",
-        ),
+        ("tensor parallel", s.tensor_parallel, "spec.tensor_parallel (smallest TP that fits in memory)"),
         ("pipeline parallel", s.pipeline_parallel, "spec.pipeline_parallel"),
+        ("pods per replica", s.nodes_per_replica, "GPUs per replica / GPUs per node"),
         ("replicas per deployment", s.replicas, f"spec.replicas / {s.deployments} deployment(s)"),
         ("max sequences", s.max_num_seqs, "spec.concurrency_per_replica"),
         ("max model length", s.max_model_len, "see notes"),
+        ("weights", s.model_ref, f"the {s.precision} checkpoint the spec was sized with"),
         ("GPU memory utilisation", f"{s.gpu_memory_utilization:g}", "inputs or sizing default"),
         ("KV cache dtype", s.kv_precision, "spec.kv_precision"),
         ("prefix caching", "on" if s.prefix_caching else "off", "inputs.prefix_caching"),
-        (
-            "speculative decoding",
-            "n-gram" if s.speculative else "off",
-            "inputs.speculative_decoding",
-        ),
-        (
-            "LoRA adapters",
-            s.max_loras if s.lora else "off",
-            "inputs.lora_adapters / finetuned_variants",
-        ),
-        ("HPA min / max / target", f"{low} / {high} / {target}", hpa_why),
+        ("speculative decoding", "n-gram" if s.speculative else "off", "inputs.speculative_decoding"),
+        ("LoRA adapters", s.max_loras if s.lora else "off", "inputs.lora_adapters / finetuned_variants"),
+        ("CPU / memory per pod", f"{res['cpu']} / {res['memory']}", f"{CPU_PER_GPU} cores per GPU; {HOST_MEMORY_BASE_GIB} GiB + the pod's weights"),
+        ("pre-stop drain", f"{drain_seconds(s)} s", f"{STREAM_DRAIN_FACTOR:g} x the average request, at least {MIN_DRAIN_S} s"),
+        ("PodDisruptionBudget", f"maxUnavailable {s.replicas_for_redundancy}" if s.replicas_for_redundancy else "none", "spec.replicas_for_redundancy (the agreed N+k)"),
+        ("autoscaler min / max / target", f"{low} / {high} / {target_in_flight}" if not s.fixed_fleet else "fixed fleet", hpa_why),
         ("queue alert", q, q_why),
     ]
+    apply = {
+        "k8s": "kubectl apply -f kubernetes.yaml -f hpa.yaml -f monitoring.yaml",
+        "lws": "kubectl apply --server-side -f https://github.com/kubernetes-sigs/lws/releases/"
+        "latest/download/manifests.yaml  # once\nkubectl apply -f leaderworkerset.yaml -f monitoring.yaml",
+        "kserve": "kubectl apply -f inferenceservice.yaml -f monitoring.yaml",
+        "helm-production-stack": "helm repo add vllm https://vllm-project.github.io/production-stack\n"
+        "helm install kickoff vllm/vllm-stack -f values.yaml\nkubectl apply -f monitoring.yaml",
+    }[target]
     out = [
         f"# Deployment files for {s.model_id} on {s.gpu}",
         "",
         "Generated by Kickoff from the sized spec. A starting point for the AI team: load-test it,",
-        "then pin image tags and options you have verified.",
+        "then pin the image digests and options you have verified.",
         "",
-        f"Kubernetes manifests use **{engine}**; launch scripts for all three engines are included.",
+        f"Target **{target}**, engine **{engine}**; launch scripts for all three engines are included.",
+        "",
+        "```sh",
+        "kubectl create secret generic hf-token --from-literal=token=$HF_TOKEN  # gated models",
+        apply,
+        "```",
         "",
         "| file | what |",
         "|---|---|",
     ]
     what = {
-        "vllm-serve.sh": "start one replica with vLLM (options checked against vLLM 0.33.0)",
-        "sglang-launch.sh": "start one replica with SGLang (options checked against SGLang 0.5.23)",
+        "vllm-serve.sh": f"start one replica with vLLM (options checked against vLLM {VLLM_VERSION})",
+        "sglang-launch.sh": f"start one replica with SGLang (options checked against SGLang {SGLANG_VERSION})",
         "trtllm-serve.sh": "start one replica with TensorRT-LLM's trtllm-serve (options from its docs, not machine-checked)",
         "extra-llm-api-options.yaml": "TensorRT-LLM options file used by trtllm-serve.sh",
-        "kubernetes.yaml": "Deployment + Service with GPU requests and node selector",
-        "hpa.yaml": "HorizontalPodAutoscaler sketch (needs prometheus-adapter)",
-        "prometheus-rules.yaml": "alert rules: TTFT/TPOT over SLO, KV cache and GPU memory near full, queue depth",
+        "kubernetes.yaml": "Deployment (no fixed replicas under the autoscaler), Service, PodDisruptionBudget",
+        "leaderworkerset.yaml": "LeaderWorkerSet: one leader + workers per replica, multi-node engine options",
+        "inferenceservice.yaml": "KServe InferenceService (raw deployment) and a metrics Service",
+        "values.yaml": "values for the vLLM production-stack Helm chart",
+        "hpa.yaml": "HorizontalPodAutoscaler on in-flight requests (needs prometheus-adapter)",
+        "keda.yaml": "KEDA ScaledObject on in-flight and waiting requests",
+        "monitoring.yaml": "PrometheusRule (alerts scoped to these pods) and ServiceMonitor",
+        "prometheus-rules.yaml": "the same alert rules as a plain rule file (promtool check rules)",
     }
     out += [f"| `{f}` | {what.get(f, '')} |" for f in files if f != "README.md"]
+    out += ["", "## Values and where they come from", "", "| setting | value | from |", "|---|---|---|"]
+    out += [f"| {a} | {str(b).replace('|', '/')} | {c} |" for a, b, c in rows]
+    out += ["", "## Notes", ""] + [f"- {n}" for n in s.notes]
     out += [
+        f"- image tags written {IMAGE_TAGS_WRITTEN} from each project's tag scheme; confirm "
+        "they exist in your registry and pin the digest you tested",
         "",
-        "## Values and where they come from",
-        "",
-        "| setting | value | from |",
-        "|---|---|---|",
     ]
-    out += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    out += ["", "## Notes", ""] + [f"- {n}" for n in s.notes] + [""]
     return "\n".join(out)
-
-
-def deployment_files(
-    spec: SizedSpec, inputs: SizingInputs, engine: str | None = None, name: str | None = None
-) -> dict[str, str]:
-    """File name -> content for the deployment folder (pure; nothing written)."""
-    s = deploy_settings(spec, inputs, name)
-    chosen = engine or engine_for(inputs)
-    files = {
-        "vllm-serve.sh": launch_script("vllm", s),
-        "sglang-launch.sh": launch_script("sglang", s),
-        "trtllm-serve.sh": launch_script("trtllm", s),
-        "extra-llm-api-options.yaml": trtllm_options_yaml(s),
-        "kubernetes.yaml": kubernetes_yaml(s, chosen),
-        "hpa.yaml": hpa_yaml(s, chosen),
-        "prometheus-rules.yaml": prometheus_rules_yaml(s, chosen),
-    }
-    files["README.md"] = readme(s, chosen, ["README.md", *files])
-    return files
 
 
 def engine_for(inputs: SizingInputs) -> str:
@@ -1023,6 +1918,9 @@ def write_deployment(
     engine: str | None = None,
     name: str | None = None,
     *,
+    target: str | None = None,
+    keda: bool = False,
+    checkpoint: str | None = None,
     force: bool = False,
 ) -> list[Path]:
     """Write the deployment files into ``out_dir`` (created if needed); return their paths.
@@ -1034,14 +1932,20 @@ def write_deployment(
     ``mkstemp`` temp file in ``out_dir`` (a symlink planted at a temp name is never followed),
     and an existing link at a target name is replaced, not written through.
     """
+    files = deployment_files(
+        spec, inputs, engine, name, target=target, keda=keda, checkpoint=checkpoint
+    )
+    return write_files(files, Path(out_dir), force=force)
+
+
+def write_files(files: dict[str, str], folder: Path, *, force: bool = False) -> list[Path]:
+    """The one place deployment files reach the disk: refuses (:class:`FilesExist`, before
+    writing anything) when a file of the same name is there, unless ``force``; each file atomic
+    through a ``mkstemp`` temp file; scripts executable."""
     import os
 
     from kickoff_tui.record.io import atomic_write_text
 
-    if engine is not None and engine not in ENGINES:
-        raise KickoffError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    files = deployment_files(spec, inputs, engine, name)
-    folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise KickoffError(f"cannot write deployment files to {folder}: not a folder")
     if not force:

@@ -36,32 +36,99 @@ def _trace(fig: Figure | None) -> str:
     return f"- **{fig.label}**: {fig.text()} = {fig.trace}{mark}"
 
 
-def cost_markdown(report: CostReport, overrides: CostOverrides | None = None) -> list[str]:
-    """The cost section: option table, headline, traces, assumptions."""
-    out = [f"## Cost ({report.gpu_name}, {report.total_gpus} GPUs)", ""]
-    chosen = report.chosen
-    out.append(
-        f"Chosen price basis: **{report.chosen_option}**. Cheapest over "
-        f"{report.horizon_years} years: **{report.cheapest_option or 'n/a'}**."
-    )
-    from kickoff_tui.planning.cost import monthly_cost
+def error_band(spec: SizedSpec) -> tuple[float, float] | None:
+    """HOOK: the sizer's error band for this spec, as (low, high) multipliers of the GPU count
+    (and so of the cost), e.g. (0.85, 1.3). Returns ``None`` until the sizing core attaches an
+    accuracy band to its spec; every place that prints a monthly cost reads it from here, so the
+    band shows up everywhere at once when it does."""
+    band = getattr(spec, "error_band", None)
+    if band is None:
+        return None
+    low, high = (band.low, band.high) if hasattr(band, "low") else band
+    return float(low), float(high)
 
-    month = monthly_cost(report, overrides)
-    if month.value is not None:
-        out.append("")
-        out.append(f"Cost per month: **{usd(month.value)}** ({month.basis}).")
+
+def band_text(spec: SizedSpec | None, value: float | None) -> str:
+    """``$48,000-$70,000`` for a monthly cost with the spec's error band, else a plain note."""
+    band = error_band(spec) if spec is not None else None
+    if band is None or value is None:
+        return "no error band yet"
+    return f"{usd(value * band[0])}-{usd(value * band[1])}"
+
+
+def monthly_cost(report: CostReport, option: str | None = None) -> float | None:
+    """THE monthly cost of a price basis in every part of the report: the option's GPUs (rent, or
+    depreciation + power when bought) plus the operations staff every option needs."""
+    opt = report.option(option or report.chosen_option)
+    if not opt.available or opt.per_month is None or opt.per_month.value is None:
+        return None
+    return opt.per_month.value + (report.staff_per_month.value or 0.0)
+
+
+def cost_rows(report: CostReport) -> list[tuple[str, float | None, float | None, str]]:
+    """(basis, monthly cost, horizon total, note) for every basis, staff included in both."""
+    rows = []
+    for opt in report.options:
+        total = opt.horizon_total_with_staff.value if opt.horizon_total_with_staff else None
+        note = []
+        if opt.option == report.chosen_option:
+            note.append("chosen")
+        if opt.option == report.cheapest_option:
+            note.append(f"cheapest over {report.horizon_years} years")
+        if not opt.available:
+            note.append(opt.reason)
+        rows.append((opt.option, monthly_cost(report, opt.option), total if opt.available else None, ", ".join(note)))
+    return rows
+
+
+COMPONENT_LABELS = {
+    "per_hour": "{option} GPU cost per hour",
+    "per_month": "{option} GPU cost per month (before staff)",
+    "horizon": "{option} GPU cost over the horizon (before staff)",
+}
+"""Trace labels for the parts of a monthly cost, so no part reads as a second monthly cost."""
+
+
+def _component(fig: Figure) -> Figure:
+    option, _, part = fig.key.rpartition(".")
+    if option and part in COMPONENT_LABELS:
+        return fig.model_copy(update={"label": COMPONENT_LABELS[part].format(option=option)})
+    return fig
+
+
+def cost_markdown(
+    report: CostReport,
+    spec: SizedSpec | None = None,
+    chart: str | None = None,
+    *,
+    overrides: CostOverrides | None = None,
+) -> list[str]:
+    """The cost section: one monthly cost per basis (staff included), its band, the prices used,
+    then how each figure was computed. ``overrides`` (the session's cost answers) name the basis
+    of the chosen monthly cost in words (e.g. the depreciation years), as the app shows it."""
+    staff = report.staff_per_month.value or 0.0
+    out = [f"## Cost ({report.gpu_name}, {report.total_gpus} GPUs)", ""]
+    from kickoff_tui.planning.cost import monthly_cost as basis_cost
+
+    chosen = monthly_cost(report)
+    basis = basis_cost(report, overrides).basis
+    out.append(
+        f"Chosen price basis: **{report.chosen_option}** ({basis}), **{usd(chosen)}/month** "
+        f"({band_text(spec, chosen)}). Cheapest over {report.horizon_years} years: "
+        f"**{report.cheapest_option or 'n/a'}**. Every monthly cost below includes the operations "
+        f"staff ({usd(staff)}/month, the same for every basis)."
+    )
     out.append("")
     rows = []
     for opt in report.options:
         if not opt.available:
-            rows.append([opt.option, "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", opt.reason])
+            rows.append([opt.option, "n/a", "n/a", "n/a", "n/a", opt.reason])
             continue
+        month = monthly_cost(report, opt.option)
         rows.append(
             [
                 opt.option + (" (chosen)" if opt.option == report.chosen_option else ""),
-                opt.per_hour.text() if opt.per_hour else "",
-                opt.per_month.text() if opt.per_month else "",
-                opt.horizon_total.text() if opt.horizon_total else "",
+                f"{usd(month)}/month",
                 opt.horizon_total_with_staff.text() if opt.horizon_total_with_staff else "",
                 opt.per_million_output_tokens.text() if opt.per_million_output_tokens else "",
                 opt.break_even_utilisation.text() if opt.break_even_utilisation else "-",
@@ -70,20 +137,30 @@ def cost_markdown(report: CostReport, overrides: CostOverrides | None = None) ->
         )
     out += _table(
         [
-            "option",
-            "per hour",
-            "per month",
+            "basis",
+            "monthly cost",
             f"{report.horizon_years}-year total",
-            "incl. staff",
-            "per M output tokens (avg use)",
+            "GPU cost per M output tokens (avg use)",
             "break-even utilisation",
             "price",
         ],
         rows,
     )
-    out += ["", "How the figures were computed:", ""]
-    figures = report.traced_figures()
-    out += [_trace(f) for f in figures if f is not None]
+    if chart:
+        out += ["", f"![Monthly cost per price basis, staff included]({chart})"]
+    out += [
+        "",
+        "How the figures were computed (each monthly cost = the GPU figure per month + staff):",
+        "",
+    ]
+    figures = [_component(f) for f in report.traced_figures() if f is not None]
+    out += [_trace(f) for f in figures]
+    if chosen is not None:
+        gpu_month = report.chosen.per_month.value if report.chosen.per_month else None
+        out.append(
+            f"- **{report.chosen_option} monthly cost**: {usd(chosen)}/month = GPU cost "
+            f"{usd(gpu_month)}/month + operations staff {usd(staff)}/month"
+        )
     if report.managed_api:
         out += ["", "Managed API comparison:", ""] + [_trace(f) for f in report.managed_api]
     caveats = [f"{o.option}: {o.caveat}" for o in report.options if o.caveat]
@@ -93,8 +170,11 @@ def cost_markdown(report: CostReport, overrides: CostOverrides | None = None) ->
     return out + [""]
 
 
-def growth_markdown(report: GrowthReport) -> list[str]:
-    """The growth section: headroom, the month it runs out, scenarios, chart."""
+def growth_markdown(
+    report: GrowthReport, cost: CostReport | None = None, chart: str | None = None
+) -> list[str]:
+    """The growth section: headroom, the month it runs out, scenarios (costed on the chosen
+    basis, staff included, so they compare with the cost section), chart."""
     out = ["## Growth", ""]
     cap = report.capacity_multiplier
     out.append(
@@ -128,7 +208,7 @@ def growth_markdown(report: GrowthReport) -> list[str]:
                 sc.replicas,
                 sc.nodes,
                 f"{num(sc.it_power_kw, 1)} kW",
-                usd(sc.cost_per_month),
+                usd(_scenario_month(sc, cost)),
                 ("fits today's fleet" if sc.fits_sized_fleet else f"+{sc.extra_gpus} GPUs")
                 if sc.feasible
                 else sc.reason,
@@ -143,15 +223,25 @@ def growth_markdown(report: GrowthReport) -> list[str]:
             "replicas",
             "nodes",
             "IT power",
-            "per month",
+            f"monthly cost ({cost.chosen_option})" if cost else "per month",
             "vs sized",
         ],
         rows,
     )
-    chart = report.chart(ascii_only=False)
     if chart:
-        out += ["", "```", *chart, "```"]
+        out += ["", f"![GPUs needed month by month against the sized fleet]({chart})"]
     return out + [""]
+
+
+def _scenario_month(sc, cost: CostReport | None) -> float | None:
+    """A scenario's monthly cost on the chosen basis: today's monthly cost per GPU (GPUs + staff)
+    x the scenario's GPUs, so it reads against the cost section (not the catalog list price)."""
+    if cost is None or not sc.feasible or not sc.total_gpus:
+        return sc.cost_per_month
+    today = monthly_cost(cost)
+    if today is None or not cost.total_gpus:
+        return sc.cost_per_month
+    return today / cost.total_gpus * sc.total_gpus
 
 
 def business_markdown(report: BusinessReport) -> list[str]:
@@ -189,7 +279,9 @@ def scorecard_markdown(card: Scorecard) -> list[str]:
     return out + [""]
 
 
-def sensitivity_markdown(report: SensitivityReport, top: int = 12) -> list[str]:
+def sensitivity_markdown(
+    report: SensitivityReport, top: int = 12, chart: str | None = None
+) -> list[str]:
     """Ranked table and tornado chart."""
     out = [
         f"## Sensitivity ({report.baseline_gpus} GPUs on {report.gpu}; each input -50% / +50%, "
@@ -216,7 +308,8 @@ def sensitivity_markdown(report: SensitivityReport, top: int = 12) -> list[str]:
             ]
         )
     out += _table(["input", "owner", "base", "-50%", "+50% / flipped"], rows)
-    out += ["", "```", *report.chart(n=top), "```"]
+    if chart:
+        out += ["", f"![Change in GPUs when each input moves by half]({chart})"]
     if report.skipped:
         out += [
             "",
@@ -245,9 +338,9 @@ def deployment_markdown(spec: SizedSpec, inputs: SizingInputs) -> list[str]:
         "## Deployment",
         "",
         f"Serving engine for the manifests: **{engine_for(inputs)}**. "
-        "`kickoff export FILE --deploy DIR` (or `kickoff deploy FILE --out DIR`) writes launch "
-        "scripts for vLLM, SGLang and TensorRT-LLM, a Kubernetes Deployment + Service, a "
-        "HorizontalPodAutoscaler sketch and Prometheus alert rules.",
+        "`kickoff deploy FILE --target k8s|lws|helm-production-stack|kserve --out DIR` (or "
+        "`--out -` for `kubectl apply -f -`) writes the manifests, a PrometheusRule and "
+        "ServiceMonitor, and launch scripts for vLLM, SGLang and TensorRT-LLM.",
         "",
         "```sh",
         command,
@@ -282,19 +375,25 @@ def _pairs(args: list[str]) -> list[str]:
     return out
 
 
-def markdown_sections(
+class PlanningParts:
+    """Every planning report of one spec, computed once for the Markdown, the charts and the
+    memo (growth and sensitivity call the sizer dozens of times)."""
+
+    def __init__(self, spec, inputs, plan, cost, business, growth, sens) -> None:
+        self.spec, self.inputs, self.plan = spec, inputs, plan
+        self.cost, self.business, self.growth, self.sensitivity = cost, business, growth, sens
+
+
+def planning_parts(
     spec: SizedSpec,
     inputs: SizingInputs,
     overrides: PlanningOverrides | CostOverrides | None = None,
     *,
     sizer: Sizer | None = None,
     include_sensitivity: bool = True,
-) -> str:
-    """All planning sections as Markdown (level-2 headings), for the export.
-
-    ``overrides`` is what the session stores (:class:`PlanningOverrides`); a bare
-    :class:`CostOverrides` is accepted too. An infeasible spec gets one short section saying why.
-    """
+) -> PlanningParts:
+    """Compute the cost, business, growth and sensitivity reports (``None`` each when the spec
+    is infeasible)."""
     from kickoff_tui.planning.business import business_report
     from kickoff_tui.planning.cost import CostOverrides, cost_report
     from kickoff_tui.planning.growth import growth_report
@@ -308,6 +407,92 @@ def markdown_sections(
     else:
         plan = overrides
     if not spec.feasible:
+        return PlanningParts(spec, inputs, plan, None, None, None, None)
+    cost = cost_report(spec, inputs, plan.cost)
+    business = (
+        business_report(plan.business, spec, cost, plan.cost) if plan.business is not None else None
+    )
+    growth = growth_report(spec, inputs, plan.growth, sizer)
+    sens = sensitivity(spec, inputs, sizer) if include_sensitivity else None
+    return PlanningParts(spec, inputs, plan, cost, business, growth, sens)
+
+
+CHART_NAMES: tuple[str, ...] = ("cost", "growth", "sensitivity")
+"""The report's charts (``NAME.svg``)."""
+
+
+def chart_svgs(parts: PlanningParts, top: int = 12) -> dict[str, str]:
+    """name -> SVG document of the report's charts (empty for an infeasible spec)."""
+    from kickoff_tui.planning.charts import svg_bar_chart, svg_tornado
+
+    out: dict[str, str] = {}
+    if parts.cost is not None:
+        rows = [(basis, month) for basis, month, _, _ in cost_rows(parts.cost)]
+        out["cost"] = svg_bar_chart(
+            rows,
+            title=f"Monthly cost per price basis ({parts.cost.total_gpus} x {parts.cost.gpu_name})",
+            unit="$/month",
+            highlight=parts.cost.chosen_option,
+            note=f"GPUs + operations staff; dark bar: the chosen basis ({parts.cost.chosen_option}); "
+            "n/a: no price known",
+        )
+    growth = parts.growth
+    if growth is not None and growth.points:
+        step = max(1, -(-len(growth.points) // 13))
+        shown = growth.points[::step]
+        if shown[-1] is not growth.points[-1]:
+            shown.append(growth.points[-1])
+        rate = growth.monthly_rate.value if growth.monthly_rate else 0.0
+        out["growth"] = svg_bar_chart(
+            [(f"month {p.month}", None if p.total_gpus is None else float(p.total_gpus)) for p in shown],
+            title=f"GPUs needed at +{rate * 100:.1f}% traffic a month",
+            unit="GPUs",
+            marker=float(growth.sized_gpus),
+            marker_label=f"{growth.sized_gpus} GPUs sized",
+            note="orange: more GPUs than sized (buy or rent more before that month)",
+        )
+    sens = parts.sensitivity
+    if sens is not None and sens.rows:
+
+        def side(s):  # noqa: ANN001, ANN202 - local formatter
+            if s is None:
+                return None
+            if s.delta is None:
+                return "fails" if s.note.startswith("cannot be served") else "invalid"
+            return s.delta
+
+        out["sensitivity"] = svg_tornado(
+            [(r.field, side(r.low), side(r.high)) for r in sens.rows[:top]],
+            title=f"What moves the GPU count most (baseline {sens.baseline_gpus} on {sens.gpu})",
+            unit="GPUs",
+        )
+    return out
+
+
+def markdown_sections(
+    spec: SizedSpec,
+    inputs: SizingInputs,
+    overrides: PlanningOverrides | CostOverrides | None = None,
+    *,
+    sizer: Sizer | None = None,
+    include_sensitivity: bool = True,
+    parts: PlanningParts | None = None,
+    charts: dict[str, str] | None = None,
+) -> str:
+    """All planning sections as Markdown (level-2 headings), for the export.
+
+    ``overrides`` is what the session stores (:class:`PlanningOverrides`); a bare
+    :class:`CostOverrides` is accepted too. ``parts`` reuses reports already computed;
+    ``charts`` maps a chart name (``CHART_NAMES``) to the path the Markdown links to. An
+    infeasible spec gets one short section saying why.
+    """
+    if parts is None:
+        parts = planning_parts(
+            spec, inputs, overrides, sizer=sizer, include_sensitivity=include_sensitivity
+        )
+    charts = charts or {}
+    plan = parts.plan
+    if not spec.feasible:
         out = [
             "## Cost, growth and deployment",
             "",
@@ -318,13 +503,12 @@ def markdown_sections(
             out += scorecard_markdown(plan.scorecard)
         return "\n".join(out)
     out: list[str] = []
-    report = cost_report(spec, inputs, plan.cost)
-    out += cost_markdown(report, plan.cost)
-    if plan.business is not None:
-        out += business_markdown(business_report(plan.business, spec, report, plan.cost))
-    out += growth_markdown(growth_report(spec, inputs, plan.growth, sizer))
-    if include_sensitivity:
-        out += sensitivity_markdown(sensitivity(spec, inputs, sizer))
+    out += cost_markdown(parts.cost, spec, charts.get("cost"), overrides=plan.cost)
+    if parts.business is not None:
+        out += business_markdown(parts.business)
+    out += growth_markdown(parts.growth, parts.cost, charts.get("growth"))
+    if parts.sensitivity is not None:
+        out += sensitivity_markdown(parts.sensitivity, chart=charts.get("sensitivity"))
     if plan.scorecard is not None:
         out += scorecard_markdown(plan.scorecard)
     out += deployment_markdown(spec, inputs)

@@ -303,16 +303,23 @@ def slo_below_physics(ctx: FlagContext) -> list[Flag]:
     for name, target, best, best_gpu, field_name in checks:
         if target is None or target >= best:
             continue
+        cause = ""
+        if name == "ttft" and limits.prefill_tokens:
+            what = ("every prompt sized at the max context" if limits.prefill_input == "size_for_max_context"
+                    else "the average prompt")
+            cause = (f" The floor is set by {what}: {limits.prefill_tokens:,} tokens to prefill "
+                     f"({limits.prefill_input}) on {ctx.spec.model_name or ctx.spec.model}.")
         found.append(
             Flag(
                 id=f"slo-below-physics:{name}",
                 severity="critical",
                 owner="app_owner",
                 message=f"{name.upper()} target {target:g} ms is below the physical floor: the best "
-                f"catalog GPU ({best_gpu}) reaches {best:.1f} ms for this model at batch 1.",
+                f"catalog GPU ({best_gpu}) reaches {best:.1f} ms for this model at batch 1.{cause}",
                 fix=f"Agree a {name.upper()} the application actually needs (at least "
                 f"{best:.0f} ms), or a smaller model.",
-                questions=ctx.about(field_name),
+                questions=ctx.about(field_name, *(("avg_input_tokens", "prefix_hit_rate")
+                                                   if name == "ttft" else ())),
             )
         )
     return found
@@ -602,6 +609,107 @@ def headroom_above_growth(ctx: FlagContext) -> list[Flag]:
                 )
             )
     return found
+
+
+@rule("plan-below-spec", "IT's planned GPU count or budget below what the spec needs")
+def plan_below_spec(ctx: FlagContext) -> list[Flag]:
+    """Under-buying is the expensive mistake: the SLO fails at the peak, and the second order
+    comes late and at spot prices."""
+    spec = ctx.spec
+    if spec is None or not spec.feasible or spec.total_gpus <= 0:
+        return []
+    found: list[Flag] = []
+    needed = spec.gpus_bought or spec.total_gpus
+    budget = ctx.inputs.gpu_count_budget
+    if budget is not None and budget < needed:
+        unit = f" ({spec.units} x {spec.unit_name})" if spec.units and spec.unit_name else ""
+        found.append(
+            Flag(
+                id="plan-below-spec:gpu-count",
+                severity="critical",
+                owner="it",
+                message=f"{budget:,} GPUs are planned but the spec needs {needed:,}{unit} to carry "
+                f"the design load of {spec.peak_concurrency:,} in flight with its redundancy.",
+                fix="Plan the spec's count, or agree with the application owner on a lower load, "
+                "looser latency or less redundancy; the spec recomputes.",
+                questions=ctx.about("gpu_count_budget", "peak_concurrency", "redundancy"),
+            )
+        )
+    money = ctx.inputs.monthly_budget_usd
+    if money is not None and spec.cost_per_month is not None and money < spec.cost_per_month:
+        found.append(
+            Flag(
+                id="plan-below-spec:budget",
+                severity="critical",
+                owner="it",
+                message=f"The budget is ${money:,.0f} per month but the spec costs "
+                f"${spec.cost_per_month:,.0f} per month ({spec.price_basis}).",
+                fix="Raise the budget, choose a cheaper price basis (a reservation) or SKU, or "
+                "agree a lower load or looser latency.",
+                questions=ctx.about("monthly_budget_usd", "price_basis", "gpu"),
+            )
+        )
+    return found
+
+
+INPUT_NEAR_MAX_CONTEXT_SHARE = 0.5
+"""An average input at half the max context or more is unusual (most applications use 4-8K of a
+32K-128K window): either the average is really a maximum, or the window is too small."""
+
+
+@rule("input-near-max-context", "average input close to the max context")
+def input_near_max_context(ctx: FlagContext) -> list[Flag]:
+    avg = ctx.inputs.avg_input_tokens
+    limit = ctx.inputs.max_context_tokens
+    if avg is None or limit is None or avg < INPUT_NEAR_MAX_CONTEXT_SHARE * limit:
+        return []
+    return [
+        Flag(
+            id="input-near-max-context",
+            severity="warning",
+            owner="ai_team",
+            message=f"The average input ({avg:,} tokens) is {avg / limit:.0%} of the max context "
+            f"({limit:,}): is it the measured average, or the limit?",
+            fix="Measure the average prompt length on real traffic before sizing; the max context "
+            "is a limit the engine enforces, not the size of an average request.",
+            questions=ctx.about("avg_input_tokens", "max_context_tokens"),
+        )
+    ]
+
+
+RACK_SPACE_NODES = 4
+"""8-GPU servers a 42U rack holds by space: DGX-class systems are 8-10U, so four fit with room
+for switches and power distribution."""
+
+DENSE_RACK_NODES = 2
+"""At two 8-GPU servers per rack or fewer, half a rack's space or more goes unused because of
+its power: the power and cooling envelope constrains the SKU before the math does (the kickoff
+guide's 35 kW rear-door rack and DGX B200)."""
+
+
+@rule("rack-power-spreads", "rack power, not space, sets how many racks the spec takes")
+def rack_power_spreads(ctx: FlagContext) -> list[Flag]:
+    spec = ctx.spec
+    rack = ctx.inputs.rack_power_kw
+    if rack is None or spec is None or not spec.feasible or spec.nodes_per_rack < 1 or spec.racks < 2:
+        return []
+    if spec.nodes_per_rack >= min(RACK_SPACE_NODES, spec.nodes) or spec.unit_kind == "rack":
+        return []
+    if spec.nodes_per_rack > DENSE_RACK_NODES:
+        return []
+    return [
+        Flag(
+            id="rack-power-spreads",
+            severity="warning",
+            owner="it",
+            message=f"{spec.nodes} {_gpu_words(ctx)} nodes draw {spec.it_power_kw:.0f} kW (nameplate) "
+            f"but a {rack:g} kW rack takes {spec.nodes_per_rack} of them: {spec.racks} racks at "
+            f"{spec.rack_density_kw:.1f} kW with {spec.cooling} cooling.",
+            fix="Plan the racks and floor space, or higher-density racks with direct liquid cooling "
+            "that would hold the whole deployment in fewer racks.",
+            questions=ctx.about("rack_power_kw", "rack_power_basis", "cooling"),
+        )
+    ]
 
 
 BUSINESS_CASE_PATHS: tuple[str, ...] = (

@@ -26,6 +26,7 @@ from kickoff_tui.errors import KickoffError
 from kickoff_tui.record.migrate import migrate_session_data
 from kickoff_tui.record.questionnaire import (
     Questionnaire,
+    data_problems,
     decode_untrusted,
     default_questionnaire,
     parse_untrusted_toml,
@@ -315,8 +316,25 @@ def save_session(session: Session, path: str | Path | None = None) -> Path:
     Raises :class:`SaveFailed` when the disk is full or read-only; the session object is
     unchanged, so the caller can offer to save it elsewhere."""
     target = Path(path) if path is not None else (session.autosave_file or autosave_path(session.id))
-    atomic_write_text(target, dumps_session(session))
+    atomic_write_text(target, _checked_text(session, target))
     return target
+
+
+def _checked_text(session: Session, target: Path) -> str:
+    """The session's TOML, after the checks :func:`loads_session` applies to a file (sizes,
+    numbers, characters, value count): a file that would not load back is never written.
+    The Session API refuses such text before recording it; this catches anything derived
+    (a spec snapshot) that slipped past. Costs about a millisecond for a full meeting."""
+    data = session_to_dict(session)
+    problems = data_problems(data)
+    text = "" if problems else dumps_session(session)
+    if not problems and len(text) > MAX_SESSION_BYTES:
+        problems = [f"{len(text):,} characters is too large for a session file"]
+    if problems:
+        raise SaveFailed(
+            target, OSError(errno.EINVAL, f"the record would not load back ({summarize_problems(problems)})")
+        )
+    return text
 
 
 # --- reading --------------------------------------------------------------------------------------

@@ -1,12 +1,53 @@
-"""A Markdown report of a session for people who will not open a terminal."""
+"""A Markdown report of a session for people who will not open a terminal.
+
+The report opens with a decision memo (the decision asked for, the sized spec, one monthly cost per
+price basis, open risks, next actions with owners and dates), then the detail (spec, decision log,
+red flags, cadence, cost, growth, sensitivity, deployment), a glossary, and the event log as an
+appendix. ``kickoff export FILE --markdown`` writes it with its charts as SVG files beside it;
+``--html`` writes one self-contained HTML file (``planning/html.py``).
+"""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kickoff_tui.record.flags import FlagRecord
 from kickoff_tui.record.models import SCORECARD_OWNER
 from kickoff_tui.record.questionnaire import ROLE_LABELS
 from kickoff_tui.record.session import Session
 from kickoff_tui.record.summary import event_line, spec_line, spec_rows
+
+if TYPE_CHECKING:
+    from kickoff_tui.planning.markdown import PlanningParts
+
+ACTION_DAYS_WITHOUT_CADENCE = 14
+"""Due date of the next actions when the meeting set no review cadence: two weeks after the last
+change (Kickoff choice; the first action is then to set a cadence)."""
+
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("TTFT", "Time to first token: how long a user waits before the answer starts appearing."),
+    ("TPOT", "Time per output token: the pace at which the answer streams once started."),
+    ("p95 / p99", "The latency 95% (99%) of requests stay under; the SLO is agreed at one of them."),
+    ("SLO", "Service-level objective: the latency targets the sizing must meet."),
+    ("In-flight requests", "Requests being answered at the same moment (the load the fleet is sized for)."),
+    ("Replica", "One copy of the model serving requests, on one or more GPUs."),
+    ("Tensor / pipeline parallel (TP / PP)", "Splitting one replica over several GPUs: TP inside a server, PP across servers."),
+    ("Redundancy (N+1)", "Replicas kept beyond the load so one can fail or be updated without breaching the SLO."),
+    ("Headroom", "Replicas kept for growth and bursts, beyond load and redundancy."),
+    ("KV cache", "GPU memory holding each conversation's context while it is answered; it limits how many requests fit."),
+    ("FP8 / BF16", "Number formats of the model weights: FP8 uses half the memory of BF16 at a small accuracy cost."),
+    ("On-demand / reserved-1y / reserved-3y", "Renting by the hour, or committing to one or three years for a discount."),
+    ("Spot", "Spare cloud capacity at a deep discount that the provider can take back at short notice."),
+    ("Capacity block", "GPU capacity booked for a fixed period in advance."),
+    ("Break-even utilisation", "Share of hours a committed option must be busy to cost less than on-demand."),
+    ("Operations staff", "The engineers who run the fleet, counted for every basis (rented fleets need operating too)."),
+    ("IT power / PUE", "Power the servers draw; PUE is the facility's total power divided by it (cooling, losses)."),
+    ("Error band", "The range the monthly cost may fall in given the sizer's published accuracy."),
+    ("LoRA", "Small fine-tuned adapters served on one shared base model."),
+)
+"""Terms the report uses, in plain words."""
 
 
 def _cell(text: object) -> str:
@@ -53,8 +94,17 @@ def scorecard_decision_markdown(session: Session) -> list[str]:
     return out + [""]
 
 
-def session_markdown(session: Session) -> str:
-    """The report: status, spec, decision log, red flags, cadence, event log."""
+def session_markdown(
+    session: Session,
+    *,
+    planning: str = "",
+    parts: PlanningParts | None = None,
+    charts: dict[str, str] | None = None,
+) -> str:
+    """The report: decision memo, status, spec, decision log, red flags, cadence, then the
+    ``planning`` sections (Markdown from :func:`planning_markdown`), glossary and the event log
+    as an appendix. ``parts`` are the planning reports (for one cost everywhere); ``charts`` maps
+    chart names to the paths the Markdown links to."""
     q = session.questionnaire
     out: list[str] = [f"# Kickoff: {session.title}", ""]
     out.append(
@@ -63,6 +113,7 @@ def session_markdown(session: Session) -> str:
         f"v{session.questionnaire_version}; catalog {session.catalog_version or 'unknown'}."
     )
     out.append("")
+    out += memo_markdown(session, parts, charts or {})
 
     out += ["## Status", ""]
     for role in ("it", "ai_team"):
@@ -95,12 +146,20 @@ def session_markdown(session: Session) -> str:
     if spec is None:
         out += [f"Not sized: {session.sizing_error}", ""]
     else:
-        out += [spec_line(spec), ""]
-        out += _table(("Figure", "Value"), list(spec_rows(spec)))
+        out += [_spec_line(spec, parts), ""]
+        out += _table(("Figure", "Value"), _spec_rows(spec, parts))
         out.append("")
         if spec.why:
             out += ["### Why these numbers", ""]
-            out += [f"- **{key}**: {text}" for key, text in spec.why.items()]
+            out += [
+                f"- **{key}**: {text}"
+                for key, text in spec.why.items()
+                if not (parts and parts.cost and key.startswith(("cost", "price")))
+            ]
+            if parts and parts.cost:
+                out.append(
+                    f"- **cost**: {_cost_words(parts)}; how it is computed is in the Cost section"
+                )
             out.append("")
         if spec.assumptions:
             out += ["### Assumptions (not answered in the meeting)", ""]
@@ -168,12 +227,239 @@ def session_markdown(session: Session) -> str:
         out.append("No review cadence was set.")
     out.append("")
 
+    if planning:
+        out += [planning.rstrip("\n"), ""]
+    out += ["## Glossary", ""]
+    out += _table(("Term", "Meaning"), list(GLOSSARY))
+    out.append("")
     if session.events:
-        out += ["## Event log", ""]
+        out += ["## Appendix: event log", ""]
+        out.append(
+            f"Every change in the order it was made ({len(session.events)} events); "
+            "`kickoff replay FILE` replays them with the spec after each."
+        )
+        out.append("")
         for event in session.events:
             out.append(f"{event.seq}. {event.at:%Y-%m-%d %H:%M} {_cell(event_line(event, q))}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+# --- the decision memo ---------------------------------------------------------------------------
+
+
+def _names(session: Session, role: str) -> str:
+    names = [p.name for p in session.participants if p.role == role]
+    return ", ".join(names) if names else ROLE_LABELS.get(role, role)
+
+
+def _cost_words(parts: PlanningParts) -> str:
+    from kickoff_tui.planning.figures import usd
+    from kickoff_tui.planning.markdown import band_text, monthly_cost
+
+    cost = parts.cost
+    month = monthly_cost(cost)
+    return (
+        f"{usd(month)}/month on the {cost.chosen_option} basis, operations staff included "
+        f"({band_text(parts.spec, month)})"
+    )
+
+
+def _spec_line(spec: Any, parts: PlanningParts | None) -> str:
+    """The spec in one line, with the report's one monthly cost instead of the sizer's list price."""
+    if parts is None or parts.cost is None:
+        return spec_line(spec)
+    from kickoff_tui.planning.figures import usd
+    from kickoff_tui.planning.markdown import monthly_cost
+
+    line = spec_line(spec.model_copy(update={"cost_per_month": None}))
+    return f"{line}, {usd(monthly_cost(parts.cost))}/month ({parts.cost.chosen_option}, staff included)"
+
+
+def _spec_rows(spec: Any, parts: PlanningParts | None) -> list[tuple[str, str]]:
+    rows = list(spec_rows(spec))
+    if parts is None or parts.cost is None:
+        return rows
+    out = []
+    for label, value in rows:
+        if label.lower().startswith("cost per month"):
+            out.append(("Monthly cost", _cost_words(parts)))
+        elif label.lower().startswith(("cost", "price")):
+            continue
+        else:
+            out.append((label, value))
+    return out
+
+
+def _due(session: Session) -> str:
+    if session.cadence is not None:
+        return f"{session.cadence.next_review}"
+    return f"{(session.updated + timedelta(days=ACTION_DAYS_WITHOUT_CADENCE)).date()}"
+
+
+def next_actions(session: Session, spec: Any) -> list[tuple[str, str, str]]:
+    """(action, owner, due date) from the sign-offs, open flags, open questions, assumptions and
+    the review cadence. Due dates: the next review, or two weeks from the last change when no
+    cadence is set."""
+    due = _due(session)
+    actions: list[tuple[str, str, str]] = []
+    if session.cadence is None:
+        actions.append(("Set a review cadence for the sized inputs", _names(session, "it"), due))
+    for role in ("it", "ai_team"):
+        if session.signoff(role) is None:
+            actions.append(
+                (f"Sign off the spec for {ROLE_LABELS[role]}", _names(session, role), due)
+            )
+    for flag in session.open_flags():
+        actions.append(
+            (f"Resolve or acknowledge the {flag.severity} flag: {flag.message} {flag.fix}",
+             _names(session, flag.owner), due)
+        )
+    for question in session.unanswered():
+        actions.append((f"Answer: {question.prompt}", _names(session, question.role), due))
+    if spec is not None:
+        for assumption in spec.assumptions:
+            question = next(
+                (x for x in session.questionnaire.questions if x.feeds == assumption.field), None
+            )
+            owner = _names(session, question.role) if question is not None else _names(session, "ai_team")
+            actions.append(
+                (f"Confirm or answer {assumption.field} (assumed {assumption.value}: "
+                 f"{assumption.reason})", owner, due)
+            )
+    for flag in session.active_flags():
+        if flag.state == "acknowledged":
+            actions.append(
+                (f"Review the accepted risk: {flag.message}", _names(session, flag.owner), due)
+            )
+    if session.cadence is not None:
+        actions.append(
+            ("Review the inputs and re-size with the current catalog (`kickoff size FILE`)",
+             session.cadence.set_by, due)
+        )
+    return actions
+
+
+def memo_markdown(
+    session: Session, parts: PlanningParts | None, charts: dict[str, str]
+) -> list[str]:
+    """The first page: decision asked for, sized spec, monthly cost per basis, open risks, next
+    actions."""
+    from kickoff_tui.planning.figures import num, usd
+    from kickoff_tui.planning.markdown import band_text, cost_rows, error_band, monthly_cost
+
+    spec = export_spec(session)
+    out = ["## Decision memo", ""]
+    out += ["### Decision asked for", ""]
+    if spec is None or not spec.feasible:
+        why = session.sizing_error if spec is None else spec.infeasible_reason
+        out += [f"No decision can be asked yet: the answers cannot be served as given ({why}).", ""]
+    else:
+        use = session.questionnaire.find("use_case")
+        use_text = use.label_of(session.value("use_case")) if use and session.value("use_case") else spec.use_case
+        ask = (
+            f"Approve **{spec.total_gpus} x {spec.gpu_name}** in {spec.nodes} "
+            f"node{'s' if spec.nodes != 1 else ''} ({num(spec.it_power_kw, 1)} kW IT) to serve "
+            f"**{spec.model_name or spec.model}** for {use_text}"
+        )
+        if parts is not None and parts.cost is not None:
+            cost = parts.cost
+            month = monthly_cost(cost)
+            total = cost.chosen.horizon_total_with_staff
+            ask += (
+                f", on the **{cost.chosen_option}** basis at **{usd(month)}/month** "
+                f"({band_text(spec, month)}), {total.text() if total else 'n/a'} over "
+                f"{cost.horizon_years} years, operations staff included"
+            )
+        out += [ask + ".", ""]
+        signed = [
+            f"{ROLE_LABELS[r]}: "
+            + (f"signed off by {s.name} on {s.at:%Y-%m-%d}" if (s := session.signoff(r)) else "**not signed off**")
+            for r in ("it", "ai_team")
+        ]
+        out += ["Sign-off: " + "; ".join(signed) + ".", ""]
+        if parts is not None and parts.business is not None:
+            b = parts.business
+            verdict = {"red": "RED FLAG", "weak": "weak", "adequate": "adequate",
+                       "strong": "strong"}[b.verdict]
+            out += [
+                f"Business case ({b.option}): **{verdict}**, return {b.roi.text() if b.roi else 'n/a'} "
+                f"the annual cost, payback in {b.payback_months.text() if b.payback_months else 'n/a'} "
+                "(see Business case).",
+                "",
+            ]
+        out += ["### Sized spec", ""]
+        parallel = f"TP {spec.tensor_parallel}" + (
+            f" x PP {spec.pipeline_parallel}" if spec.pipeline_parallel > 1 else ""
+        )
+        rows = [
+            ("Hardware", f"{spec.total_gpus} x {spec.gpu_name}, {spec.nodes} node(s), "
+             f"{spec.replicas} replicas of {spec.gpus_per_replica} GPU(s) ({parallel})"),
+            ("Why that many", f"{spec.replicas_for_load} replicas for the load, "
+             f"{spec.replicas_for_redundancy} for redundancy, {spec.replicas_for_headroom} headroom"),
+            ("Serves", f"{spec.model_name or spec.model} at {spec.precision}; peak "
+             f"{spec.peak_concurrency} requests in flight"),
+            ("Latency", f"TTFT {num(spec.ttft_ms or 0, 0)} ms (target {num(spec.ttft_target_ms)} ms), "
+             f"TPOT {num(spec.tpot_ms or 0, 1)} ms (target {num(spec.tpot_target_ms)} ms), at "
+             f"{spec.slo_percentile}"),
+            ("Power", f"{num(spec.it_power_kw, 1)} kW IT" + (
+                f", {num(spec.facility_power_kw, 1)} kW at the facility" if spec.facility_power_kw else "")),
+        ]
+        if parts is not None and parts.cost is not None:
+            rows.append(("Monthly cost", _cost_words(parts)))
+        out += _table(("Figure", "Value"), rows)
+        out.append("")
+        if parts is not None and parts.cost is not None:
+            out += ["### Monthly cost per price basis", ""]
+            banded = error_band(spec) is not None
+            table = []
+            for basis, month, total, note in cost_rows(parts.cost):
+                note = ", ".join(n for n in note.split(", ") if n and n != "chosen")
+                row = [basis + (" **(chosen)**" if basis == parts.cost.chosen_option else ""),
+                       f"{usd(month)}/month" if month is not None else "n/a"]
+                if banded:
+                    row.append(band_text(spec, month) if month is not None else "-")
+                row += [usd(total) if total is not None else "n/a", note]
+                table.append(tuple(row))
+            header = ["Basis", "Monthly cost"] + (["Error band"] if banded else [])
+            header += [f"{parts.cost.horizon_years}-year total", "Note"]
+            out += _table(tuple(header), table)
+            out += ["", "Each monthly cost is the GPUs' cost plus the operations staff "
+                    f"({usd(parts.cost.staff_per_month.value)}/month, the same for every basis)."
+                    + ("" if banded else " No error band yet: the sizer does not attach one to "
+                       "its spec (the figures are its central estimate).")]
+            if charts.get("cost"):
+                out += ["", f"![Monthly cost per price basis]({charts['cost']})"]
+            out.append("")
+    out += ["### Open risks", ""]
+    open_flags = session.open_flags()
+    if open_flags:
+        out += [
+            f"- **{f.severity}** ({_names(session, f.owner)}): {f.message} *Fix:* {f.fix}"
+            for f in open_flags
+        ]
+    else:
+        out.append("- No open red flags.")
+    accepted = [f for f in session.active_flags() if f.state == "acknowledged"]
+    out += [
+        f"- Accepted by {f.by}: {f.message} *Why:* {f.reason}" for f in accepted
+    ]
+    if spec is not None and spec.assumptions:
+        out.append(
+            f"- {len(spec.assumptions)} sizing input(s) assumed, not answered: "
+            + ", ".join(f"`{a.field}` = {a.value}" for a in spec.assumptions)
+            + "."
+        )
+    out += [f"- {w}" for w in (spec.warnings if spec is not None else [])]
+    out.append("")
+    out += ["### Next actions", ""]
+    actions = next_actions(session, spec)
+    if actions:
+        out += _table(("Action", "Owner", "Due"), actions)
+    else:
+        out.append("None.")
+    out += ["", "---", ""]
+    return out
 
 
 def export_spec(session: Session):  # noqa: ANN201 - SizedSpec | None
@@ -193,3 +479,60 @@ def planning_markdown(session: Session) -> str:
             ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
         )
     return markdown_sections(spec, session.sizing_inputs(), session.planning())
+
+
+def session_parts(session: Session) -> PlanningParts | None:
+    """The planning reports of the session's export spec, computed once (``None`` if unsized).
+    Raises :class:`~kickoff_tui.errors.KickoffError` when a stored planning answer is refused."""
+    from kickoff_tui.planning.markdown import planning_parts
+
+    spec = export_spec(session)
+    if spec is None:
+        return None
+    return planning_parts(spec, session.sizing_inputs(), session.planning())
+
+
+def report_markdown(session: Session, charts: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
+    """The whole report and its charts: (Markdown, chart name -> SVG). ``charts`` maps chart
+    names to the paths the Markdown should link to (none: no images linked)."""
+    from kickoff_tui.planning.markdown import chart_svgs, markdown_sections
+
+    parts = session_parts(session)
+    if parts is None:
+        planning = "\n".join(
+            ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
+        )
+        svgs: dict[str, str] = {}
+    else:
+        svgs = chart_svgs(parts)
+        links = {k: v for k, v in (charts or {}).items() if k in svgs}
+        # the cost chart sits in the memo; the sections link the others
+        detail = {k: v for k, v in links.items() if k != "cost"}
+        planning = markdown_sections(parts.spec, parts.inputs, parts=parts, charts=detail)
+        charts = links
+    text = session_markdown(session, planning=planning, parts=parts, charts=charts)
+    return text, svgs
+
+
+def report_files(session: Session, path: Path) -> dict[Path, str]:
+    """The Markdown report at ``path`` and its charts in ``STEM-charts/`` beside it (path ->
+    text; nothing written). ``kickoff export --markdown`` and the app's export share it."""
+    from kickoff_tui.planning.markdown import CHART_NAMES
+
+    chart_dir = f"{path.stem}-charts"
+    text, svgs = report_markdown(session, {n: f"{chart_dir}/{n}.svg" for n in CHART_NAMES})
+    files = {path: text}
+    files |= {path.parent / chart_dir / f"{name}.svg": svg for name, svg in svgs.items()}
+    return files
+
+
+def write_report(session: Session, path: Path) -> list[Path]:
+    """Write :func:`report_files` (each file atomically); return the paths."""
+    from kickoff_tui.record.io import atomic_write_text
+
+    written = []
+    for file, text in report_files(session, path).items():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(file, text)
+        written.append(file)
+    return written

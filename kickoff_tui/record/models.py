@@ -12,7 +12,13 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from kickoff_tui.planning.scorecard import Scorecard
-from kickoff_tui.record.questionnaire import AnswerValue, Cadence, Role
+from kickoff_tui.record.questionnaire import (
+    MAX_STRING_CHARS,
+    AnswerValue,
+    Cadence,
+    Role,
+    control_character,
+)
 
 SCORECARD_OWNER = "it"
 """The role that owns the vendor scorecard (issue 6: provider choice is IT's decision)."""
@@ -28,6 +34,46 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 """A datetime normalised to UTC."""
 
 
+MAX_NAME_CHARS = 200
+"""Longest person's name, session title or session id kept: a name or a meeting title, never a
+paste (the participants screen caps its fields at this length too)."""
+
+MAX_TEXT_CHARS = MAX_STRING_CHARS
+"""Longest other text (rationale, reason, question or flag id) a record field holds: the same
+limit the file loader applies to every string, so whatever is recorded can be read back."""
+
+
+def text_problem(value: str, limit: int = MAX_TEXT_CHARS) -> str | None:
+    """Why ``value`` cannot be kept in a session (too long, or a control character), or None.
+
+    The one rule for text in a record: the models below apply it when a file is loaded *and*
+    when :class:`~kickoff_tui.record.session.Session` builds an event, so nothing saved can
+    fail to load. The wording matches the file loader's (``data_problems``)."""
+    if len(value) > limit:
+        return f"text of {len(value):,} characters (at most {limit:,})"
+    bad = control_character(value)
+    if bad is not None:
+        return f"contains the control character {bad}"
+    return None
+
+
+def _rule(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        problem = text_problem(value, limit)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+FreeText = Annotated[str, _rule(MAX_TEXT_CHARS)]
+"""Text of any kind in a record: at most :data:`MAX_TEXT_CHARS`, no control characters."""
+
+NameText = Annotated[str, _rule(MAX_NAME_CHARS)]
+"""A person's name, a title or an id: at most :data:`MAX_NAME_CHARS`, no control characters."""
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -35,7 +81,7 @@ class _Record(BaseModel):
 class Participant(_Record):
     """Someone in the meeting, speaking for one role."""
 
-    name: str = Field(min_length=1)
+    name: NameText = Field(min_length=1)
     role: Role
 
 
@@ -43,11 +89,11 @@ class Answer(_Record):
     """The current answer to one question: the decision, who made it, and why."""
 
     value: AnswerValue
-    answered_by: str = Field(min_length=1)
+    answered_by: NameText = Field(min_length=1)
     """Name of the person who gave the answer."""
     role: Role
     """Role the answerer spoke for."""
-    rationale: str = ""
+    rationale: FreeText = ""
     at: UtcDatetime
     owner_mismatch: bool = False
     """True when ``role`` is not the role that owns the question (allowed, but flagged)."""
@@ -109,17 +155,17 @@ class Event(_Record):
     """Position in the log, from 1."""
     at: UtcDatetime
     kind: EventKind
-    by: str = ""
+    by: NameText = ""
     """Name of the person acting."""
     role: Role | None = None
     """Role the person spoke for (for ``signoff``: the role signing)."""
-    question: str | None = None
+    question: FreeText | None = None
     value: AnswerValue | None = None
     previous: AnswerValue | None = None
     """The value replaced by a ``change`` (or withdrawn by a ``clear``)."""
-    rationale: str = ""
-    flag: str | None = None
-    reason: str = ""
+    rationale: FreeText = ""
+    flag: FreeText | None = None
+    reason: FreeText = ""
     """Flag events: why. Answer, change and clear events: which signed figure the answer moved
     when it withdrew the sign-offs (e.g. ``total GPUs 8 -> 12``)."""
     next_review: date | None = None
@@ -137,6 +183,13 @@ class Event(_Record):
             raise ValueError("a signoff event's value must be true or false")
         if self.scorecard is not None and self.kind != "scorecard":
             raise ValueError(f"a {self.kind} event cannot carry a scorecard")
+        for name in ("value", "previous"):
+            given = getattr(self, name)
+            if isinstance(given, str):
+                limit = MAX_NAME_CHARS if self.kind == "title" else MAX_TEXT_CHARS
+                problem = text_problem(given, limit)
+                if problem is not None:
+                    raise ValueError(f"{name}: {problem}")
         return self
 
 
@@ -144,7 +197,7 @@ class SignOff(_Record):
     """A role signing the sized spec off."""
 
     role: Literal["it", "ai_team"]
-    name: str = Field(min_length=1)
+    name: NameText = Field(min_length=1)
     at: UtcDatetime
 
 
@@ -153,7 +206,7 @@ class ReviewCadence(_Record):
 
     every: Cadence
     next_review: date
-    set_by: str = Field(min_length=1)
+    set_by: NameText = Field(min_length=1)
     at: UtcDatetime
 
 
@@ -162,11 +215,11 @@ class ScorecardRecord(_Record):
 
     card: Scorecard
     """Criteria with their weights and each provider's scores."""
-    set_by: str = Field(min_length=1)
+    set_by: NameText = Field(min_length=1)
     """Name of the person who set it."""
     role: Role
     """Role that person spoke for."""
-    rationale: str = ""
+    rationale: FreeText = ""
     """Why, in the words of whoever set it."""
     at: UtcDatetime
     owner_mismatch: bool = False

@@ -8,6 +8,7 @@ each event the red flags are recomputed against a freshly sized spec.
 from __future__ import annotations
 
 import calendar
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -15,7 +16,15 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning.overrides import PlanningOverrides
@@ -30,14 +39,17 @@ from kickoff_tui.record.flags import (
 )
 from kickoff_tui.record.mapping import assumed_defaults, inputs_from_answers, with_assumptions
 from kickoff_tui.record.models import (
+    MAX_NAME_CHARS,
     SCORECARD_OWNER,
     Answer,
     Event,
+    NameText,
     Participant,
     ReviewCadence,
     ScorecardRecord,
     SignOff,
     UtcDatetime,
+    text_problem,
 )
 from kickoff_tui.record.plan_answers import check_field_value, planning_from_answers
 from kickoff_tui.record.questionnaire import (
@@ -142,23 +154,47 @@ def _role(role: str) -> str:
     return role
 
 
-def _name(name: str) -> str:
+class RecordRefused(KickoffError, ValueError):
+    """What a :class:`Session` method was asked to record would not load back from the file
+    (text too long, a control character, a number out of range): nothing was recorded. A
+    :class:`KickoffError` (one line, exit code 2) and a ``ValueError``."""
+
+
+def _name(name: str, what: str = "name") -> str:
     name = " ".join(str(name).split())
     if not name:
-        raise KickoffError("a name is required")
+        raise KickoffError(f"a {what} is required")
+    problem = text_problem(name, MAX_NAME_CHARS)
+    if problem is not None:
+        raise RecordRefused(f"{what}: {problem}")
     return name
 
 
-def check_free_text(field: str, text: str) -> None:
-    """Refuse what the file loader would refuse, so a recorded session can always be reopened:
-    text over :data:`MAX_ANSWER_CHARS` characters or with control characters."""
-    from kickoff_tui.record.questionnaire import MAX_ANSWER_CHARS, control_character
+def _title(title: str) -> str:
+    title = " ".join(str(title).split())
+    if not title:
+        raise KickoffError("a session needs a title")
+    return _name(title, "title")
 
-    if len(text) > MAX_ANSWER_CHARS:
-        raise KickoffError(f"{field}: {len(text):,} characters; at most {MAX_ANSWER_CHARS:,} are kept")
-    bad = control_character(text)
-    if bad:
-        raise KickoffError(f"{field}: contains the control character {bad}")
+
+def check_free_text(field: str, text: str) -> None:
+    """Refuse typed text (a rationale, a reason) the record will not keep: over
+    :data:`~kickoff_tui.record.questionnaire.MAX_ANSWER_CHARS` characters (about three pages;
+    below the file loader's limit for any text) or with control characters."""
+    from kickoff_tui.record.questionnaire import MAX_ANSWER_CHARS
+
+    problem = text_problem(text, MAX_ANSWER_CHARS)
+    if problem is not None:
+        raise RecordRefused(f"{field}: {problem}")
+
+
+def _event_problem(err: ValidationError) -> str:
+    """One line for an event the record models refuse (field: what is wrong)."""
+    first = err.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "event"
+    more = len(err.errors()) - 1
+    extra = f" (and {more} more)" if more > 0 else ""
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}{extra}"
 
 
 class Session(BaseModel):
@@ -167,8 +203,8 @@ class Session(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     schema_version: int = SCHEMA_VERSION
-    id: str = Field(min_length=1)
-    title: str = Field(min_length=1)
+    id: NameText = Field(min_length=1)
+    title: NameText = Field(min_length=1)
     questionnaire_id: str = "kickoff"
     """Id of the questionnaire the answers belong to."""
     questionnaire_version: str = ""
@@ -194,6 +230,7 @@ class Session(BaseModel):
     _spec: SizedSpec | None = PrivateAttr(default=None)
     _spec_error: str = PrivateAttr(default="")
     _spec_fresh: bool = PrivateAttr(default=False)
+    _saved_upto: int = PrivateAttr(default=0)
 
     # --- validation -------------------------------------------------------------------------
 
@@ -248,11 +285,12 @@ class Session(BaseModel):
         clock = clock or utc_now
         questionnaire = questionnaire or default_questionnaire()
         now = clock()
-        title = " ".join(str(title).split())
-        if not title:
-            raise KickoffError("a session needs a title")
+        title = _title(title)
         if session_id is None:
             session_id = f"{now.date().isoformat()}-{slugify(title)}-{uuid.uuid4().hex[:4]}"
+        problem = text_problem(session_id, MAX_NAME_CHARS) if session_id else "an id is required"
+        if problem is not None:
+            raise RecordRefused(f"session id: {problem}")
         session = cls(
             id=session_id,
             title=title,
@@ -277,6 +315,7 @@ class Session(BaseModel):
                 save_session(session, path)
             except SaveFailed as err:  # a read-only data dir: say no session was started
                 raise err.for_new_session() from None
+            session.mark_saved()
         return session
 
     def bind(self, *, questionnaire: Questionnaire | None = None, clock: Clock | None = None) -> "Session":
@@ -310,7 +349,10 @@ class Session(BaseModel):
         """Save after every event, to ``path`` or to the data dir's ``sessions/<id>.toml``."""
         from kickoff_tui.record.io import autosave_path
 
-        self._autosave_path = Path(path) if path is not None else autosave_path(self.id)
+        # The real file behind a symlink: the atomic write then replaces that file (the link
+        # stays a link) and the lock is taken on the same path every writer resolves to.
+        target = Path(path) if path is not None else autosave_path(self.id)
+        self._autosave_path = Path(os.path.realpath(target))
         return self._autosave_path
 
     def disable_autosave(self) -> None:
@@ -319,6 +361,16 @@ class Session(BaseModel):
     @property
     def autosave_file(self) -> Path | None:
         return self._autosave_path
+
+    def mark_saved(self) -> None:
+        """Every event so far is on disk (just loaded from a file, or saved or exported)."""
+        self._saved_upto = len(self.events)
+
+    @property
+    def unsaved_events(self) -> list[Event]:
+        """Events recorded since the session was last written to disk (the autosave refused
+        them, or the session never autosaved): what quitting now would lose."""
+        return self.events[self._saved_upto:]
 
     def now(self) -> datetime:
         """The bound clock's time (UTC now by default)."""
@@ -490,6 +542,7 @@ class Session(BaseModel):
         if question.feeds is not None:
             trial = {k: v for k, v in self.answers.items() if k != question_id}
             inputs_from_answers(self.questionnaire, trial)
+        check_free_text("rationale", rationale.strip())
         self._append(
             kind="clear",
             by=_name(by_name),
@@ -508,6 +561,7 @@ class Session(BaseModel):
         reason = " ".join(reason.split())
         if not reason:
             raise KickoffError("acknowledging a red flag needs a reason")
+        check_free_text("reason", reason)
         self._append(kind="flag_ack", by=_name(by), flag=flag_id, reason=reason)
         return self.flag(flag_id)
 
@@ -516,7 +570,9 @@ class Session(BaseModel):
         record = self.flag(flag_id)
         if record.state == "resolved":
             raise KickoffError(f"red flag {flag_id!r} is already resolved")
-        self._append(kind="flag_resolve", by=_name(by), flag=flag_id, reason=" ".join(reason.split()))
+        reason = " ".join(reason.split())
+        check_free_text("reason", reason)
+        self._append(kind="flag_resolve", by=_name(by), flag=flag_id, reason=reason)
         return self.flag(flag_id)
 
     def sign_off(
@@ -541,6 +597,7 @@ class Session(BaseModel):
             raise KickoffError(f"cannot sign off: the answers cannot be sized ({self._spec_error})")
         if not spec.feasible:
             raise KickoffError(f"cannot sign off an infeasible spec: {spec.infeasible_reason}")
+        check_free_text("rationale", rationale.strip())
         self._append(kind="signoff", by=name, role=role, value=True, rationale=rationale.strip())
         found = self.signoff(role)
         assert found is not None
@@ -554,6 +611,7 @@ class Session(BaseModel):
         speaking = by_role or self.participant_role(name) or role
         if speaking != role:
             raise KickoffError(f"only the {ROLE_LABELS[role]} can withdraw its sign-off")
+        check_free_text("reason", reason.strip())
         self._append(kind="signoff", by=name, role=role, value=False, rationale=reason.strip())
 
     def set_cadence(
@@ -573,6 +631,7 @@ class Session(BaseModel):
             next_review = next_review_date(at.date(), cadence)
         elif cadence not in CADENCE_MONTHS:
             raise KickoffError(f"unknown review cadence {cadence!r}; use {', '.join(CADENCE_MONTHS)}")
+        check_free_text("rationale", rationale.strip())
         self._append(
             at=at, kind="cadence", by=by, role=role, value=cadence, next_review=next_review,
             rationale=rationale.strip(),
@@ -606,6 +665,7 @@ class Session(BaseModel):
                 ) from None
         by_name, by_role = _name(by_name), _role(by_role)
         rationale = rationale.strip()
+        check_free_text("rationale", rationale)
         current = self.scorecard
         if (
             current is not None
@@ -629,24 +689,35 @@ class Session(BaseModel):
         """Withdraw the vendor scorecard (no event when there is none)."""
         if self.scorecard is None:
             return
+        check_free_text("rationale", rationale.strip())
         self._append(kind="scorecard", by=_name(by_name), role=_role(by_role), rationale=rationale.strip())
 
     def set_title(self, title: str, by: str = "") -> None:
-        title = " ".join(title.split())
-        if not title:
-            raise KickoffError("a session needs a title")
+        title = _title(title)
+        by = _name(by) if by.strip() else ""
         if title != self.title:
-            self._append(kind="title", by=by.strip(), value=title, previous=self.title)
+            self._append(kind="title", by=by, value=title, previous=self.title)
 
     # --- the event machinery ------------------------------------------------------------------
 
     def _append(self, at: datetime | None = None, **fields: Any) -> Event:
-        event = Event(seq=len(self.events) + 1, at=at or self.now(), **fields)
+        """Build the event with the same models and checks a file load applies, apply it, and
+        autosave. :class:`RecordRefused` (nothing recorded) for what a load would refuse."""
+        from kickoff_tui.record.questionnaire import data_problems, summarize_problems
+
+        try:
+            event = Event(seq=len(self.events) + 1, at=at or self.now(), **fields)
+        except ValidationError as err:
+            raise RecordRefused(f"not recorded: {_event_problem(err)}") from None
+        problems = data_problems(event.model_dump(exclude_none=True))
+        if problems:
+            raise RecordRefused(f"not recorded: {summarize_problems(problems)}")
         self.apply(event)
         if self._autosave_path is not None:
             from kickoff_tui.record.io import save_session
 
             save_session(self, self._autosave_path)
+            self.mark_saved()
         return event
 
     def apply(self, event: Event) -> None:

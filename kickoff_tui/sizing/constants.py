@@ -137,7 +137,8 @@ the extra low-rank matmuls and adapter gathering at mixed batches."""
 
 RACK_CONTINUOUS_LOAD_FRACTION = 0.80
 """Continuous loads may draw at most 80% of a circuit's rating (US NEC 210.19/215.2 '125% rule';
-the same derating is common practice elsewhere): a 35 kW rack feed carries 28 kW of servers."""
+the same derating is common practice elsewhere): a 35 kW breaker rating carries 28 kW of
+servers. Applied only when the rack figure is a breaker rating, not a contracted IT-load cap."""
 
 NETWORK_OVERHEAD_FRACTION = 0.05
 """IT power of switches, storage and management servers on top of the GPU nodes (a few percent
@@ -148,12 +149,15 @@ PUE_DEFAULT = 1.3
 average is 1.58; new liquid-cooled halls target 1.1-1.3)."""
 
 AIR_MAX_RACK_KW = 20.0
-"""Practical ceiling of conventional front-to-back air cooling per rack (ASHRAE TC9.9 / vendor
-guidance: ~15-20 kW per rack)."""
+"""Practical ceiling of conventional front-to-back air cooling per rack with hot/cold aisle
+containment (ASHRAE TC9.9 "Thermal Guidelines for Data Processing Environments" and Uptime
+Institute's annual surveys place room air cooling at roughly 15-20 kW per rack)."""
 
 RDHX_MAX_RACK_KW = 35.0
-"""Rear-door heat exchangers carry roughly 35 kW per rack (kickoff guide: a facility that tops
-out at 35 kW per rack with rear-door HX)."""
+"""Rear-door heat exchangers remove heat at the rack: passive doors ~20-35 kW, active
+(fan-assisted) doors are rated up to ~50-75 kW by their makers (Motivair ChilledDoor, Vertiv
+Liebert DCD datasheets). 35 kW is the figure of the kickoff guide's facility ("tops out at 35 kW
+per rack with rear-door HX"); beyond it direct liquid cooling is assumed."""
 
 HOURS_PER_YEAR = 8760.0
 """Hours in a (non-leap) year."""
@@ -176,3 +180,23 @@ COMMITMENT_DISCOUNT: dict[str, float] = {
 """Discount off on-demand when a SKU has no price on that basis: annual commitments 20-30%,
 multi-year 30-50% (procurement guide in the seed documents); spot capacity trades at roughly
 60% off list on the large clouds but can be reclaimed."""
+
+# --- Sizing: load, failure domains, whole units, power (sizing-side; kept apart from the perf model)
+
+TYPICAL_DRAW_FRACTION = 0.70
+"""Average draw of a serving node over its nameplate (maximum input) when no measurement is
+published: nameplate ratings cover the worst case (all GPUs at their power limit plus PSU
+margin), serving averages well below it. The one published serving measurement in the catalog,
+InferenceX's MI355X average of ~670 W per 1,400 W GPU, is lower still; 0.70 stays on the safe
+side for energy cost. Provisioning (racks, feeds) always uses the nameplate."""
+
+RACK_IT_CAP_FRACTION = 1.0
+"""A contracted IT-load cap is what the servers may draw: no further derating (colocation
+contracts sell kW of IT load; the provider sized the breakers for it)."""
+
+SITES_FOR_MULTI_SITE = 2
+"""A second site carries the whole design load on its own (active-active or warm standby)."""
+
+RACK_DOMAIN_TP_SPAN = 4
+"""Inside a rack-scale NVLink domain the sizer tries TP sizes up to 4x the smallest that holds the
+model (and at least two compute trays): wider TP splits the same weights over more all-reduces."""

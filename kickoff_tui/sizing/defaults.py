@@ -58,7 +58,8 @@ DEFAULT_REQUESTS_PER_USER_PER_HOUR = 20.0
 when users are given without a request rate (and listed as an assumption)."""
 
 DEFAULT_BURST_FACTOR = 1.0
-"""Peak over average when concurrency is derived from averages and no burst factor is given."""
+"""Bursts over the stated peak when none is given: the stated peak is the design load, and also
+the average the cost is priced at (so cost per token is then a lower bound)."""
 
 DEFAULT_SLO_PERCENTILE = "p95"
 DEFAULT_REDUNDANCY = "n+1"
@@ -66,6 +67,13 @@ DEFAULT_REDUNDANCY = "n+1"
 
 DEFAULT_SPECULATIVE_SPEEDUP = 2.0
 """Kickoff guide: speculative decoding raises throughput roughly 2x when it is in scope."""
+
+DEFAULT_RACK_POWER_BASIS = "breaker"
+"""A rack figure is read as a breaker rating (derated to 80% continuous) until IT says it is a
+contracted IT-load cap: the safe reading."""
+
+DEFAULT_SPARE_NODES = 1
+"""Nodes that may fail at once when "k spare nodes" is chosen without a k."""
 
 DEFAULT_RACK_POWER_KW = 30.0
 """Rack feed assumed when IT has not given one: a high-density air/RDHx enterprise rack."""

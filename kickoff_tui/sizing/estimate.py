@@ -26,6 +26,9 @@ class ServingOptions(BaseModel):
     """Share of prompt tokens served from the prefix cache (skips their prefill)."""
     speculative_speedup: float = Field(default=1.0, ge=1.0)
     """Decode speed-up from speculative decoding (tokens accepted per target step)."""
+    speculative_positions: float = Field(default=0.0, ge=0.0)
+    """Positions the target verifies per sequence per step (k + 1, ``sizing/speculative.py``);
+    0 means the same as ``speculative_speedup`` (the older approximation)."""
     max_context_tokens: int | None = None
     """Context reserved per sequence when PagedAttention is off."""
     gpu_memory_utilization: float = C.GPU_MEMORY_UTILIZATION
@@ -163,6 +166,7 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
     isl_eff = isl * (1 - options.prefix_hit_rate)
     decode_ctx = isl + osl / 2
     speedup = options.speculative_speedup
+    positions = options.speculative_positions or speedup  # k + 1 verified per sequence per step
     if options.continuous_batching:
         # Chunked prefill: every step decodes each running sequence once; prompts of new
         # requests (running x ISL / OSL tokens per step on average) ride along in chunks of up
@@ -179,9 +183,9 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
         share = min(1.0, prefill_per_step / chunk) if chunk > 0 else 0.0
         carried = chunk if share < 1.0 else prefill_per_step
         decode_only = perf.step_time(model, gpu, precision, kv_precision, tp, pp,
-                                     running / pp, decode_ctx, tokens_per_sequence=speedup)
+                                     running / pp, decode_ctx, tokens_per_sequence=positions)
         mixed = perf.step_time(model, gpu, precision, kv_precision, tp, pp,
-                               running / pp, decode_ctx, carried / pp, isl / 2, speedup)
+                               running / pp, decode_ctx, carried / pp, isl / 2, positions)
         stage_s = (1 - share) * decode_only.total + share * mixed.total
         tpot = stage_s * pp / speedup
         # A new prompt needs ceil(ISL / spare) chunk steps next to the running decodes.
@@ -191,7 +195,7 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
             piece = isl_eff / chunks
             for index in range(chunks):
                 step = perf.step_time(model, gpu, precision, kv_precision, tp, pp, running / pp,
-                                      decode_ctx, piece / pp, index * piece + piece / 2, speedup)
+                                      decode_ctx, piece / pp, index * piece + piece / 2, positions)
                 service += step.total
         else:
             service = decode_only.total
@@ -214,7 +218,7 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
         batch = running
         prefill_s = perf.prefill_seconds(model, gpu, precision, kv_precision, tp, pp, batch * isl_eff)
         stage = perf.step_time(model, gpu, precision, kv_precision, tp, pp, batch / pp, decode_ctx,
-                               tokens_per_sequence=speedup)
+                               tokens_per_sequence=positions)
         tpot = stage.total * pp / speedup
         cycle = prefill_s + osl * tpot
         tokens_per_s = batch * osl / cycle

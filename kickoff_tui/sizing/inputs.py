@@ -11,13 +11,22 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 UseCase = Literal["chat", "rag", "agent", "code", "batch"]
-Redundancy = Literal["none", "n+1", "n+2", "spare-node", "2n", "multi-site"]
+Redundancy = Literal["none", "n+1", "n+2", "spare-node", "n+2-node", "spare-nodes", "2n", "multi-site"]
 Cooling = Literal["air", "rdhx", "dlc"]
 PriceBasis = Literal["on-demand", "reserved-1y", "reserved-3y", "spot", "purchase"]
 Percentile = Literal["p50", "p90", "p95", "p99"]
 Fabric = Literal["auto", "ethernet", "roce", "infiniband", "nvlink"]
 
-REDUNDANCY_CHOICES: tuple[str, ...] = ("none", "n+1", "n+2", "spare-node", "2n", "multi-site")
+RackPowerBasis = Literal["it-cap", "breaker"]
+SpeculativeMethod = Literal["draft-model", "eagle", "mtp", "ngram"]
+
+REDUNDANCY_CHOICES: tuple[str, ...] = (
+    "none", "n+1", "n+2", "spare-node", "n+2-node", "spare-nodes", "2n", "multi-site",
+)
+"""Failure domains a spec can survive: none; one or two replicas (N+1 / N+2 GPUs); one or two
+nodes (``spare-node`` is N+1 nodes, ``n+2-node`` N+2 nodes); ``spare-nodes`` k nodes
+(``spare_nodes``); ``2n`` half the fleet; ``multi-site`` a whole site (a second site carries
+the peak)."""
 USE_CASES: tuple[str, ...] = ("chat", "rag", "agent", "code", "batch")
 
 
@@ -36,11 +45,17 @@ class SizingInputs(BaseModel):
     requests_per_second: float | None = Field(default=None, gt=0, le=10_000_000)
     """Peak request rate; converted to in-flight requests with Little's law."""
     burst_factor: float | None = Field(default=None, ge=1, le=100)
-    """Peak over average traffic, applied when concurrency is derived from averages."""
+    """Bursts over the stated peak: the design load is the peak x burst (unless
+    ``burst_included``); the stated peak is the average the cost is priced at."""
+    burst_included: bool | None = None
+    """True when the stated peak already includes bursts: design load = the peak, and the
+    average load (for cost) = peak / burst."""
     ttft_target_ms: float | None = Field(default=None, gt=0, le=600_000)
     tpot_target_ms: float | None = Field(default=None, gt=0, le=60_000)
     slo_percentile: Percentile | None = None
     redundancy: Redundancy | None = None
+    spare_nodes: int | None = Field(default=None, ge=1, le=1_000)
+    """k for ``redundancy = "spare-nodes"``: whole nodes that may fail at once."""
     growth_headroom: float | None = Field(default=None, ge=0, le=10)
     """Extra capacity for growth, as a fraction (0.5 = +50 %)."""
     expected_growth: float | None = Field(default=None, ge=0, le=100)
@@ -64,6 +79,14 @@ class SizingInputs(BaseModel):
     speculative_speedup: float | None = Field(default=None, ge=1, le=10)
     speculative_evidence: bool | None = None
     """Whether the speed-up was measured on this workload (not just quoted)."""
+    speculative_method: SpeculativeMethod | None = None
+    """How drafts are made: a separate draft model, an EAGLE head, MTP modules, n-gram lookup."""
+    speculative_draft_tokens: int | None = Field(default=None, ge=1, le=16)
+    """k: tokens drafted per step (the target verifies k + 1 positions)."""
+    speculative_acceptance: float | None = Field(default=None, gt=0, lt=1)
+    """Per-token acceptance rate of the drafts (measured by the AI team)."""
+    draft_model: str | None = None
+    """Catalog id of the draft model (``draft-model`` method)."""
     finetuned_variants: int | None = Field(default=None, ge=1, le=10_000)
     lora_adapters: bool | None = None
     gpu_memory_utilization: float | None = Field(default=None, gt=0.1, le=0.99)
@@ -76,8 +99,13 @@ class SizingInputs(BaseModel):
     gpus_per_node: int | None = Field(default=None, ge=1, le=72)
     fabric: Fabric | None = None
     rack_power_kw: float | None = Field(default=None, gt=0, le=2_000)
+    rack_power_basis: RackPowerBasis | None = None
+    """What the rack figure is: a contracted IT-load cap (servers may draw all of it) or a
+    breaker rating (continuous load derated to 80%)."""
     cooling: Cooling | None = None
     price_basis: PriceBasis | None = None
+    monthly_budget_usd: float | None = Field(default=None, gt=0, le=1e10)
+    """What IT has budgeted per month (checked against the spec, never used to size it)."""
 
     @model_validator(mode="after")
     def _tokens_consistent(self) -> "SizingInputs":

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from kickoff_tui.catalog.schema import BYTES_PER_VALUE, GPU, PRECISIONS, Model
+from kickoff_tui.catalog.schema import BYTES_PER_VALUE, GPU, PRECISIONS, WEIGHT_ONLY_PRECISIONS, Model
 from kickoff_tui.sizing import constants as C
 
 SIXTEEN_BIT = ("bf16", "fp16")
@@ -36,7 +36,12 @@ def compute_precision(gpu: GPU, precision: str) -> tuple[str, bool]:
 
     A format without native math on the part (FP8 on Ampere, FP4 on Hopper) is stored compressed
     and dequantised to 16-bit for the matmul: memory and bandwidth shrink, compute does not.
+    Weight-only formats (W4A16/W8A16: AWQ, GPTQ) do that on every part: their activations stay
+    16-bit, so prefill gets no speed-up (A100's INT4 tensor rate is never used by them).
     """
+    if precision in WEIGHT_ONLY_PRECISIONS:
+        sixteen = [p for p in SIXTEEN_BIT if p in gpu.dense_tflops]
+        return (sixteen[0] if sixteen else max(gpu.dense_tflops, key=lambda k: BYTES_PER_VALUE[k])), True
     if precision in gpu.native_precisions and precision in gpu.dense_tflops:
         return precision, False
     for fallback in SIXTEEN_BIT:

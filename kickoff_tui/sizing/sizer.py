@@ -15,12 +15,13 @@ import math
 from dataclasses import dataclass, field
 
 from kickoff_tui.catalog import GPU, Model, get_gpu, get_model, gpus
-from kickoff_tui.catalog.schema import BYTES_PER_VALUE
+from kickoff_tui.catalog.schema import BYTES_PER_VALUE, SaleUnit
 from kickoff_tui.sizing import constants as C
 from kickoff_tui.sizing import defaults as D
-from kickoff_tui.sizing import perf
+from kickoff_tui.sizing import perf, speculative
 from kickoff_tui.sizing.estimate import (
     Layout,
+    Operating,
     ServingOptions,
     operate,
     powers_of_two,
@@ -51,6 +52,7 @@ class Resolved:
     output_tokens: int
     sized_context: int
     peak_concurrency: int
+    """The design load: stated in-flight x burst (unless the stated peak includes bursts)."""
     concurrency_note: str
     ttft_ms: float
     tpot_ms: float
@@ -66,6 +68,20 @@ class Resolved:
     rack_power_kw: float
     cooling: str | None
     price_basis: str
+    stated_concurrency: int = 0
+    average_concurrency: float = 0.0
+    burst: float = 1.0
+    burst_included: bool = False
+    load_note: str = ""
+    spare_nodes: int = 1
+    rack_power_basis: str = D.DEFAULT_RACK_POWER_BASIS
+    speculative: bool = False
+    spec_method: str | None = None
+    spec_draft_tokens: int | None = None
+    spec_acceptance: float | None = None
+    spec_speedup: float | None = None
+    spec_measured: bool = False
+    draft_model: Model | None = None
     assumptions: list[Assumption] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -100,8 +116,12 @@ def resolve(inputs: SizingInputs) -> Resolved:
             f"average; most applications use far less"
         )
 
-    peak, note = _peak_concurrency(inputs, ttft, osl, tpot, assumed)
+    stated, note = _stated_concurrency(inputs, ttft, osl, tpot, assumed)
+    design, average, burst, included, load_note = design_load(inputs, stated, assumed)
     redundancy = _pick(inputs, "redundancy", D.DEFAULT_REDUNDANCY, "one spare replica for failures and updates", assumed)
+    spare_nodes = inputs.spare_nodes or D.DEFAULT_SPARE_NODES
+    if redundancy == "spare-nodes" and inputs.spare_nodes is None:
+        assumed.append(Assumption(field="spare_nodes", value=str(spare_nodes), reason="how many nodes may fail at once was not said"))
     headroom = _pick(inputs, "growth_headroom", D.DEFAULT_GROWTH_HEADROOM, "no growth headroom", assumed)
 
     continuous = _pick(inputs, "continuous_batching", True, "modern engines batch continuously", assumed)
@@ -111,48 +131,95 @@ def resolve(inputs: SizingInputs) -> Resolved:
     if prefix and inputs.prefix_hit_rate is None:
         assumed.append(Assumption(field="prefix_hit_rate", value="0", reason="no measured prefix reuse"))
     speculative = bool(inputs.speculative_decoding)
-    speedup = 1.0
-    if speculative:
-        speedup = inputs.speculative_speedup or D.DEFAULT_SPECULATIVE_SPEEDUP
-        if inputs.speculative_speedup is None or not inputs.speculative_evidence:
-            assumed.append(Assumption(
-                field="speculative_speedup", value=f"{speedup:g}x",
-                reason="speculative decoding divides TPOT by its speed-up; until it is measured "
-                "on your traffic it stays an assumption",
-            ))
+    draft = get_model(inputs.draft_model) if (speculative and inputs.draft_model) else None
+    measured = bool(inputs.speculative_evidence)
     options = ServingOptions(
         continuous_batching=continuous,
         paged_attention=paged,
         prefix_hit_rate=hit if prefix else 0.0,
-        speculative_speedup=speedup,
         max_context_tokens=inputs.max_context_tokens or model.native_context,
         gpu_memory_utilization=inputs.gpu_memory_utilization or C.GPU_MEMORY_UTILIZATION,
     )
-    variants = inputs.finetuned_variants or 1
-    lora = inputs.lora_adapters if inputs.lora_adapters is not None else True
-    gpu_id = inputs.gpu if inputs.gpu not in (None, "", "recommend") else None
-    if gpu_id is None:
-        assumed.append(Assumption(field="gpu", value="recommend", reason="every catalog SKU compared"))
-    rack_kw = _pick(inputs, "rack_power_kw", D.DEFAULT_RACK_POWER_KW, "no rack power budget given", assumed)
-    price_basis = _pick(inputs, "price_basis", D.DEFAULT_PRICE_BASIS, "list prices", assumed)
-    return Resolved(
+    r = Resolved(
         use_case=use_case, model=model, precision=inputs.precision, kv_precision=inputs.kv_precision,
-        input_tokens=isl, output_tokens=osl, sized_context=sized_context, peak_concurrency=peak,
+        input_tokens=isl, output_tokens=osl, sized_context=sized_context, peak_concurrency=design,
         concurrency_note=note, ttft_ms=ttft, tpot_ms=tpot, percentile=percentile,
-        redundancy=redundancy, headroom=headroom, options=options, variants=variants, lora=lora,
-        gpu_id=gpu_id, gpus_per_node=inputs.gpus_per_node, fabric=inputs.fabric or "auto",
-        rack_power_kw=rack_kw, cooling=inputs.cooling, price_basis=price_basis,
+        redundancy=redundancy, headroom=headroom, options=options, variants=inputs.finetuned_variants or 1,
+        lora=inputs.lora_adapters if inputs.lora_adapters is not None else True,
+        gpu_id=inputs.gpu if inputs.gpu not in (None, "", "recommend") else None,
+        gpus_per_node=inputs.gpus_per_node, fabric=inputs.fabric or "auto",
+        rack_power_kw=_pick(inputs, "rack_power_kw", D.DEFAULT_RACK_POWER_KW, "no rack power budget given", assumed),
+        cooling=inputs.cooling,
+        price_basis=_pick(inputs, "price_basis", D.DEFAULT_PRICE_BASIS, "list prices", assumed),
+        stated_concurrency=stated, average_concurrency=average, burst=burst, burst_included=included,
+        load_note=load_note, spare_nodes=spare_nodes,
+        rack_power_basis=_pick(inputs, "rack_power_basis", D.DEFAULT_RACK_POWER_BASIS,
+                               "the rack figure is read as a breaker rating (80% continuous) until IT "
+                               "says it is a contracted IT-load cap", assumed),
+        speculative=speculative, spec_method=inputs.speculative_method,
+        spec_draft_tokens=inputs.speculative_draft_tokens, spec_acceptance=inputs.speculative_acceptance,
+        spec_speedup=inputs.speculative_speedup, spec_measured=measured, draft_model=draft,
         assumptions=assumed, warnings=warnings,
     )
+    if r.gpu_id is None:
+        assumed.append(Assumption(field="gpu", value="recommend", reason="every catalog SKU compared"))
+    if speculative:
+        sp = speculative_plan(r, r.precision or model.native_precision)
+        r.options = options.model_copy(update={"speculative_speedup": sp.net_speedup,
+                                               "speculative_positions": float(sp.verified_positions)})
+        if inputs.speculative_acceptance is None and inputs.speculative_speedup is None:
+            assumed.append(Assumption(
+                field="speculative_acceptance", value=f"{sp.acceptance:g}",
+                reason=f"default for {sp.method}: {sp.source}; until it is measured on your traffic "
+                "it stays an assumption"))
+        elif not measured:
+            assumed.append(Assumption(
+                field="speculative_speedup", value=f"{sp.accepted_per_step:.2f} tokens per step",
+                reason="speculative decoding divides TPOT by the accepted tokens per step; until it is "
+                "measured on your traffic it stays an assumption"))
+    return r
 
 
-def _peak_concurrency(inputs: SizingInputs, ttft_ms: float, osl: int, tpot_ms: float,
-                      assumed: list[Assumption]) -> tuple[int, str]:
-    """Peak in-flight requests: given directly, or Little's law L = lambda x W from a rate."""
+def speculative_plan(r: Resolved, precision: str) -> speculative.SpeculativePlan:
+    """The speculative-decoding plan for this answer set at ``precision`` (drafter bytes)."""
+    return speculative.plan(r.model, precision, r.spec_method, r.spec_draft_tokens, r.spec_acceptance,
+                            r.spec_speedup, r.draft_model, r.spec_measured)
+
+
+def design_load(inputs: SizingInputs, stated: int,
+                assumed: list[Assumption]) -> tuple[int, float, float, bool, str]:
+    """(design in flight, average in flight, burst, burst included?, note).
+
+    The design load is the stated peak x burst whenever a burst is given, unless the peak
+    already includes bursts; the average (what cost per token is priced at) is the stated
+    peak, or peak / burst when the peak includes the bursts."""
+    burst = inputs.burst_factor
+    included = bool(inputs.burst_included)
+    if burst is None:
+        burst = D.DEFAULT_BURST_FACTOR
+        assumed.append(Assumption(field="burst_factor", value=f"{burst:g}",
+                                  reason="no burst given: the stated peak is the design load and also "
+                                  "the average cost is priced at"))
+        return stated, float(stated), burst, included, (
+            f"design load {stated:,} in flight (no burst given); average taken as the same")
+    if included:
+        average = stated / burst
+        return stated, average, burst, True, (
+            f"design load {stated:,} in flight (the stated peak includes bursts of {burst:g}x); "
+            f"average {average:,.0f} = {stated:,} / {burst:g}")
+    design = max(1, math.ceil(stated * burst - 1e-9))
+    return design, float(stated), burst, False, (
+        f"design load {design:,} in flight = stated peak {stated:,} x burst {burst:g}; "
+        f"average {stated:,} (the stated peak) for cost")
+
+
+def _stated_concurrency(inputs: SizingInputs, ttft_ms: float, osl: int, tpot_ms: float,
+                        assumed: list[Assumption]) -> tuple[int, str]:
+    """In-flight requests as stated: given directly, or Little's law L = lambda x W from a rate
+    (the burst is applied afterwards, in :func:`design_load`)."""
     if inputs.peak_concurrency is not None:
         return inputs.peak_concurrency, "given by the application owner"
     duration_s = (ttft_ms + osl * tpot_ms) / 1000  # time one request stays in flight at target SLO
-    burst = inputs.burst_factor
     rate = None
     if inputs.requests_per_second is not None:
         rate, basis = inputs.requests_per_second, f"{inputs.requests_per_second:g} req/s"
@@ -168,11 +235,8 @@ def _peak_concurrency(inputs: SizingInputs, ttft_ms: float, osl: int, tpot_ms: f
         assumed.append(Assumption(field="peak_concurrency", value=str(D.DEFAULT_PEAK_CONCURRENCY),
                                   reason="no traffic figure yet: pilot-sized"))
         return D.DEFAULT_PEAK_CONCURRENCY, "assumed (pilot size)"
-    if burst is None:
-        burst = D.DEFAULT_BURST_FACTOR
-        assumed.append(Assumption(field="burst_factor", value=f"{burst:g}", reason="traffic taken as the peak"))
-    peak = max(1, math.ceil(rate * burst * duration_s))
-    note = (f"Little's law: {basis} x burst {burst:g} x {duration_s:.1f} s in flight "
+    peak = max(1, math.ceil(rate * duration_s))
+    note = (f"Little's law: {basis} x {duration_s:.1f} s in flight "
             f"(TTFT + {osl} tokens x TPOT) = {peak} in flight")
     return peak, note
 
@@ -194,10 +258,12 @@ class SkuSizing:
     concurrency: int = 0
     bound: str = "none"
     ttft_s: float = 0.0
+    """At the per-replica concurrency limit (the SLO check)."""
     tpot_s: float = 0.0
     tokens_per_s: float = 0.0
     cap: int = 0
     plan: perf.MemoryPlan | None = None
+    options: ServingOptions | None = None
     replicas_for_load: int = 0
     replicas_for_headroom: int = 0
     replicas_for_redundancy: int = 0
@@ -205,17 +271,31 @@ class SkuSizing:
     deployments: int = 1
     total_gpus: int = 0
     gpus_per_node: int = 0
+    domain: int = 0
     nodes: int = 0
     racks: int = 0
     nodes_per_rack: int = 0
+    sites: int = 1
+    unit: SaleUnit | None = None
+    units: int = 0
+    gpus_bought: int = 0
+    failure_domain: str = ""
+    failures_survived: int = 0
+    failure_unit: str = "none"
     it_power_kw: float = 0.0
+    typical_power_kw: float = 0.0
     rack_density_kw: float = 0.0
+    rack_usable_kw: float = 0.0
     cooling: str = ""
     cooling_ok: bool = True
     price: float | None = None
     price_source: str = ""
     price_estimate: bool = False
+    price_formula: str = ""
     cost_per_hour: float | None = None
+    design: Operating | None = None
+    average: Operating | None = None
+    spec_plan: speculative.SpeculativePlan | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -233,16 +313,38 @@ def _tail(r: Resolved) -> float:
     return C.TAIL_LATENCY_FACTOR.get(r.percentile, 1.0)
 
 
+def nvlink_domain(gpu: GPU, node: int) -> int:
+    """GPUs a replica's TP/EP may span over the scale-up link: the whole NVL72 rack for
+    rack-scale systems, else one node."""
+    return gpu.scale_up_domain if is_rack_scale(gpu) else node
+
+
+def layout_options(r: Resolved, gpu: GPU, precision: str, gpus: int) -> ServingOptions:
+    """Serving options for one layout: a draft model's weights take memory on every GPU of the
+    replica (sharded like the target), so less is left for KV cache."""
+    if not r.speculative:
+        return r.options
+    sp = speculative_plan(r, precision)
+    if not sp.draft_weight_bytes:
+        return r.options
+    share = sp.draft_weight_bytes / max(gpus, 1) / gpu.memory_bytes
+    util = max(r.options.gpu_memory_utilization - share, 0.05)
+    return r.options.model_copy(update={"gpu_memory_utilization": util,
+                                        "speculative_speedup": sp.net_speedup,
+                                        "speculative_positions": float(sp.verified_positions)})
+
+
 def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
-                     cap: int) -> tuple[int, str, object | None]:
+                     cap: int, options: ServingOptions | None = None) -> tuple[int, str, object | None]:
     """Highest per-replica concurrency meeting both targets (latency rises with concurrency,
     so a binary search finds it). Returns (concurrency, what bound it, operating point)."""
     tail = _tail(r)
     ttft_target, tpot_target = r.ttft_ms / 1000, r.tpot_ms / 1000
+    opts = options or r.options
 
     def check(c: int):
         op = operate(r.model, gpu, precision, kv_precision, layout, r.input_tokens, r.output_tokens,
-                     c, cap, r.options)
+                     c, cap, opts)
         if op.tpot_s * tail > tpot_target:
             return False, "tpot", op
         if op.ttft_s * tail > ttft_target:
@@ -267,30 +369,50 @@ def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, l
 
 
 def candidate_layouts(r: Resolved, gpu: GPU, precision: str, kv_precision: str, node: int) -> list[Layout]:
-    """Every power-of-two TP size within the node that holds the model and one request (larger
-    TP cuts latency, smaller TP wastes fewer GPUs); PP only when one node cannot hold it."""
+    """Every power-of-two TP size within the NVLink domain (one node, or the whole NVL72 rack)
+    that holds the model and one request (larger TP cuts latency, smaller TP wastes fewer GPUs);
+    PP only where the domain ends."""
+    domain = nvlink_domain(gpu, node)
     layouts: list[Layout] = []
-    for tp in powers_of_two(node):
+    for tp in powers_of_two(domain):
         if not tp_divides(r.model, tp):
             continue
-        plan = perf.memory_plan(r.model, gpu, precision, tp, 1, r.options.gpu_memory_utilization)
+        opts = layout_options(r, gpu, precision, tp)
+        plan = perf.memory_plan(r.model, gpu, precision, tp, 1, opts.gpu_memory_utilization)
         if perf.max_sequences(r.model, plan, kv_precision, r.sized_context, tp) >= 1:
             layouts.append(Layout(tp, 1))
     if layouts:
+        if domain > node:
+            # Inside an NVL72 rack: TP beyond a few times the smallest fit only adds all-reduce
+            # traffic for little latency; keep the search (and the sizer) fast.
+            limit = max(2 * node, C.RACK_DOMAIN_TP_SPAN * layouts[0].tp)
+            layouts = [layout for layout in layouts if layout.tp <= limit]
         return layouts
-    sizes = [tp for tp in powers_of_two(node) if tp_divides(r.model, tp)]
+    sizes = [tp for tp in powers_of_two(domain) if tp_divides(r.model, tp)]
     if not sizes:
         return []
     tp = max(sizes)
     for pp in range(2, C.MAX_PIPELINE_STAGES + 1):
-        plan = perf.memory_plan(r.model, gpu, precision, tp, pp, r.options.gpu_memory_utilization)
+        opts = layout_options(r, gpu, precision, tp * pp)
+        plan = perf.memory_plan(r.model, gpu, precision, tp, pp, opts.gpu_memory_utilization)
         if perf.max_sequences(r.model, plan, kv_precision, r.sized_context, tp, pp) >= 1:
             return [Layout(tp, pp)]
     return []
 
 
-def redundancy_replicas(kind: str, load: int, replicas_per_node: float) -> int:
-    """Extra replicas the redundancy posture adds on top of the load (and headroom) replicas."""
+def replicas_lost_per_node(gpus_per_replica: int, node: int) -> int:
+    """Replicas one node failure takes down at worst: every replica packed on the fullest node
+    (replicas inside a node), or one (a replica that spans nodes)."""
+    if gpus_per_replica <= node:
+        return max(1, node // gpus_per_replica)
+    return 1
+
+
+def redundancy_replicas(kind: str, load: int, replicas_per_node: float, spare_nodes: int = 1) -> int:
+    """Extra replicas the failure domain adds on top of the load (and headroom) replicas.
+
+    ``replicas_per_node`` is what one node failure takes down (:func:`replicas_lost_per_node`)."""
+    lost = max(1, math.ceil(replicas_per_node))
     if kind == "none":
         return 0
     if kind == "n+1":
@@ -298,9 +420,59 @@ def redundancy_replicas(kind: str, load: int, replicas_per_node: float) -> int:
     if kind == "n+2":
         return 2
     if kind == "spare-node":
-        return max(1, math.ceil(replicas_per_node))
-    # 2n and multi-site: a second, full copy (for multi-site, in the other site)
+        return lost
+    if kind == "n+2-node":
+        return 2 * lost
+    if kind == "spare-nodes":
+        return max(1, spare_nodes) * lost
+    # 2n: a second, full copy in the same site; multi-site: the second copy in the other site
     return load
+
+
+def failure_domain(kind: str, spare_nodes: int, replicas: int, load: int, nodes: int,
+                   sites: int, lost_per_node: int = 1) -> tuple[str, int, str]:
+    """(what the fleet survives in words, how many may fail, of what)."""
+    if kind == "none":
+        return "no failure: one failed GPU takes capacity below the design load", 0, "none"
+    if kind in ("n+1", "n+2"):
+        k = 1 if kind == "n+1" else 2
+        word = "one replica (GPU)" if k == 1 else "two replicas (GPUs)"
+        text = (f"survives {word} failing or updating: {replicas - k} of {replicas} replicas carry "
+                f"the design load")
+        covered = k // max(lost_per_node, 1)
+        if covered < 1:
+            text += (f"; a node failure (up to {lost_per_node} replicas) is NOT covered: choose "
+                     f"N+1 nodes for that")
+        elif lost_per_node > 1:
+            text += (f" (a node holds {lost_per_node} replicas, so also {covered} node "
+                     f"failure{'s' if covered > 1 else ''})")
+        else:
+            text += f" (each replica owns whole nodes, so {k} node failure{'s' if k > 1 else ''} too)"
+        return text, k, "replica"
+    if kind in ("spare-node", "n+2-node", "spare-nodes"):
+        k = {"spare-node": 1, "n+2-node": 2}.get(kind, max(1, spare_nodes))
+        word = "one node failure" if k == 1 else f"{k} node failures"
+        return f"survives {word}: {nodes - k} of {nodes} nodes carry the design load", k, "node"
+    if kind == "2n":
+        return (f"survives half the fleet failing: {load} of {replicas} replicas carry the design "
+                "load (both halves in one site)"), replicas - load, "half"
+    return (f"survives a site failure: each of {sites} sites carries the design load on its own "
+            f"({replicas // max(sites, 1)} replicas per site)"), 1, "site"
+
+
+def sale_unit(r: Resolved, gpu: GPU) -> SaleUnit:
+    """How this fleet is ordered: bought (purchase basis) or rented (every other basis)."""
+    return gpu.bought_in if r.price_basis == "purchase" else gpu.rented_in
+
+
+def units_for(replicas: int, gpus_per_replica: int, unit_gpus: int) -> int:
+    """Whole units that hold ``replicas`` replicas: replicas pack inside a unit when they fit,
+    else each replica takes whole units."""
+    if replicas <= 0:
+        return 0
+    if gpus_per_replica <= unit_gpus:
+        return math.ceil(replicas / (unit_gpus // gpus_per_replica))
+    return replicas * math.ceil(gpus_per_replica / unit_gpus)
 
 
 def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
@@ -309,7 +481,7 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
     _, weight_only = perf.compute_precision(gpu, precision)
     node = r.gpus_per_node or gpu.gpus_per_node
     out = SkuSizing(gpu=gpu, fits=False, precision=precision, kv_precision=kv_precision,
-                    weight_only=weight_only, gpus_per_node=node)
+                    weight_only=weight_only, gpus_per_node=node, domain=nvlink_domain(gpu, node))
     if r.sized_context > r.model.native_context:
         out.reason = (f"{r.sized_context:,}-token requests exceed {r.model.id}'s "
                       f"{r.model.native_context:,}-token context")
@@ -323,14 +495,17 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
     deployments = 1 if (r.lora or r.variants == 1) else r.variants
     share = 1.0 / deployments  # each separate deployment carries its variant's share of traffic
     lora_factor = C.LORA_THROUGHPUT_FACTOR if (r.lora and r.variants > 1) else 1.0
+    unit = sale_unit(r, gpu)
+    sites = C.SITES_FOR_MULTI_SITE if r.redundancy == "multi-site" else 1
     best: SkuSizing | None = None
     best_reason = ""
     for layout in layouts:
+        opts = layout_options(r, gpu, precision, layout.gpus)
         cap, plan = replica_capacity(r.model, gpu, precision, kv_precision, layout,
-                                     r.input_tokens, r.output_tokens, r.options)
+                                     r.input_tokens, r.output_tokens, opts)
         if cap < 1:
             continue
-        conc, bound, op = best_concurrency(r, gpu, precision, kv_precision, layout, cap)
+        conc, bound, op = best_concurrency(r, gpu, precision, kv_precision, layout, cap, opts)
         if conc < 1:
             if op is not None:  # keep the reason of the largest (fastest) layout tried
                 tail = _tail(r)
@@ -344,26 +519,45 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
         effective = max(1, int(conc * lora_factor))
         load = math.ceil(r.peak_concurrency * share / effective)
         with_headroom = math.ceil(load * (1 + r.headroom))
-        per_node = node / layout.gpus if layout.gpus <= node else 1 / math.ceil(layout.gpus / node)
-        extra = redundancy_replicas(r.redundancy, with_headroom, per_node)
+        lost = replicas_lost_per_node(layout.gpus, node)
+        extra = redundancy_replicas(r.redundancy, with_headroom, lost, r.spare_nodes)
         replicas = with_headroom + extra
-        total = replicas * layout.gpus * deployments
+        per_site = math.ceil(replicas / sites)
+        units = sites * deployments * units_for(per_site, layout.gpus, unit.gpus)
         candidate = SkuSizing(
             gpu=gpu, fits=True, precision=precision, kv_precision=kv_precision,
             weight_only=weight_only, layout=layout, concurrency=effective, bound=bound,
             ttft_s=op.ttft_s, tpot_s=op.tpot_s, tokens_per_s=op.tokens_per_s, cap=cap, plan=plan,
-            replicas_for_load=load, replicas_for_headroom=with_headroom - load,
+            options=opts, replicas_for_load=load, replicas_for_headroom=with_headroom - load,
             replicas_for_redundancy=extra, replicas=replicas, deployments=deployments,
-            total_gpus=total, gpus_per_node=node,
+            total_gpus=replicas * layout.gpus * deployments, gpus_per_node=node,
+            domain=nvlink_domain(gpu, node), sites=sites, unit=unit, units=units,
+            gpus_bought=units * unit.gpus,
         )
-        if best is None or candidate.total_gpus < best.total_gpus:
+        if best is None or (candidate.gpus_bought, candidate.total_gpus) < (best.gpus_bought, best.total_gpus):
             best = candidate
     if best is None:
         out.reason = best_reason or "no layout meets the latency targets"
         return out
+    _operate_at_load(r, best)
     _place(r, best)
     _price(r, best)
+    if r.speculative:
+        best.spec_plan = speculative_plan(r, precision)
     return best
+
+
+def _operate_at_load(r: Resolved, s: SkuSizing) -> None:
+    """The replica's steady state at the DESIGN load and at the AVERAGE load, spread over all
+    replicas (not at the most each replica could take)."""
+    assert s.layout is not None and s.options is not None
+    serving = max(s.replicas, 1)
+    share = 1.0 / s.deployments
+    for name, load in (("design", r.peak_concurrency), ("average", r.average_concurrency)):
+        per_replica = max(load * share / serving, 1e-6)
+        op = operate(r.model, s.gpu, s.precision, s.kv_precision, s.layout, r.input_tokens,
+                     r.output_tokens, per_replica, s.cap, s.options)
+        setattr(s, name, op)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -378,8 +572,21 @@ def node_count(total_gpus: int, gpus_per_replica: int, replicas: int, node: int)
 
 
 def node_power_kw(gpu: GPU, node: int) -> float:
-    """Power of a node holding ``node`` GPUs (scaled when IT uses smaller servers)."""
+    """Nameplate (maximum input) power of a node holding ``node`` GPUs (scaled when IT uses
+    smaller servers)."""
     return gpu.node_power_kw * node / gpu.gpus_per_node
+
+
+def typical_node_power_kw(gpu: GPU, node: int) -> tuple[float, str]:
+    """(average draw of a serving node, where from): the nameplate less the gap between each
+    GPU's power limit and its measured serving average where published, else a stated share."""
+    nameplate = node_power_kw(gpu, node)
+    if gpu.typical_gpu_power_w:
+        saved = node * max(gpu.tdp_w - gpu.typical_gpu_power_w, 0) / 1000
+        return nameplate - saved, (f"measured: {gpu.typical_gpu_power_w:g} W per GPU while serving "
+                                   f"({gpu.typical_power_source})")
+    return nameplate * C.TYPICAL_DRAW_FRACTION, (
+        f"Kickoff estimate: {C.TYPICAL_DRAW_FRACTION:.0%} of nameplate (no serving measurement published)")
 
 
 def required_cooling(gpu: GPU, rack_kw: float) -> str:
@@ -403,16 +610,43 @@ def cooling_why(gpu: GPU, rack_kw: float, tier: str) -> str:
     """Why the cooling tier: the rack's density, or the SKU's own system when that asks for more."""
     by_density = required_cooling(gpu.model_copy(update={"min_cooling": "air"}), rack_kw)
     limits = f"(air <= {C.AIR_MAX_RACK_KW:g} kW, rear-door <= {C.RDHX_MAX_RACK_KW:g} kW)"
+    variants = ""
+    if gpu.cooling_variants:
+        variants = f"; {gpu.name} ships {' or '.join(COOLING_LABEL[v] for v in gpu.cooling_variants)}-cooled"
     if tier != by_density:
         return (f"{gpu.name} ships with {COOLING_LABEL[tier]}; its {rack_kw:.1f} kW racks alone "
                 f"would allow {COOLING_LABEL[by_density]} {limits}")
-    return f"{rack_kw:.1f} kW per rack needs {COOLING_LABEL[tier]} {limits}"
+    return f"{rack_kw:.1f} kW per rack needs {COOLING_LABEL[tier]} {limits}{variants}"
 
 
-def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float) -> tuple[int, int, float, str]:
-    """(nodes per rack, racks, rack density kW, note) under the rack's continuous-load limit."""
+def rack_usable_kw(rack_power_kw: float, basis: str = "breaker") -> float:
+    """What servers may draw in one rack: all of a contracted IT-load cap, 80% of a breaker rating."""
+    if basis == "it-cap":
+        return rack_power_kw * C.RACK_IT_CAP_FRACTION
+    return rack_power_kw * C.RACK_CONTINUOUS_LOAD_FRACTION
+
+
+def _rack_words(rack_power_kw: float, basis: str) -> str:
+    usable = rack_usable_kw(rack_power_kw, basis)
+    if basis == "it-cap":
+        return f"a {rack_power_kw:g} kW IT-load cap per rack ({usable:.1f} kW for servers)"
+    return f"a {rack_power_kw:g} kW rack feed carries {usable:.1f} kW of continuous load"
+
+
+def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float,
+              basis: str = "breaker", whole_racks: bool = True) -> tuple[int, int, float, str]:
+    """(nodes per rack, racks, rack density kW, note) under the rack's power limit.
+
+    ``whole_racks=False``: a rack-scale system rented by the instance (a 4-GPU VM of an NVL72)
+    sits in the provider's racks; only the rented trays are counted."""
     node_kw = node_power_kw(gpu, node)
-    usable = rack_power_kw * C.RACK_CONTINUOUS_LOAD_FRACTION
+    usable = rack_usable_kw(rack_power_kw, basis)
+    if is_rack_scale(gpu) and not whole_racks:
+        per_rack = gpu.scale_up_domain // node
+        racks = math.ceil(nodes / per_rack) if nodes else 0
+        return per_rack, racks, min(per_rack, nodes) * node_kw, (
+            f"{gpu.node_name}: rented by the instance, so the provider's NVL72 racks host it; "
+            f"{nodes} tray(s) of {node_kw:.1f} kW counted")
     if is_rack_scale(gpu):
         # NVL72-class systems are built, cooled and powered as whole racks of one NVLink domain.
         per_rack = gpu.scale_up_domain // node
@@ -420,38 +654,45 @@ def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float) -> tuple[in
         if usable < rack_kw:
             return 0, 0, rack_kw, (
                 f"{gpu.node_name} is a rack-scale system: one rack of {gpu.scale_up_domain} GPUs "
-                f"draws {rack_kw:.0f} kW, but a {rack_power_kw:g} kW rack carries {usable:.1f} kW "
-                f"continuous: no rack can host it"
+                f"draws {rack_kw:.0f} kW, but {_rack_words(rack_power_kw, basis)}: no rack can host it"
             )
         racks = math.ceil(nodes / per_rack) if nodes else 0
         return per_rack, racks, rack_kw, (
             f"{gpu.node_name} comes as whole racks of {gpu.scale_up_domain} GPUs ({rack_kw:.0f} kW each)"
         )
-    per_rack = int(usable // node_kw)
+    per_rack = int(usable // node_kw + 1e-9)
     if per_rack < 1:
         return 0, 0, node_kw, (
-            f"one {gpu.node_name} node draws {node_kw:.1f} kW but a {rack_power_kw:g} kW rack carries "
-            f"{usable:.1f} kW of continuous load: no rack can host it"
+            f"one {gpu.node_name} node draws {node_kw:.1f} kW but {_rack_words(rack_power_kw, basis)}: "
+            f"no rack can host it"
         )
     racks = math.ceil(nodes / per_rack) if nodes else 0
     density = min(per_rack, nodes) * node_kw
     note = ""
     if nodes >= 2 and per_rack < nodes:
-        note = (f"a {rack_power_kw:g} kW rack carries {usable:.1f} kW of continuous load: "
+        note = (f"{_rack_words(rack_power_kw, basis)}: "
                 f"{per_rack} {gpu.node_name} node(s) of {node_kw:.1f} kW per rack"
                 f"{'' if per_rack > 1 else f'; a pair would need {2 * node_kw:.1f} kW'}, so {racks} racks")
     return per_rack, racks, density, note
 
 
 def _place(r: Resolved, s: SkuSizing) -> None:
-    assert s.layout is not None
+    assert s.layout is not None and s.unit is not None
     gpu, node = s.gpu, s.gpus_per_node
-    s.nodes = node_count(s.total_gpus, s.layout.gpus, s.replicas * s.deployments, node)
-    s.nodes_per_rack, s.racks, s.rack_density_kw, note = rack_plan(gpu, s.nodes, node, r.rack_power_kw)
+    # Every GPU bought is racked and powered; a unit smaller than a node (a 1-GPU rental) is
+    # counted as its share of a node.
+    s.nodes = max(math.ceil(s.gpus_bought / node), 1 if s.gpus_bought else 0)
+    per_site_nodes = math.ceil(s.nodes / s.sites)
+    per_rack, site_racks, s.rack_density_kw, note = rack_plan(gpu, per_site_nodes, node, r.rack_power_kw,
+                                                              r.rack_power_basis, s.unit.kind == "rack")
+    s.nodes_per_rack, s.racks = per_rack, site_racks * s.sites
+    s.rack_usable_kw = rack_usable_kw(r.rack_power_kw, r.rack_power_basis)
     if note:
         s.notes.append(note)
-    powered_nodes = s.racks * s.nodes_per_rack if is_rack_scale(gpu) else s.nodes
-    s.it_power_kw = powered_nodes * node_power_kw(gpu, node) * (1 + C.NETWORK_OVERHEAD_FRACTION)
+    per_gpu_kw = node_power_kw(gpu, node) / node
+    typical_kw, _ = typical_node_power_kw(gpu, node)
+    s.it_power_kw = s.gpus_bought * per_gpu_kw * (1 + C.NETWORK_OVERHEAD_FRACTION)
+    s.typical_power_kw = s.gpus_bought * typical_kw / node * (1 + C.NETWORK_OVERHEAD_FRACTION)
     needed = required_cooling(gpu, s.rack_density_kw)
     s.cooling = needed
     if r.cooling is not None and COOLING_ORDER.index(r.cooling) < COOLING_ORDER.index(needed):
@@ -462,36 +703,54 @@ def _place(r: Resolved, s: SkuSizing) -> None:
         )
     if s.nodes_per_rack < 1:
         s.cooling_ok = False
+    s.failure_domain, s.failures_survived, s.failure_unit = failure_domain(
+        r.redundancy, r.spare_nodes, s.replicas, s.replicas_for_load + s.replicas_for_headroom,
+        s.nodes, s.sites, replicas_lost_per_node(s.layout.gpus, node))
 
 
 def gpu_hour_price(gpu: GPU, basis: str) -> tuple[float | None, str, bool]:
     """(USD per GPU-hour, where from, estimate?) for a price basis, derived when not listed."""
+    price, source, estimate, _ = gpu_hour_quote(gpu, basis)
+    return price, source, estimate
+
+
+def gpu_hour_quote(gpu: GPU, basis: str) -> tuple[float | None, str, bool, str]:
+    """(USD per GPU-hour, where from, estimate?, formula of a Kickoff estimate)."""
     listed = [p for p in gpu.prices if p.basis == basis and p.usd_per_gpu_hour]
     if basis == "purchase":
         bought = [p for p in gpu.prices if p.basis == "purchase" and p.usd_per_gpu]
         if bought:
             p = min(bought, key=lambda x: x.usd_per_gpu or 0)
             hourly = (p.usd_per_gpu or 0) / (C.PURCHASE_AMORTISATION_YEARS * C.HOURS_PER_YEAR)
-            return hourly, (f"{p.provider} ${p.usd_per_gpu:,.0f} ({p.date}) over "
-                            f"{C.PURCHASE_AMORTISATION_YEARS:g} years, hardware only"), True
-        return None, "no purchase price in the catalog", True
+            formula = (f"${p.usd_per_gpu:,.0f} / ({C.PURCHASE_AMORTISATION_YEARS:g} years x "
+                       f"{C.HOURS_PER_YEAR:,.0f} h) = ${hourly:.2f}/GPU-h")
+            label = "Kickoff's estimate" if p.estimate else p.provider
+            return hourly, (f"{label} ${p.usd_per_gpu:,.0f} ({p.date}) over "
+                            f"{C.PURCHASE_AMORTISATION_YEARS:g} years, hardware only"), True, (
+                                f"{p.formula or p.source}; amortised {formula}")
+        return None, "no purchase price in the catalog", True, ""
     if listed:
         p = min(listed, key=lambda x: x.usd_per_gpu_hour or 0)
-        return p.usd_per_gpu_hour, f"{p.provider} {p.basis} ({p.date})", p.estimate
+        if p.estimate:
+            return p.usd_per_gpu_hour, f"Kickoff's estimate ({p.date})", True, p.formula or p.source
+        return p.usd_per_gpu_hour, f"{p.provider} {p.basis} ({p.date})", False, ""
     on_demand = [p for p in gpu.prices if p.basis == "on-demand" and p.usd_per_gpu_hour]
     if not on_demand:
-        return None, "no price in the catalog", True
+        return None, "no price in the catalog", True, ""
     p = min(on_demand, key=lambda x: x.usd_per_gpu_hour or 0)
     discount = C.COMMITMENT_DISCOUNT.get(basis, 0.0)
-    return ((p.usd_per_gpu_hour or 0) * (1 - discount),
-            f"{p.provider} on-demand ({p.date}) less {discount:.0%} for {basis}", True)
+    price = (p.usd_per_gpu_hour or 0) * (1 - discount)
+    origin = f"Kickoff's estimate ({p.date})" if p.estimate else f"{p.provider} on-demand ({p.date})"
+    formula = (f"{'(' + (p.formula or p.source) + ') ' if p.estimate else ''}"
+               f"${p.usd_per_gpu_hour:.2f} x (1 - {discount:.0%}) = ${price:.2f}/GPU-h")
+    return price, f"{origin} less {discount:.0%} for {basis}", True, formula
 
 
 def _price(r: Resolved, s: SkuSizing) -> None:
-    price, source, estimate = gpu_hour_price(s.gpu, r.price_basis)
-    s.price, s.price_source, s.price_estimate = price, source, estimate
+    price, source, estimate, formula = gpu_hour_quote(s.gpu, r.price_basis)
+    s.price, s.price_source, s.price_estimate, s.price_formula = price, source, estimate, formula
     if price is not None:
-        s.cost_per_hour = price * s.total_gpus
+        s.cost_per_hour = price * s.gpus_bought
 
 
 # ----------------------------------------------------------------------------------------------
@@ -503,6 +762,7 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
     """Best batch-1 TPOT and TTFT for this model over every SKU and TP size within a node."""
     best_tpot: tuple[float, str] | None = None
     best_ttft: tuple[float, str] | None = None
+    prefill_tokens = r.input_tokens * (1 - r.options.prefix_hit_rate)
     for gpu in gpus():
         precision, _ = serving_precision(r, gpu)
         kv_precision = r.kv_precision or perf.default_kv_precision(gpu, precision)
@@ -510,11 +770,11 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
             plan = perf.memory_plan(r.model, gpu, precision, tp, 1, r.options.gpu_memory_utilization)
             if perf.max_sequences(r.model, plan, kv_precision, r.input_tokens + r.output_tokens, tp) < 1:
                 continue
+            positions = r.options.speculative_positions or r.options.speculative_speedup
             step = perf.step_time(r.model, gpu, precision, kv_precision, tp, 1, 1,
-                                  r.input_tokens + r.output_tokens / 2)
+                                  r.input_tokens + r.output_tokens / 2, tokens_per_sequence=positions)
             tpot = step.total / r.options.speculative_speedup
-            ttft = perf.prefill_seconds(r.model, gpu, precision, kv_precision, tp, 1,
-                                        r.input_tokens * (1 - r.options.prefix_hit_rate))
+            ttft = perf.prefill_seconds(r.model, gpu, precision, kv_precision, tp, 1, prefill_tokens)
             if best_tpot is None or tpot < best_tpot[0]:
                 best_tpot = (tpot, gpu.id)
             if best_ttft is None or ttft < best_ttft[0]:
@@ -522,7 +782,10 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
     if best_tpot is None or best_ttft is None:
         return None
     return PhysicalLimits(best_tpot_ms=round(best_tpot[0] * 1e3, 2), best_tpot_gpu=best_tpot[1],
-                          best_ttft_ms=round(best_ttft[0] * 1e3, 2), best_ttft_gpu=best_ttft[1])
+                          best_ttft_ms=round(best_ttft[0] * 1e3, 2), best_ttft_gpu=best_ttft[1],
+                          prefill_tokens=int(round(prefill_tokens)),
+                          prefill_input="size_for_max_context" if r.sized_context > r.input_tokens + r.output_tokens
+                          or r.warnings and "max context" in r.warnings[0] else "avg_input_tokens")
 
 
 def _option(s: SkuSizing) -> SkuOption:
@@ -536,8 +799,8 @@ def _option(s: SkuSizing) -> SkuOption:
         concurrency_per_replica=s.concurrency, replicas=s.replicas * s.deployments,
         total_gpus=s.total_gpus, nodes=s.nodes, it_power_kw=round(s.it_power_kw, 1),
         cost_per_month=round(s.cost_per_hour * C.HOURS_PER_MONTH, 0) if s.cost_per_hour else None,
-        tpot_ms=round(s.tpot_s * 1e3, 1) if s.fits else None,
-        ttft_ms=round(s.ttft_s * 1e3, 1) if s.fits else None,
+        tpot_ms=round(s.design.tpot_s * 1e3, 1) if s.fits and s.design else None,
+        ttft_ms=round(s.design.ttft_s * 1e3, 1) if s.fits and s.design else None,
         price_is_estimate=s.price_estimate,
     )
 
@@ -586,98 +849,153 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         slo_percentile=r.percentile, assumptions=assumptions, warnings=list(r.warnings),
         recommended=recommended, runner_up=runner_up, comparison=comparison,
         physical_limits=limits, price_basis=r.price_basis,
+        stated_concurrency=r.stated_concurrency, burst_factor=r.burst, burst_included=r.burst_included,
+        average_concurrency=round(r.average_concurrency, 2), load_note=r.load_note,
+        redundancy=r.redundancy, rack_power_basis=r.rack_power_basis,
     )
     if not s.fits or s.layout is None:
         return SizedSpec(feasible=False, infeasible_reason=s.reason, binding_constraint="memory"
                          if "fit" in s.reason else "tpot" if "TPOT" in s.reason else "ttft", **base)
     layout = s.layout
     plan = s.plan
-    assert plan is not None
+    unit = s.unit
+    assert plan is not None and unit is not None and s.design is not None and s.average is not None
     warnings = base.pop("warnings")
     warnings.extend(s.notes)
     if s.weight_only:
-        warnings.append(f"{s.gpu.id} has no native {s.precision.upper()} math: weights are stored at "
-                        f"{s.precision} but the matmuls run at 16-bit (weight-only)")
+        warnings.append(f"{s.gpu.id} runs {s.precision} as weights only: weights are stored compressed "
+                        f"but the matmuls run at 16-bit, so prefill gets no low-precision speed-up")
+    spans_domain = layout.gpus > s.domain
     spans_nodes = layout.gpus > s.gpus_per_node
     scale_up = (f"{s.gpu.name.split()[0]} scale-up link, {s.gpu.scale_up_gbs:g} GB/s per GPU, "
                 f"domain of {s.gpu.scale_up_domain}" if s.gpu.scale_up_gbs else "PCIe only (no scale-up link)")
-    if spans_nodes:
-        scale_out = "InfiniBand NDR/XDR or RoCE 400G+ (a replica spans nodes: pipeline traffic)"
+    if spans_domain:
+        scale_out = (f"InfiniBand NDR/XDR or RoCE 400G+ (a replica spans {layout.pp} pipeline stages "
+                     f"beyond the {s.domain}-GPU NVLink domain: pipeline traffic)")
         if r.fabric == "ethernet":
             warnings.append("a replica spans nodes but the fabric is plain Ethernet: use InfiniBand or RoCE")
+    elif spans_nodes:
+        scale_out = (f"NVLink inside the {s.domain}-GPU rack domain carries each TP{layout.tp} replica "
+                     f"across compute trays; Ethernet front-end only between replicas")
     else:
         scale_out = "Ethernet front-end (replicas are independent; no GPU traffic between nodes)"
     if layout.tp > 1 and not s.gpu.scale_up_gbs:
         warnings.append(f"TP{layout.tp} over PCIe on {s.gpu.id}: all-reduces are slow without a scale-up link")
     tail = _tail(r)
-    tokens_total = s.tokens_per_s * s.replicas_for_load * s.deployments
-    served = min(r.peak_concurrency, s.concurrency * s.replicas_for_load * s.deployments)
-    tokens_at_peak = served / (s.tpot_s if s.tpot_s else 1)
+    serving = s.replicas * s.deployments
+    fleet_capacity = s.concurrency * serving
+    design_tps = s.design.tokens_per_s * serving
+    avg_tps = s.average.tokens_per_s * serving
+    avg_in_tps = avg_tps * r.input_tokens / r.output_tokens
+    per_replica_design = r.peak_concurrency / serving
+    spare = s.gpus_bought - s.total_gpus
+    at_design = f"at the design load ({r.peak_concurrency:,} in flight, {per_replica_design:.1f} per replica)"
     why = {
+        "load": r.load_note + (f" ({r.concurrency_note})" if r.concurrency_note else ""),
         "gpus_per_replica": (
             f"{layout.gpus} = TP{layout.tp}" + (f" x PP{layout.pp}" if layout.pp > 1 else "")
             + f": weights {plan.weights / 1e9:.1f} GB per GPU at {s.precision}"
             + f" leave {plan.kv / 1e9:.1f} GB per GPU for KV cache"
+            + (f"; TP stays inside the {s.domain}-GPU NVLink domain" if s.domain > s.gpus_per_node else "")
         ),
         "concurrency_per_replica": (
-            f"{s.concurrency} in flight per replica: "
+            f"{s.concurrency} in flight per replica at most: "
             + {"memory": f"KV memory / engine cap ({s.cap} sequences of {r.sized_context:,} tokens)",
                "tpot": f"more would push {r.percentile} TPOT past {r.tpot_ms:g} ms",
                "ttft": f"more would push {r.percentile} TTFT past {r.ttft_ms:g} ms"}.get(s.bound, s.bound)
         ),
         "replicas": (
-            f"{s.replicas} = ceil({r.peak_concurrency} in flight"
+            f"{s.replicas} = ceil({r.peak_concurrency} in flight (design load)"
             + (f" / {s.deployments} deployments" if s.deployments > 1 else "")
             + f" / {s.concurrency} per replica) = {s.replicas_for_load}"
             + (f", + {s.replicas_for_headroom} headroom ({r.headroom:.0%})" if s.replicas_for_headroom else "")
             + (f", + {s.replicas_for_redundancy} for {r.redundancy}" if s.replicas_for_redundancy else "")
             + (f"; x {s.deployments} separate deployments (variants without LoRA)" if s.deployments > 1 else "")
         ),
-        "total_gpus": f"{s.total_gpus} = {s.replicas * s.deployments} replicas x {layout.gpus} GPUs",
+        "failure_domain": s.failure_domain,
+        "total_gpus": f"{s.total_gpus} = {serving} replicas x {layout.gpus} GPUs",
+        "units": (f"{s.total_gpus} GPUs needed, {s.gpus_bought} bought: {s.units} x {unit.name} "
+                  f"({unit.gpus} GPUs each, {unit.kind}; {unit.source})"
+                  + (f"; {spare} spare" if spare else "")),
         "nodes": f"{s.nodes} nodes of {s.gpus_per_node} GPUs ({s.gpu.node_name})",
-        "racks": (f"{s.racks} rack(s), up to {s.nodes_per_rack} node(s) each: {r.rack_power_kw:g} kW feed x "
-                  f"{C.RACK_CONTINUOUS_LOAD_FRACTION:.0%} continuous = "
-                  f"{r.rack_power_kw * C.RACK_CONTINUOUS_LOAD_FRACTION:.1f} kW per rack"
+        "racks": (f"{s.racks} rack(s), up to {s.nodes_per_rack} node(s) each: "
+                  f"{_rack_words(r.rack_power_kw, r.rack_power_basis)}"
+                  + (f"; {s.sites} sites" if s.sites > 1 else "")
                   if s.nodes_per_rack else "no rack of this budget can host one node"),
-        "it_power_kw": (f"{s.nodes} x {node_power_kw(s.gpu, s.gpus_per_node):.1f} kW per node "
-                        f"+ {C.NETWORK_OVERHEAD_FRACTION:.0%} network and management"),
+        "it_power_kw": (f"nameplate, for provisioning: {s.gpus_bought} GPUs bought = "
+                        f"{s.gpus_bought / s.gpus_per_node:g} x {node_power_kw(s.gpu, s.gpus_per_node):.1f} kW "
+                        f"per node + {C.NETWORK_OVERHEAD_FRACTION:.0%} network and management"),
+        "typical_power_kw": (f"average draw, for energy cost: {typical_node_power_kw(s.gpu, s.gpus_per_node)[1]}"),
         "cooling": cooling_why(s.gpu, s.rack_density_kw, s.cooling),
-        "tpot_ms": f"{s.tpot_s * 1e3:.1f} ms mean ({s.tpot_s * 1e3 * tail:.1f} ms at {r.percentile})",
-        "ttft_ms": f"{s.ttft_s * 1e3:.0f} ms mean ({s.ttft_s * 1e3 * tail:.0f} ms at {r.percentile})",
+        "tpot_ms": (f"{s.design.tpot_s * 1e3:.1f} ms mean {at_design}; at the per-replica limit "
+                    f"{s.tpot_s * 1e3:.1f} ms mean ({s.tpot_s * 1e3 * tail:.1f} ms at {r.percentile})"),
+        "ttft_ms": (f"{s.design.ttft_s * 1e3:.0f} ms mean {at_design}; at the per-replica limit "
+                    f"{s.ttft_s * 1e3:.0f} ms mean ({s.ttft_s * 1e3 * tail:.0f} ms at {r.percentile})"),
+        "output_tokens_per_s": f"{design_tps:,.0f} output tokens/s {at_design}",
+        "utilisation": (f"design load {r.peak_concurrency:,} / capacity {fleet_capacity:,} in flight "
+                        f"= {r.peak_concurrency / fleet_capacity:.0%}; average "
+                        f"{r.average_concurrency:,.0f} / {fleet_capacity:,} = "
+                        f"{r.average_concurrency / fleet_capacity:.0%}"),
     }
+    if s.spec_plan is not None:
+        why["speculative"] = s.spec_plan.why()
+    unit_price = None
     if s.price is not None:
-        why["cost_per_hour"] = f"{s.total_gpus} GPUs x ${s.price:.2f}/GPU-hour ({s.price_source})"
+        unit_price = s.price * unit.gpus
+        why["cost_per_hour"] = (f"{s.units} x {unit.name} x ${unit_price:,.2f}/unit-hour "
+                                f"({unit.gpus} x ${s.price:.2f}/GPU-hour; {s.price_source})")
+        if s.price_formula:
+            why["price"] = f"Kickoff's estimate, not a list price: {s.price_formula}"
     binding = s.bound
     if s.replicas_for_redundancy and s.replicas_for_redundancy >= s.replicas_for_load:
         binding = "redundancy"
     if s.nodes_per_rack < 1:
         binding = "power"
     cost_per_hour = s.cost_per_hour
-    cost_per_m = None
-    if cost_per_hour and tokens_at_peak > 0:
-        cost_per_m = cost_per_hour / (tokens_at_peak * 3600) * 1e6
+    cost_per_m = cost_per_m_all = None
+    if cost_per_hour and avg_tps > 0:
+        cost_per_m = cost_per_hour / (avg_tps * 3600) * 1e6
+        cost_per_m_all = cost_per_hour / ((avg_tps + avg_in_tps) * 3600) * 1e6
+        why["cost_per_million_tokens"] = (
+            f"at the average load ({r.average_concurrency:,.0f} in flight): ${cost_per_hour:,.2f}/h / "
+            f"({avg_tps:,.0f} output + {avg_in_tps:,.0f} input tokens/s x 3,600) = "
+            f"${cost_per_m_all:.3f} per million tokens; ${cost_per_m:.3f} per million output tokens")
     return SizedSpec(
         feasible=True,
         tensor_parallel=layout.tp, pipeline_parallel=layout.pp, gpus_per_replica=layout.gpus,
         concurrency_per_replica=s.concurrency, deployments=s.deployments,
         replicas_for_load=s.replicas_for_load, replicas_for_redundancy=s.replicas_for_redundancy,
-        replicas_for_headroom=s.replicas_for_headroom, replicas=s.replicas * s.deployments,
+        replicas_for_headroom=s.replicas_for_headroom, replicas=serving,
         total_gpus=s.total_gpus, gpus_per_node=s.gpus_per_node, nodes=s.nodes, racks=s.racks,
         nodes_per_rack=s.nodes_per_rack, scale_up_fabric=scale_up, scale_out_fabric=scale_out,
+        unit_kind=unit.kind, unit_name=unit.name, unit_gpus=unit.gpus, units=s.units,
+        gpus_bought=s.gpus_bought, spare_gpus=spare, failure_domain=s.failure_domain,
+        failures_survived=s.failures_survived, failure_unit=s.failure_unit, sites=s.sites,
+        rack_usable_kw=round(s.rack_usable_kw, 2), nvlink_domain=s.domain,
         node_power_kw=round(node_power_kw(s.gpu, s.gpus_per_node), 2),
         it_power_kw=round(s.it_power_kw, 1), facility_power_kw=round(s.it_power_kw * C.PUE_DEFAULT, 1),
+        typical_power_kw=round(s.typical_power_kw, 1),
+        typical_power_source=typical_node_power_kw(s.gpu, s.gpus_per_node)[1],
         rack_density_kw=round(s.rack_density_kw, 1), cooling=s.cooling, cooling_ok=s.cooling_ok,
-        ttft_ms=round(s.ttft_s * 1e3, 1), tpot_ms=round(s.tpot_s * 1e3, 2),
-        output_tokens_per_s=round(tokens_total, 1),
+        ttft_ms=round(s.design.ttft_s * 1e3, 1), tpot_ms=round(s.design.tpot_s * 1e3, 2),
+        ttft_ms_at_capacity=round(s.ttft_s * 1e3, 1), tpot_ms_at_capacity=round(s.tpot_s * 1e3, 2),
+        output_tokens_per_s=round(design_tps, 1),
+        utilisation_at_design=round(r.peak_concurrency / fleet_capacity, 4),
+        average_utilisation=round(r.average_concurrency / fleet_capacity, 4),
+        output_tokens_per_s_average=round(avg_tps, 1), input_tokens_per_s_average=round(avg_in_tps, 1),
+        speculative=s.spec_plan.why() if s.spec_plan else "",
+        speculative_accepted_per_step=round(s.spec_plan.accepted_per_step, 3) if s.spec_plan else 1.0,
         kv_cache_tokens_per_replica=perf.kv_token_capacity(model, plan, s.kv_precision, layout.tp, layout.pp),
         weights_gb_per_gpu=round(plan.weights / 1e9, 2), kv_gb_per_gpu=round(max(plan.kv, 0) / 1e9, 2),
         overhead_gb_per_gpu=round(plan.overhead / 1e9, 2),
         memory_gb_per_gpu=round(s.gpu.memory_gb, 1),
         price_usd_per_gpu_hour=round(s.price, 4) if s.price is not None else None,
         price_source=s.price_source, price_is_estimate=s.price_estimate,
+        unit_price_per_hour=round(unit_price, 2) if unit_price is not None else None,
         cost_per_hour=round(cost_per_hour, 2) if cost_per_hour is not None else None,
         cost_per_month=round(cost_per_hour * C.HOURS_PER_MONTH, 0) if cost_per_hour is not None else None,
         cost_per_million_output_tokens=round(cost_per_m, 3) if cost_per_m is not None else None,
+        cost_per_million_tokens=round(cost_per_m_all, 3) if cost_per_m_all is not None else None,
         binding_constraint=binding, why=why, warnings=warnings, **base,
     )
 

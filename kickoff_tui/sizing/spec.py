@@ -49,6 +49,10 @@ class PhysicalLimits(_Out):
     best_tpot_gpu: str
     best_ttft_ms: float
     best_ttft_gpu: str
+    prefill_tokens: int = 0
+    """Prompt tokens each request prefills (after prefix-cache hits): what sets the TTFT floor."""
+    prefill_input: str = "avg_input_tokens"
+    """The input that sets ``prefill_tokens`` (``avg_input_tokens``, or ``size_for_max_context``)."""
 
 
 class SizedSpec(_Out):
@@ -70,8 +74,17 @@ class SizedSpec(_Out):
     sized_context_tokens: int
     """Context each sequence is sized for (average, or the max when sizing to the max)."""
     peak_concurrency: int
+    """The DESIGN load: requests in flight the spec is sized for (stated peak x burst)."""
     concurrency_note: str = ""
     """How peak in-flight requests were obtained (given, or Little's law from users / RPS)."""
+    stated_concurrency: int = 0
+    """In-flight requests as stated (or derived by Little's law), before the burst."""
+    burst_factor: float = 1.0
+    burst_included: bool = False
+    average_concurrency: float = 0.0
+    """Average in-flight requests: what the cost per token is priced at."""
+    load_note: str = ""
+    """Design and average load in words ("400 in flight = 200 x burst 2; average 200")."""
     ttft_target_ms: float
     tpot_target_ms: float
     slo_percentile: str
@@ -91,19 +104,59 @@ class SizedSpec(_Out):
     nodes: int = 0
     racks: int = 0
     nodes_per_rack: int = 0
+    unit_kind: str = ""
+    """How the fleet is ordered: node, instance, host or rack."""
+    unit_name: str = ""
+    unit_gpus: int = 0
+    units: int = 0
+    """Whole units ordered (servers, instances, hosts, NVL72 racks)."""
+    gpus_bought: int = 0
+    """units x unit_gpus: what is paid for and powered."""
+    spare_gpus: int = 0
+    """GPUs bought but not needed by any replica (the rounding up to whole units)."""
+    redundancy: str = ""
+    failure_domain: str = ""
+    """What the fleet survives, in words ("one node failure: 7 of 8 nodes carry the peak")."""
+    failures_survived: int = 0
+    """How many of the failure domain's units may fail (0 for none)."""
+    failure_unit: str = ""
+    """replica, node, half, site or none."""
+    sites: int = 1
+    rack_power_basis: str = "breaker"
+    rack_usable_kw: float = 0.0
+    nvlink_domain: int = 0
+    """GPUs in one scale-up (NVLink) domain: a replica's TP/EP stays inside it."""
     scale_up_fabric: str = ""
     scale_out_fabric: str = ""
     node_power_kw: float = 0.0
     it_power_kw: float = 0.0
     facility_power_kw: float = 0.0
+    typical_power_kw: float = 0.0
+    """Average draw while serving (measured where published): for energy cost. ``it_power_kw``
+    is the nameplate, for provisioning feeds and racks."""
+    typical_power_source: str = ""
     rack_density_kw: float = 0.0
     cooling: str = ""
     cooling_ok: bool = True
 
     ttft_ms: float | None = None
+    """At the design load, spread over all replicas."""
     tpot_ms: float | None = None
+    """At the design load, spread over all replicas."""
     output_tokens_per_s: float = 0.0
-    """All replicas at the sized concurrency."""
+    """All replicas at the design load."""
+    ttft_ms_at_capacity: float | None = None
+    """At the per-replica concurrency limit (the worst case the SLO is checked at)."""
+    tpot_ms_at_capacity: float | None = None
+    utilisation_at_design: float = 0.0
+    """Design load over the fleet's in-flight capacity (all replicas)."""
+    average_utilisation: float = 0.0
+    """Average load over the fleet's in-flight capacity: what cost per token is priced at."""
+    output_tokens_per_s_average: float = 0.0
+    input_tokens_per_s_average: float = 0.0
+    speculative: str = ""
+    """Speculative decoding plan in words (empty when off)."""
+    speculative_accepted_per_step: float = 1.0
     kv_cache_tokens_per_replica: int = 0
     weights_gb_per_gpu: float = 0.0
     kv_gb_per_gpu: float = 0.0
@@ -117,6 +170,11 @@ class SizedSpec(_Out):
     cost_per_hour: float | None = None
     cost_per_month: float | None = None
     cost_per_million_output_tokens: float | None = None
+    """At the average load: cost per hour / output tokens per hour."""
+    cost_per_million_tokens: float | None = None
+    """At the average load: cost per hour / (input + output) tokens per hour."""
+    unit_price_per_hour: float | None = None
+    """Price of one rental (or amortised purchase) unit per hour."""
 
     binding_constraint: str = "none"
     why: dict[str, str] = Field(default_factory=dict)

@@ -11,10 +11,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from kickoff_tui.app.format import safe
+from kickoff_tui.app.format import cell, safe
 from kickoff_tui.app.roles import badge_markup, role_label
 from kickoff_tui.app.widgets.flags_panel import severity_markup
 from kickoff_tui.record import FlagRecord, Participant, Questionnaire
+from kickoff_tui.record.models import text_problem
+from kickoff_tui.record.questionnaire import MAX_ANSWER_CHARS
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class FlagDialog(ModalScreen[FlagDecision | None]):
         flag = self.flag
         questions = [self.questionnaire.find(q) for q in flag.questions]
         about = ", ".join(safe(q.prompt) for q in questions if q is not None)
-        options = [(f"{p.name} ({role_label(p.role)})", p.name) for p in self.participants]
+        options = [(cell(f"{p.name} ({role_label(p.role)})"), p.name) for p in self.participants]
         owner = next((p.name for p in self.participants if p.role == flag.owner), None)
         with Vertical(id="flag-box", classes="dialog"):
             yield Static(f"{severity_markup(flag.severity)}  Red flag · owner "
@@ -94,6 +96,11 @@ class FlagDialog(ModalScreen[FlagDecision | None]):
             return
         if not reason:
             error.update("✗ A reason is required: the decision log keeps it.")
+            self.query_one("#flag-reason", Input).focus()
+            return
+        problem = text_problem(reason, MAX_ANSWER_CHARS)
+        if problem is not None:
+            error.update(f"✗ Reason: {safe(problem)}; shorten it")
             self.query_one("#flag-reason", Input).focus()
             return
         self.dismiss(FlagDecision("acknowledge", reason=reason, by=str(by)))

@@ -13,9 +13,11 @@ from kickoff_tui.app.format import safe
 from kickoff_tui.app.roles import badge_markup, role_label
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.record import ROLES
+from kickoff_tui.record.models import MAX_NAME_CHARS, text_problem
 
-NAME_MAX_CHARS = 200
-"""Longest name or title accepted (a person's name or a meeting title, never a paste)."""
+NAME_MAX_CHARS = MAX_NAME_CHARS
+"""Longest name or title accepted (a person's name or a meeting title, never a paste): the
+record's own limit, so the screen and the file loader agree."""
 
 ROLE_CHOICES = {
     "app_owner": "App owner: use case, SLOs",
@@ -48,11 +50,10 @@ class ParticipantsScreen(Screen[None]):
             yield Static("[b]Who is in the room?[/]", classes="screen-title")
             yield Static(INTRO, classes="intro")
             yield Label("Session title")
-            yield Input(session.title, id="session-title", placeholder="e.g. Support assistant",
-                        max_length=NAME_MAX_CHARS)
+            yield Input(session.title, id="session-title", placeholder="e.g. Support assistant")
             yield Label("Add a person: name, role, then Enter or Add")
             with Horizontal(id="add-row"):
-                yield Input(placeholder="Name", id="person-name", max_length=NAME_MAX_CHARS)
+                yield Input(placeholder="Name", id="person-name")
                 yield Select(
                     [(ROLE_CHOICES[r], r) for r in ROLES],
                     value=ROLES[0], allow_blank=False, id="person-role",
@@ -97,15 +98,31 @@ class ParticipantsScreen(Screen[None]):
             error.update("✗ Type a name first.")
             name_input.focus()
             return
+        controller = self.app.controller  # type: ignore[attr-defined]
         try:
-            self.app.controller.require().add_participant(name, str(role))  # type: ignore[attr-defined]
+            save_error = controller.saving(controller.require().add_participant, name, str(role))
         except KickoffError as err:
             error.update(f"✗ {safe(err)}")
             return
+        if save_error:
+            self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
         error.update("")
         name_input.value = ""
         name_input.focus()
         self._refresh()
+
+    @on(Input.Changed, "#person-name")
+    @on(Input.Changed, "#session-title")
+    def _check_length(self, event: Input.Changed) -> None:
+        """Say at once when a pasted name or title is too long (or holds a control character)
+        instead of cutting it silently; the text stays in the field to be shortened."""
+        what = "Title" if event.input.id == "session-title" else "Name"
+        problem = text_problem(" ".join(event.value.split()), NAME_MAX_CHARS)
+        error = self.query_one("#person-error", Static)
+        if problem is not None:
+            error.update(f"✗ {what}: {safe(problem)}")
+        elif str(error.render()).lower().startswith(("✗ title:", "✗ name:")):
+            error.update("")
 
     @on(Input.Submitted, "#person-name")
     @on(Button.Pressed, "#person-add")
@@ -116,10 +133,14 @@ class ParticipantsScreen(Screen[None]):
     @on(Input.Blurred, "#session-title")
     def _rename(self) -> None:
         title = self.query_one("#session-title", Input).value
+        controller = self.app.controller  # type: ignore[attr-defined]
         try:
-            self.app.controller.require().set_title(title)  # type: ignore[attr-defined]
+            save_error = controller.saving(controller.require().set_title, title)
         except KickoffError as err:
             self.query_one("#person-error", Static).update(f"✗ {safe(err)}")
+            return
+        if save_error:
+            self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#start-questions")
     def action_start(self) -> None:

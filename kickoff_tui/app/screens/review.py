@@ -27,7 +27,7 @@ from textual.widgets import (
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.dialogs.flag import FlagDecision, FlagDialog
 from kickoff_tui.app.dialogs.folder import FolderDialog
-from kickoff_tui.app.format import ASSUMED_TAG, money, ms, safe
+from kickoff_tui.app.format import ASSUMED_TAG, cell, money, ms, safe
 from kickoff_tui.app.messages import FlagAction
 from kickoff_tui.app.plan import PlanReports, plan_cost, plan_projections
 from kickoff_tui.app.roles import ROLE_BADGES, ROLE_SHORT, ROLE_VARIABLES, badge_markup, role_label
@@ -125,7 +125,7 @@ class ReviewScreen(Screen[str | None]):
                 with VerticalScroll(id="signoff-scroll"):
                     yield Static("", id="signoff-status")
                     for role in SIGNOFF_ROLES:
-                        people = [(p.name, p.name) for p in session.participants if p.role == role]
+                        people = [(cell(p.name), p.name) for p in session.participants if p.role == role]
                         with Horizontal(classes="signoff-row"):
                             yield Static(badge_markup(role), classes="signoff-badge")
                             yield Select(people, prompt=f"Who signs for {role_label(role)}",
@@ -138,7 +138,7 @@ class ReviewScreen(Screen[str | None]):
                         yield Select([(c, c) for c in CADENCE_MONTHS],
                                      value=session.cadence.every if session.cadence else "quarterly",
                                      allow_blank=False, id="cadence-every")
-                        yield Select([(f"{p.name} · {ROLE_SHORT[p.role]}", str(i))
+                        yield Select([(cell(f"{p.name} · {ROLE_SHORT[p.role]}"), str(i))
                                       for i, p in enumerate(session.participants)],
                                      prompt="Set by", allow_blank=not session.participants,
                                      value="0" if session.participants else Select.NULL,
@@ -275,12 +275,12 @@ class ReviewScreen(Screen[str | None]):
             mark = "▶ " if opt.option == cost.chosen_option else "  "
             name = mark + opt.option + (" (lowest)" if opt.option == cost.cheapest_option else "")
             if not opt.available:
-                table.add_row(Text(name), Text(opt.reason, style="dim"), "", "", "")
+                table.add_row(cell(name), cell(opt.reason, style="dim"), "", "", "")
                 continue
             total = money(opt.horizon_total.value) if opt.horizon_total else "—"
             table.add_row(
-                Text(name, style="bold" if opt.option == cost.cheapest_option else ""),
-                opt.quote.price_text().replace("/GPU-h", "/h") if opt.quote else "—",
+                cell(name, style="bold" if opt.option == cost.cheapest_option else ""),
+                cell(opt.quote.price_text().replace("/GPU-h", "/h") if opt.quote else "—"),
                 money(opt.per_month.value) if opt.per_month else "—",
                 Text(total, style="bold"),
                 opt.break_even_utilisation.text() if opt.break_even_utilisation else "—",
@@ -355,10 +355,10 @@ class ReviewScreen(Screen[str | None]):
         if spec is None:
             return
         for o in spec.comparison:
-            name = ("▶ " if o.gpu == spec.gpu else "  ") + o.gpu_name
+            name = cell(("▶ " if o.gpu == spec.gpu else "  ") + o.gpu_name)
             if not o.fits:
                 table.add_row(name, Text("✗ no", style="bold red"), "", "", "", "", "", "",
-                              Text(o.reason or "", style="dim"))
+                              cell(o.reason or "", style="dim"))
                 continue
             cost = money(o.cost_per_month) + (" est." if o.price_is_estimate and o.cost_per_month else "")
             table.add_row(name, "✓ yes", str(o.tensor_parallel), str(o.replicas),
@@ -380,8 +380,8 @@ class ReviewScreen(Screen[str | None]):
             by = f"{answer.answered_by} ({ROLE_SHORT[answer.role]})"
             if answer.owner_mismatch:
                 by += " ▲ not owner"
-            table.add_row(question.prompt, owner, question.label_of(answer.value), by,
-                          answer.rationale or "—", key=qid)
+            table.add_row(cell(question.prompt), owner, cell(question.label_of(answer.value)),
+                          cell(by), cell(answer.rationale or "—"), key=qid)
 
     def _fill_signoff(self) -> None:
         session = self.controller.require()
@@ -431,10 +431,12 @@ class ReviewScreen(Screen[str | None]):
                         "screen first.", severity="error")
             return
         try:
-            self.controller.require().sign_off(role, str(who))
+            save_error = self.controller.saving(self.controller.require().sign_off, role, str(who))
         except KickoffError as err:
             self.notify(str(err), title="Not signed off", severity="error")
             return
+        if save_error:
+            self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
         self.notify(f"{role_label(role)} signed off the spec.", title="Signed off")
         self.refresh_all()
 
@@ -448,10 +450,13 @@ class ReviewScreen(Screen[str | None]):
             return
         person = session.participants[int(str(by))]
         try:
-            session.set_cadence(every, person.name, by_role=person.role)
+            save_error = self.controller.saving(session.set_cadence, every, person.name,
+                                                by_role=person.role)
         except KickoffError as err:
             self.notify(str(err), title="Cadence not set", severity="error")
             return
+        if save_error:
+            self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
         self.refresh_all()
 
     def _export_dir(self) -> Path:
@@ -465,13 +470,13 @@ class ReviewScreen(Screen[str | None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write_exports(self, kinds: tuple[str, ...], folder: Path) -> None:
-        session = self.controller.require()
         written: list[Path] = []
+        target = self.controller.rescue_path(folder)  # a safe name, whatever the session id
         try:
             if "toml" in kinds:
-                written.append(self.controller.export_toml(folder / export_file_name(session.id, ".toml")))
+                written.append(self.controller.export_toml(target))
             if "md" in kinds:
-                written.append(self.controller.export_markdown(folder / export_file_name(session.id, ".md")))
+                written.append(self.controller.export_markdown(target.with_suffix(".md")))
         except KickoffError as err:
             self.app.call_from_thread(self._export_done, written, str(err))
             return
@@ -541,10 +546,12 @@ class ReviewScreen(Screen[str | None]):
                 self.dismiss(decision.question_id)
                 return
             try:
-                self.controller.acknowledge(flag.id, decision.reason, decision.by)
+                save_error = self.controller.acknowledge(flag.id, decision.reason, decision.by)
             except KickoffError as err:
                 self.notify(str(err), severity="error")
                 return
+            if save_error:
+                self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
             self.refresh_all()
 
         self.app.push_screen(FlagDialog(flag, list(session.participants), session.questionnaire),

@@ -17,6 +17,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
+from textual.actions import SkipAction
+from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import get_current_worker
 
@@ -49,6 +51,19 @@ NAV_PROMPT_WIDTH = 18
 def clip(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters with an ellipsis when longer."""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+NOT_SAVED_NOTE = "NOT SAVED: export the session elsewhere from Review (Ctrl+R)"
+"""Sub-title while the disk refuses the autosave."""
+
+
+def saved_note(controller: Controller) -> str:
+    """Where the answers are: "autosaved", read-only (kept in memory), or not saved."""
+    if controller.read_only:
+        return controller.read_only
+    if controller.last_save_error and controller.unsaved_summary():
+        return NOT_SAVED_NOTE
+    return "autosaved"
 
 
 ROLE_FILTERS: tuple[str | None, ...] = (None, *ROLES)
@@ -90,6 +105,9 @@ class WizardScreen(Screen[None]):
         # priority: these work while a text field or the scrolling form has focus
         Binding("ctrl+s", "save", "Save answer", id="wizard.save", priority=True,
                 tooltip="Record the answer on screen now (Enter in a text field does the same)."),
+        # priority: checked as the key arrives, before it reaches the answer field (or the
+        # scrolling body, which would page instead), so the keys typed right after it are held
+        # for the next question's field rather than sent to the one being replaced.
         Binding("pagedown,ctrl+n", "next", "Next", id="wizard.next", priority=True,
                 tooltip="Next question in the list (nothing is recorded)."),
         Binding("pageup,ctrl+b", "back", "Back", id="wizard.back", priority=True,
@@ -227,7 +245,7 @@ class WizardScreen(Screen[None]):
         holder = self.query_one("#form-scroll", Vertical)
         await holder.remove_children()
         if form is self._form:
-            await holder.mount(form)
+            await holder.mount(form)  # its on_mount focuses the answer field (next turn)
 
     def on_screen_resume(self) -> None:
         # Back from a dialog (go to, a flag) or the review: the cursor goes to the answer field,
@@ -238,7 +256,7 @@ class WizardScreen(Screen[None]):
     def _update_titles(self) -> None:
         session = self.controller.require()
         self.title = f"Kickoff · {session.title}"
-        self.sub_title = f"{progress_text(session)} · autosaved"
+        self.sub_title = f"{progress_text(session)} · {saved_note(self.controller)}"
 
     def _refresh_results(self, spec: SizedSpec | None = None, error: str | None = None) -> None:
         """Feed the panels: the session's spec (or a preview) and its flags."""
@@ -325,11 +343,11 @@ class WizardScreen(Screen[None]):
         self._advance(message.question_id)
         if outcome.save_error:
             # Recorded in memory, refused by the disk: say so loudly, next to the next answer.
-            self.notify(outcome.save_error, title="Answer NOT saved to disk", severity="error", timeout=0)
+            self.app.warn_not_saved(outcome.save_error)  # type: ignore[attr-defined]
             self.call_after_refresh(self._show_save_error, outcome.save_error)
 
     def _show_save_error(self, message: str) -> None:
-        self.sub_title = "NOT SAVED: export the session elsewhere from Review (Ctrl+R)"
+        self.sub_title = NOT_SAVED_NOTE
         if self._form is not None and self._form.is_mounted:
             self._form.set_error(message)
 
@@ -345,11 +363,14 @@ class WizardScreen(Screen[None]):
     @on(AnswerCleared)
     def _cleared(self, message: AnswerCleared) -> None:
         try:
-            self.controller.clear_answer(message.question_id, message.by_name, message.by_role)
+            save_error = self.controller.clear_answer(message.question_id, message.by_name,
+                                                      message.by_role)
         except KickoffError as err:
             if self._form is not None:
                 self._form.set_error(str(err).split(": ", 1)[-1])
             return
+        if save_error:
+            self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
         self._new_flags = set()
         self._refresh_results()
         self._show_question(message.question_id)
@@ -376,10 +397,12 @@ class WizardScreen(Screen[None]):
                 self._show_question(decision.question_id)
                 return
             try:
-                self.controller.acknowledge(flag_id, decision.reason, decision.by)
+                save_error = self.controller.acknowledge(flag_id, decision.reason, decision.by)
             except KickoffError as err:
                 self.notify(str(err), title="Not acknowledged", severity="error")
                 return
+            if save_error:
+                self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
             self._new_flags.discard(flag_id)
             self._refresh_results()
             self.notify(f"Acknowledged: {flag.message}", title="Red flag acknowledged")
@@ -404,10 +427,18 @@ class WizardScreen(Screen[None]):
         elif target >= len(ids):
             self.notify("Last question in the list. Press Ctrl+R to review.", title="End")
 
+    def _paging_a_list(self) -> None:
+        """An open drop-down list pages with PgUp/PgDn instead (the keys are priority
+        bindings here, so they must step aside explicitly)."""
+        if isinstance(self.focused, SelectOverlay):
+            raise SkipAction()
+
     def action_next(self) -> None:
+        self._paging_a_list()
         self._step(1)
 
     def action_back(self) -> None:
+        self._paging_a_list()
         self._step(-1)
 
     def action_jump(self) -> None:

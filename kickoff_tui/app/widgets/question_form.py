@@ -11,25 +11,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch
 
-from kickoff_tui.app.format import safe
+from kickoff_tui.app.format import cell, plain, safe
 from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDrafted
 from kickoff_tui.app.roles import ROLE_SHORT, badge_markup, role_label
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.record import Answer, AnswerValue, Participant, Question
+from kickoff_tui.record.models import text_problem
+from kickoff_tui.record.questionnaire import MAX_ANSWER_CHARS
 
 RADIO_MAX_CHOICES = 6
 """Up to this many choices show as radio buttons (all visible to the room); more use a list."""
 
 
-def answerer_options(participants: list[Participant]) -> list[tuple[str, str]]:
+def answerer_options(participants: list[Participant]) -> list[tuple[Text, str]]:
     """(label, key) per participant for the "Answered by" picker; key is the list index."""
-    return [(f"{p.name} · {ROLE_SHORT[p.role]}", str(i)) for i, p in enumerate(participants)]
+    return [(cell(f"{p.name} · {ROLE_SHORT[p.role]}"), str(i)) for i, p in enumerate(participants)]
 
 
 def default_answerer(question: Question, participants: list[Participant],
@@ -83,6 +87,8 @@ class QuestionForm(Vertical):
         self.answerer = answerer
         """Index of the preselected answerer."""
         self.add_class(f"owner-{question.role}")
+        self._why_problem = False
+        """True while the inline error is about the Why field (too long, control character)."""
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -139,11 +145,11 @@ class QuestionForm(Vertical):
             if len(choices) <= RADIO_MAX_CHOICES:
                 with RadioSet(id="q-input"):
                     for choice in choices:
-                        yield RadioButton(choice.text, value=current == choice.value,
+                        yield RadioButton(plain(choice.text), value=current == choice.value,
                                           name=choice.value)
             else:
                 yield Select(
-                    [(c.text, c.value) for c in choices],
+                    [(cell(c.text), c.value) for c in choices],
                     value=current if isinstance(current, str) else Select.NULL,
                     prompt="Pick one (Enter opens the list)",
                     id="q-input",
@@ -163,7 +169,8 @@ class QuestionForm(Vertical):
                 yield Static(safe(q.unit) if q.unit else "", id="q-unit")
         else:
             hint = "e.g. 4h, 2d, 1w" if q.type == "duration" else "Type the answer"
-            yield Input("" if current is None else str(current), placeholder=hint, id="q-input")
+            yield Input("" if current is None else str(current), placeholder=hint,
+                               id="q-input")
 
     def _number_hint(self) -> str:
         q = self.question
@@ -231,9 +238,10 @@ class QuestionForm(Vertical):
             return widget.value if widget.value.strip() else None
         return None
 
-    def parsed_value(self) -> tuple[AnswerValue | None, str]:
-        """(valid value, "") or (None, error message for the user)."""
-        raw = self.raw_value()
+    def parsed_value(self, typed: str | None = None) -> tuple[AnswerValue | None, str]:
+        """(valid value, "") or (None, error message for the user). ``typed``: the answer
+        field's text as it stood when Enter was pressed (instead of what it holds now)."""
+        raw = self.raw_value() if typed is None else (typed if typed.strip() else None)
         if raw is None:
             return None, ""
         try:
@@ -260,6 +268,19 @@ class QuestionForm(Vertical):
         event.stop()
         self._draft()
 
+    @on(Input.Changed, "#q-why")
+    def _why_typed(self, event: Input.Changed) -> None:
+        """Say at once when the rationale cannot be kept (a huge paste, a control character),
+        instead of refusing it only when the answer is saved."""
+        event.stop()
+        problem = text_problem(event.value.strip(), MAX_ANSWER_CHARS)
+        if problem is not None:
+            self._why_problem = True
+            self.set_error(f"Why: {problem}; shorten it (link long material instead)")
+        elif self._why_problem:
+            self._why_problem = False
+            self._draft()
+
     @on(RadioSet.Changed, "#q-input")
     @on(Select.Changed, "#q-input")
     def _picked(self, event: RadioSet.Changed | Select.Changed) -> None:
@@ -275,7 +296,9 @@ class QuestionForm(Vertical):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.confirm()
+        field = event.input.id
+        self.confirm(answer=event.value if field == "q-input" else None,
+                     why=event.value if field == "q-why" else None)
 
     @on(Button.Pressed, "#q-save")
     def _save_pressed(self, event: Button.Pressed) -> None:
@@ -299,9 +322,10 @@ class QuestionForm(Vertical):
         index = int(str(select.value))
         return self.participants[index] if index < len(self.participants) else None
 
-    def confirm(self) -> bool:
-        """Validate and post :class:`AnswerConfirmed`; False (with an inline error) if invalid."""
-        value, error = self.parsed_value()
+    def confirm(self, answer: str | None = None, why: str | None = None) -> bool:
+        """Validate and post :class:`AnswerConfirmed`; False (with an inline error) if invalid.
+        ``answer`` / ``why``: a field's text as it stood at Enter (the value Enter submitted)."""
+        value, error = self.parsed_value(answer)
         if value is None:
             self.set_error(error or "Give an answer first.")
             self.focus_input()
@@ -311,6 +335,6 @@ class QuestionForm(Vertical):
             self.set_error("Pick who gave the answer.")
             return False
         self.set_error("")
-        rationale = self.query_one("#q-why", Input).value
+        rationale = self.query_one("#q-why", Input).value if why is None else why
         self.post_message(AnswerConfirmed(self.question.id, value, who.name, who.role, rationale))
         return True

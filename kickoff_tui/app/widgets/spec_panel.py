@@ -35,6 +35,7 @@ replicas, nodes and power follow total GPUs, cost follows total GPUs and the pri
 
 _INHERITS: dict[str, tuple[str, ...]] = {
     "total_gpus": ("gpus_per_replica", "replicas"),
+    "units": ("total_gpus", "cost"),
     "nodes": ("total_gpus",),
     "power": ("total_gpus",),
     "cost": ("total_gpus",),
@@ -130,6 +131,8 @@ def spec_rows(spec: SizedSpec, cost_month: MonthlyCost | None = None,
         ("gpus_per_replica", "Per replica", f"{spec.gpus_per_replica} GPU{tp}"),
         ("replicas", "Replicas", str(spec.replicas)),
         ("total_gpus", "Total GPUs", str(spec.total_gpus)),
+        *([("units", "Bought", f"{spec.units} × {spec.unit_gpus}"
+            + (f" ({spec.spare_gpus} spare)" if spec.spare_gpus else " GPU"))] if spec.units else []),
         ("nodes", "Nodes", f"{spec.nodes} × {spec.gpus_per_node} GPU"),
         ("fabric", "Scale-up", fabric),
         ("fabric", "Scale-out", scale_out),
