@@ -129,6 +129,7 @@ async def test_number_field_validates_inline_and_previews_the_spec() -> None:
         await pilot.pause()
         assert "peak_concurrency" not in app.controller.session.answers
         await pilot.press("backspace", "backspace", "backspace", *"5000")
+        await app.workers.wait_for_complete()  # drafts are sized in a worker
         await pilot.pause()
         assert str(error.render()) == ""
         assert panel.spec.total_gpus > before  # previewed, not recorded yet

@@ -537,9 +537,8 @@ async def _burst(app: KickoffApp, pilot, *keys: str) -> None:  # type: ignore[no
         app.post_message(events.Key(key, key if len(key) == 1 else None))
     for _ in range(4):
         await pilot.pause()
-    catcher = app.screen.query_one("#key-catcher")
-    for _ in range(300):  # a loaded machine: wait until the held keys are replayed
-        if not catcher.holding:  # type: ignore[attr-defined]
+    for _ in range(300):  # a loaded machine: wait until the app has handed on every held key
+        if not app.keys_pending:
             break
         await pilot.pause(0.01)
     await pilot.pause()

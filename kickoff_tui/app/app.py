@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
+from collections import deque
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, ClassVar, Literal
 
-from textual import work
+from textual import events, work
+from textual.message_pump import MessagePump
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -34,6 +37,38 @@ CLOSING_SIGNALS: tuple[str, ...] = ("SIGTERM", "SIGHUP")
 
 StartMode = Literal["start", "new", "open", "replay"]
 """Where the app opens: start screen, a new session, a saved session, or its replay."""
+
+
+KEY_POLL_S = 0.002
+"""How often a held key checks whether the app has finished with the previous one."""
+KEY_HOLD_LIMIT_S = 10.0
+"""Longest a key is held back waiting for the app to settle: a safety net, so a screen that never
+goes quiet cannot swallow the keyboard. Recording an answer takes well under a second; on a
+heavily loaded 2-core machine (load 11) with a sizer slowed to 0.2 s it took over 2 s."""
+
+
+def _pump_busy(pump: MessagePump) -> bool:
+    """Whether ``pump`` has messages queued or in hand, or callbacks due after the current one."""
+    queue = pump._message_queue
+    return bool(getattr(queue, "_unfinished_tasks", queue.qsize()) or pump._next_callbacks)
+
+
+def screenshot_folder() -> Path:
+    """Where a screenshot goes: the user's Downloads folder when it exists, else the current
+    folder when it can be written, else Kickoff's data folder."""
+    import os
+
+    import platformdirs
+
+    downloads = Path(platformdirs.user_downloads_dir())
+    if downloads.is_dir() and os.access(downloads, os.W_OK):
+        return downloads
+    here = Path.cwd()
+    if os.access(here, os.W_OK):
+        return here
+    from kickoff_tui.record.io import data_dir
+
+    return data_dir()
 
 
 class KickoffApp(App[int]):
@@ -75,6 +110,67 @@ class KickoffApp(App[int]):
         for kickoff_theme in THEMES:
             self.register_theme(kickoff_theme)
         self.theme = theme or DARK_THEME
+        self._held_keys: deque[events.Key] = deque()
+        """Keys typed while the app was still busy with an earlier one, oldest first."""
+        self._key_in_flight = False
+        """True from handing a key on until the app has gone quiet after it."""
+        self._held_since = 0.0
+        """When the oldest held key started waiting (monotonic seconds)."""
+
+    # --- keys, strictly one after another --------------------------------------------------
+    # Textual hands each key to whatever has focus the moment the app reads it, while the
+    # effects of the previous key (a Tab that moves focus, an Enter that saves and shows the
+    # next question) are still travelling through the widgets' queues. Typed fast, or while the
+    # app is busy, "35<Tab><Tab>why" then puts "why" into the number field. So keys wait here
+    # until every widget of the screen has handled what the previous key set off.
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self._held_keys:
+                self._held_since = time.monotonic()
+            self._held_keys.append(event)
+            self._pump_keys()
+            return
+        await super().on_event(event)
+
+    @property
+    def keys_pending(self) -> bool:
+        """Keys typed but not yet handed on (tests and scripts wait for this to clear)."""
+        return bool(self._held_keys) or self._key_in_flight
+
+    def _settled(self) -> bool:
+        """Nothing left to do for the previous key: no widget of the screen, and not the app
+        itself, has messages or callbacks pending (keys not yet read do not count)."""
+        pending = getattr(self._message_queue, "_queue", ())
+        if any(not (isinstance(m, events.Key) and not m.is_forwarded) for m in pending):
+            return False
+        screen = self.screen
+        if _pump_busy(screen):
+            return False
+        return not any(_pump_busy(node) for node in screen.walk_children(with_self=False))
+
+    def _pump_keys(self) -> None:
+        """Hand on the next held key once the app has settled."""
+        if self._key_in_flight or not self._held_keys:
+            return
+        if not self._settled() and time.monotonic() - self._held_since < KEY_HOLD_LIMIT_S:
+            self._key_in_flight = True
+            self.set_timer(KEY_POLL_S, self._retry_keys)
+            return
+        self._key_in_flight = True
+        self.call_next(self._deliver_key, self._held_keys.popleft())
+
+    def _retry_keys(self) -> None:
+        self._key_in_flight = False
+        self._pump_keys()
+
+    async def _deliver_key(self, event: events.Key) -> None:
+        try:
+            await super().on_event(event)
+        finally:
+            self._key_in_flight = False
+            self._held_since = time.monotonic()
+            self.call_next(self._pump_keys)
 
     def notify(  # type: ignore[override]
         self,
@@ -261,6 +357,18 @@ class KickoffApp(App[int]):
         if isinstance(self.screen, HelpDialog):
             return
         self.push_screen(HelpDialog(self.screen))
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen to Downloads, else the folder Kickoff was started in, else
+        the data folder, and say where (or why it could not be written)."""
+        folder = Path(path) if path else screenshot_folder()
+        try:
+            written = self.save_screenshot(filename, str(folder))
+        except OSError as err:
+            self.notify(f"Could not write the screenshot to {folder}: {err.strerror or err}",
+                        title="Screenshot not saved", severity="error")
+            return
+        self.notify(f"Saved to {written}", title="Screenshot saved")
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME

@@ -46,7 +46,7 @@ class KickoffCommands(Provider):
                               partial(screen.set_role_filter, role)))
             session = app.controller.session  # type: ignore[attr-defined]
             if session is not None:
-                for q in session.questionnaire.questions:
+                for q in session.applicable():
                     mark = "✓ " if q.id in session.answers else ""
                     found.append((f"Go to: {safe(q.prompt)}",
                                   f"{mark}{ROLE_BADGES[q.role]} · {q.section}",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import PlanningOverrides
+from kickoff_tui.planning.cost import MonthlyCost, spec_monthly_cost
 from kickoff_tui.record.io import SaveFailed, SessionSummary, export_file_name, summarise_sessions
 from kickoff_tui.record.lock import Lock, LockError, SessionLocked, acquire_lock
 from kickoff_tui.record import (
@@ -212,6 +213,41 @@ class Controller:
         else:
             answers[question_id] = value
         return size_answers(session.questionnaire, answers)  # type: ignore[arg-type]
+
+    def draft_answers(self, question_id: str, value: AnswerValue | None) -> dict[str, AnswerValue]:
+        """The recorded answers' values with ``question_id`` set to ``value`` (None: without
+        it): a copy taken on the UI thread, for :meth:`size_draft` in a worker."""
+        answers = {qid: a.value for qid, a in self.require().answers.items()}
+        if value is None:
+            answers.pop(question_id, None)
+        else:
+            answers[question_id] = value
+        return answers
+
+    def size_draft(self, answers: dict[str, AnswerValue]) -> tuple[SizedSpec | None, str]:
+        """Size a copy of the answers (pure; safe in a worker thread)."""
+        return size_answers(self.questionnaire, answers)
+
+    def monthly_cost(self, spec: SizedSpec | None,
+                     answers: dict[str, AnswerValue] | None = None) -> MonthlyCost | None:
+        """The one monthly cost of ``spec`` (the Plan tab's figure, staff included, with its
+        basis), for the session's answers or a draft copy of them; None when not priceable."""
+        if spec is None:
+            return None
+        from kickoff_tui.record.mapping import inputs_from_answers
+        from kickoff_tui.record.plan_answers import planning_from_answers
+
+        questionnaire = self.questionnaire
+        try:
+            if answers is None:
+                session = self.require()
+                inputs, overrides = session.sizing_inputs(), session.planning().cost
+            else:
+                inputs = inputs_from_answers(questionnaire, answers)
+                overrides = planning_from_answers(questionnaire, answers).cost  # type: ignore[arg-type]
+        except KickoffError:
+            return None
+        return spec_monthly_cost(spec, inputs, overrides)
 
     def record_answer(
         self, question_id: str, value: AnswerValue, by_name: str, by_role: str, rationale: str

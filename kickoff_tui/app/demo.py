@@ -42,18 +42,38 @@ def fixed_clock() -> datetime:
 
 
 def demo_app(theme: str | None = None) -> KickoffApp:
-    """A fresh app on the fixed clock."""
-    return KickoffApp(clock=fixed_clock, theme=theme)
+    """A fresh app on the fixed clock, with animations off (a scroll caught half-way would make
+    the picture depend on the machine's speed)."""
+    app = KickoffApp(clock=fixed_clock, theme=theme)
+    app.animation_level = "none"
+    return app
+
+
+KEYS_WAIT_LIMIT_S = 10.0
+"""Longest :func:`keys_handled` waits (far beyond any real key; a hang fails the caller)."""
+
+
+async def keys_handled(pilot: Pilot) -> None:
+    """Wait until every key sent so far was handed on and handled."""
+    app = pilot.app
+    waited = 0.0
+    while getattr(app, "keys_pending", False) and waited < KEYS_WAIT_LIMIT_S:
+        await pilot.pause(0.01)
+        waited += 0.01
+    await pilot.pause()
 
 
 async def settle(pilot: Pilot) -> None:
     """Wait for workers and pending refreshes; freeze cursors; drop toasts."""
     app = pilot.app
+    await keys_handled(pilot)
     await app.workers.wait_for_complete()
     await pilot.pause()
     for widget in app.screen.query(Input):
         widget.cursor_blink = False
     app.clear_notifications()
+    await pilot.wait_for_scheduled_animations()
+    await app.workers.wait_for_complete()
     await pilot.pause()
 
 

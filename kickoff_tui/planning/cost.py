@@ -1028,3 +1028,61 @@ def cost_report(
         assumptions=list(dict.fromkeys(assumptions)),
         warnings=warnings,
     )
+
+
+# --- The one monthly figure -----------------------------------------------------------------------
+
+RENT_WORDS: dict[str, str] = {
+    "on-demand": "on-demand rent",
+    "reserved-1y": "1-year reserved rent",
+    "reserved-3y": "3-year reserved rent",
+    "spot": "spot rent",
+    "capacity-block": "capacity-block rent",
+}
+"""How each rented option is named next to its monthly figure."""
+
+
+class MonthlyCost(BaseModel):
+    """What the fleet costs a month on the spec's price basis, staff included, and that basis
+    in words. Every screen and export that shows "cost per month" shows this figure."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: float | None
+    """USD a month (None when the basis cannot be priced)."""
+    basis: str
+    """E.g. "buy, 4-year depreciation, incl. power and staff" or "on-demand rent, incl. staff"."""
+    assumed: bool = False
+    """Rests on a Kickoff default (a catalog price, the staffing ratio) rather than a quote."""
+
+
+def monthly_cost(report: CostReport, overrides: CostOverrides | None = None) -> MonthlyCost:
+    """The chosen option's cost per month plus the operations staff, with its basis named."""
+    option = report.chosen
+    if not option.available or option.per_month is None:
+        return MonthlyCost(value=None, basis=f"{option.option}: {option.reason or 'no price'}")
+    if option.option == "buy":
+        years = (overrides.depreciation_years if overrides is not None else None) \
+            or C.DEFAULT_DEPRECIATION_YEARS
+        basis = f"buy, {num(years)}-year depreciation, incl. power and staff"
+    else:
+        basis = f"{RENT_WORDS.get(option.option, option.option)}, incl. staff"
+    return MonthlyCost(
+        value=option.per_month.value + report.staff_per_month.value,
+        basis=basis,
+        assumed=bool(option.per_month.assumed or report.staff_per_month.assumed),
+    )
+
+
+def spec_monthly_cost(
+    spec: SizedSpec, inputs: SizingInputs, overrides: CostOverrides | None = None
+) -> MonthlyCost | None:
+    """:func:`monthly_cost` of a sized spec (None when it cannot be priced: infeasible, no GPU)."""
+    if not spec.feasible or spec.total_gpus <= 0:
+        return None
+    from kickoff_tui.errors import KickoffError
+
+    try:
+        return monthly_cost(cost_report(spec, inputs, overrides), overrides)
+    except (KickoffError, KeyError, ValueError):  # no price for this GPU or basis
+        return None

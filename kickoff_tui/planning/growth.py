@@ -45,7 +45,10 @@ class GrowthSettings(BaseModel):
     months: int | None = Field(default=None, ge=1, le=120)
     """How far the projection looks ahead."""
     scenarios: list[float] | None = Field(default=None, max_length=12)
-    """Traffic multipliers to size for (1.5 = +50%); default the seed's +50%, +100% and 3x."""
+    """Traffic multipliers to size for (1.5 = +50%); default +50%, +100% and 3x."""
+    review_months: int | None = Field(default=None, ge=1, le=120)
+    """Months until the next review (the agreed review cadence: 3 for quarterly). The expected
+    growth ("before the next review") arrives over this many months."""
 
 
 class GrowthPoint(BaseModel):
@@ -220,7 +223,13 @@ def monthly_rate_figure(inputs: SizingInputs, settings: GrowthSettings) -> Figur
             trace=f"{pct(settings.monthly_rate, 1)} a month (session)",
         )
     if inputs.expected_growth is not None:
-        months = C.EXPECTED_GROWTH_HORIZON_MONTHS
+        if settings.review_months is not None:
+            months = settings.review_months
+            basis = f"expected growth arrives before the next review, in {months} months"
+        else:
+            months = C.EXPECTED_GROWTH_HORIZON_MONTHS
+            basis = (f"no review cadence yet: expected growth assumed to arrive over {months} "
+                     "months")
         rate = (1.0 + inputs.expected_growth) ** (1.0 / months) - 1.0
         return Figure(
             key="growth.monthly_rate",
@@ -229,10 +238,9 @@ def monthly_rate_figure(inputs: SizingInputs, settings: GrowthSettings) -> Figur
             unit="%",
             trace=(
                 f"(1 + inputs.expected_growth {num(inputs.expected_growth)})^(1/{months}) - 1 "
-                f"= {pct(rate, 2)} [expected growth assumed to arrive over {months} months, "
-                "seed 002]"
+                f"= {pct(rate, 2)} [{basis}]"
             ),
-            assumed=True,
+            assumed=settings.review_months is None,
         )
     return None
 

@@ -95,15 +95,23 @@ def _component(fig: Figure) -> Figure:
 
 
 def cost_markdown(
-    report: CostReport, spec: SizedSpec | None = None, chart: str | None = None
+    report: CostReport,
+    spec: SizedSpec | None = None,
+    chart: str | None = None,
+    *,
+    overrides: CostOverrides | None = None,
 ) -> list[str]:
     """The cost section: one monthly cost per basis (staff included), its band, the prices used,
-    then how each figure was computed."""
+    then how each figure was computed. ``overrides`` (the session's cost answers) name the basis
+    of the chosen monthly cost in words (e.g. the depreciation years), as the app shows it."""
     staff = report.staff_per_month.value or 0.0
     out = [f"## Cost ({report.gpu_name}, {report.total_gpus} GPUs)", ""]
+    from kickoff_tui.planning.cost import monthly_cost as basis_cost
+
     chosen = monthly_cost(report)
+    basis = basis_cost(report, overrides).basis
     out.append(
-        f"Chosen price basis: **{report.chosen_option}**, **{usd(chosen)}/month** "
+        f"Chosen price basis: **{report.chosen_option}** ({basis}), **{usd(chosen)}/month** "
         f"({band_text(spec, chosen)}). Cheapest over {report.horizon_years} years: "
         f"**{report.cheapest_option or 'n/a'}**. Every monthly cost below includes the operations "
         f"staff ({usd(staff)}/month, the same for every basis)."
@@ -493,7 +501,7 @@ def markdown_sections(
             out += scorecard_markdown(plan.scorecard)
         return "\n".join(out)
     out: list[str] = []
-    out += cost_markdown(parts.cost, spec, charts.get("cost"))
+    out += cost_markdown(parts.cost, spec, charts.get("cost"), overrides=plan.cost)
     if parts.business is not None:
         out += business_markdown(parts.business)
     out += growth_markdown(parts.growth, parts.cost, charts.get("growth"))

@@ -10,11 +10,12 @@ from kickoff_tui.record.session import Session
 from kickoff_tui.record.summary import SPEC_FIELDS, answer_text, role_label, spec_value
 from kickoff_tui.sizing.spec import SizedSpec
 
-DiffSection = Literal["inputs", "answers", "owners", "spec", "signoff", "cadence"]
+DiffSection = Literal["inputs", "answers", "owners", "rationale", "spec", "signoff", "cadence"]
 SECTION_TITLES: dict[str, str] = {
     "inputs": "Sizing inputs",
     "answers": "Other answers",
     "owners": "Who decided",
+    "rationale": "Why",
     "spec": "Spec",
     "signoff": "Sign-off",
     "cadence": "Review cadence",
@@ -124,6 +125,10 @@ def diff_sessions(a: Session, b: Session) -> SessionDiff:
         ro = f"{right.answered_by} ({role_label(right.role)})" if right else "-"
         if lo != ro:
             entries.append(DiffEntry("owners", qid, lo, ro))
+        lw = (left.rationale or "-") if left else "-"
+        rw = (right.rationale or "-") if right else "-"
+        if lw != rw:
+            entries.append(DiffEntry("rationale", qid, lw, rw))
 
     a_spec, result.a_spec_source = _spec_of(a)
     b_spec, result.b_spec_source = _spec_of(b)

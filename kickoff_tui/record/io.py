@@ -494,7 +494,7 @@ def summarise_sessions(limit: int | None = None, unfinished_only: bool = False) 
             continue
         if unfinished_only and session.is_signed_off:
             continue
-        required = [q for q in session.questionnaire.questions if not q.optional]
+        required = [q for q in session.applicable() if not q.optional]
         found.append(
             SessionSummary(
                 path=path,

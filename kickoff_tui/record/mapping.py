@@ -32,8 +32,9 @@ def inputs_from_answers(
     """
     data: dict[str, Any] = {}
     source: dict[str, str] = {}
+    hidden = questionnaire.hidden(answers)  # questions that do not apply feed nothing
     for question in questionnaire.questions:
-        if question.feeds is None:
+        if question.feeds is None or question.id in hidden:
             continue
         value = _value(answers.get(question.id))
         if value is None and use_defaults:
@@ -64,8 +65,9 @@ def assumed_defaults(
 ) -> list[Assumption]:
     """Questionnaire defaults standing in for unanswered questions that feed sizing."""
     found: list[Assumption] = []
+    hidden = questionnaire.hidden(answers)
     for question in questionnaire.questions:
-        if question.feeds is None or question.default is None:
+        if question.feeds is None or question.default is None or question.id in hidden:
             continue
         if _value(answers.get(question.id)) is not None:
             continue

@@ -103,6 +103,7 @@ EventKind = Literal[
     "participant",
     "answer",
     "change",
+    "rationale",
     "clear",
     "flag_ack",
     "flag_resolve",
@@ -112,7 +113,8 @@ EventKind = Literal[
     "scorecard",
 ]
 """What happened. ``answer``: first answer to a question; ``change``: a later one; ``clear``: an
-answer withdrawn; ``flag_ack``/``flag_resolve``: a red flag acknowledged or resolved by a person;
+answer withdrawn; ``rationale``: only the reason behind an answer changed (its value did not);
+``flag_ack``/``flag_resolve``: a red flag acknowledged or resolved by a person;
 ``signoff``: a role signed off (``value`` false withdraws it); ``cadence``: review cadence set;
 ``scorecard``: the vendor scorecard set (``scorecard`` absent withdraws it)."""
 
@@ -120,6 +122,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "participant",
     "answer",
     "change",
+    "rationale",
     "clear",
     "flag_ack",
     "flag_resolve",
@@ -133,6 +136,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "participant": ("by", "role"),
     "answer": ("question", "value", "by", "role"),
     "change": ("question", "value", "by", "role"),
+    "rationale": ("question", "by", "role"),
     "clear": ("question", "by", "role"),
     "flag_ack": ("flag", "by", "reason"),
     "flag_resolve": ("flag", "by"),
@@ -162,6 +166,8 @@ class Event(_Record):
     rationale: FreeText = ""
     flag: FreeText | None = None
     reason: FreeText = ""
+    """Flag events: why. Answer, change and clear events: which signed figure the answer moved
+    when it withdrew the sign-offs (e.g. ``total GPUs 8 -> 12``)."""
     next_review: date | None = None
     scorecard: Scorecard | None = None
     """The vendor scorecard a ``scorecard`` event sets (criteria, weights, scores per provider).

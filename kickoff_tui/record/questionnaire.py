@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -282,6 +283,23 @@ class Question(BaseModel):
     planning: str | None = None
     """Dotted path of the :class:`~kickoff_tui.planning.PlanningOverrides` field the answer feeds
     instead of sizing (``cost.power_usd_per_kwh``); see :mod:`kickoff_tui.record.plan_answers`."""
+    when: str | None = None
+    """Condition under which the question applies (``"speculative_decoding == true"``; see
+    :mod:`kickoff_tui.record.conditions`). When false the question is hidden, not counted, and
+    its answer does not feed sizing."""
+
+    @field_validator("when")
+    @classmethod
+    def _condition_syntax(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from kickoff_tui.record.conditions import ConditionError, parse_condition
+
+        try:
+            parse_condition(value)
+        except ConditionError as err:
+            raise ValueError(f"condition {value[:60]!r}: {err}") from None
+        return value
 
     @field_validator("feeds")
     @classmethod
@@ -437,9 +455,12 @@ class Question(BaseModel):
             raise KickoffError(f"{where}: {text!r} is not one of {', '.join(allowed)}")
         if self.type == "duration":
             try:
-                parse_duration_hours(text)
+                hours = parse_duration_hours(text)
             except ValueError as err:
                 raise KickoffError(f"{where}: {err}") from None
+            if hours <= 0:
+                raise KickoffError(f"{where}: {text!r} is no time at all; give a length such as "
+                                   "4h, or pick 'No window' if there is none")
             return text.replace(" ", "").lower()
         if not text:
             raise KickoffError(f"{where}: the answer is empty")
@@ -450,6 +471,10 @@ class Question(BaseModel):
             raise KickoffError(f"{where}: expected a number, not {value!r}")
         if isinstance(value, str):
             text = value.strip().replace(",", "").replace("_", "")
+            if self.unit and text.lower().endswith(self.unit.replace(" ", "").lower()):
+                text = text[: len(text) - len(self.unit.replace(" ", ""))].strip()  # "35 kW"
+            elif self.unit and text.lower().endswith(self.unit.lower()):
+                text = text[: len(text) - len(self.unit)].strip()
             try:
                 value = int(text)
             except ValueError:
@@ -515,7 +540,73 @@ class Questionnaire(BaseModel):
         problem = duplicate_planning_problem(self.questions)
         if problem is not None:
             raise ValueError(problem)
+        problems = self._condition_problems()
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    def _condition_problems(self) -> list[str]:
+        """Conditions naming unknown questions, comparing with the wrong type, or in a circle."""
+        from kickoff_tui.record.conditions import ORDERING, comparisons, find_cycle, parse_condition, referenced
+
+        by_id = {q.id: q for q in self.questions}
+        problems: list[str] = []
+        for question in self.questions:
+            if question.when is None:
+                continue
+            where = f"question {question.id!r} field 'when'"
+            node = parse_condition(question.when)
+            for name in referenced(node):
+                if name == question.id:
+                    problems.append(f"{where}: a question cannot depend on itself")
+                elif name not in by_id:
+                    problems.append(f"{where}: unknown question {name!r}")
+            for test in comparisons(node):
+                other = by_id.get(test.question)
+                if other is None:
+                    continue
+                literal = test.value
+                if other.type == "number":
+                    if isinstance(literal, (bool, str)):
+                        problems.append(f"{where}: {other.id!r} is a number; compare it with a "
+                                        f"number, not {literal!r}")
+                    continue
+                if test.op in ORDERING:
+                    problems.append(f"{where}: {other.id!r} is a {other.type.replace('_', '/')} "
+                                    f"question; use == or !=, not {test.op}")
+                    continue
+                if other.type == "yes_no" and not isinstance(literal, bool):
+                    problems.append(f"{where}: {other.id!r} is yes/no; compare it with true or "
+                                    f"false, not {literal!r}")
+                elif other.type != "yes_no" and not isinstance(literal, str):
+                    problems.append(f"{where}: {other.id!r} is a {other.type} question; compare "
+                                    f"it with 'text', not {literal!r}")
+                elif (other.type == "choice" and other.choices_from is None
+                      and literal not in {c.value for c in other.choices}):
+                    problems.append(f"{where}: {literal!r} is not a choice of {other.id!r} "
+                                    f"({', '.join(c.value for c in other.choices)})")
+        if not problems:
+            cycle = find_cycle({q.id: q.when for q in self.questions if q.when is not None})
+            if cycle:
+                problems.append(f"conditions depend on each other in a circle: {' -> '.join(cycle)}")
+        return problems
+
+    def hidden(self, answers: Mapping[str, Any]) -> set[str]:
+        """Ids of the questions that do not apply to these answers (``Answer`` objects or bare
+        values keyed by question id): their ``when`` condition is false."""
+        conditions = {q.id: q.when for q in self.questions if q.when is not None}
+        if not conditions:
+            return set()
+        from kickoff_tui.record.conditions import hidden_questions
+
+        values = {qid: getattr(a, "value", a) for qid, a in answers.items()}
+        defaults = {q.id: q.default for q in self.questions if q.default is not None}
+        return hidden_questions(conditions, values, defaults)
+
+    def applicable(self, answers: Mapping[str, Any]) -> list["Question"]:
+        """The questions that apply to these answers, in order."""
+        hidden = self.hidden(answers)
+        return [q for q in self.questions if q.id not in hidden]
 
     def get(self, question_id: str) -> Question:
         """The question with this id; :class:`KickoffError` if there is none."""

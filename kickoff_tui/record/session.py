@@ -91,6 +91,52 @@ def next_review_date(start: date, cadence: str) -> date:
     return add_months(start, CADENCE_MONTHS[cadence])
 
 
+SIGNED_FIGURES: tuple[tuple[str, str], ...] = (
+    ("feasible", "feasible"),
+    ("model_name", "model"),
+    ("precision", "precision"),
+    ("kv_precision", "KV cache precision"),
+    ("gpu_name", "GPU"),
+    ("tensor_parallel", "tensor parallel"),
+    ("gpus_per_replica", "GPUs per replica"),
+    ("replicas", "replicas"),
+    ("total_gpus", "total GPUs"),
+    ("gpus_per_node", "GPUs per node"),
+    ("nodes", "nodes"),
+    ("scale_up_fabric", "scale-up fabric"),
+    ("scale_out_fabric", "scale-out fabric"),
+    ("it_power_kw", "IT power (kW)"),
+    ("cooling", "cooling"),
+)
+"""The figures IT and the AI team sign off: what is ordered and how it is served. Costs, latency
+estimates and explanations may move without withdrawing a sign-off; these may not."""
+
+
+def signed_changes(signed: SizedSpec, spec: SizedSpec | None) -> list[str]:
+    """How ``spec`` differs from the ``signed`` one in the signed figures, one
+    ``"total GPUs 8 -> 12"`` per figure (empty when none moved)."""
+    if spec is None:
+        return ["the answers can no longer be sized"]
+    changes = []
+    for field, label in SIGNED_FIGURES:
+        before, after = getattr(signed, field), getattr(spec, field)
+        if isinstance(before, float) or isinstance(after, float):
+            same = round(float(before), 1) == round(float(after), 1)
+        else:
+            same = before == after
+        if not same:
+            changes.append(f"{label} {_figure(before)} -> {_figure(after)}")
+    return changes
+
+
+def _figure(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return str(value) if value not in ("", None) else "none"
+
+
 def snapshot_spec(spec: SizedSpec) -> SizedSpec:
     """The spec as kept in a session: everything but the per-SKU comparison table (which a
     re-size reproduces and which would bury the record in rows)."""
@@ -341,7 +387,13 @@ class Session(BaseModel):
         scorecard, as the planning sections read them. Raises :class:`KickoffError` naming the
         question when a hand-edited file holds a value the planning field refuses."""
         card = self.scorecard.card if self.scorecard is not None else None
-        return planning_from_answers(self.questionnaire, self.answers, card)
+        overrides = planning_from_answers(self.questionnaire, self.answers, card)
+        if self.cadence is not None and overrides.growth.review_months is None:
+            # "Growth before the next review" arrives over the agreed review period.
+            growth = overrides.growth.model_copy(
+                update={"review_months": CADENCE_MONTHS[self.cadence.every]})
+            overrides = overrides.model_copy(update={"growth": growth})
+        return overrides
 
     def spec(self) -> SizedSpec | None:
         """The spec sized from the current answers (None when sizing failed, see
@@ -369,12 +421,22 @@ class Session(BaseModel):
         return question.default if question is not None else None
 
     def unanswered(self, role: str | None = None) -> list[Question]:
-        """Questions without an answer (optional ones left out), for one role or all."""
+        """Questions without an answer (optional ones, and those whose condition is false, left
+        out), for one role or all."""
         return [
             q
-            for q in self.questionnaire.questions
+            for q in self.applicable()
             if q.id not in self.answers and not q.optional and (role is None or q.role == role)
         ]
+
+    def applicable(self) -> list[Question]:
+        """The questions that apply to the answers so far (their ``when`` condition holds)."""
+        return self.questionnaire.applicable(self.answers)
+
+    def is_hidden(self, question_id: str) -> bool:
+        """Whether the question does not apply to the answers so far (its answer, if any, is
+        kept in the log but feeds nothing)."""
+        return question_id in self.questionnaire.hidden(self.answers)
 
     def flag(self, flag_id: str) -> FlagRecord:
         for record in self.flags:
@@ -444,15 +506,12 @@ class Session(BaseModel):
             return self.answers.get(question.id)
         clean = question.validate_value(value)
         current = self.answers.get(question_id)
-        if (
-            current is not None
-            and current.value == clean
-            and type(current.value) is type(clean)
-            and current.rationale == rationale
-            and current.answered_by == by_name
-            and current.role == by_role
-        ):
-            return current
+        if current is not None and current.value == clean and type(current.value) is type(clean):
+            # The same value again: nothing to decide, at most a new reason for it.
+            if current.rationale != rationale:
+                self._append(kind="rationale", by=by_name, role=by_role, question=question_id,
+                             rationale=rationale)
+            return self.answers[question_id]
         if question.feeds is not None:
             trial = {**self.answers, question_id: clean}
             inputs_from_answers(self.questionnaire, trial)  # raises KickoffError naming the clash
@@ -468,6 +527,7 @@ class Session(BaseModel):
             value=clean,
             previous=current.value if current is not None else None,
             rationale=rationale,
+            reason=self._signoff_effect({**self.answers, question_id: clean}),
         )
         return self.answers[question_id]
 
@@ -490,6 +550,7 @@ class Session(BaseModel):
             question=question_id,
             previous=current.value,
             rationale=rationale.strip(),
+            reason=self._signoff_effect({k: v for k, v in self.answers.items() if k != question_id}),
         )
 
     def acknowledge_flag(self, flag_id: str, reason: str, by: str) -> FlagRecord:
@@ -684,6 +745,11 @@ class Session(BaseModel):
             self._sort_answers()
             if question is None or question.feeds is not None:
                 self._inputs_changed()
+        elif kind == "rationale":
+            assert event.question is not None
+            current = self.answers.get(event.question)
+            if current is not None:
+                self.answers[event.question] = current.model_copy(update={"rationale": event.rationale})
         elif kind == "clear":
             assert event.question is not None
             self.answers.pop(event.question, None)
@@ -747,10 +813,24 @@ class Session(BaseModel):
         self.answers = {k: self.answers[k] for k in keys}
 
     def _inputs_changed(self) -> None:
-        """A sizing input changed: the spec is re-sized and any sign-off no longer holds."""
+        """A sizing input changed: the spec is re-sized; the sign-offs are withdrawn when a
+        figure they signed moved (re-saving a value, or an answer the spec does not feel,
+        leaves them standing)."""
         self._spec_fresh = False
-        if self.signoffs:
+        if self.signoffs and self.signed_spec is not None:
+            if signed_changes(self.signed_spec, self.spec()):
+                self._drop_signoffs(list(SIGNOFF_ROLES))
+        elif self.signoffs:
             self._drop_signoffs(list(SIGNOFF_ROLES))
+
+    def _signoff_effect(self, answers: Mapping[str, Answer | AnswerValue]) -> str:
+        """For the log: which signed figures the answers would move ("" when none, or when
+        nothing is signed off)."""
+        if not self.signoffs or self.signed_spec is None:
+            return ""
+        spec, _error = size_answers(self.questionnaire, answers)
+        changes = signed_changes(self.signed_spec, spec)
+        return f"withdraws the sign-offs: {'; '.join(changes)}" if changes else ""
 
     def _drop_signoffs(self, roles: list[str]) -> None:
         self.signoffs = [s for s in self.signoffs if s.role not in roles]

@@ -121,9 +121,12 @@ def event_line(event: Event, questionnaire: Questionnaire) -> str:
         text = f"{event.question} = {value}"
         if event.kind == "change":
             text += f" (was {answer_text(questionnaire, event.question, event.previous)})"
-        return f"{text} by {who}"
+        return f"{text} by {who}" + (f"; {event.reason}" if event.reason else "")
+    if event.kind == "rationale":
+        why = f": {event.rationale}" if event.rationale else " (removed)"
+        return f"{event.question}: reason given by {who}{why}"
     if event.kind == "clear":
-        return f"{event.question} withdrawn by {who}"
+        return f"{event.question} withdrawn by {who}" + (f"; {event.reason}" if event.reason else "")
     if event.kind == "flag_ack":
         return f"red flag {event.flag} acknowledged by {who}: {event.reason}"
     if event.kind == "flag_resolve":

@@ -33,6 +33,9 @@ def describe_event(event: Event, session: Session) -> str:
     elif kind == "change":
         old = safe(question.label_of(event.previous) if question else event.previous)
         what = f"changed [b]{label}[/]: {old} → [b]{value}[/]"
+    elif kind == "rationale":
+        why = safe(event.rationale) if event.rationale else "[dim](removed)[/]"
+        what = f"gave the reason for [b]{label}[/]: {why}"
     elif kind == "clear":
         what = f"withdrew the answer to [b]{label}[/]"
     elif kind == "flag_ack":
@@ -47,6 +50,8 @@ def describe_event(event: Event, session: Session) -> str:
         what = f"renamed the session to [b]{value}[/]"
     else:  # pragma: no cover - new kinds show raw
         what = safe(kind)
+    if kind in ("answer", "change", "clear") and event.reason:
+        what += f" [$warning]▲ {safe(event.reason)}[/]"
     return f"[dim]{event.seq:>3} {event.at:%H:%M}[/] {badge}{who} {what}"
 
 

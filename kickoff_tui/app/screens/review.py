@@ -36,6 +36,7 @@ from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.spec_panel import SpecPanel, short_gpu_name
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import Figure, PlanningOverrides
+from kickoff_tui.planning.cost import monthly_cost
 from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES
 from kickoff_tui.sizing import SizedSpec, SizingInputs
 from kickoff_tui.record.io import export_file_name
@@ -57,13 +58,14 @@ class ReviewScreen(Screen[str | None]):
     BINDINGS = [
         Binding("escape", "back", "Back to questions", id="review.back",
                 tooltip="Return to the questions (nothing is lost)."),
-        Binding("ctrl+s", "export_both", "Export", id="review.export",
+        # priority: these work while the export folder field has focus (Input binds ctrl+d)
+        Binding("ctrl+s", "export_both", "Export", id="review.export", priority=True,
                 tooltip="Write the session as TOML and Markdown to the export folder."),
         Binding("ctrl+e", "export_toml", "Export TOML", id="review.export_toml", show=False,
                 tooltip="Write the session record (TOML) to the export folder."),
         Binding("ctrl+y", "export_markdown", "Export Markdown", id="review.export_md",
                 show=False, tooltip="Write the decision record (Markdown) to the export folder."),
-        Binding("ctrl+d", "export_deploy", "Deploy files", id="review.export_deploy",
+        Binding("ctrl+d", "export_deploy", "Deploy files", id="review.export_deploy", priority=True,
                 tooltip="Write the serving launch files, Kubernetes manifests, autoscaler and "
                         "alert rules for this spec into a folder."),
     ]
@@ -170,6 +172,7 @@ class ReviewScreen(Screen[str | None]):
         spec = session.spec()
         panel = self.query_one("#review-spec", SpecPanel)
         panel.pending = session.sizing_error
+        panel.cost = self.controller.monthly_cost(spec)
         panel.spec = spec
         self.query_one("#review-memory", MemoryChart).spec = spec
         self.query_one("#review-sku-bars", SkuBars).spec = spec
@@ -250,12 +253,14 @@ class ReviewScreen(Screen[str | None]):
             notes.update("")
             return
         chosen = cost.chosen
+        month = monthly_cost(cost, self._plan_key[2].cost if self._plan_key else None)
         price = (f" at {safe(chosen.quote.price_text())} [dim]({safe(chosen.quote.cite())})[/]"
                  if chosen.quote else "")
         lines = [
             f"[b]Cost[/] of {cost.total_gpus} × {safe(short_gpu_name(cost.gpu_name))}, "
             f"[b]{safe(cost.chosen_option)}[/]{price}",
-            f"per hour {self._fig(chosen.per_hour)} · per month {self._fig(chosen.per_month)}",
+            f"per month [b]{money(month.value)}[/] [dim]({safe(month.basis)})[/] · hardware "
+            f"{self._fig(chosen.per_month)}, {self._fig(chosen.per_hour)}",
             f"per million output tokens {self._fig(chosen.per_million_output_tokens)} at "
             f"{safe(cost.utilisation.text())} average use, "
             f"{self._fig(cost.per_million_at_peak)} at the peak",

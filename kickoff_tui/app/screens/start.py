@@ -64,6 +64,11 @@ class StartScreen(Screen[None]):
         self.query_one("#start-actions", OptionList).focus()
         self.scan_recent()
 
+    def on_screen_resume(self) -> None:
+        # Back from a session (or a dialog): the data folder may hold a new session by now.
+        if self.recent is not None:
+            self.scan_recent()
+
     @work(thread=True, exclusive=True, group="recent")
     def scan_recent(self) -> None:
         """Read the saved sessions off the UI thread (first paint does no I/O)."""
@@ -78,6 +83,7 @@ class StartScreen(Screen[None]):
             actions.replace_option_prompt(
                 "resume", f"[b]R[/]  Resume last session  [dim]{safe(unfinished[0].title)}[/]"
             )
+            actions.enable_option("resume")  # disabled while there was nothing to resume
         else:
             none = "(none yet)" if not recent else "(every saved session is signed off)"
             actions.replace_option_prompt("resume", f"[b]R[/]  Resume last session  [dim]{none}[/]")

@@ -7,9 +7,10 @@ the panels. The panels only display what they are given.
 
 from __future__ import annotations
 
+import time
 from contextlib import suppress
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,6 +20,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.actions import SkipAction
 from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.worker import get_current_worker
 
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.dialogs.flag import FlagDecision, FlagDialog
@@ -28,12 +30,19 @@ from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDraft
 from kickoff_tui.app.roles import ROLE_BADGES, badge_markup
 from kickoff_tui.app.widgets.charts import MemoryChart
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
-from kickoff_tui.app.widgets.key_catcher import KeyCatcher, give_back
 from kickoff_tui.app.widgets.question_form import QuestionForm, default_answerer
 from kickoff_tui.app.widgets.spec_panel import SpecPanel
 from kickoff_tui.errors import KickoffError
-from kickoff_tui.record import ROLES, Question, Session
+from kickoff_tui.planning.cost import MonthlyCost
+from kickoff_tui.record import ROLES, AnswerValue, Question, Session
 from kickoff_tui.sizing import SizedSpec
+
+DRAFT_DEBOUNCE_S = 0.12
+"""Pause in typing before a draft answer is sized. Keys of one burst come ~30-100 ms apart, so
+sizing each of them would only be thrown away; 120 ms after the last key the preview follows
+without the room noticing a lag. The sizing itself runs in a thread, never on the keyboard's."""
+SIZING_NOTE = "◌ sizing…"
+"""Shown on the spec panel's frame while a draft answer is being sized."""
 
 NAV_PROMPT_WIDTH = 18
 """Characters of a prompt shown in the question list (the form shows it whole)."""
@@ -63,11 +72,19 @@ ROLE_FILTERS: tuple[str | None, ...] = (None, *ROLES)
 
 def progress_text(session: Session) -> str:
     """Required questions answered, and optional ones on top (as the start screen counts)."""
-    questions = session.questionnaire.questions
+    questions = session.applicable()  # a question whose condition is false is not counted
     required = [q for q in questions if not q.optional]
     answered = sum(1 for q in required if q.id in session.answers)
     extra = sum(1 for q in questions if q.optional and q.id in session.answers)
     return f"{answered}/{len(required)} answered" + (f" (+{extra} optional)" if extra else "")
+
+
+def fabric_answer(session: Session) -> str:
+    """IT's scale-out fabric answer in words, for the spec panel ("" when the spec decides)."""
+    answer = session.answer("fabric")
+    if answer is None or answer.value == "auto" or session.questionnaire.find("fabric") is None:
+        return ""
+    return session.questionnaire.get("fabric").label_of(answer.value)
 
 
 def assumed_value(question: Question, spec: SizedSpec | None) -> str:
@@ -85,7 +102,8 @@ class WizardScreen(Screen[None]):
     """Questions grouped by role and section, live spec, red flags."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save answer", id="wizard.save",
+        # priority: these work while a text field or the scrolling form has focus
+        Binding("ctrl+s", "save", "Save answer", id="wizard.save", priority=True,
                 tooltip="Record the answer on screen now (Enter in a text field does the same)."),
         # priority: checked as the key arrives, before it reaches the answer field (or the
         # scrolling body, which would page instead), so the keys typed right after it are held
@@ -112,6 +130,8 @@ class WizardScreen(Screen[None]):
     """Only questions owned by this role (None: all)."""
     unanswered_first: reactive[bool] = reactive(False, init=False)
     """List unanswered questions before answered ones."""
+    sizing: reactive[bool] = reactive(False, init=False)
+    """A draft answer is being sized; the spec panel says "sizing…" until it is back."""
 
     def __init__(self, question_id: str | None = None) -> None:
         super().__init__()
@@ -123,6 +143,8 @@ class WizardScreen(Screen[None]):
         """Flags raised by the last answer (marked NEW in the panel)."""
         self._form: QuestionForm | None = None
         """The form of the current question (mounted shortly after it is built)."""
+        self._draft_seq = 0
+        """Number of the latest draft; a sizing result for an older one is dropped."""
 
     @property
     def controller(self) -> Controller:
@@ -138,7 +160,6 @@ class WizardScreen(Screen[None]):
                 yield OptionList(id="question-nav")
             with Vertical(id="main-col"):
                 yield Vertical(id="form-scroll")
-                yield KeyCatcher(id="key-catcher")
                 yield FlagsPanel(id="flags", compact=True)
             with VerticalScroll(id="side-col"):
                 yield SpecPanel(id="spec")
@@ -162,7 +183,7 @@ class WizardScreen(Screen[None]):
     def visible_questions(self) -> list[Question]:
         """Questions in the list, in order, after the role filter and the sort."""
         session = self.controller.require()
-        questions = [q for q in session.questionnaire.questions
+        questions = [q for q in session.applicable()
                      if self.role_filter is None or q.role == self.role_filter]
         if self.unanswered_first:
             questions.sort(key=lambda q: q.id in session.answers)
@@ -206,7 +227,8 @@ class WizardScreen(Screen[None]):
         answer = session.answer(question_id)
         form = QuestionForm(
             question,
-            position=(ids.index(question_id) + 1, len(ids)),
+            # 0: a question that does not apply (opened from the log or a flag); the form says so
+            position=(ids.index(question_id) + 1 if question_id in ids else 0, len(ids)),
             answer=answer,
             default_text=assumed_value(question, spec),
             participants=list(session.participants),
@@ -214,9 +236,6 @@ class WizardScreen(Screen[None]):
                                       self._last_answerer),
         )
         self._form = form
-        # Until the new form has the focus, keys would reach the old one (about to go): hold
-        # them and replay them into the new answer field (typing right after PgUp loses nothing).
-        self.query_one(KeyCatcher).hold()
         self.call_next(self._swap_form, form)
         self._fill_nav()
         self._update_titles()
@@ -227,7 +246,12 @@ class WizardScreen(Screen[None]):
         await holder.remove_children()
         if form is self._form:
             await holder.mount(form)  # its on_mount focuses the answer field (next turn)
-            self.query_one(KeyCatcher).release()
+
+    def on_screen_resume(self) -> None:
+        # Back from a dialog (go to, a flag) or the review: the cursor goes to the answer field,
+        # not to whatever Textual restores (the old form may be gone by now).
+        if self._form is not None and self._form.is_mounted:
+            self.call_after_refresh(self._form.focus_input)
 
     def _update_titles(self) -> None:
         session = self.controller.require()
@@ -237,10 +261,13 @@ class WizardScreen(Screen[None]):
     def _refresh_results(self, spec: SizedSpec | None = None, error: str | None = None) -> None:
         """Feed the panels: the session's spec (or a preview) and its flags."""
         session = self.controller.require()
+        self._drop_draft()
         if spec is None and error is None:
             spec, error = session.spec(), session.sizing_error
         panel = self.query_one("#spec", SpecPanel)
         panel.pending = f"Cannot size these answers: {error}" if error else ""
+        panel.cost = self.controller.monthly_cost(spec)
+        panel.scale_out_answer = fabric_answer(session)
         panel.spec = spec
         self.query_one("#memory", MemoryChart).spec = spec
         self.query_one("#flags", FlagsPanel).show(session.active_flags(), highlight=self._new_flags)
@@ -249,11 +276,45 @@ class WizardScreen(Screen[None]):
 
     @on(AnswerDrafted)
     def _drafted(self, message: AnswerDrafted) -> None:
-        spec, error = self.controller.preview(message.question_id, message.value)
+        """Size the draft in a worker (the latest draft wins); "sizing…" until it is back."""
+        self._draft_seq += 1
+        self._show_sizing(True)
+        answers = self.controller.draft_answers(message.question_id, message.value)
+        self._size_draft(self._draft_seq, answers)
+
+    @work(thread=True, exclusive=True, group="draft-sizing", exit_on_error=False)
+    def _size_draft(self, seq: int, answers: dict[str, AnswerValue]) -> None:
+        worker = get_current_worker()
+        time.sleep(DRAFT_DEBOUNCE_S)
+        if worker.is_cancelled or seq != self._draft_seq:
+            return
+        spec, error = self.controller.size_draft(answers)
+        cost = self.controller.monthly_cost(spec, answers)
+        if worker.is_cancelled or seq != self._draft_seq:
+            return
+        with suppress(RuntimeError):  # the app is closing
+            self.app.call_from_thread(self._draft_sized, seq, spec, error, cost)
+
+    def _draft_sized(self, seq: int, spec: SizedSpec | None, error: str,
+                     cost: MonthlyCost | None = None) -> None:
+        if seq != self._draft_seq or not self.is_mounted:
+            return
+        self._show_sizing(False)
         panel = self.query_one("#spec", SpecPanel)
         panel.pending = f"Cannot size these answers: {error}" if error else ""
+        panel.cost = cost
         panel.spec = spec
         self.query_one("#memory", MemoryChart).spec = spec
+
+    def _drop_draft(self) -> None:
+        """Forget any draft being sized (an answer was recorded, or another question shown)."""
+        self._draft_seq += 1
+        self._show_sizing(False)
+
+    def _show_sizing(self, pending: bool) -> None:
+        """Say on the spec panel's frame that a draft is being sized (the figures follow)."""
+        self.sizing = pending
+        self.query_one("#side-col").border_subtitle = SIZING_NOTE if pending else ""
 
     @on(AnswerConfirmed)
     def _confirmed(self, message: AnswerConfirmed) -> None:
@@ -265,7 +326,6 @@ class WizardScreen(Screen[None]):
         except KickoffError as err:
             if self._form is not None:
                 self._form.set_error(str(err).split(": ", 1)[-1])
-            self._give_keys_back()
             return
         session = self.controller.require()
         for i, person in enumerate(session.participants):
@@ -373,12 +433,6 @@ class WizardScreen(Screen[None]):
         if isinstance(self.focused, SelectOverlay):
             raise SkipAction()
 
-    def _give_keys_back(self) -> None:
-        """The answer was not recorded: the keys held since Enter go back to its field."""
-        catcher = self.query_one(KeyCatcher)
-        if catcher.holding:
-            give_back(catcher)
-
     def action_next(self) -> None:
         self._paging_a_list()
         self._step(1)
@@ -394,8 +448,7 @@ class WizardScreen(Screen[None]):
             if question_id:
                 self._show_question(question_id)
 
-        self.app.push_screen(JumpDialog(list(session.questionnaire.questions),
-                                        set(session.answers)), chosen)
+        self.app.push_screen(JumpDialog(session.applicable(), set(session.answers)), chosen)
 
     def action_filter_role(self) -> None:
         index = ROLE_FILTERS.index(self.role_filter)

@@ -16,12 +16,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch
 
 from kickoff_tui.app.format import cell, plain, safe
 from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDrafted
 from kickoff_tui.app.roles import ROLE_SHORT, badge_markup, role_label
-from kickoff_tui.app.widgets.key_catcher import HoldingInput, KeyCatcher, give_back
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.record import Answer, AnswerValue, Participant, Question
 from kickoff_tui.record.models import text_problem
@@ -95,8 +95,10 @@ class QuestionForm(Vertical):
     def compose(self) -> ComposeResult:
         q = self.question
         number, count = self.position
+        where = f"{number}/{count}" if number else (
+            f"[$warning]not asked: applies only when {safe(q.when or '')}[/]")
         yield Static(
-            f"{badge_markup(q.role)} [dim]owns this · {safe(q.section)} · {number}/{count}[/]",
+            f"{badge_markup(q.role)} [dim]owns this · {safe(q.section)} · {where}[/]",
             id="q-meta",
         )
         yield Static(f"[b]{safe(q.prompt)}[/]", id="q-prompt")
@@ -122,7 +124,7 @@ class QuestionForm(Vertical):
             )
         with Horizontal(classes="q-field-row"):
             yield Label("Why", classes="q-field-label")
-            yield HoldingInput(
+            yield Input(
                 self.answer.rationale if self.answer else "",
                 placeholder="rationale, e.g. p99 of last month's logs",
                 compact=True,
@@ -159,7 +161,7 @@ class QuestionForm(Vertical):
                 yield Static(self._yes_no(start), id="q-switch-label")
         elif q.type == "number":
             with Horizontal(id="q-number-row"):
-                yield HoldingInput(
+                yield Input(
                     q.label_of(current).removesuffix(q.unit).strip() if current is not None else "",
                     placeholder=self._number_hint(),
                     id="q-input",
@@ -167,14 +169,15 @@ class QuestionForm(Vertical):
                 yield Static(safe(q.unit) if q.unit else "", id="q-unit")
         else:
             hint = "e.g. 4h, 2d, 1w" if q.type == "duration" else "Type the answer"
-            yield HoldingInput("" if current is None else str(current), placeholder=hint,
+            yield Input("" if current is None else str(current), placeholder=hint,
                                id="q-input")
 
     def _number_hint(self) -> str:
         q = self.question
         kind = "whole number" if q.integer else "number"
         if q.min is not None and q.max is not None:
-            return f"{kind}, {_plain(q.min)} to {_plain(q.max)}"
+            # short enough for a narrow field: a cut "whole number, 1 to" tells nobody anything
+            return f"{_plain(q.min)} to {_plain(q.max)}" + (", whole" if q.integer else "")
         if q.min is not None:
             return f"{kind}, at least {_plain(q.min)}"
         if q.max is not None:
@@ -206,8 +209,18 @@ class QuestionForm(Vertical):
         self.focus_input()
 
     def focus_input(self) -> None:
-        """Put the cursor in the answer field."""
-        self.query_one("#q-input").focus()
+        """Put the cursor in the answer field and scroll it into view (without animation, once
+        the form is laid out: the same picture on a fast and a slow machine)."""
+        field = self.query_one("#q-input")
+        field.focus(scroll_visible=False)
+        self.call_after_refresh(self._reveal, field)
+
+    def _reveal(self, field: Widget) -> None:
+        if isinstance(field, RadioSet) and field.pressed_index >= 0:
+            field._selected = field.pressed_index  # arrows start from the current answer
+        if field.is_mounted:
+            self.query_one("#q-body", VerticalScroll).scroll_to_widget(
+                field, animate=False, immediate=True)
 
     # --- reading the value ------------------------------------------------------------------
 
@@ -284,11 +297,8 @@ class QuestionForm(Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         field = event.input.id
-        if not self.confirm(answer=event.value if field == "q-input" else None,
-                            why=event.value if field == "q-why" else None):
-            catchers = self.screen.query(KeyCatcher)
-            if catchers and catchers.first().holding:
-                give_back(catchers.first())
+        self.confirm(answer=event.value if field == "q-input" else None,
+                     why=event.value if field == "q-why" else None)
 
     @on(Button.Pressed, "#q-save")
     def _save_pressed(self, event: Button.Pressed) -> None:
@@ -314,7 +324,7 @@ class QuestionForm(Vertical):
 
     def confirm(self, answer: str | None = None, why: str | None = None) -> bool:
         """Validate and post :class:`AnswerConfirmed`; False (with an inline error) if invalid.
-        ``answer`` / ``why``: a field's text as it stood at Enter (see :class:`HoldingInput`)."""
+        ``answer`` / ``why``: a field's text as it stood at Enter (the value Enter submitted)."""
         value, error = self.parsed_value(answer)
         if value is None:
             self.set_error(error or "Give an answer first.")

@@ -11,6 +11,7 @@ from textual.widget import Widget
 from kickoff_tui.app.format import ASSUMED_TAG, kw, money, safe
 
 if TYPE_CHECKING:
+    from kickoff_tui.planning.cost import MonthlyCost
     from kickoff_tui.sizing import SizedSpec
 
 FIGURE_INPUTS: dict[str, tuple[str, ...]] = {
@@ -93,17 +94,48 @@ def gpu_band(spec: SizedSpec) -> str:
     return f"{spec.total_gpus} ({spec.total_gpus_low}–{spec.total_gpus_high})"
 
 
-def spec_rows(spec: SizedSpec) -> list[tuple[str, str, str]]:
-    """(figure id, label, value) for every line of the panel, in display order."""
+COOLING_WORDS: dict[str, str] = {
+    "air": "air",
+    "rdhx": "rear-door heat exchanger",
+    "dlc": "direct liquid cooling",
+    "immersion": "immersion",
+}
+"""Cooling ids as people say them (the catalog and the sizer use the short ids)."""
+
+NOT_SIZED = "— (not feasible)"
+"""What a count reads when the workload cannot be served: never "0 GPU"."""
+
+
+def cooling_words(cooling: str) -> str:
+    """``dlc`` -> "direct liquid cooling"; unknown ids stay as they are."""
+    return COOLING_WORDS.get(cooling, cooling)
+
+
+def spec_rows(spec: SizedSpec, cost_month: MonthlyCost | None = None,
+              scale_out_answer: str = "") -> list[tuple[str, str, str]]:
+    """(figure id, label, value) for every line of the panel, in display order. The cost is
+    ``cost_month`` (the Plan tab's figure, staff included) when given; ``scale_out_answer`` is
+    IT's fabric answer ("InfiniBand"), shown instead of the sizer's generic requirement."""
     fabric = short_fabric(spec.scale_up_fabric)
-    scale_out = short_fabric(spec.scale_out_fabric)
+    scale_out = scale_out_answer or short_fabric(spec.scale_out_fabric)
     tp = f" (TP {spec.tensor_parallel})" if spec.tensor_parallel > 1 else ""
-    cooling = spec.cooling or "—"
+    cooling = cooling_words(spec.cooling) or "—"
     if spec.cooling and not spec.cooling_ok:
         cooling += " ✗ too weak"
-    cost = money(spec.cost_per_month)
-    if spec.cost_per_month is not None and spec.price_is_estimate:
-        cost += " est."
+    if not spec.feasible or spec.total_gpus <= 0:
+        return [
+            ("gpu", "GPU", short_gpu_name(spec.gpu_name or spec.gpu or "—")),
+            ("gpus_per_replica", "Per replica", NOT_SIZED),
+            ("total_gpus", "Total GPUs", NOT_SIZED),
+            ("fabric", "Scale-out", scale_out_answer or "—"),
+            ("cooling", "Cooling", cooling_words(spec.cooling) or "—"),
+        ]
+    if cost_month is not None and cost_month.value is not None:
+        cost = money(cost_month.value) + (" est." if cost_month.assumed else "")
+    else:
+        cost = money(spec.cost_per_month)
+        if spec.cost_per_month is not None and spec.price_is_estimate:
+            cost += " est."
     return [
         ("gpu", "GPU", short_gpu_name(spec.gpu_name or spec.gpu or "—")),
         ("gpus_per_replica", "Per replica", f"{spec.gpus_per_replica} GPU{tp}"),
@@ -126,7 +158,8 @@ ASSUMED_MARK = "[dim]*[/]"
 """Short marker for an assumed figure in the compact panel (explained by its legend line)."""
 
 
-def render_spec(spec: SizedSpec | None, *, pending: str = "", width: int = 40) -> Content:
+def render_spec(spec: SizedSpec | None, *, pending: str = "", width: int = 40,
+                cost: MonthlyCost | None = None, scale_out_answer: str = "") -> Content:
     """Markup for the panel body: figures, *assumed* tags and the binding constraint."""
     if spec is None:
         return Content.from_markup(
@@ -138,7 +171,7 @@ def render_spec(spec: SizedSpec | None, *, pending: str = "", width: int = 40) -
     if not spec.feasible:
         lines.append(f"[b $error]✗ NOT FEASIBLE[/] {safe(spec.infeasible_reason)}")
     any_assumed = False
-    for figure, label, value in spec_rows(spec):
+    for figure, label, value in spec_rows(spec, cost, scale_out_answer):
         assumed = figure_is_assumed(spec, figure)
         any_assumed = any_assumed or assumed
         tag = (f" {ASSUMED_MARK}" if compact else f" {ASSUMED_TAG}") if assumed else ""
@@ -147,6 +180,8 @@ def render_spec(spec: SizedSpec | None, *, pending: str = "", width: int = 40) -
         if len(value) > value_room:
             value = value[: value_room - 1] + "…"
         lines.append(f"{label:<{LABEL_WIDTH}}[{style}]{safe(value)}[/]{tag}")
+        if figure == "cost" and cost is not None and cost.value is not None:
+            lines.append(f"  [dim]{safe(cost.basis)}[/]")  # wraps when narrow, never cut
     bound = BOUND_LABELS.get(spec.binding_constraint, spec.binding_constraint)
     lines.append(f"[b $warning]▲ Bound by:[/] {safe(bound)}")
     if compact and any_assumed:
@@ -165,9 +200,14 @@ class SpecPanel(Widget):
     """The spec on display (``None`` until the sizer has run)."""
     pending: reactive[str] = reactive("")
     """Message shown when there is no spec (e.g. why sizing failed)."""
+    cost: reactive[MonthlyCost | None] = reactive(None)
+    """The one monthly cost of :attr:`spec` and its basis (set before :attr:`spec`)."""
+    scale_out_answer: reactive[str] = reactive("")
+    """IT's scale-out fabric answer in words ("" while unanswered or "whatever the spec needs")."""
 
     def _body(self) -> Content:
-        return render_spec(self.spec, pending=self.pending,
+        return render_spec(self.spec, pending=self.pending, cost=self.cost,
+                           scale_out_answer=self.scale_out_answer,
                            width=self.content_region.width or self.size.width or 40)
 
     def render(self) -> Content:
