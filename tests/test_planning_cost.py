@@ -101,7 +101,7 @@ def test_every_figure_traces_to_inputs_and_dated_prices():
     assert "Provider A" in od.per_hour.trace and "2026-01-01" in od.per_hour.trace
     r1 = r.option("reserved-1y")
     assert r1.quote.derived and r1.per_hour.assumed
-    assert "seed 003" in r1.quote.source and "0.25" in r1.quote.source
+    assert "procurement guide" in r1.quote.source and "0.25" in r1.quote.source
     buy = r.option("buy")
     capex = next(f for f in buy.detail if f.key == "buy.capex")
     assert "Vendor C" in capex.trace and "2026-03-01" in capex.trace and capex.assumed

@@ -126,20 +126,20 @@ def evaluate(
             roi,
             payback,
             "strong",
-            "meets both seed 003 thresholds (>= 3x ROI, <= 12-month payback)",
+            "meets both business-case thresholds (>= 3x ROI, <= 12-month payback)",
         )
     if roi_ok or payback_ok:
         return (
             roi,
             payback,
             "adequate",
-            "meets one seed 003 threshold (3-5x ROI or 6-12 month payback)",
+            "meets one business-case threshold (3-5x ROI or 6-12 month payback)",
         )
     return (
         roi,
         payback,
         "weak",
-        "below seed 003's thresholds: under 3x ROI and over a 12-month payback",
+        "below the business-case thresholds: under 3x ROI and over a 12-month payback",
     )
 
 

@@ -316,13 +316,13 @@ def quote_prices(
                 "reserved-1y",
                 overrides.annual_commit_discount,
                 C.ANNUAL_COMMIT_DISCOUNT,
-                "seed 003 annual commitment 20%-30%",
+                "GPU procurement guide: annual commitment 20%-30%",
             ),
             (
                 "reserved-3y",
                 overrides.multi_year_commit_discount,
                 C.MULTI_YEAR_COMMIT_DISCOUNT,
-                "seed 003 multi-year commitment 30%-50%",
+                "GPU procurement guide: multi-year commitment 30%-50%",
             ),
             (
                 "spot",
@@ -495,12 +495,12 @@ def staff(
     per_100_origin = "session"
     if per_100 is None:
         per_100 = C.OPS_ENGINEERS_PER_100_GPUS
-        per_100_origin = "seed 003: 1-2 per 100 GPUs, midpoint"
+        per_100_origin = "GPU procurement guide: 1-2 per 100 GPUs, midpoint"
     salary = overrides.ops_engineer_usd_per_year
     salary_origin = "session"
     if salary is None:
         salary = C.OPS_ENGINEER_USD_PER_YEAR
-        salary_origin = "seed 003: 2 ML engineers $400k/year"
+        salary_origin = "GPU procurement guide: 2 ML engineers $400k/year"
     engineers = total_gpus / 100.0 * per_100
     per_year = engineers * salary
     eng = Figure(
@@ -916,7 +916,7 @@ def cost_report(
     served = served_tokens(spec, util)
     eng, staff_month, staff_horizon = staff(fleet_gpus(spec)[0], overrides, horizon)
     if overrides.ops_engineers_per_100_gpus is None or overrides.ops_engineer_usd_per_year is None:
-        assumptions.append("operations staff from seed 003 rules of thumb")
+        assumptions.append("operations staff from the GPU procurement guide's rules of thumb")
     options: list[OptionCost] = []
     for basis in RENTAL_BASES:
         name = OPTION_FOR_BASIS[basis]
@@ -981,7 +981,7 @@ def cost_report(
     if util.value is not None and util.value < C.TARGET_UTILISATION_RANGE[0]:
         warnings.append(
             f"average utilisation {pct(util.value)} is below the {pct(C.TARGET_UTILISATION_RANGE[0])}"
-            f"-{pct(C.TARGET_UTILISATION_RANGE[1])} target (seed 003): the fleet idles; autoscaled "
+            f"-{pct(C.TARGET_UTILISATION_RANGE[1])} target (GPU procurement guide): the fleet idles; autoscaled "
             "on-demand capacity or a smaller headroom may cost less"
         )
     if any(q.estimate for q in quotes.values()):
