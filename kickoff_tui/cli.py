@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 
 from kickoff_tui import __version__
@@ -226,11 +227,10 @@ def _stdin_to_file(args: argparse.Namespace) -> Path | None:
 
 def _quiet_stdout() -> None:
     """After the reader closed the pipe: send what is still buffered nowhere, quietly."""
-    try:
+    # Nothing else can be done if even /dev/null cannot be opened: the command still exits 0.
+    with suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
