@@ -179,6 +179,10 @@ multi-year 30-50% (procurement guide in the seed documents); spot capacity trade
 MVA_ITERATIONS = 12
 """Fixed-point iterations of the prefill-queue mean-value analysis (converges in a few)."""
 
+OTHERS_ITERATIONS = 6
+"""Fixed-point iterations of the requests-in-system count that sets how much of the prompt
+stream a decoding request sees (the others' share, (N - 1) / N); converges in two or three."""
+
 OPERATING_SEARCH_STEPS = 60
 """Most regula-falsi steps to find the running count that holds the requests in the system."""
 

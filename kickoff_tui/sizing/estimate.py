@@ -264,48 +264,74 @@ def evaluate(ctx: _Ctx, running: float) -> Operating:
     budget = eng.max_num_batched_tokens * lay.dp
     spare = max(budget - n / pp, budget * C.MIN_PREFILL_SHARE)
     chunk = min(isl_eff, spare)
-    # The prompts that interrupt a request's decoding are the OTHER requests' (its own is its
-    # TTFT): share (n - 1) / n of the prefill stream, none for a lone request.
-    others = max(n - 1.0, 0.0) / n
-    prefill_per_step = n * isl_eff * speedup / ctx.osl * others
-    share = min(1.0, prefill_per_step / chunk) if chunk > 0 else 0.0
-    # Below one chunk per step, a share of the steps carries a whole chunk; above it every step
-    # carries the prefill stream, several prompts' chunks together, up to the spare budget.
-    carried = chunk if share < 1.0 else min(max(prefill_per_step, chunk), spare)
     # A decoding request shares its steps with the others decoding: at least itself.
     batch = max(n, 1.0)
     decode_only = _step(ctx, batch)
-    mixed = _step(ctx, batch, carried, chunk / 2) if chunk > 0 else decode_only
-    decode_s, mixed_s = decode_only.total, mixed.total
-    stage_s = (1 - share) * decode_s + share * mixed_s
-    tpot = stage_s * pp / speedup
-    rate = n / (ctx.osl * tpot)  # requests/s leaving the decode phase
-    # Own prompt: ceil(ISL / chunk) chunk steps next to the running decodes.
+    decode_s = decode_only.total
+    mixed_steps: dict[float, perf.Step] = {}
+
+    def mixed_step(carried: float) -> perf.Step:
+        if carried not in mixed_steps:
+            mixed_steps[carried] = _step(ctx, batch, carried, chunk / 2) if chunk > 0 else decode_only
+        return mixed_steps[carried]
+
+    def decode_phase(stream: float) -> tuple[float, float, float, perf.Step]:
+        """(share of steps carrying prompt chunks, tokens they carry, mean step time) when the
+        decode steps must absorb ``stream`` prompt tokens per step."""
+        share = min(1.0, stream / chunk) if chunk > 0 else 0.0
+        # Below one chunk per step, a share of the steps carries a whole chunk; above it every
+        # step carries the prefill stream, several prompts' chunks together, up to the budget.
+        carried = chunk if share < 1.0 else min(max(stream, chunk), spare)
+        mixed = mixed_step(carried)
+        return share, carried, (1 - share) * decode_s + share * mixed.total, mixed
+
+    # Conservation: every prompt token is processed by some step, and every step decodes the
+    # running sequences, so the steps carry n x ISL / OSL prompt tokens on average. No closed
+    # loop can beat the rate that allows (a ceiling on throughput whatever the interleaving).
+    full_stream = n * isl_eff * speedup / ctx.osl
+    ceiling = n / (ctx.osl * decode_phase(full_stream)[2] * pp / speedup)
+
+    # Own prompt: ceil(ISL / chunk) chunk steps next to the running decodes (a single chunk
+    # rides in a decode-phase step with the others' chunks, set in the loop below).
     chunks = max(1, math.ceil(isl_eff / chunk)) if chunk > 0 else 0
-    if chunks <= 1:
-        service = mixed_s if chunk > 0 else decode_s
-    else:
+    long_prompt = 0.0
+    if chunks > 1:
         piece = isl_eff / chunks
-        service = sum(_step(ctx, batch, piece, i * piece + piece / 2).total for i in range(chunks))
-    service = service * pp + (pp - 1) * C.PIPELINE_HOP_S
-    # Wait for a prefill slot: mean-value analysis of the closed loop. An arriving prompt finds
-    # the others' prompts in their prefill phase (Little: rate x prefill time, arrival theorem
-    # share); each still needs on average half its tokens if alone, all of them if queued.
-    per_token = mixed_s * pp / carried if chunk > 0 else 0.0
-    phase, ahead, remaining = service, 0.0, 0.0
-    if others > 0 and per_token > 0:
-        for _ in range(C.MVA_ITERATIONS):
-            ahead = rate * phase * others
-            remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
-            updated = service + ahead * remaining * per_token
-            if abs(updated - phase) <= 1e-6 * updated:
-                phase = updated
-                break
-            phase = updated
-    residual_step = stage_s * pp * others  # the step already running when the prompt arrives
+        long_prompt = sum(_step(ctx, batch, piece, i * piece + piece / 2).total for i in range(chunks))
     overhead = eng.request_overhead_s
-    ttft = overhead + phase + 0.5 * residual_step
-    in_system = n + rate * ttft
+
+    # The prompts that interrupt a request's decoding are the OTHER requests' (its own is its
+    # TTFT): a share (N - 1) / N of the prefill stream, N the requests in the system (none for
+    # a lone request). N follows from the figures below, so iterate from N = n.
+    in_system = n
+    for _ in range(C.OTHERS_ITERATIONS):
+        others = max(in_system - 1.0, 0.0) / in_system
+        share, carried, stage_s, mixed = decode_phase(full_stream * others)
+        mixed_s = mixed.total
+        service = (long_prompt if chunks > 1 else mixed_s if chunk > 0 else decode_s) * pp
+        service += (pp - 1) * C.PIPELINE_HOP_S
+        tpot = stage_s * pp / speedup
+        rate = min(n / (ctx.osl * tpot), ceiling)  # requests/s leaving the decode phase
+        tpot = max(tpot, n / (ctx.osl * rate))
+        # Wait for a prefill slot: mean-value analysis of the closed loop. An arriving prompt
+        # finds the others' prompts in their prefill phase (Little: rate x prefill time, arrival
+        # theorem share); each still needs on average half its tokens if alone, all if queued.
+        per_token = mixed_s * pp / carried if chunk > 0 else 0.0
+        phase, ahead, remaining = service, 0.0, 0.0
+        if others > 0 and per_token > 0:
+            for _ in range(C.MVA_ITERATIONS):
+                ahead = rate * phase * others
+                remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
+                updated = service + ahead * remaining * per_token
+                if abs(updated - phase) <= 1e-6 * updated:
+                    phase = updated
+                    break
+                phase = updated
+        residual_step = stage_s * pp * others  # the step already running when the prompt arrives
+        ttft = overhead + phase + 0.5 * residual_step
+        previous, in_system = in_system, n + rate * ttft
+        if abs(in_system - previous) <= C.OPERATING_TOLERANCE * in_system:
+            break
     # Percentiles: prompts ahead ~ Poisson(ahead); a request's decode meets a binomial number of
     # chunk steps over OSL steps; normal approximations of both.
     spread_tpot = math.sqrt(share * (1 - share) / max(ctx.osl, 1.0)) * (mixed_s - decode_s) * pp / speedup
