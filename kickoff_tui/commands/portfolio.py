@@ -45,9 +45,17 @@ def is_portfolio_file(path: str) -> bool:
     from kickoff_tui.record.portfolio import is_portfolio_data
 
     try:
-        return is_portfolio_data(read_toml(path))
+        data = read_toml(path)
     except KickoffError:
         return False
+    return is_portfolio_data(data) or is_portfolio_session_data(data)
+
+
+def is_portfolio_session_data(data) -> bool:  # noqa: ANN001 - parsed TOML
+    """A session file naming two or more workloads (one named workload is sized, printed and
+    deployed exactly like a single-workload session)."""
+    rows = data.get("workloads") if isinstance(data, dict) else None
+    return isinstance(rows, list) and len(rows) >= 2 and "questionnaire_id" in data
 
 
 def load_portfolio(path: str):
@@ -70,7 +78,10 @@ def load_portfolio(path: str):
             title = data.get("title") if isinstance(data.get("title"), str) else None
             if session is not None:
                 title = getattr(session, "title", None) or title
-            portfolio = portfolio_of_one(inputs, title=title)
+            if session is not None and session.workloads:  # a portfolio session: every workload
+                portfolio = session.portfolio()
+            else:
+                portfolio = portfolio_of_one(inputs, title=title)
     except PortfolioError as err:
         raise KickoffError(f"{path}: {err}") from None
     problem = unknown_ids(portfolio)
