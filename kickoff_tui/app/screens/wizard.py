@@ -225,8 +225,8 @@ class WizardScreen(Screen[None]):
                 listed_workloads = True  # the workloads list opens the application section
                 names = session.workload_names()
                 label = (", ".join(("▶" if n == workload else "") + n for n in names)
-                         if names else "one · add more")
-                options.append(Option(f"[$accent]▤[/] Workloads: {safe(clip(label, NAV_PROMPT_WIDTH))}",
+                         if names else "one · F3 adds")
+                options.append(Option(f"[$accent]≡[/] Workloads: {safe(clip(label, NAV_PROMPT_WIDTH))}",
                                       id=WORKLOADS_OPTION))
             mark = "[$success]✓[/]" if q.id in answers else "[dim]·[/]"
             options.append(Option(f"{mark} {badge_markup(q.role, short=True)} "
