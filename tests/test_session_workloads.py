@@ -232,3 +232,52 @@ def test_markdown_export_lists_the_workloads_and_the_fleet() -> None:
     s = two_workloads()
     text = session_markdown(s)
     assert "## Workloads" in text and "### batch" in text and "Shared fleet" in text
+
+
+# --- the example portfolio session -----------------------------------------------------------------
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+PORTFOLIO_SESSION = EXAMPLES / "session-portfolio.toml"
+
+
+def test_example_portfolio_session_matches_its_builder() -> None:
+    from kickoff_tui.record.example_portfolio import build_portfolio_session
+
+    assert dumps_session(build_portfolio_session()) == PORTFOLIO_SESSION.read_text(encoding="utf-8"), (
+        "regenerate: python -m kickoff_tui.record.example_portfolio examples/session-portfolio.toml")
+
+
+def test_example_portfolio_session_sizes_replays_diffs_exports_and_deploys(tmp_path: Path, capsys) -> None:
+    from kickoff_tui.cli import main
+
+    session = load_session(PORTFOLIO_SESSION)
+    assert session.workload_names() == ["chat assistant", "ticket classifier", "coding agent"]
+    assert session.is_signed_off and rebuild(session) == session
+    f = str(PORTFOLIO_SESSION)
+    assert main(["size", f]) == 0
+    out = capsys.readouterr().out
+    assert "coding agent" in out and "Shared fleet" in out
+    assert main(["replay", f]) == 0
+    assert "workload 'coding agent' added" in capsys.readouterr().out
+    assert main(["diff", f, str(EXAMPLES / "session-support-assistant.toml")]) == 1
+    assert "ticket classifier" in capsys.readouterr().out
+    assert main(["export", f, "--markdown", "--out", str(tmp_path / "r.md")]) == 0
+    report = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "Approve the shared fleet" in report and "### coding agent" in report
+    capsys.readouterr()
+    assert main(["deploy", f, "--out", str(tmp_path / "d")]) == 0
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["chat-assistant", "coding-agent",
+                                                                  "ticket-classifier"]
+    capsys.readouterr()
+    for command in ("cost", "growth", "sensitivity"):
+        assert main([command, f, "--json"]) == 0, command
+        data = __import__("json").loads(capsys.readouterr().out)
+        assert [w["name"] for w in data["workloads"]] == session.workload_names(), command
+
+
+def test_portfolio_cost_breaks_down_per_workload(capsys) -> None:
+    from kickoff_tui.cli import main
+
+    assert main(["cost", str(EXAMPLES / "portfolio.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "Cost per workload" in out and "sum of the workloads" in out and "Shared fleet" in out

@@ -376,6 +376,10 @@ def memo_markdown(
     spec = export_spec(session)
     out = ["## Decision memo", ""]
     out += ["### Decision asked for", ""]
+    if len(session.workloads) > 1:
+        from kickoff_tui.record.portfolio_markdown import fleet_ask
+
+        out += fleet_ask(session)
     if spec is None or not spec.feasible:
         why = session.sizing_error if spec is None else spec.infeasible_reason
         out += [f"No decision can be asked yet: the answers cannot be served as given ({why}).", ""]

@@ -65,6 +65,26 @@ def fleet_markdown(session: Session) -> list[str]:
     return out
 
 
+def fleet_ask(session: Session) -> list[str]:
+    """The decision memo's first lines for a portfolio: the shared fleet to approve; the
+    figures that follow in the memo are the first workload's own."""
+    spec = session.portfolio_spec()
+    if spec is None or not spec.feasible or spec.fleet is None:
+        why = session.portfolio_error() if spec is None else spec.infeasible_reason
+        return [f"No shared fleet can be asked for yet ({why}).", ""]
+    fleet = spec.fleet
+    bought = sum(p.gpus_bought for p in fleet.pools)
+    return [
+        f"Approve the shared fleet **{fleet.label}**: **{bought} GPUs** in {fleet.nodes} nodes and "
+        f"{fleet.racks} racks ({fleet.it_power_kw:,.1f} kW IT) for {len(spec.workloads)} workloads "
+        f"({', '.join(session.workload_names())}), at **{_money(fleet.cost_per_month)}/month** on the "
+        "platform's price basis (GPU rent; the per-workload breakdown is under Workloads).",
+        "",
+        f"The figures below are those of the first workload, {session.workloads[0].name!r}, served alone.",
+        "",
+    ]
+
+
 def workloads_markdown(session: Session) -> list[str]:
     """``## Workloads``: the shared fleet, then each workload's own decisions."""
     if not session.workloads:

@@ -1013,7 +1013,7 @@ class Session(BaseModel):
             )
             self._sort_answers()
             if question is None or question.feeds is not None:
-                self._inputs_changed()
+                self._inputs_changed(only=self._only_workload(event))
         elif kind == "rationale":
             assert event.question is not None
             holding = self._answers_holding(event.question, event.workload)
@@ -1025,7 +1025,7 @@ class Session(BaseModel):
             self._answers_holding(event.question, event.workload).pop(event.question, None)
             question = questionnaire.find(event.question)
             if question is None or question.feeds is not None:
-                self._inputs_changed()
+                self._inputs_changed(only=self._only_workload(event))
         elif kind in ("workload_add", "workload_rename", "workload_remove"):
             self._apply_workload(event)
         elif kind == "flag_ack":
@@ -1140,13 +1140,27 @@ class Session(BaseModel):
                            record.model_copy(update={"id": new_id, "message": message}))
         self.flags = renamed
 
-    def _inputs_changed(self, workloads_changed: bool = False) -> None:
+    def _only_workload(self, event: Event) -> str | None:
+        """The one workload an answer event reaches (None: a shared answer, or no workloads)."""
+        if not self.workloads or event.question is None or not self.is_per_workload(event.question):
+            return None
+        record = self.workload(event.workload)
+        return record.name if record is not None else None
+
+    def _inputs_changed(self, workloads_changed: bool = False, only: str | None = None) -> None:
         """A sizing input changed: the spec is re-sized; the sign-offs are withdrawn when a
         figure they signed moved (re-saving a value, or an answer the spec does not feel,
         leaves them standing).
 
         A portfolio session: each workload's signed figures are compared before and after the
         change; adding or removing a workload always withdraws them (the fleet changed)."""
+        if only is not None and self._spec_fresh:
+            # one workload's answer: only its spec (and the fleet) is sized again
+            was = self._workload_specs.pop(only, (None, ""))[0]
+            self._portfolio_spec = None
+            if self.signoffs and (was is None or signed_changes(was, self.spec(only))):
+                self._drop_signoffs(list(SIGNOFF_ROLES))
+            return
         if self.workloads or workloads_changed:
             before = ({w.name: self._workload_specs.get(w.name, (None, ""))[0] for w in self.workloads}
                       if self._spec_fresh else {})
