@@ -514,7 +514,7 @@ def summarise_sessions(limit: int | None = None, unfinished_only: bool = False) 
                 path=path,
                 title=session.title,
                 updated=session.updated,
-                answered=sum(1 for q in required if q.id in session.answers),
+                answered=sum(1 for q in required if q.id in session.answers_for()),
                 total=len(required),
                 signed_off=session.is_signed_off,
             )
