@@ -281,3 +281,16 @@ def test_portfolio_cost_breaks_down_per_workload(capsys) -> None:
     assert main(["cost", str(EXAMPLES / "portfolio.toml")]) == 0
     out = capsys.readouterr().out
     assert "Cost per workload" in out and "sum of the workloads" in out and "Shared fleet" in out
+
+
+def test_a_log_naming_an_unknown_workload_is_one_line_exit_2(tmp_path: Path, capsys) -> None:
+    from kickoff_tui.cli import main
+
+    text = dumps_session(two_workloads())
+    marker = 'question = "use_case"\nworkload = "batch"'
+    assert marker in text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(marker, 'question = "use_case"\nworkload = "ghost"'), encoding="utf-8")
+    assert main(["replay", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no workload 'ghost'" in err and "Traceback" not in err

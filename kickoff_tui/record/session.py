@@ -996,6 +996,11 @@ class Session(BaseModel):
             raise KickoffError(f"event {event.seq} applied out of order (log has {len(self.events)})")
         kind = event.kind
         questionnaire = self.questionnaire
+        if event.workload is not None and self.workloads and kind != "workload_add":
+            try:  # a log naming a workload the session does not hold (a hand-edited file)
+                self.workload(event.workload)
+            except KickoffError as err:
+                raise KickoffError(f"event {event.seq}: {err}") from None
         if kind == "participant":
             self._ensure_participant(event.by, event.role)
         elif kind in ("answer", "change"):
