@@ -598,7 +598,9 @@ class WizardScreen(Screen[None]):
             if question_id:
                 self._show_question(question_id)
 
-        self.app.push_screen(JumpDialog(session.applicable(), set(session.answers)), chosen)
+        workload = self.controller.current_workload()
+        self.app.push_screen(JumpDialog(session.applicable(workload), set(session.answers_for(workload))),
+                             chosen)
 
     def action_filter_role(self) -> None:
         index = ROLE_FILTERS.index(self.role_filter)
