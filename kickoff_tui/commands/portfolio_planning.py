@@ -105,6 +105,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from kickoff_tui.planning import cost_report
+    from kickoff_tui.planning.markdown import monthly_cost
     from kickoff_tui.record.text import plain_markup_safe as escape
 
     plan = load_plan(args.file, args.planning, args.gpu)
@@ -124,23 +125,21 @@ def cmd_cost(args: argparse.Namespace) -> int:
     total = 0.0
     complete = True
     for name, report in reports:
-        by = {o.option: o for o in report.options}
-        chosen = by.get(report.chosen_option)
-        cheapest = by.get(report.cheapest_option or "")
-        chosen_month = chosen.per_month.value if chosen and chosen.per_month else None
+        chosen_month = monthly_cost(report)
+        cheapest_month = monthly_cost(report, report.cheapest_option) if report.cheapest_option else None
         if chosen_month is None:
             complete = False
         else:
             total += chosen_month
         table.add_row(escape(name), str(report.total_gpus), escape(report.gpu_name), escape(report.chosen_option),
-                      _money(chosen_month), escape(report.cheapest_option or "-"),
-                      _money(cheapest.per_month.value if cheapest and cheapest.per_month else None))
+                      _money(chosen_month), escape(report.cheapest_option or "-"), _money(cheapest_month))
     table.add_row("[b]sum of the workloads[/]", str(sum(r.total_gpus for _, r in reports)), "", "",
                   _money(total) if complete else "-", "", "")
     console.print(table)
     console.print(escape(_fleet_line(plan)))
-    console.print("Per-workload figures include operations staff for each deployment alone; "
-                  "`kickoff cost` on a single workload's file shows every figure's trace.")
+    console.print("Per month: GPUs plus the operations staff of each deployment run alone (the "
+                  "fleet line is GPU rent only); `kickoff cost` on a single workload shows every "
+                  "figure's trace.")
     return 0
 
 

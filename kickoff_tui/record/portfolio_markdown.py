@@ -62,6 +62,36 @@ def fleet_markdown(session: Session) -> list[str]:
                f"{spec.saving_peaks_gpus}.")
     out += [f"- {note}" for note in spec.notes]
     out.append("")
+    out += cost_markdown(session, spec)
+    return out
+
+
+def cost_markdown(session: Session, spec) -> list[str]:  # noqa: ANN001 - PortfolioSpec
+    """Each workload's own deployment priced at the session's cost answers (staff included)."""
+    from kickoff_tui.errors import KickoffError
+    from kickoff_tui.planning import cost_report
+    from kickoff_tui.planning.markdown import monthly_cost
+
+    try:
+        overrides = session.planning().cost
+        portfolio = session.portfolio()
+    except KickoffError:
+        return []
+    inputs = {w.name: portfolio.inputs_for(w) for w in portfolio.workloads}
+    rows = []
+    for w in spec.workloads:
+        if not w.feasible or w.spec is None or w.name not in inputs:
+            continue
+        report = cost_report(w.spec, inputs[w.name].model_copy(update={"gpu": w.gpu}), overrides)
+        cheapest = report.cheapest_option
+        rows.append((w.name, f"{report.total_gpus} x {report.gpu_name}", report.chosen_option,
+                     _money(monthly_cost(report)), cheapest or "-",
+                     _money(monthly_cost(report, cheapest) if cheapest else None)))
+    if not rows:
+        return []
+    out = ["#### Cost per workload (each deployment alone, operations staff included)", ""]
+    out += _table(("Workload", "GPUs", "Chosen basis", "Per month", "Cheapest basis", "Cheapest per month"), rows)
+    out.append("")
     return out
 
 
