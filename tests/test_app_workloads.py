@@ -40,6 +40,8 @@ async def test_add_answer_per_workload_and_remove_with_confirmation() -> None:
     async with app.run_test(size=(120, 36), notifications=False) as pilot:
         wizard = await open_wizard(pilot, app)
         session = app.controller.session
+        # IT's SKU first: each workload is then sized on one SKU (keeps the test fast)
+        session.record_answer("gpu", "h100-sxm", "Priya", "it")
         await pilot.press("enter", "ctrl+s")  # use_case = chat, for the one workload
         await pilot.pause()
         assert session.answers["use_case"].value == "chat"
