@@ -46,7 +46,7 @@ def restore(prior: bool = False) -> None:
     for engine_id in FITTED:
         F.set_profile(engine_id, **{k: 1.0 for k in F.MULTIPLIERS})
     for engine_id in E.ENGINE_IDS:
-        F.set_profile(engine_id, request_overhead_s=PRIOR_REQUEST_OVERHEAD_S)
+        F.set_profile(engine_id, request_overhead_s=PRIOR_REQUEST_OVERHEAD_S, moe_prefill_layer_s=0.0)
 
 
 def main() -> None:

@@ -298,7 +298,7 @@ def evaluate(ctx: _Ctx, running: float) -> Operating:
     if chunks > 1:
         piece = isl_eff / chunks
         long_prompt = sum(_step(ctx, batch, piece, i * piece + piece / 2).total for i in range(chunks))
-    overhead = eng.request_overhead_s
+    overhead = perf.request_fixed_seconds(ctx.model, eng, pp)
 
     # The prompts that interrupt a request's decoding are the OTHER requests' (its own is its
     # TTFT): a share (N - 1) / N of the prefill stream, N the requests in the system (none for
@@ -357,7 +357,7 @@ def _static(ctx: _Ctx, batch: float) -> Operating:
     stage = _step(ctx, batch)
     tpot = stage.total * lay.pp / opt.speculative_speedup
     cycle = prefill_s + ctx.osl * tpot
-    ttft = ctx.engine.request_overhead_s + prefill_s + cycle / 2
+    ttft = perf.request_fixed_seconds(ctx.model, ctx.engine, lay.pp) + prefill_s + cycle / 2
     rate = batch / cycle
     return Operating(running=batch, ttft_s=ttft, tpot_s=tpot, tokens_per_s=batch * ctx.osl / cycle,
                      requests_per_s=rate, bound=stage.bound, queued=False, in_system=batch)

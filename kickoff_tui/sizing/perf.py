@@ -678,6 +678,24 @@ def step_time(
     )
 
 
+def moe_prefill_fixed_seconds(model: Model, engine: EngineProfile) -> float:
+    """Fixed cost a MoE model's prompt pays once on its way to the first token, on top of the
+    prefill's kernel time: per MoE layer, the engine's measured cost of a prefill forward that
+    runs eagerly (engines capture CUDA / HIP graphs for decode batches only) and synchronises
+    with the host to size its grouped GEMMs and all-to-all buffers from the routing result
+    (DeepEP's normal-mode dispatch and the fused-MoE paths wait for the per-expert token counts).
+    Zero for dense models. It is kept out of the decode steps' time: the measured decode rates of
+    the same engines already carry what it costs the other requests."""
+    return model.moe_layers * engine.moe_prefill_layer_s
+
+
+def request_fixed_seconds(model: Model, engine: EngineProfile, pp: int = 1) -> float:
+    """Everything of a request's TTFT that is not kernel time or queueing: the engine's HTTP /
+    tokeniser / detokeniser path plus, for MoE models, the fixed prefill cost above (once per
+    pipeline stage)."""
+    return engine.request_overhead_s + moe_prefill_fixed_seconds(model, engine) * pp
+
+
 def prefill_seconds(
     model: Model, gpu: GPU, precision: str, kv_precision: str, tp: int, pp: int, tokens: float,
     engine: EngineProfile | None = None, ep: int = 1, dp: int = 1,
