@@ -149,7 +149,7 @@ def fit_multiplier(cases: list[CAL.CalibrationRow], engine_id: str) -> float | N
     return best
 
 
-def fit(cases: list[CAL.CalibrationRow]) -> dict[str, dict[str, float]]:
+def fit(cases: list[CAL.CalibrationRow], analog_multipliers: tuple[str, ...] = ()) -> dict[str, dict[str, float]]:
     """Fit every engine with rows in ``cases``; leaves the fitted values in the loaded profiles.
 
     Per engine: kernel multiplier on throughput / TPOT rows, then the per-request cost on dense
@@ -179,6 +179,19 @@ def fit(cases: list[CAL.CalibrationRow]) -> dict[str, dict[str, float]]:
             if moe is not None:
                 values["moe_prefill_layer_s"] = moe
     fitted = {k: v for k, v in fitted.items() if v}
+    for engine_id in analog_multipliers:
+        # An engine normally calibrated but without throughput / TPOT rows here (a held-out GPU
+        # took them all) takes the mean multiplier of its vendor's calibrated engines.
+        if engine_id == REFERENCE or "gemm_efficiency" in fitted.get(engine_id, {}):
+            continue
+        vendor = E.get_engine(engine_id).vendor
+        pool = [v["gemm_efficiency"] for e, v in fitted.items() if "gemm_efficiency" in v
+                and E.get_engine(e).vendor == vendor and e != engine_id]
+        if pool:
+            mean = sum(pool) / len(pool)
+            base = E.get_engine(engine_id)
+            set_profile(engine_id, **{k: min(mean * getattr(base, k) / base.gemm_efficiency, 1.5) for k in MULTIPLIERS})
+            fitted.setdefault(engine_id, {}).update({k: round(getattr(E.get_engine(engine_id), k), 3) for k in MULTIPLIERS})
     for key in ("request_overhead_s", "moe_prefill_layer_s"):
         for engine_id in E.ENGINE_IDS:
             if key not in fitted.get(engine_id, {}):

@@ -58,7 +58,7 @@ def main() -> None:
     per_gpu: dict[str, list[CAL.CalibrationRow]] = defaultdict(list)
     for gpu in sorted({r.row.gpu for r in rows}):
         restore(prior=True)
-        F.fit([r for r in rows if r.row.gpu != gpu])
+        F.fit([r for r in rows if r.row.gpu != gpu], analog_multipliers=FITTED)
         scored = CAL.score([(r.source, r.row, r.metric, r.measured) for r in rows if r.row.gpu == gpu])
         held_out.extend(scored)
         per_gpu[gpu] = scored
