@@ -249,6 +249,17 @@ def _step(ctx: _Ctx, decode: float, prefill: float = 0.0, position: float = 0.0)
                           engine=ctx.engine, ep=lay.ep, dp=lay.dp)
 
 
+def dp_balance_wait(ctx: _Ctx, rate: float, step_s: float) -> float:
+    """Hold of a prompt under DP attention when the engine balances context requests across its
+    ``dp`` ranks (TensorRT-LLM ``attention_dp_config.enable_balance``): it waits for the other
+    ranks to receive one each, on average (dp - 1) / 2 arrivals at the replica's request rate,
+    but never longer than the engine's timeout in steps."""
+    dp, steps = ctx.layout.dp, ctx.engine.dp_balance_timeout_steps
+    if dp <= 1 or steps <= 0 or rate <= 0:
+        return 0.0
+    return min((dp - 1) / (2.0 * rate), steps * step_s)
+
+
 def evaluate(ctx: _Ctx, running: float) -> Operating:
     """Closed-loop steady state with ``running`` sequences decoding (docs/model.md section 5).
 
@@ -328,7 +339,8 @@ def evaluate(ctx: _Ctx, running: float) -> Operating:
                     break
                 phase = updated
         residual_step = stage_s * pp * others  # the step already running when the prompt arrives
-        ttft = overhead + phase + 0.5 * residual_step
+        balance = dp_balance_wait(ctx, rate, stage_s * pp)
+        ttft = overhead + balance + phase + 0.5 * residual_step
         previous, in_system = in_system, n + rate * ttft
         if abs(in_system - previous) <= C.OPERATING_TOLERANCE * in_system:
             break
@@ -337,7 +349,7 @@ def evaluate(ctx: _Ctx, running: float) -> Operating:
     spread_tpot = math.sqrt(share * (1 - share) / max(ctx.osl, 1.0)) * (mixed_s - decode_s) * pp / speedup
     root = math.sqrt(ahead) if ahead > 0 else 0.0
     wait_per_prompt = remaining * per_token
-    base = overhead + service
+    base = overhead + balance + service
     ttft_pct = {name: base + max(ahead + z * root, 0.0) * wait_per_prompt + C.PERCENTILE_Q[name] * residual_step
                 for name, z in C.PERCENTILE_Z.items()}
     tpot_pct = {name: tpot + z * spread_tpot for name, z in C.PERCENTILE_Z.items()}
