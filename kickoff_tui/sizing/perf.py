@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kickoff_tui.catalog import kernels as K
 from kickoff_tui.catalog.engines import EngineProfile, engine_for
@@ -204,8 +204,10 @@ def _edges(value: float) -> tuple[float, float, float]:
     return 2 ** (low / C.KERNEL_GRID_PER_OCTAVE), 2 ** ((low + 1) / C.KERNEL_GRID_PER_OCTAVE), position - low
 
 
+@lru_cache(maxsize=65536)
 def _smooth(lookup, value: float, *args) -> float | None:
-    """``lookup(grid_value, *args)`` interpolated log-log between the grid points around value."""
+    """``lookup(grid_value, *args)`` interpolated log-log between the grid points around value
+    (memoised on the exact value: the solver asks for the same batch sizes again and again)."""
     lo, hi, t = _edges(value)
     a, b = lookup(lo, *args), lookup(hi, *args)
     if not a or not b:
@@ -466,9 +468,11 @@ class Step:
     def decode_attention(self) -> float:
         return max(self.kv_read, self.decode_attention_compute)
 
-    @property
+    @cached_property
     def total(self) -> float:
-        return self.linear + self.decode_attention + self.prefill_attention + self.communication + self.overhead
+        """Sum of the parts (computed once: the steady-state solver reads it many times)."""
+        return (max(self.weights, self.linear_compute) + max(self.kv_read, self.decode_attention_compute)
+                + self.prefill_attention + self.communication + self.overhead)
 
     @property
     def bound(self) -> Literal["memory", "compute"]:
@@ -556,6 +560,9 @@ class _Coefficients:
     routed_per_token: float
     active_per_token: float
     overhead: float
+    moe_layers: int
+    always_active: int
+    expert_params: int
 
 
 _COEFFICIENTS: dict[tuple, tuple[object, object, object, _Coefficients]] = {}
@@ -593,6 +600,9 @@ def _coefficients(model: Model, gpu: GPU, precision: str, kv_precision: str, tp:
         routed_per_token=2.0 * model.moe_layers * model.experts_per_token * model.expert_params,
         active_per_token=2.0 * model.active_params,
         overhead=engine.step_overhead_s + layer_floor(model) / pp,
+        moe_layers=model.moe_layers,
+        always_active=model.always_active_params if model.is_moe else 0,
+        expert_params=model.expert_params if model.is_moe else 0,
     )
     if len(_COEFFICIENTS) >= _COEFFICIENTS_MAX:
         _COEFFICIENTS.clear()
@@ -627,11 +637,17 @@ def step_time(
     share = k.share  # each GPU holds 1/(tp*pp) of the weights and does that share of math
     tokens = decode_tokens * tokens_per_sequence + prefill_tokens
 
-    touched = touched_weight_bytes(model, precision, tokens)
+    # Weight bytes read: touched_weight_bytes(), written out with the layout's coefficients
+    # (the same arithmetic, the experts-hit count computed once).
     imbalance = C.EXPERT_LOAD_IMBALANCE if ep > 1 else 1.0
-    if model.is_moe and ep > 1:
-        routed = min(model.moe_layers * expected_experts_hit(model, tokens) * model.expert_params * k.per_param, touched)
-        touched = touched + routed * (imbalance - 1.0)
+    if k.moe_layers:
+        hit = expected_experts_hit(model, tokens)
+        touched = min(k.total_weights, (k.always_active + k.moe_layers * hit * k.expert_params) * k.per_param)
+        if ep > 1:
+            routed = min(k.moe_layers * hit * k.expert_params * k.per_param, touched)
+            touched = touched + routed * (imbalance - 1.0)
+    else:
+        touched = k.total_weights
     weights = touched * share
     if dp > 1:
         weights += min(k.attn_bytes, touched) * (1.0 - 1.0 / tp) / pp  # every rank reads the whole attention copy
