@@ -435,7 +435,14 @@ def decode_attention_flops_per_ctx(model: Model) -> float:
 
 
 def prefill_attention_flops_per_pair(model: Model) -> float:
-    """FLOPs per (query token, earlier token) pair in prefill, whole model (no absorption)."""
+    """FLOPs per (query token, earlier token) pair in prefill, whole model (no absorption):
+    2 x heads x (query-key width + value width) per layer. MHA/GQA: both widths are head_dim.
+    MLA prefill runs as multi-head attention on the up-projected latent (DeepSeek-V2 paper,
+    2024-05, section 2.1): keys are head_dim wide (128 + the 64-wide RoPE part for DeepSeek-V3),
+    values head_dim - rope wide (128), so 2 x h x (192 + 128), not 4 x h x 192."""
+    if model.attention == "mla" and model.qk_rope_head_dim:
+        value = max(model.head_dim - model.qk_rope_head_dim, 1)
+        return 2.0 * model.layers * model.heads * (model.head_dim + value)
     return 4.0 * model.layers * model.heads * model.head_dim
 
 
