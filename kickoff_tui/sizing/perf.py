@@ -133,9 +133,8 @@ def _kernel_gemm(tokens: float, gpu_id: str, engine: str, precision: str) -> flo
 
 
 @lru_cache(maxsize=8192)
-def _kernel_moe(tokens_per_expert: float, gpu_id: str, engine: str, precision: str, experts: int,
-                width: float | None = None) -> float | None:
-    return K.moe_gemm_tflops(gpu_id, engine, precision, tokens_per_expert, experts, inter_per_gpu=width)
+def _kernel_moe(tokens_per_expert: float, gpu_id: str, engine: str, precision: str, experts: int) -> float | None:
+    return K.moe_gemm_tflops(gpu_id, engine, precision, tokens_per_expert, experts)
 
 
 @lru_cache(maxsize=8192)
@@ -229,25 +228,15 @@ def achievable_flops(gpu: GPU, precision: str, engine: EngineProfile | None = No
     return gpu.dense_tflops[precision] * 1e12 * gemm_efficiency(gpu) * C.SERVING_GEMM_FRACTION * scale
 
 
-def expert_width_per_gpu(model: Model, tp: int, ep: int) -> float | None:
-    """Intermediate width of one expert's slice on a GPU: whole experts under expert parallelism
-    (MoE TP = TP / EP = 1), a 1/TP slice of every expert under tensor parallelism."""
-    if not model.moe_intermediate_size:
-        return None
-    return model.moe_intermediate_size / max(tp // max(ep, 1), 1)
-
-
-def moe_flops(gpu: GPU, precision: str, engine: EngineProfile | None, tokens: float, model: Model,
-              tp: int | None = None, ep: int = 1) -> float:
-    """FLOP/s of the routed-expert grouped GEMMs: measured vs tokens per expert where available,
-    at the expert slice width the layout gives each GPU (``tp`` known: a 2048-wide whole expert
-    under EP runs several times faster per FLOP than a 256-wide TP8 slice at the same tokens
-    per expert), else dense GEMM rate x MoE fraction x engine multiplier."""
+def moe_flops(gpu: GPU, precision: str, engine: EngineProfile | None, tokens: float, model: Model) -> float:
+    """FLOP/s of the routed-expert grouped GEMMs: measured vs tokens per expert where available
+    (the median over measured fine-grained shapes; reading the curve at the layout's expert slice
+    width was tried and left out: it changed no calibration figure by more than a point),
+    else dense GEMM rate x MoE fraction x engine multiplier."""
     per_expert = tokens * model.experts_per_token / max(model.experts, 1)
     if engine is not None and engine.kernel_curves and per_expert > 0 and has_kernel_curves(gpu.id):
-        width = expert_width_per_gpu(model, tp, ep) if tp else None
         measured = _smooth(_kernel_moe, max(per_expert, C.KERNEL_GEMM_MIN_TOKENS), gpu.id,
-                           engine.kernel_curves, precision, model.experts, width)
+                           engine.kernel_curves, precision, model.experts)
         if measured:
             return measured * 1e12
     scale = engine.moe_gemm_efficiency / engine.gemm_efficiency if engine is not None else 1.0
@@ -665,7 +654,7 @@ def step_time(
     if k.kernel_engine and tokens > 0:
         rate = achievable_flops(gpu, k.math_precision, engine, tokens * share * tp)
         if routed_flops:
-            moe_rate = moe_flops(gpu, k.math_precision, engine, tokens, model, tp, ep)
+            moe_rate = moe_flops(gpu, k.math_precision, engine, tokens, model)
     linear_compute = dense_flops / rate
     if routed_flops:
         linear_compute += routed_flops * imbalance / moe_rate
