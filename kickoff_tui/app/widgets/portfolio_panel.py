@@ -44,6 +44,9 @@ class PortfolioPanel(Static):
     lines: reactive[tuple[str, ...]] = reactive((), init=False)
     pending: reactive[str] = reactive("", init=False)
 
+    def on_mount(self) -> None:
+        self.display = False  # takes no line until there is a portfolio to show
+
     def watch_lines(self) -> None:
         self._show()
 
