@@ -60,6 +60,12 @@ def build_portfolio_session(clock: Callable[[], datetime] | None = None) -> Sess
     s.record_answer("avg_output_tokens", 400, SAM, ai, workload=w)
     s.record_answer("serving_engine", "vllm", SAM, ai, workload=w)
     s.record_answer("prefix_caching", True, SAM, ai, "Shared system prompt.", workload=w)
+    s.record_answer("peak_hours", "08-18", DANA, app, "Office hours; the gateway logs agree.", workload=w)
+    s.record_answer("off_peak_share", 15, DANA, app, "Evenings and the other time zones.", workload=w)
+    s.record_answer("request_history", "400000, 412000, 425000, 437000, 451000, 464000", DANA, app,
+                    "Monthly requests since the pilot went company-wide.", workload=w)
+    s.record_answer("candidate_models", "llama-3.3-70b, llama-3.1-8b", SAM, ai,
+                    "The 8B passes our eval for short questions, with lower scores.", workload=w)
 
     w = "ticket classifier"
     s.record_answer("use_case", "batch", DANA, app, "The nightly backlog run sets the peak.", workload=w)
@@ -74,6 +80,8 @@ def build_portfolio_session(clock: Callable[[], datetime] | None = None) -> Sess
     s.record_answer("avg_input_tokens", 1200, SAM, ai, workload=w)
     s.record_answer("avg_output_tokens", 16, SAM, ai, "One label.", workload=w)
     s.record_answer("serving_engine", "vllm", SAM, ai, workload=w)
+    s.record_answer("peak_hours", "22-06", DANA, app, "The backlog runs overnight.", workload=w)
+    s.record_answer("off_peak_share", 5, DANA, app, "Daytime tickets trickle in one by one.", workload=w)
 
     w = "coding agent"
     s.record_answer("use_case", "agent", DANA, app, workload=w)
@@ -88,6 +96,10 @@ def build_portfolio_session(clock: Callable[[], datetime] | None = None) -> Sess
     s.record_answer("avg_input_tokens", 8000, SAM, ai, "Repository context.", workload=w)
     s.record_answer("avg_output_tokens", 500, SAM, ai, workload=w)
     s.record_answer("serving_engine", "vllm", SAM, ai, workload=w)
+    s.record_answer("peak_hours", "09-18", DANA, app, "Working hours of the developers.", workload=w)
+    s.record_answer("off_peak_share", 10, DANA, app, workload=w)
+    s.record_answer("request_history", "70000, 73500, 77000, 81000", DANA, app,
+                    "Since the IDE plug-in launched.", workload=w)
 
     # Sign-off and review: once, for the fleet
     s.record_answer("review_cadence", "quarterly", PRIYA, it, "With the maintenance window.")

@@ -283,6 +283,11 @@ class Question(BaseModel):
     planning: str | None = None
     """Dotted path of the :class:`~kickoff_tui.planning.PlanningOverrides` field the answer feeds
     instead of sizing (``cost.power_usd_per_kwh``); see :mod:`kickoff_tui.record.plan_answers`."""
+    portfolio: Literal["peak_hours", "off_peak_fraction", "history", "candidates"] | None = None
+    """The per-workload portfolio field the answer sets instead of a sizing input (peak window,
+    off-peak share, monthly request history, the AI team's candidate models); asked once per
+    workload, and only in a session of two or more workloads. See
+    :mod:`kickoff_tui.record.workloads`."""
     when: str | None = None
     """Condition under which the question applies (``"speculative_decoding == true"``; see
     :mod:`kickoff_tui.record.conditions`). When false the question is hidden, not counted, and
@@ -351,6 +356,12 @@ class Question(BaseModel):
                 raise ValueError(f"default: {err}") from None
         if self.feeds is not None:
             self._check_feeds()
+        if self.portfolio is not None:
+            from kickoff_tui.record.workloads import portfolio_question_problem
+
+            problem = portfolio_question_problem(self)
+            if problem is not None:
+                raise ValueError(problem)
         if self.planning is not None:
             from kickoff_tui.record.plan_answers import planning_question_problem
 
@@ -464,6 +475,13 @@ class Question(BaseModel):
             return text.replace(" ", "").lower()
         if not text:
             raise KickoffError(f"{where}: the answer is empty")
+        if self.portfolio is not None:
+            from kickoff_tui.record.workloads import normalise_portfolio_answer
+
+            try:
+                return normalise_portfolio_answer(self.portfolio, text, check_catalog=check_catalog)
+            except ValueError as err:
+                raise KickoffError(f"{where}: {err}") from None
         return text
 
     def _number(self, value: Any, where: str) -> int | float:

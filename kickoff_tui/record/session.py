@@ -547,18 +547,23 @@ class Session(BaseModel):
         inputs, IT's shared answers as the platform). Raises :class:`KickoffError` when a
         workload's answers contradict each other."""
         from kickoff_tui.record.portfolio import PortfolioError
-        from kickoff_tui.record.workloads import portfolio_from_inputs
+        from kickoff_tui.record.workloads import portfolio_fields, portfolio_from_inputs
 
         names = self.workload_names() or [None]
         named = []
+        extras: dict[str, dict[str, object]] = {}
         for name in names:
             try:
                 inputs = self.sizing_inputs(name)
-            except KickoffError as err:
+                fields = portfolio_fields(self.questionnaire, self.answers_for(name),
+                                          self.hidden_questions(name))
+            except (KickoffError, ValueError) as err:
                 raise KickoffError(f"workload {name}: {err}" if name else str(err)) from None
             named.append((name or _default_name(self), inputs))
+            if fields:
+                extras[named[-1][0]] = fields
         try:
-            return portfolio_from_inputs(named, title=self.title)
+            return portfolio_from_inputs(named, title=self.title, extras=extras)
         except (PortfolioError, ValueError) as err:
             raise KickoffError(" ".join(str(err).split())[:300]) from None
 
@@ -665,13 +670,25 @@ class Session(BaseModel):
         return out
 
     def applicable(self, workload: str | None = None) -> list[Question]:
-        """The questions that apply to the answers so far (their ``when`` condition holds)."""
-        return self.questionnaire.applicable(self.answers_for(workload))
+        """The questions that apply to the answers so far (their ``when`` condition holds; the
+        portfolio questions only in a session of two or more workloads)."""
+        hidden = self.hidden_questions(workload)
+        return [q for q in self.questionnaire.questions if q.id not in hidden]
+
+    def hidden_questions(self, workload: str | None = None) -> set[str]:
+        """Ids of the questions that do not apply: a false ``when`` condition, or a portfolio
+        question (peak window, history...) in a session of fewer than two workloads."""
+        from kickoff_tui.record.workloads import MIN_PORTFOLIO_WORKLOADS
+
+        hidden = self.questionnaire.hidden(self.answers_for(workload))
+        if len(self.workloads) < MIN_PORTFOLIO_WORKLOADS:
+            hidden |= {q.id for q in self.questionnaire.questions if q.portfolio is not None}
+        return hidden
 
     def is_hidden(self, question_id: str, workload: str | None = None) -> bool:
         """Whether the question does not apply to the answers so far (its answer, if any, is
         kept in the log but feeds nothing)."""
-        return question_id in self.questionnaire.hidden(self.answers_for(workload))
+        return question_id in self.hidden_questions(workload)
 
     def flag(self, flag_id: str) -> FlagRecord:
         for record in self.flags:

@@ -9,6 +9,8 @@ planning answers, the sign-offs and the review cadence are shared by the whole p
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -28,8 +30,153 @@ FLAG_WORKLOAD_SEPARATOR = "@"
 
 def is_per_workload(question: Question) -> bool:
     """True for a question asked once per workload: a sizing question (it ``feeds`` an input)
-    owned by the application owner or the AI team. Everything else is shared."""
-    return question.feeds is not None and question.role in PER_WORKLOAD_ROLES and question.action is None
+    or a portfolio question (peak window, history...), owned by the application owner or the AI
+    team. Everything else is shared."""
+    return ((question.feeds is not None or question.portfolio is not None)
+            and question.role in PER_WORKLOAD_ROLES and question.action is None)
+
+
+# --- portfolio questions: peak window, off-peak share, history, candidate models ------------------
+
+MIN_PORTFOLIO_WORKLOADS = 2
+"""Portfolio questions apply from two workloads on: with one workload there is no other peak to
+share capacity with, and the session is sized exactly as before portfolios."""
+
+_PORTFOLIO_TYPES: dict[str, str] = {
+    "peak_hours": "text", "off_peak_fraction": "number", "history": "text", "candidates": "text",
+}
+"""The answer type each portfolio field takes."""
+
+_HISTORY_SPLIT = re.compile(r"[\s,;]+")
+
+
+def portfolio_question_problem(question: Question) -> str | None:
+    """Why a questionnaire question cannot set the portfolio field it names, or None."""
+    field = question.portfolio
+    if field is None:
+        return None
+    if question.feeds is not None or question.planning is not None or question.action is not None:
+        return "a portfolio question sets its portfolio field only (no feeds, planning or action)"
+    if question.role not in PER_WORKLOAD_ROLES:
+        return f"portfolio field {field!r} belongs to the application owner or the AI team"
+    wanted = _PORTFOLIO_TYPES[field]
+    if question.type != wanted:
+        return f"portfolio field {field!r} takes a {wanted} question, not {question.type}"
+    if field == "off_peak_fraction":
+        low = question.min if question.min is not None else -math.inf
+        high = question.max if question.max is not None else math.inf
+        if low < 0 or high * question.scale > 1:
+            return "the off-peak share must stay within 0 and 1 after scale (0-100 % with scale 0.01)"
+    return None
+
+
+def parse_history_text(text: str) -> list[float]:
+    """Monthly request counts typed or pasted: numbers separated by commas, semicolons, spaces or
+    new lines (oldest first), or ``YYYY-MM,requests`` rows pasted from a spreadsheet. Raises
+    :class:`ValueError` with a line for people."""
+    from kickoff_tui.planning.history import MIN_MONTHS, MONTH_RE, parse_history_csv
+    from kickoff_tui.record.portfolio import MAX_HISTORY_MONTHS, MAX_REQUESTS_PER_MONTH
+
+    if MONTH_RE.search(text):
+        counts = parse_history_csv(text)
+    else:
+        counts = []
+        for i, cell in enumerate((c for c in _HISTORY_SPLIT.split(text.strip()) if c), start=1):
+            try:
+                value = float(cell.replace("_", ""))
+            except ValueError:
+                raise ValueError(f"month {i}: {cell[:20]!r} is not a request count (write plain "
+                                 "numbers such as 41000, oldest month first, without thousands "
+                                 "separators)") from None
+            counts.append(value)
+    if len(counts) > MAX_HISTORY_MONTHS:
+        raise ValueError(f"{len(counts)} months is more than the {MAX_HISTORY_MONTHS} a history holds; "
+                         "paste the most recent ones")
+    for i, value in enumerate(counts, start=1):
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"month {i}: request counts are positive numbers, not {value:g}")
+        if value > MAX_REQUESTS_PER_MONTH:
+            raise ValueError(f"month {i}: {value:g} requests a month is beyond any service "
+                             f"(at most {MAX_REQUESTS_PER_MONTH:g})")
+    if len(counts) < MIN_MONTHS:
+        raise ValueError(f"a growth fit needs at least {MIN_MONTHS} months; {len(counts)} given")
+    return counts
+
+
+def parse_candidates_text(text: str, *, check_catalog: bool = True) -> list[str]:
+    """The AI team's accepted models, best first: catalog model ids separated by commas or new
+    lines. Raises :class:`ValueError` for an unknown or repeated id, or too many."""
+    from kickoff_tui.record.portfolio import MAX_CANDIDATES
+
+    ids = [c.strip() for c in re.split(r"[,;\n]+", text) if c.strip()]
+    if not ids:
+        raise ValueError("name at least one model")
+    if len(ids) > MAX_CANDIDATES:
+        raise ValueError(f"at most {MAX_CANDIDATES} candidate models ({len(ids)} given)")
+    if len({i.casefold() for i in ids}) != len(ids):
+        raise ValueError("a model is listed twice")
+    if check_catalog:
+        from kickoff_tui.catalog import CatalogError, get_model
+
+        for model in ids:
+            try:
+                get_model(model)
+            except CatalogError:
+                raise ValueError(f"{model[:64]!r} is not a catalog model (see `kickoff catalog "
+                                 "models`)") from None
+    return ids
+
+
+def _format_count(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def normalise_portfolio_answer(field: str, text: str, *, check_catalog: bool = True) -> str:
+    """A text answer to a portfolio question, checked and written the one way the session keeps
+    it (``"8-18"`` -> ``"08-18"``; history as ``"41000, 45500, ..."``)."""
+    from kickoff_tui.record.portfolio import parse_peak_hours
+
+    if field == "peak_hours":
+        try:
+            start, end = parse_peak_hours(text)
+        except ValueError as err:
+            if "empty" in str(err):
+                raise ValueError("the peak window is empty (it starts where it ends); leave the "
+                                 "question unanswered if the peak may come at any hour") from None
+            raise
+        return f"{start:02d}-{end if end else 24:02d}"
+    if field == "history":
+        return ", ".join(_format_count(v) for v in parse_history_text(text))
+    if field == "candidates":
+        return ", ".join(parse_candidates_text(text, check_catalog=check_catalog))
+    return text
+
+
+def portfolio_fields(questionnaire: Questionnaire, answers: Mapping[str, object],
+                     hidden: frozenset[str] | set[str] = frozenset()) -> dict[str, object]:
+    """The portfolio fields one workload's answers set (``peak_hours``, ``off_peak_fraction``,
+    ``history``, ``candidates``), ready for a :class:`~kickoff_tui.record.portfolio.Workload`.
+    Unanswered and hidden questions set nothing."""
+    from kickoff_tui.record.models import Answer
+
+    out: dict[str, object] = {}
+    for question in questionnaire.questions:
+        if question.portfolio is None or question.id in hidden:
+            continue
+        answer = answers.get(question.id)
+        value = answer.value if isinstance(answer, Answer) else answer
+        if value is None:
+            continue
+        if question.portfolio == "off_peak_fraction":
+            out["off_peak_fraction"] = float(value) * question.scale
+        elif question.portfolio == "peak_hours":
+            out["peak_hours"] = str(value)
+        elif question.portfolio == "history":
+            out["history"] = parse_history_text(str(value))
+        else:
+            ids = parse_candidates_text(str(value), check_catalog=False)
+            out["candidates"] = [{"model": m, "quality_rank": rank} for rank, m in enumerate(ids, start=1)]
+    return out
 
 
 def per_workload_ids(questionnaire: Questionnaire) -> frozenset[str]:
@@ -126,7 +273,8 @@ def merge_workload_flags(per_workload: Sequence[tuple[str, list[Flag]]],
 # --- the session as a portfolio -------------------------------------------------------------------
 
 
-def portfolio_from_inputs(named: Sequence[tuple[str, SizingInputs]], title: str | None = None) -> Portfolio:
+def portfolio_from_inputs(named: Sequence[tuple[str, SizingInputs]], title: str | None = None,
+                          extras: Mapping[str, Mapping[str, object]] | None = None) -> Portfolio:
     """The portfolio a session's workloads make: IT's shared answers become the platform (taken
     from the first workload's inputs: they are the same for every workload), each workload keeps
     its own answers. A session of one workload gives :func:`portfolio_of_one` of its inputs."""
@@ -136,7 +284,8 @@ def portfolio_from_inputs(named: Sequence[tuple[str, SizingInputs]], title: str 
         raise ValueError("a portfolio needs at least one workload")
     it = named[0][1].model_dump(exclude_none=True, include=set(IT_FIELDS))
     platform = Platform.model_validate(it)
-    workloads = [Workload.model_validate({"name": name, **inputs.model_dump(exclude_none=True,
-                                                                             exclude=set(IT_FIELDS))})
+    extras = extras or {}
+    workloads = [Workload.model_validate({"name": name, **extras.get(name, {}),
+                                          **inputs.model_dump(exclude_none=True, exclude=set(IT_FIELDS))})
                  for name, inputs in named]
     return Portfolio(title=title[:200] if title else None, platform=platform, workloads=workloads)
