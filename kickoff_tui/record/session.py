@@ -1036,6 +1036,8 @@ class Session(BaseModel):
             self._sort_answers()
             if question is None or question.feeds is not None:
                 self._inputs_changed(only=self._only_workload(event))
+            elif question.portfolio is not None:
+                self._portfolio_answer_changed(event)
         elif kind == "rationale":
             assert event.question is not None
             holding = self._answers_holding(event.question, event.workload)
@@ -1048,6 +1050,8 @@ class Session(BaseModel):
             question = questionnaire.find(event.question)
             if question is None or question.feeds is not None:
                 self._inputs_changed(only=self._only_workload(event))
+            elif question.portfolio is not None:
+                self._portfolio_answer_changed(event)
         elif kind in ("workload_add", "workload_rename", "workload_remove"):
             self._apply_workload(event)
         elif kind == "flag_ack":
@@ -1169,6 +1173,45 @@ class Session(BaseModel):
         record = self.workload(event.workload)
         return record.name if record is not None else None
 
+    def _portfolio_answer_changed(self, event: Event) -> None:
+        """A peak window, off-peak share, history or candidate list changed: no workload's own
+        spec moves, the shared fleet is sized again. The sign-offs are withdrawn when the log
+        says the fleet they signed moved (see :meth:`_fleet_effect`), so a replay withdraws
+        them exactly as the meeting did."""
+        self._portfolio_spec = None
+        if self.signoffs and event.reason.startswith("withdraws the sign-offs"):
+            self._drop_signoffs(list(SIGNOFF_ROLES))
+
+    def _fleet_effect(self, question_id: str, value: AnswerValue | None, workload: str | None) -> str:
+        """For the log: whether setting (``value`` None: clearing) a portfolio answer moves the
+        signed fleet's GPUs or monthly cost ("" when it does not)."""
+        from kickoff_tui.record.portfolio import demands
+        from kickoff_tui.record.workloads import portfolio_fields
+        from kickoff_tui.sizing.portfolio import size_portfolio
+
+        before = self.portfolio_spec()
+        record = self.workload(workload)
+        if before is None or record is None:
+            return ""
+        trial: dict[str, Any] = {k: v for k, v in self.answers_for(record.name).items() if k != question_id}
+        if value is not None:
+            trial[question_id] = value
+        try:
+            portfolio = self.portfolio()
+            fields = portfolio_fields(self.questionnaire, trial, self.hidden_questions(record.name))
+            workloads = [w.model_copy(update={"peak_hours": None, "off_peak_fraction": None,
+                                              "history": None, "candidates": [], **fields})
+                         if w.name == record.name else w for w in portfolio.workloads]
+            portfolio = portfolio.model_copy(update={"workloads": workloads})
+            after = size_portfolio(demands(portfolio), portfolio.platform.gpu_candidates)
+        except (KickoffError, ValueError):
+            return "withdraws the sign-offs: the shared fleet can no longer be sized"
+        was, now = before.fleet, after.fleet
+        if (was.total_gpus, was.cost_per_month) == (now.total_gpus, now.cost_per_month):
+            return ""
+        return (f"withdraws the sign-offs: shared fleet {was.total_gpus} -> {now.total_gpus} GPUs, "
+                f"${was.cost_per_month:,.0f} -> ${now.cost_per_month:,.0f}/month")
+
     def _inputs_changed(self, workloads_changed: bool = False, only: str | None = None) -> None:
         """A sizing input changed: the spec is re-sized; the sign-offs are withdrawn when a
         figure they signed moved (re-saving a value, or an answer the spec does not feel,
@@ -1211,6 +1254,9 @@ class Session(BaseModel):
         would move ("" when none, or when nothing is signed off)."""
         if not self.signoffs:
             return ""
+        question = self.questionnaire.find(question_id)
+        if question is not None and question.portfolio is not None:
+            return self._fleet_effect(question_id, value, workload)
         changes: list[str] = []
         for name in self._affected(workload):
             answers: dict[str, Answer | AnswerValue] = {
