@@ -99,3 +99,32 @@ async def test_a_bad_name_changes_nothing() -> None:
         app.screen.query_one("#workloads-add", Button).press()
         await pilot.pause()
         assert session.workloads == [] and type(app.screen).__name__ == "WizardScreen"
+
+
+async def test_a_bad_peak_window_is_an_inline_error_and_a_good_one_is_recorded() -> None:
+    app = KickoffApp(clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        wizard = await open_wizard(pilot, app)
+        session = app.controller.session
+        session.record_answer("gpu", "h100-sxm", "Priya", "it")
+        assert "peak_hours" not in {q.id for q in session.applicable()}, "hidden with one workload"
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press(*"nightly batch", "enter")
+        await pilot.pause()
+        assert session.workload_names() == ["workload 1", "nightly batch"]
+        wizard._show_question("peak_hours")
+        await pilot.pause()
+        assert wizard.current_id == "peak_hours"
+        field = wizard.query_one("#q-input", Input)
+        field.value = "nightly"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = str(wizard.query_one("#q-error").render())
+        assert "HH-HH" in error and "peak_hours" not in session.answers_for("nightly batch")
+        field = wizard.query_one("#q-input", Input)
+        field.value = "22-6"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert session.answer("peak_hours", "nightly batch").value == "22-06"
+        assert session.events[-1].workload == "nightly batch"
