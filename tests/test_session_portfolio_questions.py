@@ -145,7 +145,11 @@ def test_history_and_candidates_reach_the_portfolio_and_the_growth_fit() -> None
     portfolio = s.portfolio()
     chat, batch = portfolio.workloads
     assert chat.history == [100000, 110000, 121000, 133100] and batch.history is None
-    assert [(c.model, c.quality_rank) for c in chat.candidates] == [("llama-3.1-8b", 1), ("llama-3.2-3b", 2)]
+    assert [(c.model, c.quality_rank, c.precision) for c in chat.candidates] == [
+        ("llama-3.1-8b", 1, "fp8"), ("llama-3.2-3b", 2, "fp8")], "served as the AI team answered"
+    assert portfolio.budget_usd_per_month is None, "IT gave no budget"
+    s.record_answer("monthly_budget_usd", 50000, "Priya", "it")
+    assert s.portfolio().budget_usd_per_month == 50000, "IT's budget drives the model mix"
     growth = portfolio_growth(demands(portfolio), s.portfolio_spec(), [w.history for w in portfolio.workloads])
     assert growth is not None
     fit = growth.workloads[0]

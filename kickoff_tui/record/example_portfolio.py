@@ -40,6 +40,7 @@ def build_portfolio_session(clock: Callable[[], datetime] | None = None) -> Sess
     s.record_answer("maintenance_window", "quarterly", PRIYA, it, "The data-centre change calendar.")
     s.record_answer("maintenance_window_length", "4h", PRIYA, it, "Saturday morning, replica by replica.")
     s.record_answer("dev_cluster", "scaled-down", PRIYA, it, "One node for upgrade tests.")
+    s.record_answer("monthly_budget_usd", 80000, PRIYA, it, "The platform's GPU line in the 2027 budget.")
 
     # The application owners' inventory: three services on one platform
     s.add_workload("chat assistant", DANA, by_role=app, rationale="Employee assistant, office hours.")

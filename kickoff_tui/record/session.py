@@ -560,6 +560,10 @@ class Session(BaseModel):
             except (KickoffError, ValueError) as err:
                 raise KickoffError(f"workload {name}: {err}" if name else str(err)) from None
             named.append((name or _default_name(self), inputs))
+            for candidate in fields.get("candidates", []):  # served as the AI team answered
+                for key in ("precision", "kv_precision"):
+                    if getattr(inputs, key) is not None:
+                        candidate[key] = getattr(inputs, key)
             if fields:
                 extras[named[-1][0]] = fields
         try:

@@ -277,7 +277,10 @@ def portfolio_from_inputs(named: Sequence[tuple[str, SizingInputs]], title: str 
                           extras: Mapping[str, Mapping[str, object]] | None = None) -> Portfolio:
     """The portfolio a session's workloads make: IT's shared answers become the platform (taken
     from the first workload's inputs: they are the same for every workload), each workload keeps
-    its own answers. A session of one workload gives :func:`portfolio_of_one` of its inputs."""
+    its own answers (``extras``: each workload's peak window, off-peak share, history and
+    candidate models, by name). When the AI team named candidate models, IT's monthly budget is
+    the budget of the model-mix optimiser. A session of one workload gives
+    :func:`portfolio_of_one` of its inputs."""
     from kickoff_tui.record.portfolio import IT_FIELDS, Platform, Portfolio, Workload
 
     if not named:
@@ -288,4 +291,8 @@ def portfolio_from_inputs(named: Sequence[tuple[str, SizingInputs]], title: str 
     workloads = [Workload.model_validate({"name": name, **extras.get(name, {}),
                                           **inputs.model_dump(exclude_none=True, exclude=set(IT_FIELDS))})
                  for name, inputs in named]
-    return Portfolio(title=title[:200] if title else None, platform=platform, workloads=workloads)
+    budget = None
+    if any(w.candidates for w in workloads):  # the model-mix optimiser's budget: IT's answer
+        budget = named[0][1].monthly_budget_usd
+    return Portfolio(title=title[:200] if title else None, platform=platform, workloads=workloads,
+                     budget_usd_per_month=budget)
