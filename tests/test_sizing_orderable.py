@@ -90,15 +90,16 @@ def test_more_load_never_means_fewer_gpus(a, b, burst_a, burst_b):
 
 
 def replicas_left(spec) -> int:
-    """Replicas still running after the failure the spec says it survives (worst case: the
-    fullest nodes fail)."""
+    """Replicas of ONE deployment still running after the failure the spec says it survives
+    (worst case: the fullest nodes fail; every deployment has its own replicas and nodes)."""
     k = spec.failures_survived
+    replicas = spec.replicas // max(spec.deployments, 1)
     if spec.failure_unit == "node":
         per_node = spec.gpus_per_node // spec.gpus_per_replica if spec.gpus_per_replica <= spec.gpus_per_node else 1
-        return spec.replicas - k * max(per_node, 1)
+        return replicas - k * max(per_node, 1)
     if spec.failure_unit == "site":
-        return spec.replicas - spec.replicas // spec.sites
-    return spec.replicas - k
+        return replicas - replicas // spec.sites
+    return replicas - k
 
 
 def test_n_plus_one_nodes_survives_a_node_where_n_plus_one_replicas_does_not():
@@ -129,6 +130,32 @@ def test_a_spec_survives_the_failure_domain_it_names(peak, redundancy, k, model)
     assert left * spec.concurrency_per_replica >= spec.peak_concurrency
     if spec.failure_unit == "node":
         assert f"{spec.nodes - spec.failures_survived} of {spec.nodes} nodes" in spec.failure_domain
+
+
+@PROP
+@given(st.integers(1, 3000),
+       st.sampled_from(["none", "n+1", "n+2", "spare-node", "n+2-node", "spare-nodes", "2n", "multi-site"]),
+       st.integers(1, 3), st.integers(2, 4), st.booleans(), st.sampled_from(["llama-3.1-8b", "llama-3.1-70b"]))
+def test_every_deployment_survives_the_failure_domain_the_spec_names(peak, redundancy, k, variants,
+                                                                     lora, model):
+    """Fine-tuned variants without LoRA each get their own replicas and nodes: each deployment
+    carries its share of the design load after the named failure, and the spec says so; LoRA
+    variants ride on every replica of one deployment, which survives for all of them."""
+    spec = size_pinned(BASE.model_copy(update={
+        "peak_concurrency": peak, "redundancy": redundancy, "spare_nodes": k, "model": model,
+        "gpu": "h200-sxm", "finetuned_variants": variants, "lora_adapters": lora}))
+    if not spec.feasible:
+        return
+    assert spec.deployments == (1 if lora else variants)
+    share = math.ceil(spec.peak_concurrency / spec.deployments)
+    assert replicas_left(spec) * spec.concurrency_per_replica >= share
+    if spec.deployments > 1:
+        assert spec.failure_domain.startswith(f"each of the {variants} deployments")
+        if spec.failure_unit == "node":
+            nodes = spec.nodes // spec.deployments
+            assert f"{nodes - spec.failures_survived} of {nodes} nodes" in spec.failure_domain
+    elif spec.failure_unit != "none":
+        assert f"all {variants} LoRA variants" in spec.failure_domain
 
 
 def test_a_second_site_doubles_units_and_racks():
