@@ -327,7 +327,8 @@ class ReviewScreen(Screen[str | None]):
                 rows.append(f"{safe(sc.label)}: [$error]✗[/] {safe(sc.reason)}")
                 continue
             more = "[$success]fits[/]" if sc.fits_sized_fleet else f"+{sc.extra_gpus}"
-            rows.append(f"{safe(sc.label)}: [b]{sc.total_gpus}[/] GPUs ({more}), "
+            needed = f", {sc.total_gpus} needed" if sc.gpus_bought and sc.gpus_bought != sc.total_gpus else ""
+            rows.append(f"{safe(sc.label)}: [b]{sc.gpus_bought or sc.total_gpus}[/] GPUs bought{needed} ({more}), "
                         f"{money(sc.cost_per_month)}/mo")
         rows += [f"[dim]{safe(n)}[/]" for n in growth.notes]
         scenarios.update("\n".join(rows))

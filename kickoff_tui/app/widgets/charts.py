@@ -175,7 +175,8 @@ OWNER_ROLES: dict[str, str] = {"application owner": "app_owner", "AI team": "ai_
 
 
 def growth_rows(report: GrowthReport) -> list[tuple[int, int | None]]:
-    """(month, GPUs needed) for at most :data:`GROWTH_MAX_ROWS` months, always the last one."""
+    """(month, GPUs to buy in whole units) for at most :data:`GROWTH_MAX_ROWS` months, always
+    the last one (compared with the GPUs bought today, ``report.sized_gpus``)."""
     points = report.points
     if not points:
         return []
@@ -183,7 +184,7 @@ def growth_rows(report: GrowthReport) -> list[tuple[int, int | None]]:
     shown = points[::step]
     if shown[-1] is not points[-1]:
         shown.append(points[-1])
-    return [(p.month, p.total_gpus) for p in shown]
+    return [(p.month, p.gpus_bought if p.gpus_bought is not None else p.total_gpus) for p in shown]
 
 
 def render_growth(report: GrowthReport | None, pending: bool, error: str, width: int) -> Content:
