@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
-from hypothesis import given, settings
+from hypothesis import example as hypothesis_example, given, settings
 from hypothesis import strategies as st
 
 from kickoff_tui.catalog import get_gpu, get_model, gpus
@@ -429,3 +429,66 @@ def test_kickoff_cost_buys_whole_racks_when_the_spec_rents_vms():
     assert f"spec.gpus_bought {spec.gpus_bought}" in rent.per_hour.trace
     capex = next(f for f in report.option("buy").detail if f.key == "buy.capex")
     assert capex.trace.startswith("1 x GB200 NVL72 rack") and capex.value == pytest.approx(72 * 48_000)
+
+
+# --- Queueing: a layout that meets TTFT only with one request per replica is not ordered ------
+
+
+def _bank_floor(gpu_id: str):
+    """(layout, p95 TTFT at one request, at two) of the largest layout the sizer tries for the
+    bank case on ``gpu_id`` (the model's own figures, so the test follows the physics)."""
+    from kickoff_tui.catalog.engines import engine_for
+    from kickoff_tui.sizing import sizer as S
+    from kickoff_tui.sizing.estimate import operating_point
+
+    r = S.resolve(example("bank-rag.toml", gpu=gpu_id))
+    gpu = get_gpu(gpu_id)
+    engine, _ = engine_for(r.options.engine, gpu.vendor)
+    layout = S.candidate_layouts(r, gpu, "fp8", "fp8", gpu.gpus_per_node, engine)[-1]
+    at = [operating_point(r.model, gpu, "fp8", "fp8", layout, r.input_tokens, r.output_tokens, n,
+                          r.options, engine).ttft_at("p95") for n in (1, 2)]
+    return layout, at[0] * 1e3, at[1] * 1e3
+
+
+def test_a_ttft_target_met_only_without_batching_is_reported_not_sized():
+    """A TTFT target between the p95 at one request and at two (on the fastest layout) used to
+    give one replica per request in flight (the "1 in flight per replica" artefact); the part is
+    now reported as not meeting the target with batching, with the figures that show why."""
+    layout, one, two = _bank_floor("h200-sxm")
+    target = math.floor((one + two) / 2)
+    assert one < target < two
+    spec = size_pinned(example("bank-rag.toml", ttft_target_ms=target))
+    if spec.feasible:  # another layout batches under this target: then it must really batch
+        assert spec.concurrency_per_replica >= 2
+        return
+    assert "only without batching" in spec.infeasible_reason
+    assert f"TP{layout.tp} reaches {one:.0f} ms with one request" in spec.infeasible_reason
+    assert f"{two:.0f} ms with two" in spec.infeasible_reason
+
+
+@PROP
+@given(st.integers(150, 3000), st.sampled_from(["h200-sxm", "h200-nvl", "mi300x", "h100-sxm"]),
+       st.integers(1, 400))
+@hypothesis_example(500, "h200-nvl", 400)  # the bank case on H200 NVL: once 402 replicas of one request each
+def test_ttft_never_binds_at_one_request_per_replica_when_the_load_needs_more(ttft, gpu_id, peak):
+    spec = size_pinned(example("bank-rag.toml", ttft_target_ms=ttft, gpu=gpu_id, peak_concurrency=peak,
+                               burst_factor=None))
+    if not spec.feasible:
+        return
+    if spec.binding_constraint == "ttft" and spec.peak_concurrency > 1:
+        assert spec.concurrency_per_replica >= 2
+
+
+def test_the_sku_comparison_says_why_ttft_binds():
+    spec = size(example("bank-rag.toml"))
+    row = next(o for o in spec.comparison if o.gpu == "h200-sxm")
+    assert spec.binding_constraint == "ttft"
+    assert f"TTFT binds at {row.concurrency_per_replica} in flight per replica" in row.reason
+    assert "4,000-token prompt takes" in row.reason
+
+
+def test_max_context_sizing_is_not_inflated_by_one_request_per_replica():
+    """128K requests: TTFT binds (a 128K prefill takes seconds) but each replica still batches;
+    the cost multiple over the average sizing is the physics of 128K prompts."""
+    maximum = size_pinned(example("max-context-trap.toml"))
+    assert maximum.feasible and maximum.concurrency_per_replica >= 2
