@@ -588,7 +588,9 @@ def bought_gpus(spec: SizedSpec, gpu: GPU) -> tuple[int, str]:
         return gpus, label
     from kickoff_tui.sizing.sizer import units_for
 
-    units = max(spec.sites, 1) * units_for(math.ceil(spec.replicas / max(spec.sites, 1)),
+    # As the sizer packs them: each deployment (a variant without LoRA) in its own units, per site.
+    deployments, sites = max(spec.deployments, 1), max(spec.sites, 1)
+    units = deployments * sites * units_for(math.ceil(spec.replicas / deployments / sites),
                                             spec.gpus_per_replica, unit.gpus)
     return units * unit.gpus, f"{units} x {unit.name}"
 
