@@ -492,3 +492,29 @@ def test_max_context_sizing_is_not_inflated_by_one_request_per_replica():
     the cost multiple over the average sizing is the physics of 128K prompts."""
     maximum = size_pinned(example("max-context-trap.toml"))
     assert maximum.feasible and maximum.concurrency_per_replica >= 2
+
+
+@PROP
+@given(st.sampled_from([g.id for g in gpus()]), st.integers(1, 1500),
+       st.sampled_from(["on-demand", "reserved-1y", "purchase"]))
+def test_cost_power_growth_and_staff_count_the_same_units_as_the_spec(gpu_id, peak, basis):
+    """Everywhere a fleet is counted (the spec's power, the cost report's rent, staff and buy
+    power, growth at today's traffic) it is the GPUs bought in whole units."""
+    from kickoff_tui.planning.growth import bought, grown_inputs
+
+    inputs = SizingInputs(model="llama-3.1-8b", gpu=gpu_id, peak_concurrency=peak, price_basis=basis,
+                          rack_power_kw=200, cooling="dlc")
+    spec = size_pinned(inputs)
+    if not spec.feasible:
+        return
+    report = cost_report(spec, inputs, CostOverrides(power_usd_per_kwh=0.1, pue=1.3))
+    assert report.total_gpus == spec.gpus_bought
+    assert report.staff_engineers.value == pytest.approx(spec.gpus_bought / 100 * 1.5)
+    for opt in report.options:
+        if opt.available and opt.option != "buy":
+            assert opt.per_hour.value == pytest.approx(spec.gpus_bought * opt.quote.usd_per_gpu_hour)
+    if spec.unit_gpus == get_gpu(gpu_id).bought_in.gpus and report.option("buy").available:
+        power = next(f for f in report.option("buy").detail if f.key == "buy.power_per_month")
+        assert power.value == pytest.approx(spec.typical_power_kw * 1.3 * 0.1 * C.HOURS_PER_MONTH, rel=1e-6)
+    again = size_pinned(grown_inputs(inputs, spec, 1.0))
+    assert bought(again) == spec.gpus_bought
