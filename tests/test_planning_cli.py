@@ -274,3 +274,14 @@ def test_cost_shows_the_one_monthly_cost_and_both_costs_per_million_tokens(capsy
     data = json.loads(capsys.readouterr().out)["cost"]
     assert data["monthly"]["value"] == pytest.approx(panel.value)
     assert data["per_million_tokens"]["value"] == pytest.approx(both)
+
+
+def test_size_prints_the_same_one_monthly_cost_as_cost(capsys):
+    bank = str(ROOT / "examples" / "bank-rag.toml")
+    assert main(["cost", bank]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    figure = first.split("Cost per month: ")[1].split(" ")[0]
+    assert main(["size", bank]) == 0
+    out = capsys.readouterr().out
+    assert f"Cost per month: {figure} (1-year reserved rent, incl. staff)" in out
+    assert "per million tokens (input + output)" in out and "GPU cost per month" in out

@@ -348,6 +348,8 @@ def cmd_size(args: argparse.Namespace) -> int:
     from kickoff_tui.record.text import plain_markup_safe
 
     print_spec(spec, title=f"Sized spec for {plain_markup_safe(args.file)}")
+    if spec.feasible:
+        print_one_cost(args.file, inputs, session, spec)
     if previous is not None:
         print_changes(previous, spec)
     elif session is not None:
@@ -376,9 +378,9 @@ SPEC_ROWS: tuple[tuple[str, str], ...] = (
     ("Cooling", "cooling"),
     ("TTFT (ms, mean; band)", "_ttft"),
     ("TPOT (ms, mean; band)", "_tpot"),
-    ("Cost per month (USD)", "cost_per_month"),
-    ("Cost per 1M output tokens", "cost_per_million_output_tokens"),
-    ("Cost per 1M tokens (in + out)", "cost_per_million_tokens"),
+    ("GPU cost per month (USD)", "cost_per_month"),
+    ("GPU cost per 1M output tokens", "cost_per_million_output_tokens"),
+    ("GPU cost per 1M tokens (in + out)", "cost_per_million_tokens"),
 )
 
 WHY_KEY = {"_layout": "gpus_per_replica", "concurrency_per_replica": "concurrency_per_replica",
@@ -412,6 +414,42 @@ def spec_value(spec, key: str) -> str:
     if key in ("cost_per_month", "cost_per_million_output_tokens") and value is not None:
         return f"${value:,.0f}" if key == "cost_per_month" else f"${value:,.2f}"
     return _fmt(value)
+
+
+def print_one_cost(path: str, inputs, session, spec) -> None:  # noqa: ANN001
+    """The one monthly cost (staff included, basis named) and its cost per million tokens at the
+    average load: the figures `kickoff cost`, the spec panel and the report show."""
+    from pydantic import ValidationError
+
+    from kickoff_tui.planning.cost import CostOverrides, cost_report
+    from kickoff_tui.planning.figures import usd
+    from kickoff_tui.record.text import plain_markup_safe as safe
+
+    overrides = None
+    try:
+        if session is not None:
+            overrides = session.planning().cost
+        else:
+            table = read_toml(path).get("planning", {})
+            cost = table.get("cost") if isinstance(table, dict) else None
+            overrides = CostOverrides.model_validate(cost) if isinstance(cost, dict) else None
+    except (KickoffError, ValidationError):
+        overrides = None  # `kickoff cost` names the problem; the spec stands without it
+    try:
+        report = cost_report(spec, inputs, overrides)
+    except (KickoffError, KeyError, ValueError):
+        return
+    if report.monthly is None:
+        return
+    per_m = []
+    if report.per_million_tokens is not None:
+        per_m.append(f"${report.per_million_tokens.value:,.3f} per million tokens (input + output)")
+    if report.per_million_output_tokens is not None:
+        per_m.append(f"{usd(report.per_million_output_tokens.value)} per million output tokens")
+    _console().print(
+        f"[bold]Cost per month: {usd(report.monthly.value)}[/] ({safe(report.monthly_basis)})"
+        + (f"; {safe('; '.join(per_m))} at the average load" if per_m else "")
+        + ". The GPU rows above are before staff; `kickoff cost` prices every basis.")
 
 
 def print_spec(spec, title: str = "Sized spec") -> None:
