@@ -601,10 +601,14 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
         conc, bound, op = best_concurrency(r, gpu, precision, kv_precision, layout, cap, engine, could_win, opts)
         if conc == -1:
             continue
-        if conc == 1 and bound == "ttft" and cap > 1 and r.peak_concurrency * share > 1:
+        if (conc == 1 and bound == "ttft" and cap > 1 and r.peak_concurrency * share > 1
+                and op.tpot_s * r.output_tokens > op.ttft_s):
             # The TTFT target holds only while a replica serves one request: a second prompt in
-            # the queue already breaks it, so the "fleet" would be one idle replica per request
-            # in flight. Not a layout anyone orders; a batching layout (or none) is sought.
+            # the queue already breaks it, so the fleet would be one replica per request in
+            # flight, each spending most of the request decoding a single sequence (a fraction
+            # of the GPU). Not a layout anyone orders; a batching layout (or none) is sought. A
+            # replica that spends most of each request prefilling (very long prompts) is busy
+            # at one request, and is sized as it is.
             if idle_only is None:
                 second = operating_point(r.model, gpu, precision, kv_precision, layout, r.input_tokens,
                                          r.output_tokens, 2, opts, engine)
@@ -671,8 +675,9 @@ def idle_only_reason(r: Resolved, found: tuple) -> str:
     return (f"meets the {r.percentile} TTFT target of {r.ttft_ms:g} ms only without batching: "
             f"TP{layout.tp} reaches {one.ttft_at(r.percentile) * 1e3 * scale:.0f} ms with one request per "
             f"replica, {two.ttft_at(r.percentile) * 1e3 * scale:.0f} ms with two, although its KV cache "
-            f"holds {cap}; serving {share:,.0f} in flight would take one idle replica per request "
-            f"({math.ceil(share):,} x {layout.gpus} GPUs before redundancy): loosen the TTFT target, "
+            f"holds {cap}; serving {share:,.0f} in flight would take one replica per request, decoding "
+            f"a single sequence ({math.ceil(share):,} x {layout.gpus} GPUs before redundancy): loosen "
+            f"the TTFT target, "
             f"shorten the prompts or choose a faster part")
 
 
