@@ -261,7 +261,7 @@ class ReviewScreen(Screen[str | None]):
             f"[b]{safe(cost.chosen_option)}[/]{price}",
             f"per month [b]{money(month.value)}[/] [dim]({safe(month.basis)})[/] · hardware "
             f"{self._fig(chosen.per_month)}, {self._fig(chosen.per_hour)}",
-            f"per million tokens {self._fig(cost.per_million_tokens)} input + output, per million "
+            f"per million tokens (input + output) {self._fig(cost.per_million_tokens)}, per million "
             f"output tokens {self._fig(cost.per_million_output_tokens)}, at "
             f"{safe(cost.utilisation.text())} average use, staff included",
             f"operations staff {safe(cost.staff_engineers.text())}, "
