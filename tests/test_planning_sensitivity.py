@@ -95,6 +95,9 @@ def test_assumed_bases_come_from_the_spec():
     assert base_value("avg_input_tokens", SizingInputs(), spec) == (2000.0, True)
     assert base_value("peak_concurrency", SizingInputs(), spec) == (50.0, True)
     assert base_value("peak_concurrency", SizingInputs(users=10), spec) == (None, False)
+    # an assumed peak with a burst: varied around the stated peak (the sizer applies the burst)
+    burst = make_spec(peak_concurrency=64, stated_concurrency=32, burst_factor=2.0)
+    assert base_value("peak_concurrency", SizingInputs(burst_factor=2.0), burst) == (32.0, True)
     assert base_value("tpot_target_ms", SizingInputs(tpot_target_ms=30), spec) == (30.0, False)
 
 

@@ -256,7 +256,8 @@ def base_value(field: str, inputs: SizingInputs, spec: SizedSpec) -> tuple[float
         return float(given), False
     if field == "peak_concurrency":
         if inputs.users is None and inputs.requests_per_second is None:
-            return float(spec.peak_concurrency), True
+            # the stated (assumed) peak, before the burst the sizer applies on top
+            return float(spec.stated_concurrency or spec.peak_concurrency), True
         return None, False
     if field in SPEC_RESOLVED:
         return float(getattr(spec, field)), True
