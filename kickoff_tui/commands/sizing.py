@@ -485,10 +485,13 @@ def print_spec(spec, title: str = "Sized spec") -> None:
             table.add_column(col, justify="left" if col in ("GPU", "fits", "note") else "right")
         for o in spec.comparison:
             marker = " *" if o.gpu == spec.recommended else ""
-            table.add_row(safe(o.gpu) + marker, "yes" if o.fits else "no", _fmt(o.tensor_parallel), _fmt(o.replicas),
+            if not o.fits:  # no layout: no figures to show, only why (never "0 GPUs, 0.0 kW")
+                table.add_row(safe(o.gpu) + marker, "no", "-", "-", "-", "-", "-", "-", "-", safe(o.reason))
+                continue
+            table.add_row(safe(o.gpu) + marker, "yes", _fmt(o.tensor_parallel), _fmt(o.replicas),
                           _fmt(o.total_gpus), _fmt(o.it_power_kw), _fmt(o.cost_per_month, 0)
                           + (" (est.)" if o.price_is_estimate and o.cost_per_month else ""),
-                          _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(o.reason[:90]))
+                          _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(o.reason))
         console.print(table)
         console.print(f"Recommended: [bold]{safe(spec.recommended or '-')}[/]   runner-up: {safe(spec.runner_up or '-')}")
     if spec.physical_limits:
