@@ -101,6 +101,8 @@ class Answer(_Record):
 
 EventKind = Literal[
     "participant",
+    "participant_remove",
+    "participant_rename",
     "answer",
     "change",
     "rationale",
@@ -112,7 +114,9 @@ EventKind = Literal[
     "title",
     "scorecard",
 ]
-"""What happened. ``answer``: first answer to a question; ``change``: a later one; ``clear``: an
+"""What happened. ``participant``: someone joins for a role; ``participant_remove``: they leave
+the list (their answers keep their name); ``participant_rename``: ``by`` (speaking for ``role``)
+is now called ``value`` (their answers, sign-offs and cadence follow); ``answer``: first answer to a question; ``change``: a later one; ``clear``: an
 answer withdrawn; ``rationale``: only the reason behind an answer changed (its value did not);
 ``flag_ack``/``flag_resolve``: a red flag acknowledged or resolved by a person;
 ``signoff``: a role signed off (``value`` false withdraws it); ``cadence``: review cadence set;
@@ -120,6 +124,8 @@ answer withdrawn; ``rationale``: only the reason behind an answer changed (its v
 
 EVENT_KINDS: tuple[str, ...] = (
     "participant",
+    "participant_remove",
+    "participant_rename",
     "answer",
     "change",
     "rationale",
@@ -134,6 +140,8 @@ EVENT_KINDS: tuple[str, ...] = (
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "participant": ("by", "role"),
+    "participant_remove": ("by", "role"),
+    "participant_rename": ("by", "role", "value"),
     "answer": ("question", "value", "by", "role"),
     "change": ("question", "value", "by", "role"),
     "rationale": ("question", "by", "role"),
@@ -186,7 +194,8 @@ class Event(_Record):
         for name in ("value", "previous"):
             given = getattr(self, name)
             if isinstance(given, str):
-                limit = MAX_NAME_CHARS if self.kind == "title" else MAX_TEXT_CHARS
+                limit = (MAX_NAME_CHARS if self.kind in ("title", "participant_rename")
+                         else MAX_TEXT_CHARS)
                 problem = text_problem(given, limit)
                 if problem is not None:
                     raise ValueError(f"{name}: {problem}")

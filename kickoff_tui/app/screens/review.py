@@ -52,6 +52,14 @@ OPTION_COLUMNS: tuple[str, ...] = ("Option", "Price", "Per month", "Total", "Bre
 same for every option, is stated above it)."""
 
 
+LOG_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("Question", 32), ("Owner", 5), ("Answer", 18), ("By", 17), ("Why", 30),
+)
+"""Decision log columns and their widths: 102 columns of text plus a cell's padding on each
+side fit a 120-column terminal with the scroll bar; long prompts, answers and reasons wrap
+inside their column (a row grows taller) instead of pushing By and Why off screen."""
+
+
 class ReviewScreen(Screen[str | None]):
     """Dismisses with a question id to open in the wizard (or None)."""
 
@@ -160,7 +168,8 @@ class ReviewScreen(Screen[str | None]):
         skus.add_columns("SKU", "Fits", "TP", "Replicas", "GPUs", "Nodes", "kW", "$/month",
                          "TPOT")
         log = self.query_one("#review-log", DataTable)
-        log.add_columns("Question", "Owner", "Answer", "By", "Why")
+        for label, width in LOG_COLUMNS:
+            log.add_column(label, width=width)
         self.query_one("#plan-options", DataTable).add_columns(*OPTION_COLUMNS)
         self.refresh_all()
 
@@ -381,7 +390,7 @@ class ReviewScreen(Screen[str | None]):
             if answer.owner_mismatch:
                 by += " ▲ not owner"
             table.add_row(cell(question.prompt), owner, cell(question.label_of(answer.value)),
-                          cell(by), cell(answer.rationale or "—"), key=qid)
+                          cell(by), cell(answer.rationale or "—"), key=qid, height=None)
 
     def _fill_signoff(self) -> None:
         session = self.controller.require()
