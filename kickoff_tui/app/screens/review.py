@@ -33,7 +33,7 @@ from kickoff_tui.app.plan import PlanReports, plan_cost, plan_projections
 from kickoff_tui.app.roles import ROLE_BADGES, ROLE_SHORT, ROLE_VARIABLES, badge_markup, role_label
 from kickoff_tui.app.widgets.charts import GrowthBars, MemoryChart, SensitivityBars, SkuBars
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
-from kickoff_tui.app.widgets.spec_panel import SpecPanel, short_gpu_name
+from kickoff_tui.app.widgets.spec_panel import SpecPanel, cooling_words, short_gpu_name
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import Figure, PlanningOverrides
 from kickoff_tui.planning.cost import monthly_cost
@@ -351,7 +351,8 @@ class ReviewScreen(Screen[str | None]):
         lines += [f"[b $accent]{safe(k.replace('_', ' '))}[/]: {safe(spec.why[k])}" for k in keys]
         if spec.assumptions:
             lines.append("\n[b]Still assumed[/] [dim](answer these to firm the spec up)[/]")
-            lines += [f"[dim]·[/] {safe(a.field.replace('_', ' '))} = [b]{safe(a.value)}[/]"
+            lines += [f"[dim]·[/] {safe(a.field.replace('_', ' '))} = "
+                      f"[b]{safe(cooling_words(a.value) if a.field == 'cooling' else a.value)}[/]"
                       for a in spec.assumptions]
         for warning in spec.warnings:
             lines.append(f"[$warning]▲[/] {safe(warning)}")
