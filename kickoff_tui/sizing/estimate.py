@@ -285,11 +285,16 @@ def evaluate(ctx: _Ctx, running: float) -> Operating:
         mixed = mixed_step(carried)
         return share, carried, (1 - share) * decode_s + share * mixed.total, mixed
 
-    # Conservation: every prompt token is processed by some step, and every step decodes the
-    # running sequences, so the steps carry n x ISL / OSL prompt tokens on average. No closed
-    # loop can beat the rate that allows (a ceiling on throughput whatever the interleaving).
+    # Conservation: every token of every request, prompt and answer, passes through the GEMMs
+    # once, so no interleaving of steps serves requests faster than the stage's linear compute
+    # allows (at the per-token cost of the largest step the decode phase runs).
     full_stream = n * isl_eff * speedup / ctx.osl
-    ceiling = n / (ctx.osl * decode_phase(full_stream)[2] * pp / speedup)
+    positions = opt.speculative_positions or speedup  # positions each sequence runs per step
+    widest_prompt = min(max(full_stream, chunk), spare) if chunk > 0 else 0.0
+    widest = mixed_step(widest_prompt) if chunk > 0 else decode_only
+    per_token_compute = widest.linear_compute / (batch * positions + widest_prompt)
+    work = (isl_eff + ctx.osl * positions / speedup) * per_token_compute
+    ceiling = 1.0 / work if work > 0 else math.inf
 
     # Own prompt: ceil(ISL / chunk) chunk steps next to the running decodes (a single chunk
     # rides in a decode-phase step with the others' chunks, set in the loop below).
