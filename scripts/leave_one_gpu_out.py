@@ -46,7 +46,7 @@ def restore(prior: bool = False) -> None:
     for engine_id in FITTED:
         F.set_profile(engine_id, **{k: 1.0 for k in F.MULTIPLIERS})
     for engine_id in E.ENGINE_IDS:
-        F.set_profile(engine_id, request_overhead_s=PRIOR_REQUEST_OVERHEAD_S)
+        F.set_profile(engine_id, request_overhead_s=PRIOR_REQUEST_OVERHEAD_S, moe_prefill_layer_s=0.0)
 
 
 def main() -> None:
@@ -58,7 +58,7 @@ def main() -> None:
     per_gpu: dict[str, list[CAL.CalibrationRow]] = defaultdict(list)
     for gpu in sorted({r.row.gpu for r in rows}):
         restore(prior=True)
-        F.fit([r for r in rows if r.row.gpu != gpu])
+        F.fit([r for r in rows if r.row.gpu != gpu], analog_multipliers=FITTED)
         scored = CAL.score([(r.source, r.row, r.metric, r.measured) for r in rows if r.row.gpu == gpu])
         held_out.extend(scored)
         per_gpu[gpu] = scored

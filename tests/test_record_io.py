@@ -81,6 +81,11 @@ def events(draw) -> list[Event]:
             fields["reason"] = draw(names)
         if kind == "cadence":
             fields["next_review"] = draw(days)
+        if kind.startswith("workload_") or (kind in ("answer", "change", "rationale", "clear")
+                                            and draw(st.booleans())):
+            fields["workload"] = draw(names)
+        if kind == "workload_rename":
+            fields["value"] = draw(names)
         fields["rationale"] = draw(text)
         found.append(Event(**fields))
     return found

@@ -75,6 +75,9 @@ class Controller:
         or file is not writable. Answers are then kept in memory until exported elsewhere."""
         self.last_save_error: str = ""
         """The last refused save, one line ("" once a save succeeds)."""
+        self.workload: str | None = None
+        """The workload the per-workload questions are answered for (None: the session's first,
+        or its one unnamed workload)."""
 
     # --- sessions -------------------------------------------------------------------------
 
@@ -225,8 +228,74 @@ class Controller:
     # --- answering ------------------------------------------------------------------------
 
     def spec(self) -> SizedSpec | None:
-        """The spec sized from the current answers."""
-        return self.require().spec()
+        """The spec sized from the current answers (of the workload being answered)."""
+        return self.require().spec(self.current_workload())
+
+    # --- workloads ------------------------------------------------------------------------
+
+    def current_workload(self) -> str | None:
+        """The workload being answered (None for a session without named workloads); a name
+        the session no longer holds falls back to its first workload."""
+        session = self.require()
+        if not session.workloads:
+            self.workload = None
+            return None
+        if self.workload not in session.workload_names():
+            self.workload = session.workloads[0].name
+        return self.workload
+
+    def select_workload(self, name: str) -> None:
+        record = self.require().workload(name)
+        self.workload = record.name if record is not None else None
+
+    def add_workload(self, name: str, by: str, by_role: str | None = None) -> str:
+        """Add a workload and answer for it next. A session without named workloads first
+        names its own (after its use case, or ``workload 1``), so two are listed. Returns the
+        save error ("" when saved)."""
+        from kickoff_tui.record.workloads import clean_workload_name, default_first_name
+
+        session = self.require()
+        error = ""
+        from kickoff_tui.record.workloads import workload_name_problem
+
+        problem = workload_name_problem(clean_workload_name(name), session.workload_names())
+        if problem is not None:
+            raise KickoffError(problem)
+        if not session.workloads:
+            first = default_first_name(session.answers, [clean_workload_name(name)])
+            error = self.saving(session.add_workload, first, by, by_role=by_role)
+        error = self.saving(session.add_workload, name, by, by_role=by_role) or error
+        self.workload = session.workloads[-1].name
+        return error
+
+    def name_workload(self, name: str, by: str, by_role: str | None = None) -> str:
+        """Name a single-workload session's one workload (its answers stay with it)."""
+        session = self.require()
+        error = self.saving(session.add_workload, name, by, by_role=by_role)
+        self.workload = session.workloads[-1].name
+        return error
+
+    def rename_workload(self, name: str, new_name: str, by: str) -> str:
+        session = self.require()
+        was_current = self.current_workload() == name
+        error = self.saving(session.rename_workload, name, new_name, by)
+        if was_current:
+            self.workload = session.workload(new_name).name  # type: ignore[union-attr]
+        return error
+
+    def remove_workload(self, name: str, by: str) -> str:
+        session = self.require()
+        error = self.saving(session.remove_workload, name, by)
+        self.current_workload()
+        return error
+
+    def portfolio_spec(self):  # noqa: ANN201 - PortfolioSpec | None
+        """The shared fleet of a session with two or more workloads (None otherwise); slow
+        (every workload on every candidate SKU): call it from a worker."""
+        session = self.require()
+        if len(session.workloads) < 2:
+            return None
+        return session.portfolio_spec()
 
     def preview(self, question_id: str, value: AnswerValue | None) -> tuple[SizedSpec | None, str]:
         """Size the answers as if ``question_id`` held ``value`` (nothing is recorded).
@@ -234,7 +303,7 @@ class Controller:
         Used while someone types, so the room sees the effect before the answer is confirmed.
         """
         session = self.require()
-        answers: dict[str, object] = dict(session.answers)
+        answers: dict[str, object] = dict(session.answers_for(self.current_workload()))
         if value is None:
             answers.pop(question_id, None)
         else:
@@ -244,7 +313,7 @@ class Controller:
     def draft_answers(self, question_id: str, value: AnswerValue | None) -> dict[str, AnswerValue]:
         """The recorded answers' values with ``question_id`` set to ``value`` (None: without
         it): a copy taken on the UI thread, for :meth:`size_draft` in a worker."""
-        answers = {qid: a.value for qid, a in self.require().answers.items()}
+        answers = {qid: a.value for qid, a in self.require().answers_for(self.current_workload()).items()}
         if value is None:
             answers.pop(question_id, None)
         else:
@@ -268,7 +337,8 @@ class Controller:
         try:
             if answers is None:
                 session = self.require()
-                inputs, overrides = session.sizing_inputs(), session.planning().cost
+                inputs = session.sizing_inputs(self.current_workload())
+                overrides = session.planning().cost
             else:
                 inputs = inputs_from_answers(questionnaire, answers)
                 overrides = planning_from_answers(questionnaire, answers).cost  # type: ignore[arg-type]
@@ -284,7 +354,8 @@ class Controller:
         before = {f.id for f in session.open_flags()}
         save_error = ""
         try:
-            session.record_answer(question_id, value, by_name, by_role, rationale)
+            session.record_answer(question_id, value, by_name, by_role, rationale,
+                                  workload=self.current_workload())
         except SaveFailed as err:  # recorded in memory; only the disk refused it
             save_error = str(err)
         self.last_save_error = save_error
@@ -299,7 +370,8 @@ class Controller:
     def clear_answer(self, question_id: str, by_name: str, by_role: str) -> str:
         """Withdraw an answer (the question falls back to its default); returns the save
         error ("" when saved), as :meth:`saving`."""
-        return self.saving(self.require().clear_answer, question_id, by_name, by_role)
+        return self.saving(self.require().clear_answer, question_id, by_name, by_role,
+                           workload=self.current_workload())
 
     def acknowledge(self, flag_id: str, reason: str, by: str) -> str:
         """Accept a red flag for a stated reason; returns the save error ("" when saved)."""

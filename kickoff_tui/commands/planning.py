@@ -360,7 +360,17 @@ def _trace_lines(console, figures) -> None:  # noqa: ANN001
 # --- commands ------------------------------------------------------------------------------------
 
 
+def _portfolio_route(path: str) -> bool:
+    from kickoff_tui.commands import portfolio as _portfolio
+
+    return _portfolio.is_portfolio_file(path)
+
+
 def cmd_cost(args: argparse.Namespace) -> int:
+    if _portfolio_route(args.file):  # several workloads: per-workload breakdown and the fleet
+        from kickoff_tui.commands import portfolio_planning
+
+        return portfolio_planning.cmd_cost(args)
     from kickoff_tui.record.text import plain_markup_safe as escape
     from rich.table import Table
 
@@ -485,6 +495,10 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
 
 def cmd_growth(args: argparse.Namespace) -> int:
+    if _portfolio_route(args.file):  # several workloads: per-workload breakdown and the fleet
+        from kickoff_tui.commands import portfolio_planning
+
+        return portfolio_planning.cmd_growth(args)
     from pydantic import ValidationError
     from kickoff_tui.record.text import plain_markup_safe as escape
     from rich.table import Table
@@ -554,6 +568,10 @@ def cmd_growth(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
+    if _portfolio_route(args.file):  # several workloads: per-workload breakdown and the fleet
+        from kickoff_tui.commands import portfolio_planning
+
+        return portfolio_planning.cmd_sensitivity(args)
     from kickoff_tui.record.text import plain_markup_safe as escape
     from rich.table import Table
 

@@ -45,9 +45,17 @@ def is_portfolio_file(path: str) -> bool:
     from kickoff_tui.record.portfolio import is_portfolio_data
 
     try:
-        return is_portfolio_data(read_toml(path))
+        data = read_toml(path)
     except KickoffError:
         return False
+    return is_portfolio_data(data) or is_portfolio_session_data(data)
+
+
+def is_portfolio_session_data(data) -> bool:  # noqa: ANN001 - parsed TOML
+    """A session file naming two or more workloads (one named workload is sized, printed and
+    deployed exactly like a single-workload session)."""
+    rows = data.get("workloads") if isinstance(data, dict) else None
+    return isinstance(rows, list) and len(rows) >= 2 and "questionnaire_id" in data
 
 
 def load_portfolio(path: str):
@@ -70,7 +78,10 @@ def load_portfolio(path: str):
             title = data.get("title") if isinstance(data.get("title"), str) else None
             if session is not None:
                 title = getattr(session, "title", None) or title
-            portfolio = portfolio_of_one(inputs, title=title)
+            if session is not None and session.workloads:  # a portfolio session: every workload
+                portfolio = session.portfolio()
+            else:
+                portfolio = portfolio_of_one(inputs, title=title)
     except PortfolioError as err:
         raise KickoffError(f"{path}: {err}") from None
     problem = unknown_ids(portfolio)
@@ -315,6 +326,20 @@ def deploy(path: str, out: Path, engine: str | None = None, name: str | None = N
            gpu: str | None = None) -> int:
     """``kickoff deploy PORTFOLIO --out DIR``: the deployment generator once per workload, each
     into ``DIR/<workload>/``, on the SKU the shared fleet gives it."""
+    for written, note in portfolio_deployment(path, out, engine, name, gpu):
+        print(written if note is None else note)
+    return 0
+
+
+def write_portfolio_deployment(path: str, out: Path, force: bool = False) -> list[Path]:
+    """The files ``kickoff export PORTFOLIO-SESSION --deploy DIR`` writes (one folder per workload)."""
+    return [w for w, note in portfolio_deployment(path, out, force=force) if note is None]
+
+
+def portfolio_deployment(path: str, out: Path, engine: str | None = None, name: str | None = None,
+                         gpu: str | None = None, force: bool = False):  # noqa: ANN201
+    """Write every workload's deployment files; yields (path, None) per file written and
+    (None, note) for a workload sharing replicas."""
     from kickoff_tui.planning import write_deployment
     from kickoff_tui.record.portfolio import demands
     from kickoff_tui.sizing.portfolio import size_portfolio
@@ -334,9 +359,9 @@ def deploy(path: str, out: Path, engine: str | None = None, name: str | None = N
         assert sizing.spec is not None
         inputs = demand.inputs.model_copy(update={"gpu": sizing.gpu})
         label = f"{name}-{slug}" if name else slug
-        for written in write_deployment(sizing.spec, inputs, out / slug, engine=engine, name=label):
-            print(written)
+        kwargs = {"force": True} if force else {}
+        for written in write_deployment(sizing.spec, inputs, out / slug, engine=engine, name=label, **kwargs):
+            yield written, None
         if sizing.shares_with:
-            print(f"# {demand.name}: shares replicas with {', '.join(sizing.shares_with)}; these files "
-                  "describe its own deployment (one shared deployment is not generated yet)")
-    return 0
+            yield None, (f"# {demand.name}: shares replicas with {', '.join(sizing.shares_with)}; these "
+                         "files describe its own deployment (one shared deployment is not generated yet)")

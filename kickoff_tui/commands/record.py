@@ -328,7 +328,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             stdout_text = text  # stdout: no chart files to link
     report = sys.stderr if args.out == "-" else sys.stdout
     written: list[str] = []
-    if args.deploy:
+    if args.deploy and len(getattr(session, "workloads", ())) > 1:  # one folder per workload
+        from kickoff_tui.commands.portfolio import write_portfolio_deployment
+
+        written += [str(p) for p in write_portfolio_deployment(args.file, Path(args.deploy), args.force)]
+    elif args.deploy:
         from kickoff_tui.planning import write_deployment
 
         spec = export_spec(session)

@@ -10,8 +10,9 @@ from kickoff_tui.record.session import Session
 from kickoff_tui.record.summary import SPEC_FIELDS, answer_text, role_label, spec_value
 from kickoff_tui.sizing.spec import SizedSpec
 
-DiffSection = Literal["inputs", "answers", "owners", "rationale", "spec", "signoff", "cadence"]
+DiffSection = Literal["workloads", "inputs", "answers", "owners", "rationale", "spec", "signoff", "cadence"]
 SECTION_TITLES: dict[str, str] = {
+    "workloads": "Workloads",
     "inputs": "Sizing inputs",
     "answers": "Other answers",
     "owners": "Who decided",
@@ -76,11 +77,52 @@ def _spec_of(session: Session) -> tuple[SizedSpec | None, str]:
     return spec, "re-sized now, not signed off"
 
 
-def _inputs(session: Session) -> dict[str, object]:
+def _inputs(session: Session, workload: str | None = None) -> dict[str, object]:
     try:
-        return session.sizing_inputs().model_dump()
+        return session.sizing_inputs(workload).model_dump()
     except KickoffError:
         return {}
+
+
+def _workload_views(session: Session, other: Session) -> dict[str, tuple[str | None, dict]]:
+    """Workload name -> (the name to ask the session for, its own answers). A session without
+    named workloads shows its one workload under the other session's first name."""
+    if session.workloads:
+        return {w.name: (w.name, w.answers) for w in session.workloads}
+    own = {k: v for k, v in session.answers.items() if session.is_per_workload(k)}
+    name = other.workloads[0].name if other.workloads else "workload"
+    return {name: (None, own)}
+
+
+def _workload_entries(a: Session, b: Session, rank: dict[str, int]) -> list[DiffEntry]:
+    """Per-workload differences of two sessions one of which is a portfolio: the list of
+    workloads, then each workload's inputs, owners and reasons (keys ``workload: name``)."""
+    entries: list[DiffEntry] = []
+    va, vb = _workload_views(a, b), _workload_views(b, a)
+    if list(va) != list(vb):
+        entries.append(DiffEntry("workloads", "workloads", ", ".join(va) or "-", ", ".join(vb) or "-"))
+    per_fields = {q.feeds for q in (*a.questionnaire.questions, *b.questionnaire.questions)
+                  if q.feeds and a.is_per_workload(q.id)}
+    for name in dict.fromkeys([*va, *vb]):
+        ask_a, answers_a = va.get(name, (None, {}))
+        ask_b, answers_b = vb.get(name, (None, {}))
+        left_in = _inputs(a, ask_a) if name in va else {}
+        right_in = _inputs(b, ask_b) if name in vb else {}
+        for field in sorted(per_fields, key=lambda n: (rank.get(n, len(rank)), n)):
+            left, right = left_in.get(field), right_in.get(field)
+            if left != right:
+                entries.append(DiffEntry("inputs", f"{name}: {field}", _show(left), _show(right)))
+        for qid in dict.fromkeys([*answers_a, *answers_b]):
+            left, right = answers_a.get(qid), answers_b.get(qid)
+            lo = f"{left.answered_by} ({role_label(left.role)})" if left else "-"
+            ro = f"{right.answered_by} ({role_label(right.role)})" if right else "-"
+            if lo != ro:
+                entries.append(DiffEntry("owners", f"{name}: {qid}", lo, ro))
+            lw = (left.rationale or "-") if left else "-"
+            rw = (right.rationale or "-") if right else "-"
+            if lw != rw:
+                entries.append(DiffEntry("rationale", f"{name}: {qid}", lw, rw))
+    return entries
 
 
 def _show(value: object) -> str:
@@ -102,6 +144,11 @@ def diff_sessions(a: Session, b: Session) -> SessionDiff:
     fed = [q.feeds for q in (*a.questionnaire.questions, *b.questionnaire.questions) if q.feeds]
     rank = {name: i for i, name in enumerate(dict.fromkeys(fed))}
     names = sorted(set(a_inputs) | set(b_inputs), key=lambda n: (rank.get(n, len(rank)), n))
+    portfolio = bool(a.workloads or b.workloads)
+    if portfolio:  # per-workload inputs are compared workload by workload below
+        per = {q.feeds for q in a.questionnaire.questions if q.feeds and a.is_per_workload(q.id)}
+        names = [n for n in names if n not in per]
+        entries += _workload_entries(a, b, rank)
     for name in names:
         left, right = a_inputs.get(name), b_inputs.get(name)
         if left != right:
@@ -150,6 +197,9 @@ def diff_sessions(a: Session, b: Session) -> SessionDiff:
             if left_s != right_s:
                 entries.append(DiffEntry("spec", name, left_s, right_s))
 
+    if portfolio:
+        entries += _fleet_entries(a, b)
+
     for role in ("it", "ai_team"):
         sa, sb = a.signoff(role), b.signoff(role)
         left_t = f"{sa.name} on {sa.at.date()}" if sa else "not signed"
@@ -162,3 +212,32 @@ def diff_sessions(a: Session, b: Session) -> SessionDiff:
     if ca != cb:
         entries.append(DiffEntry("cadence", "review", ca, cb))
     return result
+
+
+def _fleet_figures(session: Session) -> dict[str, str]:
+    """The shared fleet's headline figures, re-sized now (a session without named workloads is
+    a portfolio of one)."""
+    fleet = session.portfolio_spec() if session.workloads else None
+    if fleet is None and session.workloads:
+        return {"fleet": f"not sized ({session.portfolio_error()})"}
+    if fleet is None:
+        spec = session.spec()
+        if spec is None:
+            return {"fleet": "not sized"}
+        return {"fleet": spec.gpu, "fleet GPUs": str(spec.total_gpus), "fleet nodes": str(spec.nodes),
+                "fleet USD/month": f"{spec.cost_per_month:,.0f}" if spec.cost_per_month is not None else "-"}
+    if not fleet.feasible or fleet.fleet is None:
+        return {"fleet": f"infeasible ({fleet.infeasible_reason[:120]})"}
+    f = fleet.fleet
+    out = {"fleet": f.label, "fleet GPUs": str(f.total_gpus), "fleet nodes": str(f.nodes),
+           "fleet USD/month": f"{f.cost_per_month:,.0f}" if f.cost_per_month is not None else "-"}
+    for w in fleet.workloads:
+        out[f"{w.name}: replicas"] = (f"{w.replicas} x TP{w.tensor_parallel} on {w.gpu}"
+                                      if w.feasible else "cannot be served")
+    return out
+
+
+def _fleet_entries(a: Session, b: Session) -> list[DiffEntry]:
+    left, right = _fleet_figures(a), _fleet_figures(b)
+    return [DiffEntry("spec", key, left.get(key, "-"), right.get(key, "-"))
+            for key in dict.fromkeys([*left, *right]) if left.get(key, "-") != right.get(key, "-")]

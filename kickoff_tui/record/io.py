@@ -146,7 +146,7 @@ def list_sessions() -> list[Path]:
 def session_to_dict(session: Session) -> dict[str, Any]:
     """The session as plain TOML-ready data, in file order, without None values."""
     data: dict[str, Any] = {
-        "schema_version": session.schema_version,
+        "schema_version": session.file_schema_version(),
         "id": session.id,
         "title": session.title,
         "questionnaire_id": session.questionnaire_id,
@@ -159,6 +159,12 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         data["participants"] = [p.model_dump() for p in session.participants]
     if session.answers:
         data["answers"] = {k: a.model_dump(exclude_defaults=True) for k, a in session.answers.items()}
+    if session.workloads:
+        data["workloads"] = [
+            {"name": w.name, **({"answers": {k: a.model_dump(exclude_defaults=True)
+                                             for k, a in w.answers.items()}} if w.answers else {})}
+            for w in session.workloads
+        ]
     if session.signoffs:
         data["signoffs"] = [s.model_dump() for s in session.signoffs]
     if session.cadence is not None:
@@ -191,7 +197,7 @@ def _flag_dict(data: dict[str, Any]) -> dict[str, Any]:
 
 def dumps_session(session: Session) -> str:
     """The session as TOML text."""
-    header = f"# Kickoff session record (schema {session.schema_version}). Replay: kickoff replay FILE\n"
+    header = f"# Kickoff session record (schema {session.file_schema_version()}). Replay: kickoff replay FILE\n"
     # Single-line strings: tomli-w's multi-line strings turn "\r\n" into "\n" (not a round trip).
     return header + tomli_w.dumps(session_to_dict(session))
 
@@ -425,15 +431,23 @@ def _semantic_problems(session: Session, questionnaire: Questionnaire) -> list[s
     if session.questionnaire_version != questionnaire.version:
         return []
     problems: list[str] = []
-    for qid, answer in session.answers.items():
-        question = questionnaire.find(qid)
-        if question is None:
-            problems.append(f"answers.{qid}: no such question in questionnaire {questionnaire.id!r}")
-            continue
-        try:
-            question.validate_value(answer.value, check_catalog=False)
-        except KickoffError as err:
-            problems.append(f"answers.{qid}.value: {str(err).split(': ', 1)[-1]}")
+    from kickoff_tui.record.workloads import is_per_workload
+
+    held = [("answers", session.answers)]
+    held += [(f"workloads[{i + 1}].answers", w.answers) for i, w in enumerate(session.workloads)]
+    for where, answers in held:
+        for qid, answer in answers.items():
+            question = questionnaire.find(qid)
+            if question is None:
+                problems.append(f"{where}.{qid}: no such question in questionnaire {questionnaire.id!r}")
+                continue
+            if where != "answers" and not is_per_workload(question):
+                problems.append(f"{where}.{qid}: a question shared by every workload (put it under [answers])")
+                continue
+            try:
+                question.validate_value(answer.value, check_catalog=False)
+            except KickoffError as err:
+                problems.append(f"{where}.{qid}.value: {str(err).split(': ', 1)[-1]}")
     return problems
 
 
@@ -538,7 +552,7 @@ def summarise_sessions(limit: int | None = None, unfinished_only: bool = False) 
                 path=path,
                 title=session.title,
                 updated=session.updated,
-                answered=sum(1 for q in required if q.id in session.answers),
+                answered=sum(1 for q in required if q.id in session.answers_for()),
                 total=len(required),
                 signed_off=session.is_signed_off,
             )

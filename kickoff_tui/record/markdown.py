@@ -153,11 +153,17 @@ def session_markdown(
         out += _table(("Name", "Role"), [(p.name, ROLE_LABELS[p.role]) for p in session.participants])
         out.append("")
 
+    if session.workloads:
+        from kickoff_tui.record.portfolio_markdown import workloads_markdown
+
+        out += workloads_markdown(session)
     spec = session.signed_spec
     heading = "## Sized spec (as signed off)"
     if spec is None:
         spec = session.spec()
         heading = "## Sized spec (current answers, not signed off)"
+    if session.workloads and len(session.workloads) > 1:
+        heading = f"## Sized spec of the first workload, {session.workloads[0].name!r}, alone"
     out += [heading, ""]
     if spec is None:
         out += [f"Not sized: {session.sizing_error}", ""]
@@ -191,6 +197,8 @@ def session_markdown(
     for section in q.sections():
         rows = []
         for question in q.by_section(section):
+            if session.workloads and session.is_per_workload(question.id):
+                continue  # listed under each workload (## Workloads)
             answer = session.answers.get(question.id)
             if answer is not None:
                 decided = f"{answer.answered_by} ({ROLE_LABELS[answer.role]})"
@@ -368,6 +376,10 @@ def memo_markdown(
     spec = export_spec(session)
     out = ["## Decision memo", ""]
     out += ["### Decision asked for", ""]
+    if len(session.workloads) > 1:
+        from kickoff_tui.record.portfolio_markdown import fleet_ask
+
+        out += fleet_ask(session)
     if spec is None or not spec.feasible:
         why = session.sizing_error if spec is None else spec.infeasible_reason
         out += [f"No decision can be asked yet: the answers cannot be served as given ({why}).", ""]

@@ -8,10 +8,12 @@ next saved, and then in the current layout.
 
 Layout history:
 
-- **1**: the first released layout (``docs/record.md``). It is also the current one, so no
-  step is registered yet. When a change bumps ``SCHEMA_VERSION`` to 2, add the function that
-  turns version-1 data into version-2 data as ``MIGRATIONS[1]`` and a version-1 file to
-  ``tests/data/`` that the migration test loads.
+- **1**: the first released layout (``docs/record.md``): one workload per session.
+- **2**: a session may hold several workloads (``[[workloads]]`` with their own answers; an
+  event's ``workload`` says which one an answer is for). A version-1 session is a session of one
+  unnamed workload: its data is already valid version-2 data (``MIGRATIONS[1]`` only checks it
+  holds no ``workloads``), and it is written back as version 1, unchanged
+  (``tests/data/session-v1-single-workload.toml`` is such a file).
 """
 
 from __future__ import annotations
@@ -27,7 +29,15 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 OLDEST_SCHEMA_VERSION = 1
 """The oldest session layout this kickoff can still read."""
 
-MIGRATIONS: dict[int, Migration] = {}
+def _one_to_two(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 -> 2: a single-workload session needs no change (its answers are its one
+    workload's, its events name no workload)."""
+    if "workloads" in data:
+        raise ValueError("a version-1 session has no [[workloads]]; the file says schema_version 2 or later")
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {1: _one_to_two}
 """``MIGRATIONS[n]`` migrates version ``n`` to ``n + 1``; one entry per version below the current."""
 
 

@@ -113,6 +113,9 @@ EventKind = Literal[
     "cadence",
     "title",
     "scorecard",
+    "workload_add",
+    "workload_rename",
+    "workload_remove",
 ]
 """What happened. ``participant``: someone joins for a role; ``participant_remove``: they leave
 the list (their answers keep their name); ``participant_rename``: ``by`` (speaking for ``role``)
@@ -120,7 +123,9 @@ is now called ``value`` (their answers, sign-offs and cadence follow); ``answer`
 answer withdrawn; ``rationale``: only the reason behind an answer changed (its value did not);
 ``flag_ack``/``flag_resolve``: a red flag acknowledged or resolved by a person;
 ``signoff``: a role signed off (``value`` false withdraws it); ``cadence``: review cadence set;
-``scorecard``: the vendor scorecard set (``scorecard`` absent withdraws it)."""
+``scorecard``: the vendor scorecard set (``scorecard`` absent withdraws it);
+``workload_add`` / ``workload_rename`` (``value``: the new name) / ``workload_remove``: the
+portfolio's list of workloads changed (``workload`` names the one concerned)."""
 
 EVENT_KINDS: tuple[str, ...] = (
     "participant",
@@ -136,6 +141,9 @@ EVENT_KINDS: tuple[str, ...] = (
     "cadence",
     "title",
     "scorecard",
+    "workload_add",
+    "workload_rename",
+    "workload_remove",
 )
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -152,6 +160,9 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "cadence": ("value", "by", "next_review"),
     "title": ("value",),
     "scorecard": ("by",),  # role: the owner (IT) unless stated
+    "workload_add": ("workload", "by"),
+    "workload_rename": ("workload", "value", "by"),
+    "workload_remove": ("workload", "by"),
 }
 """Fields each kind of event must carry."""
 
@@ -168,6 +179,10 @@ class Event(_Record):
     role: Role | None = None
     """Role the person spoke for (for ``signoff``: the role signing)."""
     question: FreeText | None = None
+    workload: NameText | None = None
+    """The workload an answer is for (a portfolio session's per-workload questions), or the
+    workload a ``workload_*`` event adds, renames or removes. Absent: the session's one workload
+    (every file written before portfolios) or a question shared by the whole platform."""
     value: AnswerValue | None = None
     previous: AnswerValue | None = None
     """The value replaced by a ``change`` (or withdrawn by a ``clear``)."""
@@ -189,12 +204,15 @@ class Event(_Record):
                 raise ValueError(f"a {self.kind} event needs {name!r}")
         if self.kind == "signoff" and not isinstance(self.value, bool):
             raise ValueError("a signoff event's value must be true or false")
+        if self.kind == "workload_rename" and not isinstance(self.value, str):
+            raise ValueError("a workload_rename event's value is the new name")
         if self.scorecard is not None and self.kind != "scorecard":
             raise ValueError(f"a {self.kind} event cannot carry a scorecard")
         for name in ("value", "previous"):
             given = getattr(self, name)
             if isinstance(given, str):
-                limit = (MAX_NAME_CHARS if self.kind in ("title", "participant_rename")
+                limit = (MAX_NAME_CHARS if self.kind in ("title", "participant_rename",
+                                                         "workload_rename")
                          else MAX_TEXT_CHARS)
                 problem = text_problem(given, limit)
                 if problem is not None:
@@ -233,3 +251,12 @@ class ScorecardRecord(_Record):
     at: UtcDatetime
     owner_mismatch: bool = False
     """True when ``role`` is not IT, the scorecard's owner (allowed, but flagged)."""
+
+
+class WorkloadRecord(_Record):
+    """One workload of a portfolio session: its name and the answers to the per-workload
+    questions (the application owner's traffic, SLOs and redundancy; the AI team's model,
+    precision and engine). IT's answers are the session's own, shared by every workload."""
+
+    name: NameText = Field(min_length=1)
+    answers: dict[str, Answer] = Field(default_factory=dict)

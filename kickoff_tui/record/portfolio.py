@@ -289,8 +289,10 @@ class Portfolio(_Strict):
 
 
 def is_portfolio_data(data: dict[str, Any]) -> bool:
-    """A portfolio file has a top-level ``workloads`` key; a sizing or session file has not."""
-    return isinstance(data, dict) and "workloads" in data
+    """A portfolio file has a top-level ``workloads`` key; a sizing file has not, and a session
+    file (which may hold ``[[workloads]]`` too) has a ``questionnaire_id`` or events."""
+    return (isinstance(data, dict) and "workloads" in data
+            and not any(key in data for key in ("questionnaire_id", "events", "answers")))
 
 
 def error_message(err: ValidationError, data: Any = None) -> str:

@@ -32,6 +32,9 @@ class ReplayState:
     """Every flag record at this step (resolved ones included)."""
     signoffs: list[SignOff]
     cadence: ReviewCadence | None
+    workloads: dict[str, dict[str, Answer]] | None = None
+    """A portfolio session: each workload's own answers at this step (``answers`` holds the
+    shared ones, ``spec`` is the first workload's); None for a session of one unnamed workload."""
 
     @property
     def open_flags(self) -> list[FlagRecord]:
@@ -62,6 +65,7 @@ def _state(session: Session, event: Event | None) -> ReplayState:
         flags=list(session.flags),
         signoffs=list(session.signoffs),
         cadence=session.cadence,
+        workloads={w.name: dict(w.answers) for w in session.workloads} if session.workloads else None,
     )
 
 

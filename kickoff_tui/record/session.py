@@ -49,6 +49,7 @@ from kickoff_tui.record.models import (
     ScorecardRecord,
     SignOff,
     UtcDatetime,
+    WorkloadRecord,
     text_problem,
 )
 from kickoff_tui.record.plan_answers import check_field_value, planning_from_answers
@@ -65,8 +66,15 @@ from kickoff_tui.record.questionnaire import (
 from kickoff_tui.sizing.inputs import SizingInputs
 from kickoff_tui.sizing.spec import SizedSpec
 
-SCHEMA_VERSION = 1
-"""Version of the session file layout; bumped on any incompatible change."""
+SCHEMA_VERSION = 2
+"""Version of the session file layout; bumped on any incompatible change.
+
+2: a session may hold several workloads (``[[workloads]]`` and the ``workload`` of an event).
+A session of one unnamed workload is still written as version 1, byte for byte as before, so
+older Kickoff versions keep reading it (:meth:`Session.file_schema_version`)."""
+
+SINGLE_WORKLOAD_SCHEMA_VERSION = 1
+"""The layout of a session without named workloads (every file written before portfolios)."""
 
 Clock = Callable[[], datetime]
 """Returns "now"; injectable so tests and snapshots are deterministic."""
@@ -223,6 +231,10 @@ class Session(BaseModel):
     """The spec as sized when the last sign-off was given (cleared when an input changes)."""
     scorecard: ScorecardRecord | None = None
     """The weighted vendor scorecard (IT), set with :meth:`set_scorecard`; feeds :meth:`planning`."""
+    workloads: list[WorkloadRecord] = Field(default_factory=list)
+    """A portfolio session's workloads with their per-workload answers (empty: one unnamed
+    workload whose answers are in ``answers``, as in every session before portfolios). IT's
+    answers and the planning answers stay in ``answers``, shared by every workload."""
 
     _clock: Clock | None = PrivateAttr(default=None)
     _questionnaire: Questionnaire | None = PrivateAttr(default=None)
@@ -231,6 +243,8 @@ class Session(BaseModel):
     _spec_error: str = PrivateAttr(default="")
     _spec_fresh: bool = PrivateAttr(default=False)
     _saved_upto: int = PrivateAttr(default=0)
+    _workload_specs: dict[str, tuple[SizedSpec | None, str]] = PrivateAttr(default_factory=dict)
+    _portfolio_spec: Any = PrivateAttr(default=None)
 
     # --- validation -------------------------------------------------------------------------
 
@@ -257,7 +271,17 @@ class Session(BaseModel):
         ids = [f.id for f in self.flags]
         if len(set(ids)) != len(ids):
             raise ValueError("flags: a flag id appears twice")
+        names = [w.name.casefold() for w in self.workloads]
+        if len(set(names)) != len(names):
+            raise ValueError("workloads: two workloads have the same name")
         return self
+
+    def file_schema_version(self) -> int:
+        """The layout version written to the file: 1 for a session without named workloads (old
+        Kickoff versions read it unchanged), the current one otherwise."""
+        if not self.workloads and not any(e.workload for e in self.events):
+            return SINGLE_WORKLOAD_SCHEMA_VERSION
+        return SCHEMA_VERSION
 
     def __eq__(self, other: object) -> bool:
         """Equal when every recorded field is (the clock, autosave path and caches are not)."""
@@ -378,9 +402,187 @@ class Session(BaseModel):
 
     # --- what the app reads -------------------------------------------------------------------
 
-    def sizing_inputs(self) -> SizingInputs:
-        """The answers (and questionnaire defaults) as sizing inputs."""
-        return inputs_from_answers(self.questionnaire, self.answers)
+    def sizing_inputs(self, workload: str | None = None) -> SizingInputs:
+        """The answers (and questionnaire defaults) as sizing inputs (of one workload: its own
+        answers and the shared ones; the first workload when none is named)."""
+        return inputs_from_answers(self.questionnaire, self.answers_for(workload))
+
+    # --- workloads ----------------------------------------------------------------------------
+
+    @property
+    def is_portfolio(self) -> bool:
+        """True once the session names its workloads (one or more)."""
+        return bool(self.workloads)
+
+    def workload_names(self) -> list[str]:
+        return [w.name for w in self.workloads]
+
+    def workload(self, name: str | None = None) -> WorkloadRecord | None:
+        """The named workload (the first when ``name`` is None); None for a session without
+        named workloads. Raises :class:`KickoffError` for a name the session does not hold."""
+        if not self.workloads:
+            return None
+        if name is None:
+            return self.workloads[0]
+        for record in self.workloads:
+            if record.name == name:
+                return record
+        for record in self.workloads:
+            if record.name.casefold() == name.casefold():
+                return record
+        raise KickoffError(f"no workload {name!r}; the workloads are {', '.join(self.workload_names())}")
+
+    def is_per_workload(self, question_id: str) -> bool:
+        """Whether the question is asked once per workload (see :mod:`kickoff_tui.record.workloads`)."""
+        from kickoff_tui.record.workloads import is_per_workload
+
+        question = self.questionnaire.find(question_id)
+        return question is not None and is_per_workload(question)
+
+    def answers_for(self, workload: str | None = None) -> dict[str, Answer]:
+        """The answers one workload is sized from: the shared answers plus its own, in
+        questionnaire order (a session without named workloads: :attr:`answers`)."""
+        record = self.workload(workload)
+        if record is None:
+            return self.answers
+        merged = {**self.answers, **record.answers}
+        order = self.questionnaire.order()
+        return {k: merged[k] for k in sorted(merged, key=lambda k: (order.get(k, len(order)), k))}
+
+    def _answers_holding(self, question_id: str, workload: str | None) -> dict[str, Answer]:
+        """The dict an answer to this question lives in (a workload's, or the shared one)."""
+        record = self.workload(workload)
+        if record is not None and self.is_per_workload(question_id):
+            return record.answers
+        return self.answers
+
+    def _workload_of(self, question_id: str, workload: str | None) -> str | None:
+        """The workload name to record with an answer (None for a shared question, or a session
+        without named workloads). A per-workload question in a session of several workloads
+        must say which one."""
+        if not self.workloads or not self.is_per_workload(question_id):
+            return None
+        if workload is None:
+            if len(self.workloads) > 1:
+                raise KickoffError(f"question {question_id!r} is asked once per workload: say which "
+                                   f"({', '.join(self.workload_names())})")
+            return self.workloads[0].name
+        record = self.workload(workload)
+        assert record is not None
+        return record.name
+
+    def add_workload(self, name: str, by: str, *, by_role: str | None = None,
+                     rationale: str = "") -> WorkloadRecord:
+        """Add a workload to the platform. The first one added to a session without named
+        workloads takes the answers given so far (a single-workload session becomes a portfolio
+        of one, nothing lost); later ones start unanswered."""
+        from kickoff_tui.record.workloads import clean_workload_name, workload_name_problem
+
+        name = clean_workload_name(name)
+        problem = workload_name_problem(name, self.workload_names())
+        if problem is not None:
+            raise KickoffError(problem)
+        from kickoff_tui.record.portfolio import MAX_WORKLOADS
+
+        if len(self.workloads) >= MAX_WORKLOADS:
+            raise KickoffError(f"a portfolio holds at most {MAX_WORKLOADS} workloads")
+        check_free_text("rationale", rationale.strip())
+        self._append(kind="workload_add", by=_name(by), role=_role(by_role) if by_role else None,
+                     workload=name, rationale=rationale.strip(),
+                     reason=self._workloads_signoff_effect())
+        found = self.workload(name)
+        assert found is not None
+        return found
+
+    def rename_workload(self, name: str, new_name: str, by: str, *, by_role: str | None = None) -> WorkloadRecord:
+        """Rename a workload (its answers, flags and log entries follow it)."""
+        from kickoff_tui.record.workloads import clean_workload_name, workload_name_problem
+
+        record = self.workload(name)
+        if record is None:
+            raise KickoffError("this session has no named workloads yet: add one first")
+        new_name = clean_workload_name(new_name)
+        if new_name == record.name:
+            return record
+        others = [n for n in self.workload_names() if n != record.name]
+        problem = workload_name_problem(new_name, others)
+        if problem is not None:
+            raise KickoffError(problem)
+        self._append(kind="workload_rename", by=_name(by), role=_role(by_role) if by_role else None,
+                     workload=record.name, value=new_name, previous=record.name)
+        found = self.workload(new_name)
+        assert found is not None
+        return found
+
+    def remove_workload(self, name: str, by: str, *, by_role: str | None = None, rationale: str = "") -> None:
+        """Remove a workload and its answers from the platform (the log keeps them). The last
+        workload cannot be removed."""
+        record = self.workload(name)
+        if record is None:
+            raise KickoffError("this session has no named workloads")
+        if len(self.workloads) == 1:
+            raise KickoffError("a session keeps at least one workload: rename it instead")
+        check_free_text("rationale", rationale.strip())
+        self._append(kind="workload_remove", by=_name(by), role=_role(by_role) if by_role else None,
+                     workload=record.name, rationale=rationale.strip(),
+                     reason=self._workloads_signoff_effect())
+
+    def _workloads_signoff_effect(self) -> str:
+        return "withdraws the sign-offs: the workloads on the platform changed" if self.signoffs else ""
+
+    def workload_spec(self, workload: str | None = None) -> SizedSpec | None:
+        """One workload's own spec (sized alone from its answers and the shared ones)."""
+        return self.spec(workload)
+
+    def workload_sizing_error(self, workload: str | None = None) -> str:
+        self.spec(workload)
+        if not self.workloads:
+            return self._spec_error
+        record = self.workload(workload)
+        assert record is not None
+        return self._workload_specs[record.name][1]
+
+    def portfolio(self):
+        """The session as a :class:`~kickoff_tui.record.portfolio.Portfolio` (every workload's
+        inputs, IT's shared answers as the platform). Raises :class:`KickoffError` when a
+        workload's answers contradict each other."""
+        from kickoff_tui.record.portfolio import PortfolioError
+        from kickoff_tui.record.workloads import portfolio_from_inputs
+
+        names = self.workload_names() or [None]
+        named = []
+        for name in names:
+            try:
+                inputs = self.sizing_inputs(name)
+            except KickoffError as err:
+                raise KickoffError(f"workload {name}: {err}" if name else str(err)) from None
+            named.append((name or _default_name(self), inputs))
+        try:
+            return portfolio_from_inputs(named, title=self.title)
+        except (PortfolioError, ValueError) as err:
+            raise KickoffError(" ".join(str(err).split())[:300]) from None
+
+    def portfolio_spec(self):
+        """The shared fleet for every workload (a :class:`~kickoff_tui.sizing.portfolio.PortfolioSpec`),
+        or None when the answers cannot be sized (see :meth:`portfolio_error`). Sized on demand
+        and kept until an input changes."""
+        if not self._spec_fresh:
+            self.spec()
+        if self._portfolio_spec is None:
+            from kickoff_tui.record.portfolio import demands
+            from kickoff_tui.sizing.portfolio import size_portfolio
+
+            try:
+                portfolio = self.portfolio()
+                self._portfolio_spec = (size_portfolio(demands(portfolio),
+                                                       portfolio.platform.gpu_candidates), "")
+            except (KickoffError, ValueError) as err:
+                self._portfolio_spec = (None, " ".join(str(err).split()))
+        return self._portfolio_spec[0]
+
+    def portfolio_error(self) -> str:
+        self.portfolio_spec()
+        return self._portfolio_spec[1]
 
     def planning(self) -> PlanningOverrides:
         """Cost, growth and business-case answers (and questionnaire defaults) plus the vendor
@@ -395,13 +597,28 @@ class Session(BaseModel):
             overrides = overrides.model_copy(update={"growth": growth})
         return overrides
 
-    def spec(self) -> SizedSpec | None:
+    def spec(self, workload: str | None = None) -> SizedSpec | None:
         """The spec sized from the current answers (None when sizing failed, see
-        :attr:`sizing_error`). Questionnaire defaults are listed among its assumptions."""
+        :attr:`sizing_error`). Questionnaire defaults are listed among its assumptions.
+
+        A portfolio session: the named workload's own spec (the first workload's when none is
+        named); the shared fleet is :meth:`portfolio_spec`."""
         if not self._spec_fresh:
-            self._spec, self._spec_error = size_answers(self.questionnaire, self.answers)
+            self._workload_specs = {}
+            self._portfolio_spec = None
+            if not self.workloads:
+                self._spec, self._spec_error = size_answers(self.questionnaire, self.answers)
             self._spec_fresh = True
-        return self._spec
+        if not self.workloads:
+            return self._spec
+        record = self.workload(workload)
+        assert record is not None
+        if record.name not in self._workload_specs:
+            self._workload_specs[record.name] = size_answers(self.questionnaire, self.answers_for(record.name))
+        spec, error = self._workload_specs[record.name]
+        if workload is None or record is self.workloads[0]:
+            self._spec, self._spec_error = spec, error
+        return spec
 
     @property
     def sizing_error(self) -> str:
@@ -409,34 +626,52 @@ class Session(BaseModel):
         self.spec()
         return self._spec_error
 
-    def answer(self, question_id: str) -> Answer | None:
-        return self.answers.get(question_id)
+    def answer(self, question_id: str, workload: str | None = None) -> Answer | None:
+        return self._answers_holding(question_id, workload).get(question_id)
 
-    def value(self, question_id: str) -> AnswerValue | None:
+    def value(self, question_id: str, workload: str | None = None) -> AnswerValue | None:
         """The answer's value, else the question's default, else None."""
-        answer = self.answers.get(question_id)
+        answer = self._answers_holding(question_id, workload).get(question_id)
         if answer is not None:
             return answer.value
         question = self.questionnaire.find(question_id)
         return question.default if question is not None else None
 
-    def unanswered(self, role: str | None = None) -> list[Question]:
+    def unanswered(self, role: str | None = None, workload: str | None = None) -> list[Question]:
         """Questions without an answer (optional ones, and those whose condition is false, left
-        out), for one role or all."""
+        out), for one role or all (a portfolio session: for one workload, the first by default;
+        :meth:`unanswered_by_workload` lists every workload's)."""
+        answers = self.answers_for(workload)
         return [
             q
-            for q in self.applicable()
-            if q.id not in self.answers and not q.optional and (role is None or q.role == role)
+            for q in self.applicable(workload)
+            if q.id not in answers and not q.optional and (role is None or q.role == role)
         ]
 
-    def applicable(self) -> list[Question]:
-        """The questions that apply to the answers so far (their ``when`` condition holds)."""
-        return self.questionnaire.applicable(self.answers)
+    def unanswered_by_workload(self, role: str | None = None) -> list[tuple[str | None, Question]]:
+        """Every open question, once per workload for the per-workload ones (workload None: a
+        shared question, or a session without named workloads)."""
+        if not self.workloads:
+            return [(None, q) for q in self.unanswered(role)]
+        out: list[tuple[str | None, Question]] = []
+        shared_seen: set[str] = set()
+        for name in self.workload_names():
+            for q in self.unanswered(role, name):
+                if self.is_per_workload(q.id):
+                    out.append((name, q))
+                elif q.id not in shared_seen:
+                    shared_seen.add(q.id)
+                    out.append((None, q))
+        return out
 
-    def is_hidden(self, question_id: str) -> bool:
+    def applicable(self, workload: str | None = None) -> list[Question]:
+        """The questions that apply to the answers so far (their ``when`` condition holds)."""
+        return self.questionnaire.applicable(self.answers_for(workload))
+
+    def is_hidden(self, question_id: str, workload: str | None = None) -> bool:
         """Whether the question does not apply to the answers so far (its answer, if any, is
         kept in the log but feeds nothing)."""
-        return question_id in self.questionnaire.hidden(self.answers)
+        return question_id in self.questionnaire.hidden(self.answers_for(workload))
 
     def flag(self, flag_id: str) -> FlagRecord:
         for record in self.flags:
@@ -509,12 +744,18 @@ class Session(BaseModel):
         by_name: str,
         by_role: str,
         rationale: str = "",
+        *,
+        workload: str | None = None,
     ) -> Answer | None:
         """Record (or change) an answer. Returns the stored answer (None for a withdrawn
         sign-off). Sign-off and cadence questions turn into :meth:`sign_off` and
         :meth:`set_cadence`. Raises :class:`KickoffError` for a bad value or one that contradicts
-        other answers; nothing is recorded then."""
+        other answers; nothing is recorded then.
+
+        ``workload``: in a portfolio session, the workload a per-workload answer is for (the
+        log records it); ignored for a shared question."""
         question = self.questionnaire.get(question_id)
+        workload = self._workload_of(question_id, workload)
         by_name, by_role = _name(by_name), _role(by_role)
         rationale = rationale.strip()
         check_free_text("rationale", rationale)
@@ -528,16 +769,22 @@ class Session(BaseModel):
             self.set_cadence(question.validate_value(value), by_name, by_role=by_role, rationale=rationale)
             return self.answers.get(question.id)
         clean = question.validate_value(value)
-        current = self.answers.get(question_id)
+        holding = self._answers_holding(question_id, workload)
+        current = holding.get(question_id)
         if current is not None and current.value == clean and type(current.value) is type(clean):
             # The same value again: nothing to decide, at most a new reason for it.
             if current.rationale != rationale:
                 self._append(kind="rationale", by=by_name, role=by_role, question=question_id,
-                             rationale=rationale)
-            return self.answers[question_id]
+                             rationale=rationale, workload=workload)
+            return self._answers_holding(question_id, workload)[question_id]
         if question.feeds is not None:
-            trial = {**self.answers, question_id: clean}
-            inputs_from_answers(self.questionnaire, trial)  # raises KickoffError naming the clash
+            for name in self._affected(workload):
+                trial = {**self.answers_for(name), question_id: clean}
+                try:  # raises KickoffError naming the clash
+                    inputs_from_answers(self.questionnaire, trial)
+                except KickoffError as err:
+                    raise KickoffError(f"workload {name}: {err}" if name and len(self.workloads) > 1
+                                       else str(err)) from None
         if question.planning is not None:
             refused = check_field_value(question.planning, question.to_input(clean))
             if refused is not None:
@@ -547,33 +794,46 @@ class Session(BaseModel):
             by=by_name,
             role=by_role,
             question=question_id,
+            workload=workload,
             value=clean,
             previous=current.value if current is not None else None,
             rationale=rationale,
-            reason=self._signoff_effect({**self.answers, question_id: clean}),
+            reason=self._signoff_effect(question_id, clean, workload),
         )
-        return self.answers[question_id]
+        return self._answers_holding(question_id, workload)[question_id]
 
-    def clear_answer(self, question_id: str, by_name: str, by_role: str, rationale: str = "") -> None:
+    def _affected(self, workload: str | None) -> list[str | None]:
+        """The workloads an answer reaches: the one named, or every one for a shared answer."""
+        if not self.workloads:
+            return [None]
+        if workload is not None:
+            return [workload]
+        return list(self.workload_names())
+
+    def clear_answer(self, question_id: str, by_name: str, by_role: str, rationale: str = "",
+                     *, workload: str | None = None) -> None:
         """Withdraw an answer (the question goes back to its default / unanswered)."""
         question = self.questionnaire.get(question_id)
-        current = self.answers.get(question_id)
+        workload = self._workload_of(question_id, workload)
+        current = self._answers_holding(question_id, workload).get(question_id)
         if current is None:
             return
         if question.action is not None:
             raise KickoffError(f"question {question_id!r}: withdraw a sign-off or cadence by answering it")
         if question.feeds is not None:
-            trial = {k: v for k, v in self.answers.items() if k != question_id}
-            inputs_from_answers(self.questionnaire, trial)
+            for name in self._affected(workload):
+                trial = {k: v for k, v in self.answers_for(name).items() if k != question_id}
+                inputs_from_answers(self.questionnaire, trial)
         check_free_text("rationale", rationale.strip())
         self._append(
             kind="clear",
             by=_name(by_name),
             role=_role(by_role),
             question=question_id,
+            workload=workload,
             previous=current.value,
             rationale=rationale.strip(),
-            reason=self._signoff_effect({k: v for k, v in self.answers.items() if k != question_id}),
+            reason=self._signoff_effect(question_id, None, workload),
         )
 
     def acknowledge_flag(self, flag_id: str, reason: str, by: str) -> FlagRecord:
@@ -615,11 +875,19 @@ class Session(BaseModel):
                 f"{name} speaks for the {ROLE_LABELS.get(speaking, speaking)}; the "
                 f"{ROLE_LABELS[role]} sign-off must come from the {ROLE_LABELS[role]}"
             )
-        spec = self.spec()
-        if spec is None:
-            raise KickoffError(f"cannot sign off: the answers cannot be sized ({self._spec_error})")
-        if not spec.feasible:
-            raise KickoffError(f"cannot sign off an infeasible spec: {spec.infeasible_reason}")
+        for workload in self._affected(None):
+            spec = self.spec(workload)
+            label = f" of workload {workload!r}" if workload is not None and len(self.workloads) > 1 else ""
+            if spec is None:
+                raise KickoffError(f"cannot sign off: the answers{label} cannot be sized "
+                                   f"({self.workload_sizing_error(workload)})")
+            if not spec.feasible:
+                raise KickoffError(f"cannot sign off an infeasible spec{label}: {spec.infeasible_reason}")
+        if len(self.workloads) > 1:
+            fleet = self.portfolio_spec()
+            if fleet is None or not fleet.feasible:
+                why = self.portfolio_error() if fleet is None else fleet.infeasible_reason
+                raise KickoffError(f"cannot sign off: no shared fleet serves every workload ({why})")
         check_free_text("rationale", rationale.strip())
         self._append(kind="signoff", by=name, role=role, value=True, rationale=rationale.strip())
         found = self.signoff(role)
@@ -751,6 +1019,11 @@ class Session(BaseModel):
             raise KickoffError(f"event {event.seq} applied out of order (log has {len(self.events)})")
         kind = event.kind
         questionnaire = self.questionnaire
+        if event.workload is not None and self.workloads and kind != "workload_add":
+            try:  # a log naming a workload the session does not hold (a hand-edited file)
+                self.workload(event.workload)
+            except KickoffError as err:
+                raise KickoffError(f"event {event.seq}: {err}") from None
         if kind == "participant":
             self._ensure_participant(event.by, event.role)
         elif kind == "participant_remove":
@@ -762,7 +1035,8 @@ class Session(BaseModel):
             assert event.question is not None and event.value is not None and event.role is not None
             self._ensure_participant(event.by, event.role)
             question = questionnaire.find(event.question)
-            self.answers[event.question] = Answer(
+            holding = self._answers_holding(event.question, event.workload)
+            holding[event.question] = Answer(
                 value=event.value,
                 answered_by=event.by,
                 role=event.role,
@@ -772,18 +1046,21 @@ class Session(BaseModel):
             )
             self._sort_answers()
             if question is None or question.feeds is not None:
-                self._inputs_changed()
+                self._inputs_changed(only=self._only_workload(event))
         elif kind == "rationale":
             assert event.question is not None
-            current = self.answers.get(event.question)
+            holding = self._answers_holding(event.question, event.workload)
+            current = holding.get(event.question)
             if current is not None:
-                self.answers[event.question] = current.model_copy(update={"rationale": event.rationale})
+                holding[event.question] = current.model_copy(update={"rationale": event.rationale})
         elif kind == "clear":
             assert event.question is not None
-            self.answers.pop(event.question, None)
+            self._answers_holding(event.question, event.workload).pop(event.question, None)
             question = questionnaire.find(event.question)
             if question is None or question.feeds is not None:
-                self._inputs_changed()
+                self._inputs_changed(only=self._only_workload(event))
+        elif kind in ("workload_add", "workload_rename", "workload_remove"):
+            self._apply_workload(event)
         elif kind == "flag_ack":
             self._set_flag_state(event, "acknowledged")
         elif kind == "flag_resolve":
@@ -855,13 +1132,101 @@ class Session(BaseModel):
 
     def _sort_answers(self) -> None:
         order = self.questionnaire.order()
-        keys = sorted(self.answers, key=lambda k: (order.get(k, len(order)), k))
-        self.answers = {k: self.answers[k] for k in keys}
 
-    def _inputs_changed(self) -> None:
+        def ordered(answers: dict[str, Answer]) -> dict[str, Answer]:
+            keys = sorted(answers, key=lambda k: (order.get(k, len(order)), k))
+            return {k: answers[k] for k in keys}
+
+        self.answers = ordered(self.answers)
+        for record in self.workloads:
+            record.answers = ordered(record.answers)
+
+    def _apply_workload(self, event: Event) -> None:
+        """A workload added, renamed or removed (the answers, flags and caches follow)."""
+        from kickoff_tui.record.workloads import FLAG_WORKLOAD_SEPARATOR, per_workload_ids
+
+        assert event.workload is not None
+        name = event.workload
+        if event.role is not None:
+            self._ensure_participant(event.by, event.role)
+        if event.kind == "workload_add":
+            if any(w.name.casefold() == name.casefold() for w in self.workloads):
+                raise KickoffError(f"event {event.seq}: there is already a workload named {name!r}")
+            moved: dict[str, Answer] = {}
+            if not self.workloads:  # a single-workload session names its workload: answers move
+                own = per_workload_ids(self.questionnaire)
+                moved = {k: v for k, v in self.answers.items() if k in own}
+                self.answers = {k: v for k, v in self.answers.items() if k not in own}
+                tagged = {f.id for f in self.flags if set(f.questions) & own}
+                self._rename_flags(lambda flag_id: f"{flag_id}{FLAG_WORKLOAD_SEPARATOR}{name}"
+                                   if flag_id in tagged else flag_id)
+            self.workloads.append(WorkloadRecord(name=name, answers=moved))
+            self._sort_answers()
+            self._inputs_changed(workloads_changed=True)
+            return
+        record = self.workload(name)
+        assert record is not None
+        if event.kind == "workload_rename":
+            new = str(event.value)
+            record.name = new
+            suffix = f"{FLAG_WORKLOAD_SEPARATOR}{record.name}"
+            old_suffix = f"{FLAG_WORKLOAD_SEPARATOR}{name}"
+            self._rename_flags(lambda flag_id: flag_id[: -len(old_suffix)] + suffix
+                               if flag_id.endswith(old_suffix) else flag_id)
+            self._spec_fresh = False
+            return
+        self.workloads = [w for w in self.workloads if w is not record]
+        self._inputs_changed(workloads_changed=True)
+
+    def _rename_flags(self, rename: Callable[[str], str]) -> None:
+        renamed = []
+        for record in self.flags:
+            new_id = rename(record.id)
+            message = record.message
+            if new_id != record.id and not message.startswith("Workload "):
+                from kickoff_tui.record.workloads import flag_workload
+
+                message = f"Workload {flag_workload(new_id)!r}: {message}"
+            renamed.append(record if new_id == record.id else
+                           record.model_copy(update={"id": new_id, "message": message}))
+        self.flags = renamed
+
+    def _only_workload(self, event: Event) -> str | None:
+        """The one workload an answer event reaches (None: a shared answer, or no workloads)."""
+        if not self.workloads or event.question is None or not self.is_per_workload(event.question):
+            return None
+        record = self.workload(event.workload)
+        return record.name if record is not None else None
+
+    def _inputs_changed(self, workloads_changed: bool = False, only: str | None = None) -> None:
         """A sizing input changed: the spec is re-sized; the sign-offs are withdrawn when a
         figure they signed moved (re-saving a value, or an answer the spec does not feel,
-        leaves them standing)."""
+        leaves them standing).
+
+        A portfolio session: each workload's signed figures are compared before and after the
+        change; adding or removing a workload always withdraws them (the fleet changed)."""
+        if only is not None and self._spec_fresh:
+            # one workload's answer: only its spec (and the fleet) is sized again
+            was = self._workload_specs.pop(only, (None, ""))[0]
+            self._portfolio_spec = None
+            if self.signoffs and (was is None or signed_changes(was, self.spec(only))):
+                self._drop_signoffs(list(SIGNOFF_ROLES))
+            return
+        if self.workloads or workloads_changed:
+            before = ({w.name: self._workload_specs.get(w.name, (None, ""))[0] for w in self.workloads}
+                      if self._spec_fresh else {})
+            self._spec_fresh = False
+            if not self.signoffs:
+                return
+            if workloads_changed or not before:
+                self._drop_signoffs(list(SIGNOFF_ROLES))
+                return
+            for record in self.workloads:
+                was, now = before.get(record.name), self.spec(record.name)
+                if was is None or signed_changes(was, now):
+                    self._drop_signoffs(list(SIGNOFF_ROLES))
+                    return
+            return
         self._spec_fresh = False
         if self.signoffs and self.signed_spec is not None:
             if signed_changes(self.signed_spec, self.spec()):
@@ -869,13 +1234,24 @@ class Session(BaseModel):
         elif self.signoffs:
             self._drop_signoffs(list(SIGNOFF_ROLES))
 
-    def _signoff_effect(self, answers: Mapping[str, Answer | AnswerValue]) -> str:
-        """For the log: which signed figures the answers would move ("" when none, or when
-        nothing is signed off)."""
-        if not self.signoffs or self.signed_spec is None:
+    def _signoff_effect(self, question_id: str, value: AnswerValue | None,
+                        workload: str | None = None) -> str:
+        """For the log: which signed figures setting (``value`` None: clearing) the answer
+        would move ("" when none, or when nothing is signed off)."""
+        if not self.signoffs:
             return ""
-        spec, _error = size_answers(self.questionnaire, answers)
-        changes = signed_changes(self.signed_spec, spec)
+        changes: list[str] = []
+        for name in self._affected(workload):
+            answers: dict[str, Answer | AnswerValue] = {
+                k: v for k, v in self.answers_for(name).items() if k != question_id}
+            if value is not None:
+                answers[question_id] = value
+            signed = self.signed_spec if not self.workloads else self.spec(name)
+            if signed is None:
+                continue
+            spec, _error = size_answers(self.questionnaire, answers)
+            label = f"{name}: " if name is not None and len(self.workloads) > 1 else ""
+            changes += [label + c for c in signed_changes(signed, spec)]
         return f"withdraws the sign-offs: {'; '.join(changes)}" if changes else ""
 
     def _drop_signoffs(self, roles: list[str]) -> None:
@@ -903,7 +1279,8 @@ class Session(BaseModel):
             )
             self._sort_answers()
         spec = self.spec()
-        self.signed_spec = snapshot_spec(spec) if spec is not None else None
+        # A portfolio's signed figures are each workload's own spec (compared on every change).
+        self.signed_spec = snapshot_spec(spec) if spec is not None and not self.workloads else None
         self.catalog_version = _catalog_version()
 
     def _set_flag_state(self, event: Event, state: str) -> None:
@@ -915,27 +1292,38 @@ class Session(BaseModel):
                 return
 
     def _recompute_flags(self, at: datetime) -> None:
-        spec = self.spec()
-        try:
-            inputs = self.sizing_inputs()
-        except KickoffError:
-            inputs = SizingInputs()
         try:
             planning: PlanningOverrides | None = self.planning()
         except KickoffError:
             planning = None
-        context = FlagContext(
-            questionnaire=self.questionnaire,
-            answers=self.answers,
-            inputs=inputs,
-            spec=spec,
-            signoffs=tuple(self.signoffs),
-            cadence=self.cadence,
-            gpu_architecture=gpu_architecture(spec),
-            planning=planning,
-            scorecard=self.scorecard,
-        )
-        self.flags = merge_flags(self.flags, evaluate_flags(context), at)
+
+        def raised(workload: str | None) -> list:
+            spec = self.spec(workload)
+            try:
+                inputs = self.sizing_inputs(workload)
+            except KickoffError:
+                inputs = SizingInputs()
+            context = FlagContext(
+                questionnaire=self.questionnaire,
+                answers=self.answers_for(workload),
+                inputs=inputs,
+                spec=spec,
+                signoffs=tuple(self.signoffs),
+                cadence=self.cadence,
+                gpu_architecture=gpu_architecture(spec),
+                planning=planning,
+                scorecard=self.scorecard,
+            )
+            return evaluate_flags(context)
+
+        if not self.workloads:
+            found = raised(None)
+        else:  # every workload's flags; those of the whole platform once, the others named
+            from kickoff_tui.record.workloads import merge_workload_flags, per_workload_ids
+
+            per = [(name, raised(name)) for name in self.workload_names()]
+            found = merge_workload_flags(per, per_workload_ids(self.questionnaire))
+        self.flags = merge_flags(self.flags, found, at)
 
     def empty_copy(self) -> "Session":
         """A session with this one's identity and bindings but no events (replay starts here)."""
@@ -957,6 +1345,12 @@ class Session(BaseModel):
 def scorecard_summary(card: Scorecard) -> str:
     """One line for the decision log: the scorecard's pick, weights, totals and trade-offs."""
     return "; ".join(f"{topic} = {value} ({why})" for topic, value, why in decision_entries(card))
+
+
+def _default_name(session: Session) -> str:
+    from kickoff_tui.record.workloads import default_first_name
+
+    return default_first_name(session.answers)
 
 
 def _first_title(session: Session) -> str:

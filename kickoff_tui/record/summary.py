@@ -121,17 +121,25 @@ def event_line(event: Event, questionnaire: Questionnaire) -> str:
             f": {event.rationale}" if event.rationale else "")
     if event.kind == "participant_rename":
         return f"{who} renamed to {event.value}"
+    where = f"{event.workload}: " if event.workload and event.kind in (
+        "answer", "change", "rationale", "clear") else ""
+    if event.kind == "workload_add":
+        return f"workload {event.workload!r} added by {who}" + (f": {event.rationale}" if event.rationale else "")
+    if event.kind == "workload_rename":
+        return f"workload {event.workload!r} renamed to {event.value!r} by {who}"
+    if event.kind == "workload_remove":
+        return f"workload {event.workload!r} removed by {who}" + (f": {event.rationale}" if event.rationale else "")
     if event.kind in ("answer", "change"):
         value = answer_text(questionnaire, event.question, event.value)
-        text = f"{event.question} = {value}"
+        text = f"{where}{event.question} = {value}"
         if event.kind == "change":
             text += f" (was {answer_text(questionnaire, event.question, event.previous)})"
         return f"{text} by {who}" + (f"; {event.reason}" if event.reason else "")
     if event.kind == "rationale":
         why = f": {event.rationale}" if event.rationale else " (removed)"
-        return f"{event.question}: reason given by {who}{why}"
+        return f"{where}{event.question}: reason given by {who}{why}"
     if event.kind == "clear":
-        return f"{event.question} withdrawn by {who}" + (f"; {event.reason}" if event.reason else "")
+        return f"{where}{event.question} withdrawn by {who}" + (f"; {event.reason}" if event.reason else "")
     if event.kind == "flag_ack":
         return f"red flag {event.flag} acknowledged by {who}: {event.reason}"
     if event.kind == "flag_resolve":

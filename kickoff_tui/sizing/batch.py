@@ -77,10 +77,12 @@ class BatchRow(BaseModel):
             if isinstance(text, str) and len(text) > MAX_CELL_CHARS:
                 raise ValueError(f"line {line}: {name}: a cell of {len(text):,} characters (at most {MAX_CELL_CHARS:,})")
 
-        def flag(name: str) -> bool | None:
+        def flag(name: str, size: bool = False) -> bool | None:
             text = cell(name).lower()
             if not text:
                 return None
+            if size and text.replace(".", "", 1).isdigit():  # an expert-parallel size: 1 = off
+                return float(text) > 1
             if text in TRUE_WORDS:
                 return True
             if text in FALSE_WORDS:
@@ -112,7 +114,7 @@ class BatchRow(BaseModel):
             max_throughput=concurrency_text == "max",
             concurrency=None if concurrency_text in ("", "max") else number("concurrency", float),
             engine=engine,
-            expert_parallel=flag("expert_parallel"),
+            expert_parallel=flag("expert_parallel", size=True),
             dp_attention=flag("dp_attention"),
         )
         for key in ("model", "gpu", "gpus", "input_tokens", "output_tokens"):

@@ -249,7 +249,44 @@ def _step(ctx: _Ctx, decode: float, prefill: float = 0.0, position: float = 0.0)
                           engine=ctx.engine, ep=lay.ep, dp=lay.dp)
 
 
+def dp_balance_wait(ctx: _Ctx, rate: float, step_s: float) -> float:
+    """Hold of a prompt under DP attention when the engine balances context requests across its
+    ``dp`` ranks (TensorRT-LLM ``attention_dp_config.enable_balance``): it waits for the other
+    ranks to receive one each, on average (dp - 1) / 2 arrivals at the replica's request rate,
+    but never longer than the engine's timeout in steps."""
+    dp, steps = ctx.layout.dp, ctx.engine.dp_balance_timeout_steps
+    if dp <= 1 or steps <= 0 or rate <= 0:
+        return 0.0
+    return min((dp - 1) / (2.0 * rate), steps * step_s)
+
+
+_EVALUATED: dict[tuple, tuple[object, object, object, Operating]] = {}
+_EVALUATED_MAX = 20000
+"""Memo of ``evaluate`` (a pure function of its inputs): the sizer's searches and a session's
+recomputations ask for the same operating points again. Keyed on the identity of the catalog
+entries (checked on a hit, as the step coefficients are) and the values of everything else."""
+
+
+def clear_memo() -> None:
+    """Forget every memoised operating point (benchmarks time a cold computation with it)."""
+    _EVALUATED.clear()
+
+
 def evaluate(ctx: _Ctx, running: float) -> Operating:
+    """Memoised :func:`_evaluate` (identical results)."""
+    key = (id(ctx.model), id(ctx.gpu), id(ctx.engine), ctx.precision, ctx.kv_precision, ctx.layout,
+           ctx.isl, ctx.osl, tuple(ctx.options.__dict__.values()), running)
+    hit = _EVALUATED.get(key)
+    if hit is not None and hit[0] is ctx.model and hit[1] is ctx.gpu and hit[2] is ctx.engine:
+        return hit[3]
+    op = _evaluate(ctx, running)
+    if len(_EVALUATED) >= _EVALUATED_MAX:
+        _EVALUATED.clear()
+    _EVALUATED[key] = (ctx.model, ctx.gpu, ctx.engine, op)
+    return op
+
+
+def _evaluate(ctx: _Ctx, running: float) -> Operating:
     """Closed-loop steady state with ``running`` sequences decoding (docs/model.md section 5).
 
     Every step decodes each running sequence once and carries prompt chunks of the requests
@@ -303,7 +340,7 @@ def evaluate(ctx: _Ctx, running: float) -> Operating:
     if chunks > 1:
         piece = isl_eff / chunks
         long_prompt = sum(_step(ctx, batch, piece, i * piece + piece / 2).total for i in range(chunks))
-    overhead = eng.request_overhead_s
+    overhead = perf.request_fixed_seconds(ctx.model, eng, pp)
 
     # The prompts that interrupt a request's decoding are the OTHER requests' (its own is its
     # TTFT): a share (N - 1) / N of the prefill stream, N the requests in the system (none for
@@ -328,12 +365,13 @@ def evaluate(ctx: _Ctx, running: float) -> Operating:
                 ahead = rate * phase * others
                 remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
                 updated = service + ahead * remaining * per_token
-                if abs(updated - phase) <= 1e-6 * updated:
-                    phase = updated
-                    break
+                step, tolerance = updated - phase, 1e-6 * updated
                 phase = updated
+                if -tolerance <= step <= tolerance:  # |step| <= tolerance, without a call
+                    break
         residual_step = stage_s * pp * others  # the step already running when the prompt arrives
-        ttft = overhead + phase + 0.5 * residual_step
+        balance = dp_balance_wait(ctx, rate, stage_s * pp)
+        ttft = overhead + balance + phase + 0.5 * residual_step
         previous, in_system = in_system, n + rate * ttft
         if abs(in_system - previous) <= C.OPERATING_TOLERANCE * in_system:
             break
@@ -342,7 +380,7 @@ def evaluate(ctx: _Ctx, running: float) -> Operating:
     spread_tpot = math.sqrt(share * (1 - share) / max(ctx.osl, 1.0)) * (mixed_s - decode_s) * pp / speedup
     root = math.sqrt(ahead) if ahead > 0 else 0.0
     wait_per_prompt = remaining * per_token
-    base = overhead + service
+    base = overhead + balance + service
     ttft_pct = {name: base + max(ahead + z * root, 0.0) * wait_per_prompt + C.PERCENTILE_Q[name] * residual_step
                 for name, z in C.PERCENTILE_Z.items()}
     tpot_pct = {name: tpot + z * spread_tpot for name, z in C.PERCENTILE_Z.items()}
@@ -362,7 +400,7 @@ def _static(ctx: _Ctx, batch: float) -> Operating:
     stage = _step(ctx, batch)
     tpot = stage.total * lay.pp / opt.speculative_speedup
     cycle = prefill_s + ctx.osl * tpot
-    ttft = ctx.engine.request_overhead_s + prefill_s + cycle / 2
+    ttft = perf.request_fixed_seconds(ctx.model, ctx.engine, lay.pp) + prefill_s + cycle / 2
     rate = batch / cycle
     return Operating(running=batch, ttft_s=ttft, tpot_s=tpot, tokens_per_s=batch * ctx.osl / cycle,
                      requests_per_s=rate, bound=stage.bound, queued=False, in_system=batch)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kickoff_tui.catalog import kernels as K
 from kickoff_tui.catalog.engines import EngineProfile, engine_for
@@ -203,8 +203,10 @@ def _edges(value: float) -> tuple[float, float, float]:
     return 2 ** (low / C.KERNEL_GRID_PER_OCTAVE), 2 ** ((low + 1) / C.KERNEL_GRID_PER_OCTAVE), position - low
 
 
+@lru_cache(maxsize=65536)
 def _smooth(lookup, value: float, *args) -> float | None:
-    """``lookup(grid_value, *args)`` interpolated log-log between the grid points around value."""
+    """``lookup(grid_value, *args)`` interpolated log-log between the grid points around value
+    (memoised on the exact value: the solver asks for the same batch sizes again and again)."""
     lo, hi, t = _edges(value)
     a, b = lookup(lo, *args), lookup(hi, *args)
     if not a or not b:
@@ -227,7 +229,9 @@ def achievable_flops(gpu: GPU, precision: str, engine: EngineProfile | None = No
 
 
 def moe_flops(gpu: GPU, precision: str, engine: EngineProfile | None, tokens: float, model: Model) -> float:
-    """FLOP/s of the routed-expert grouped GEMMs: measured vs tokens per expert where available,
+    """FLOP/s of the routed-expert grouped GEMMs: measured vs tokens per expert where available
+    (the median over measured fine-grained shapes; reading the curve at the layout's expert slice
+    width was tried and left out: it changed no calibration figure by more than a point),
     else dense GEMM rate x MoE fraction x engine multiplier."""
     per_expert = tokens * model.experts_per_token / max(model.experts, 1)
     if engine is not None and engine.kernel_curves and per_expert > 0 and has_kernel_curves(gpu.id):
@@ -420,7 +424,14 @@ def decode_attention_flops_per_ctx(model: Model) -> float:
 
 
 def prefill_attention_flops_per_pair(model: Model) -> float:
-    """FLOPs per (query token, earlier token) pair in prefill, whole model (no absorption)."""
+    """FLOPs per (query token, earlier token) pair in prefill, whole model (no absorption):
+    2 x heads x (query-key width + value width) per layer. MHA/GQA: both widths are head_dim.
+    MLA prefill runs as multi-head attention on the up-projected latent (DeepSeek-V2 paper,
+    2024-05, section 2.1): keys are head_dim wide (128 + the 64-wide RoPE part for DeepSeek-V3),
+    values head_dim - rope wide (128), so 2 x h x (192 + 128), not 4 x h x 192."""
+    if model.attention == "mla" and model.qk_rope_head_dim:
+        value = max(model.head_dim - model.qk_rope_head_dim, 1)
+        return 2.0 * model.layers * model.heads * (model.head_dim + value)
     return 4.0 * model.layers * model.heads * model.head_dim
 
 
@@ -453,9 +464,11 @@ class Step:
     def decode_attention(self) -> float:
         return max(self.kv_read, self.decode_attention_compute)
 
-    @property
+    @cached_property
     def total(self) -> float:
-        return self.linear + self.decode_attention + self.prefill_attention + self.communication + self.overhead
+        """Sum of the parts (computed once: the steady-state solver reads it many times)."""
+        return (max(self.weights, self.linear_compute) + max(self.kv_read, self.decode_attention_compute)
+                + self.prefill_attention + self.communication + self.overhead)
 
     @property
     def bound(self) -> Literal["memory", "compute"]:
@@ -543,6 +556,9 @@ class _Coefficients:
     routed_per_token: float
     active_per_token: float
     overhead: float
+    moe_layers: int
+    always_active: int
+    expert_params: int
 
 
 _COEFFICIENTS: dict[tuple, tuple[object, object, object, _Coefficients]] = {}
@@ -580,6 +596,9 @@ def _coefficients(model: Model, gpu: GPU, precision: str, kv_precision: str, tp:
         routed_per_token=2.0 * model.moe_layers * model.experts_per_token * model.expert_params,
         active_per_token=2.0 * model.active_params,
         overhead=engine.step_overhead_s + layer_floor(model) / pp,
+        moe_layers=model.moe_layers,
+        always_active=model.always_active_params if model.is_moe else 0,
+        expert_params=model.expert_params if model.is_moe else 0,
     )
     if len(_COEFFICIENTS) >= _COEFFICIENTS_MAX:
         _COEFFICIENTS.clear()
@@ -614,11 +633,17 @@ def step_time(
     share = k.share  # each GPU holds 1/(tp*pp) of the weights and does that share of math
     tokens = decode_tokens * tokens_per_sequence + prefill_tokens
 
-    touched = touched_weight_bytes(model, precision, tokens)
+    # Weight bytes read: touched_weight_bytes(), written out with the layout's coefficients
+    # (the same arithmetic, the experts-hit count computed once).
     imbalance = C.EXPERT_LOAD_IMBALANCE if ep > 1 else 1.0
-    if model.is_moe and ep > 1:
-        routed = min(model.moe_layers * expected_experts_hit(model, tokens) * model.expert_params * k.per_param, touched)
-        touched = touched + routed * (imbalance - 1.0)
+    if k.moe_layers:
+        hit = expected_experts_hit(model, tokens)
+        touched = min(k.total_weights, (k.always_active + k.moe_layers * hit * k.expert_params) * k.per_param)
+        if ep > 1:
+            routed = min(k.moe_layers * hit * k.expert_params * k.per_param, touched)
+            touched = touched + routed * (imbalance - 1.0)
+    else:
+        touched = k.total_weights
     weights = touched * share
     if dp > 1:
         weights += min(k.attn_bytes, touched) * (1.0 - 1.0 / tp) / pp  # every rank reads the whole attention copy
@@ -676,6 +701,24 @@ def step_time(
         communication=communication,
         overhead=k.overhead,
     )
+
+
+def moe_prefill_fixed_seconds(model: Model, engine: EngineProfile) -> float:
+    """Fixed cost a MoE model's prompt pays once on its way to the first token, on top of the
+    prefill's kernel time: per MoE layer, the engine's measured cost of a prefill forward that
+    runs eagerly (engines capture CUDA / HIP graphs for decode batches only) and synchronises
+    with the host to size its grouped GEMMs and all-to-all buffers from the routing result
+    (DeepEP's normal-mode dispatch and the fused-MoE paths wait for the per-expert token counts).
+    Zero for dense models. It is kept out of the decode steps' time: the measured decode rates of
+    the same engines already carry what it costs the other requests."""
+    return model.moe_layers * engine.moe_prefill_layer_s
+
+
+def request_fixed_seconds(model: Model, engine: EngineProfile, pp: int = 1) -> float:
+    """Everything of a request's TTFT that is not kernel time or queueing: the engine's HTTP /
+    tokeniser / detokeniser path plus, for MoE models, the fixed prefill cost above (once per
+    pipeline stage)."""
+    return engine.request_overhead_s + moe_prefill_fixed_seconds(model, engine) * pp
 
 
 def prefill_seconds(

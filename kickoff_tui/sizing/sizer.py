@@ -854,7 +854,7 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
                                   r.input_tokens + r.output_tokens / 2, tokens_per_sequence=positions,
                                   engine=engine)
             tpot = step.total / r.options.speculative_speedup
-            ttft = engine.request_overhead_s + perf.prefill_seconds(
+            ttft = perf.request_fixed_seconds(r.model, engine) + perf.prefill_seconds(
                 r.model, gpu, precision, kv_precision, tp, 1, prefill_tokens, engine=engine)
             if best_tpot is None or tpot < best_tpot[0]:
                 best_tpot = (tpot, gpu.id)

@@ -380,7 +380,8 @@ class ReviewScreen(Screen[str | None]):
         table = self.query_one("#review-log", DataTable)
         table.clear()
         colours = self.app.theme_variables
-        for qid, answer in session.answers.items():
+        # a portfolio session: the shared answers and those of the workload being answered
+        for qid, answer in session.answers_for(self.controller.current_workload()).items():
             question = session.questionnaire.find(qid)
             if question is None:
                 continue

@@ -32,6 +32,7 @@ from kickoff_tui.app.widgets.charts import MemoryChart
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.question_form import QuestionForm, default_answerer
 from kickoff_tui.app.widgets.spec_panel import SpecPanel
+from kickoff_tui.app.widgets.portfolio_panel import PortfolioPanel, portfolio_lines
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning.cost import MonthlyCost
 from kickoff_tui.record import ROLES, AnswerValue, Question, Session
@@ -70,12 +71,26 @@ ROLE_FILTERS: tuple[str | None, ...] = (None, *ROLES)
 """Filter cycle: all roles, then each role in turn."""
 
 
-def progress_text(session: Session) -> str:
+WORKLOADS_OPTION = "__workloads__"
+"""Id of the question list's entry that opens the workloads dialog."""
+
+
+def workload_by(session: Session) -> tuple[str, str | None]:
+    """Who adds, renames or removes a workload: the application owner when one is listed."""
+    for role in ("app_owner", None):
+        for person in session.participants:
+            if role is None or person.role == role:
+                return person.name, person.role
+    return "facilitator", None
+
+
+def progress_text(session: Session, workload: str | None = None) -> str:
     """Required questions answered, and optional ones on top (as the start screen counts)."""
-    questions = session.applicable()  # a question whose condition is false is not counted
+    questions = session.applicable(workload)  # a question whose condition is false is not counted
+    answers = session.answers_for(workload)
     required = [q for q in questions if not q.optional]
-    answered = sum(1 for q in required if q.id in session.answers)
-    extra = sum(1 for q in questions if q.optional and q.id in session.answers)
+    answered = sum(1 for q in required if q.id in answers)
+    extra = sum(1 for q in questions if q.optional and q.id in answers)
     return f"{answered}/{len(required)} answered" + (f" (+{extra} optional)" if extra else "")
 
 
@@ -124,6 +139,8 @@ class WizardScreen(Screen[None]):
                 tooltip="Move to the red flags list (Enter opens a flag)."),
         Binding("f2", "people", "People", id="wizard.people", show=False,
                 tooltip="Add, rename or remove participants (back with Escape)."),
+        Binding("f3", "workloads", "Workloads", id="wizard.workloads", show=False,
+                tooltip="The workloads on this platform: answer for another, add, rename, remove."),
     ]
 
     current_id: reactive[str] = reactive("", init=False)
@@ -165,6 +182,7 @@ class WizardScreen(Screen[None]):
                 yield FlagsPanel(id="flags", compact=True)
             with VerticalScroll(id="side-col"):
                 yield SpecPanel(id="spec")
+                yield PortfolioPanel(id="portfolio")
                 yield MemoryChart(id="memory")
         yield Footer()
 
@@ -185,22 +203,34 @@ class WizardScreen(Screen[None]):
     def visible_questions(self) -> list[Question]:
         """Questions in the list, in order, after the role filter and the sort."""
         session = self.controller.require()
-        questions = [q for q in session.applicable()
+        workload = self.controller.current_workload()
+        answers = session.answers_for(workload)
+        questions = [q for q in session.applicable(workload)
                      if self.role_filter is None or q.role == self.role_filter]
         if self.unanswered_first:
-            questions.sort(key=lambda q: q.id in session.answers)
+            questions.sort(key=lambda q: q.id in answers)
         return questions
 
     def _fill_nav(self) -> None:
         session = self.controller.require()
+        workload = self.controller.current_workload()
+        answers = session.answers_for(workload)
         nav = self.query_one("#question-nav", OptionList)
         options: list[Option] = []
         section = None
+        listed_workloads = False
         for q in self.visible_questions():
             if not self.unanswered_first and q.section != section:
                 section = q.section
                 options.append(Option(f"[b $accent]{safe(section)}[/]", disabled=True))
-            mark = "[$success]✓[/]" if q.id in session.answers else "[dim]·[/]"
+            if not listed_workloads and session.is_per_workload(q.id):
+                listed_workloads = True  # the workloads list opens the application section
+                names = session.workload_names()
+                label = (", ".join(("▶" if n == workload else "") + n for n in names)
+                         if names else "one · F3 adds")
+                options.append(Option(f"[$accent]≡[/] Workloads: {safe(clip(label, NAV_PROMPT_WIDTH))}",
+                                      id=WORKLOADS_OPTION))
+            mark = "[$success]✓[/]" if q.id in answers else "[dim]·[/]"
             options.append(Option(f"{mark} {badge_markup(q.role, short=True)} "
                                   f"{safe(clip(q.prompt, NAV_PROMPT_WIDTH))}", id=q.id))
         nav.set_options(options)
@@ -209,8 +239,9 @@ class WizardScreen(Screen[None]):
                 nav.highlighted = nav.get_option_index(self.current_id)
         label = ROLE_BADGES[self.role_filter] if self.role_filter else "all roles"
         order = " · unanswered first" if self.unanswered_first else ""
+        answering = f"\n[b]for workload {safe(workload)}[/]" if workload is not None else ""
         self.query_one("#nav-title", Static).update(
-            f"{progress_text(session)}\n[dim]showing {label}{order}[/]"
+            f"{progress_text(session, workload)}{answering}\n[dim]showing {label}{order}[/]"
         )
 
     # --- showing a question ---------------------------------------------------------------
@@ -225,8 +256,8 @@ class WizardScreen(Screen[None]):
             listed = self.visible_questions()
             ids = [q.id for q in listed]
         self.current_id = question_id
-        spec = session.spec()
-        answer = session.answer(question_id)
+        spec = self.controller.spec()
+        answer = session.answer(question_id, self.controller.current_workload())
         form = QuestionForm(
             question,
             # 0: a question that does not apply (opened from the log or a flag); the form says so
@@ -258,14 +289,18 @@ class WizardScreen(Screen[None]):
     def _update_titles(self) -> None:
         session = self.controller.require()
         self.title = f"Kickoff · {session.title}"
-        self.sub_title = f"{progress_text(session)} · {saved_note(self.controller)}"
+        workload = self.controller.current_workload()
+        where = f" · workload {workload}" if workload is not None and len(session.workloads) > 1 else ""
+        self.sub_title = f"{progress_text(session, workload)}{where} · {saved_note(self.controller)}"
 
     def _refresh_results(self, spec: SizedSpec | None = None, error: str | None = None) -> None:
         """Feed the panels: the session's spec (or a preview) and its flags."""
         session = self.controller.require()
         self._drop_draft()
         if spec is None and error is None:
-            spec, error = session.spec(), session.sizing_error
+            workload = self.controller.current_workload()
+            spec, error = self.controller.spec(), session.workload_sizing_error(workload)
+            self._refresh_portfolio()
         panel = self.query_one("#spec", SpecPanel)
         panel.pending = f"Cannot size these answers: {error}" if error else ""
         panel.cost = self.controller.monthly_cost(spec)
@@ -377,9 +412,124 @@ class WizardScreen(Screen[None]):
         self._refresh_results()
         self._show_question(message.question_id)
 
+    # --- workloads ------------------------------------------------------------------------------
+
+    def _refresh_portfolio(self) -> None:
+        """Size the shared fleet in a worker (several workloads on every candidate SKU take a
+        second or two); the portfolio panel says so meanwhile."""
+        session = self.controller.require()
+        panel = self.query_one("#portfolio", PortfolioPanel)
+        side = self.query_one("#side-col")
+        if len(session.workloads) < 2:
+            panel.lines = ()
+            panel.pending = ""
+            side.border_title = "Sized spec (live)"
+            return
+        side.border_title = f"Sized spec (live) · {self.controller.current_workload()}"
+        panel.pending = "Shared fleet: sizing…"
+        self._size_portfolio(self.controller.current_workload())
+
+    @work(thread=True, exclusive=True, group="portfolio-sizing", exit_on_error=False)
+    def _size_portfolio(self, current: str | None) -> None:
+        worker = get_current_worker()
+        try:
+            spec = self.controller.portfolio_spec()
+        except KickoffError as err:
+            spec, error = None, str(err)
+        else:
+            error = "" if spec is not None else self.controller.require().portfolio_error()
+        if worker.is_cancelled:
+            return
+        with suppress(RuntimeError):  # the app is closing
+            self.app.call_from_thread(self._portfolio_sized, spec, error, current)
+
+    def _portfolio_sized(self, spec, error: str, current: str | None) -> None:  # noqa: ANN001
+        if not self.is_mounted:
+            return
+        panel = self.query_one("#portfolio", PortfolioPanel)
+        lines = portfolio_lines(spec, current)
+        panel.lines = tuple(["[b]Portfolio[/]", *lines]) if lines else ()
+        panel.pending = f"Shared fleet not sized: {error}" if error else ""
+
+    def action_workloads(self) -> None:
+        from kickoff_tui.app.dialogs.workloads import WorkloadChoice, WorkloadsDialog
+        from kickoff_tui.record.workloads import default_first_name
+
+        session = self.controller.require()
+
+        def chosen(choice: WorkloadChoice | None) -> None:
+            if choice is None:
+                return
+            by, by_role = workload_by(self.controller.require())
+            if choice.action == "remove":
+                self._confirm_remove(choice.workload or "", by)
+                return
+            try:
+                if choice.action == "select" and choice.workload:
+                    self.controller.select_workload(choice.workload)
+                    error = ""
+                elif choice.action == "add":
+                    error = self.controller.add_workload(choice.name, by, by_role)
+                elif choice.action == "rename":
+                    if not self.controller.require().workloads:  # name the one workload
+                        error = self.controller.name_workload(choice.name, by, by_role)
+                    else:
+                        error = self.controller.rename_workload(choice.workload or "", choice.name, by)
+                else:
+                    return
+            except KickoffError as err:
+                self.notify(str(err), title="Workloads not changed", severity="error")
+                return
+            if error:
+                self.app.warn_not_saved(error)  # type: ignore[attr-defined]
+            self._after_workloads_changed(restart=choice.action in ("add", "select"))
+
+        self.app.push_screen(WorkloadsDialog(session.workload_names(), self.controller.current_workload(),
+                                             default_first_name(session.answers)), chosen)
+
+    def _confirm_remove(self, name: str, by: str) -> None:
+        from kickoff_tui.app.dialogs.confirm import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                error = self.controller.remove_workload(name, by)
+            except KickoffError as err:
+                self.notify(str(err), title="Workload not removed", severity="error")
+                return
+            if error:
+                self.app.warn_not_saved(error)  # type: ignore[attr-defined]
+            self.notify(f"Workload {name!r} removed (its answers stay in the log).", title="Workloads")
+            self._after_workloads_changed()
+
+        self.app.push_screen(ConfirmDialog(
+            f"Remove the workload {name!r}?",
+            "Its answers no longer feed the fleet; the decision log keeps them.", "Remove"), confirmed)
+
+    def _after_workloads_changed(self, restart: bool = False) -> None:
+        """Panels re-fed; a workload added or picked opens at its first question (the start of
+        the application section), otherwise the question on screen stays."""
+        self._new_flags = set()
+        self._refresh_results()
+        session = self.controller.require()
+        workload = self.controller.current_workload()
+        if restart or not self.current_id:
+            answers = session.answers_for(workload)
+            per = [q for q in self.visible_questions() if session.is_per_workload(q.id)]
+            first = next((q for q in per if q.id not in answers), per[0] if per else None)
+            self._show_question(first.id if first is not None else self.current_id)
+        else:
+            self._show_question(self.current_id)
+        if workload is not None:
+            self.notify(f"Answering for the workload {workload!r}.", title="Workloads", timeout=3)
+
     @on(OptionList.OptionSelected, "#question-nav")
     def _nav_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if event.option.id == WORKLOADS_OPTION:
+            self.action_workloads()
+            return
         if event.option.id:
             self._show_question(event.option.id)
 
@@ -450,7 +600,9 @@ class WizardScreen(Screen[None]):
             if question_id:
                 self._show_question(question_id)
 
-        self.app.push_screen(JumpDialog(session.applicable(), set(session.answers)), chosen)
+        workload = self.controller.current_workload()
+        self.app.push_screen(JumpDialog(session.applicable(workload), set(session.answers_for(workload))),
+                             chosen)
 
     def action_filter_role(self) -> None:
         index = ROLE_FILTERS.index(self.role_filter)

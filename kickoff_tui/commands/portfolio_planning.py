@@ -1,0 +1,232 @@
+"""``kickoff cost / growth / sensitivity`` on a portfolio (a portfolio file, or a session with
+two or more workloads): the planning report of each workload on the SKU the shared fleet gives
+it, then the fleet's own figure.
+
+Each workload's cost, growth and sensitivity are those of its own deployment (what it would
+cost, when it would outgrow its replicas, what moves its GPU count); the shared fleet is
+cheaper than their sum when workloads share replicas or their peaks do not coincide, and the
+tables say by how much. Exit codes as the single-workload commands: 1 when no fleet serves
+every workload, 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from kickoff_tui.errors import KickoffError
+
+
+@dataclass
+class PortfolioPlan:
+    title: str
+    spec: Any
+    """The PortfolioSpec."""
+    workloads: list[tuple[str, Any, Any]]
+    """(name, inputs pinned to the workload's SKU, its SizedSpec on that SKU)."""
+    overrides: Any
+    """PlanningOverrides (a session's planning answers; defaults for a portfolio file)."""
+    histories: list[list[float] | None]
+    demands: list[Any]
+
+
+def load_plan(path: str, planning_path: str | None = None, gpu: str | None = None) -> PortfolioPlan:
+    from pydantic import ValidationError
+
+    from kickoff_tui.commands.portfolio import load_portfolio
+    from kickoff_tui.commands.sizing import read_toml
+    from kickoff_tui.planning import PlanningOverrides
+    from kickoff_tui.record.portfolio import demands
+    from kickoff_tui.sizing.portfolio import size_portfolio
+
+    portfolio = load_portfolio(path)
+    data = read_toml(path)
+    planning: dict[str, Any] = {}
+    if "questionnaire_id" in data:  # a session: its planning answers and scorecard
+        from pathlib import Path
+
+        from kickoff_tui.record import load_session
+
+        planning = load_session(Path(path)).planning().model_dump(exclude_none=True)
+    if planning_path:
+        from kickoff_tui.commands.planning import _merge
+
+        extra = read_toml(planning_path)
+        table = extra.get("planning", extra)
+        planning = _merge(planning, table if isinstance(table, dict) else {})
+    try:
+        overrides = PlanningOverrides.model_validate(planning)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise KickoffError(f"{planning_path or path}: planning.{where}: {first['msg']}") from None
+    candidates = [gpu] if gpu and gpu != "recommend" else portfolio.platform.gpu_candidates
+    work = demands(portfolio)
+    try:
+        spec = size_portfolio(work, candidates)
+    except ValueError as err:  # CatalogError for an unknown --gpu
+        raise KickoffError(f"{path}: {err}") from None
+    if not spec.feasible:
+        err = KickoffError(f"{path}: no fleet serves every workload ({spec.infeasible_reason[:200]})")
+        err.exit_code = 1
+        raise err
+    rows = []
+    for demand, sizing in zip(work, spec.workloads, strict=True):
+        assert sizing.spec is not None
+        rows.append((demand.name, demand.inputs.model_copy(update={"gpu": sizing.gpu}), sizing.spec))
+    return PortfolioPlan(title=portfolio.title or path, spec=spec, workloads=rows, overrides=overrides,
+                         histories=[w.history for w in portfolio.workloads], demands=work)
+
+
+def _console():
+    from kickoff_tui.commands.sizing import _console as console
+
+    return console()
+
+
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"${value:,.0f}"
+
+
+def _fleet_line(plan: PortfolioPlan) -> str:
+    fleet = plan.spec.fleet
+    spec = plan.spec
+    return (f"Shared fleet {fleet.label}: {fleet.total_gpus} GPUs, {_money(fleet.cost_per_month)}/month at "
+            f"the platform's price basis; separate deployments would need {spec.separate_gpus} GPUs "
+            f"({_money(spec.separate_cost_per_month)}/month).")
+
+
+# --- cost ---------------------------------------------------------------------------------------
+
+
+def cmd_cost(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from kickoff_tui.planning import cost_report
+    from kickoff_tui.planning.markdown import monthly_cost
+    from kickoff_tui.record.text import plain_markup_safe as escape
+
+    plan = load_plan(args.file, args.planning, args.gpu)
+    reports = [(name, cost_report(spec, inputs, plan.overrides.cost)) for name, inputs, spec in plan.workloads]
+    if args.json:
+        print(json.dumps({
+            "schema_version": 1, "portfolio": plan.title,
+            "fleet": plan.spec.fleet.model_dump(mode="json"),
+            "workloads": [{"name": n, "cost": r.model_dump(mode="json")} for n, r in reports],
+        }, indent=2))
+        return 0
+    console = _console()
+    table = Table(title=f"Cost per workload: {escape(plan.title)} (each workload's own deployment)",
+                  title_justify="left")
+    for col in ("workload", "GPUs", "SKU", "chosen basis", "per month", "cheapest basis", "cheapest per month"):
+        table.add_column(col, justify="right" if "month" in col or col == "GPUs" else "left")
+    total = 0.0
+    complete = True
+    for name, report in reports:
+        chosen_month = monthly_cost(report)
+        cheapest_month = monthly_cost(report, report.cheapest_option) if report.cheapest_option else None
+        if chosen_month is None:
+            complete = False
+        else:
+            total += chosen_month
+        table.add_row(escape(name), str(report.total_gpus), escape(report.gpu_name), escape(report.chosen_option),
+                      _money(chosen_month), escape(report.cheapest_option or "-"), _money(cheapest_month))
+    table.add_row("[b]sum of the workloads[/]", str(sum(r.total_gpus for _, r in reports)), "", "",
+                  _money(total) if complete else "-", "", "")
+    console.print(table)
+    console.print(escape(_fleet_line(plan)))
+    console.print("Per month: GPUs plus the operations staff of each deployment run alone (the "
+                  "fleet line is GPU rent only); `kickoff cost` on a single workload shows every "
+                  "figure's trace.")
+    return 0
+
+
+# --- growth -------------------------------------------------------------------------------------
+
+
+def cmd_growth(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+    from rich.table import Table
+
+    from kickoff_tui.planning import GrowthSettings, growth_report
+    from kickoff_tui.planning.history import DEFAULT_HORIZON_MONTHS, portfolio_growth
+    from kickoff_tui.record.text import plain_markup_safe as escape
+
+    plan = load_plan(args.file, args.planning, args.gpu)
+    settings = plan.overrides.growth.model_dump()
+    for key, value in (("monthly_rate", args.monthly_growth), ("months", args.months),
+                       ("scenarios", args.scenario)):
+        if value is not None:
+            settings[key] = value
+    try:
+        growth = GrowthSettings.model_validate(settings)
+    except ValidationError as err:
+        raise KickoffError(f"options: {err.errors()[0]['msg']}") from None
+    reports = [(name, growth_report(spec, inputs, growth)) for name, inputs, spec in plan.workloads]
+    history = portfolio_growth(plan.demands, plan.spec, plan.histories,
+                               growth.months or DEFAULT_HORIZON_MONTHS)
+    if args.json:
+        print(json.dumps({
+            "schema_version": 1, "portfolio": plan.title,
+            "workloads": [{"name": n, "growth": r.model_dump(mode="json")} for n, r in reports],
+            "history": history.model_dump(mode="json") if history else None,
+        }, indent=2))
+        return 0
+    console = _console()
+    table = Table(title=f"Growth per workload: {escape(plan.title)}", title_justify="left")
+    for col in ("workload", "GPUs sized", "needed today", "carries", "monthly growth", "out of headroom"):
+        table.add_column(col)
+    for name, r in reports:
+        month = r.out_of_headroom_month
+        table.add_row(escape(name), str(r.sized_gpus), str(r.needed_today if r.needed_today is not None else "-"),
+                      escape(r.capacity_multiplier.text()), escape(r.monthly_rate.text()) if r.monthly_rate else "-",
+                      (escape(month.text()) if month.value is not None else f"not within {r.months} months")
+                      if month is not None else "no growth rate given")
+    console.print(table)
+    if history is not None:
+        from kickoff_tui.commands.portfolio import print_growth
+
+        print_growth(history)
+    console.print(escape(_fleet_line(plan)))
+    return 0
+
+
+# --- sensitivity --------------------------------------------------------------------------------
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from kickoff_tui.planning import sensitivity
+    from kickoff_tui.record.text import plain_markup_safe as escape
+
+    plan = load_plan(args.file, args.planning, args.gpu)
+    reports = [(name, sensitivity(spec, inputs)) for name, inputs, spec in plan.workloads]
+    if args.json:
+        print(json.dumps({
+            "schema_version": 1, "portfolio": plan.title,
+            "workloads": [{"name": n, "sensitivity": r.model_dump(mode="json")} for n, r in reports],
+        }, indent=2))
+        return 0
+    console = _console()
+    table = Table(title=f"Sensitivity per workload (each input -50% / +50%, switches flipped; top "
+                        f"{args.top} per workload)", title_justify="left")
+    for col in ("workload", "input", "owner", "base", "-50%", "+50% / flipped"):
+        table.add_column(col, overflow="fold")
+
+    def side(s) -> str:  # noqa: ANN001
+        if s is None:
+            return "-"
+        if s.total_gpus is None:
+            return escape(f"{s.value}: {s.note}")
+        return f"{escape(s.value)}: {s.total_gpus} ({s.delta:+d})"
+
+    for name, report in reports:
+        for i, row in enumerate(report.rows[: args.top]):
+            table.add_row(escape(name) if i == 0 else "", escape(row.field), escape(row.owner),
+                          escape(row.base + (" (assumed)" if row.assumed else "")), side(row.low), side(row.high))
+    console.print(table)
+    console.print(escape(_fleet_line(plan)))
+    return 0
