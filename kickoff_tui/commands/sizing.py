@@ -409,6 +409,10 @@ def spec_value(spec, key: str) -> str:
         spare = f": {spec.spare_gpus} spare" if spec.spare_gpus else ""
         return f"{spec.units} x {spec.unit_name} = {spec.gpus_bought} GPUs{spare}"
     value = getattr(spec, key)
+    if key in ("cooling", "engine") and isinstance(value, str) and value:
+        from kickoff_tui.record.text import cooling_words, engine_words
+
+        return cooling_words(value) if key == "cooling" else engine_words(value)
     if key in ("cost_per_million_tokens",) and value is not None:
         return f"${value:,.3f}"
     if key in ("cost_per_month", "cost_per_million_output_tokens") and value is not None:
