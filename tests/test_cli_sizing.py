@@ -178,3 +178,22 @@ def test_models_import_refuses_ids_that_escape_the_folder(tmp_path, capsys):
         err = capsys.readouterr().err
         assert "--id" in err and "\x1b" not in err
     assert not (tmp_path.parent / "escaped.toml").exists()
+
+
+def test_size_comparison_shows_why_not_zeros_for_parts_that_do_not_fit(capsys, monkeypatch):
+    """A part with no layout shows '-' in every figure (never '0 GPUs, 0.0 kW') and its whole
+    reason, not a reason cut mid-word."""
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["size", str(ROOT / "examples" / "bank-rag.toml"), "--json"]) == 0
+    spec = json.loads(capsys.readouterr().out)
+    unfit = [o for o in spec["comparison"] if not o["fits"]]
+    assert unfit, "the bank case has parts that do not meet its targets"
+    assert main(["size", str(ROOT / "examples" / "bank-rag.toml")]) == 0
+    text = capsys.readouterr().out
+    lines = [line for line in text.splitlines() if line.startswith("│ " + unfit[0]["gpu"] + " ")]
+    assert lines, text
+    cells = [c.strip() for c in lines[0].split("│")[1:-1]]
+    assert cells[1] == "no" and set(cells[2:9]) == {"-"}, cells
+    longest = max(unfit, key=lambda o: len(o["reason"]))
+    assert len(longest["reason"]) > 90  # longer than the old cut
+    assert longest["reason"].split()[-1] in text.split()  # printed to its end

@@ -93,7 +93,7 @@ def test_growth(small, capsys):
 def test_sensitivity(small, capsys):
     assert main(["sensitivity", small, "--top", "5"]) == 0
     out = capsys.readouterr().out
-    assert "Sensitivity of" in out and "change in total GPUs" in out
+    assert "Sensitivity of" in out and "change in GPUs bought" in out
     assert main(["sensitivity", small, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["rows"] and data["baseline_gpus"] >= 1
@@ -239,3 +239,49 @@ def test_export_html_to_stdout_and_markdown_from_stdin(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", stdin)
     assert main(["export", "-", "--markdown"]) == 0  # a report of stdin goes to stdout
     assert "## Decision memo" in capsys.readouterr().out
+
+
+def test_cost_shows_the_one_monthly_cost_and_both_costs_per_million_tokens(capsys):
+    """`kickoff cost` leads with the monthly figure the spec panel and the report show (staff
+    included, basis named) and the cost per million tokens, input + output and output only, at
+    the average load; the chosen row of the table carries the same figures."""
+    from kickoff_tui.commands.sizing import load_inputs
+    from kickoff_tui.planning import cost_report
+    from kickoff_tui.planning.cost import spec_monthly_cost
+    from kickoff_tui.planning.figures import usd
+    from kickoff_tui.planning.markdown import cost_markdown
+    from kickoff_tui.sizing import size
+
+    bank = str(ROOT / "examples" / "bank-rag.toml")
+    inputs = load_inputs(bank)[0]
+    spec = size(inputs)
+    panel = spec_monthly_cost(spec, inputs)  # what the spec panel shows
+    assert main(["cost", bank]) == 0
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert f"Cost per month: {usd(panel.value)}" in first and panel.basis in first
+    report = cost_report(spec, inputs)
+    both, output = report.per_million_tokens.value, report.per_million_output_tokens.value
+    assert f"${both:,.3f} per million tokens (input + output)" in out
+    assert f"{usd(output)} per million output tokens" in out and "average load" in out
+    # one monthly figure over fewer tokens: output only = (input + output) x (1 + ISL / OSL)
+    assert output == pytest.approx(both * (1 + spec.avg_input_tokens / spec.avg_output_tokens), rel=1e-6)
+    row = next(line for line in out.splitlines() if "reserved-1y *" in line)
+    assert usd(panel.value) in row and f"${both:,.3f}" in row and usd(output) in row
+    section = "\n".join(cost_markdown(report, spec))
+    assert f"**{usd(panel.value)}/month**" in section and report.per_million_tokens.text() in section
+    assert main(["cost", bank, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)["cost"]
+    assert data["monthly"]["value"] == pytest.approx(panel.value)
+    assert data["per_million_tokens"]["value"] == pytest.approx(both)
+
+
+def test_size_prints_the_same_one_monthly_cost_as_cost(capsys):
+    bank = str(ROOT / "examples" / "bank-rag.toml")
+    assert main(["cost", bank]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    figure = first.split("Cost per month: ")[1].split(" ")[0]
+    assert main(["size", bank]) == 0
+    out = capsys.readouterr().out
+    assert f"Cost per month: {figure} (1-year reserved rent, incl. staff)" in out
+    assert "per million tokens (input + output)" in out and "GPU cost per month" in out

@@ -223,3 +223,27 @@ def test_card_only_purchase_price_gets_the_server_platform_share():
     platform = next(f for f in buy.detail if f.key == "buy.platform")
     assert platform.value == pytest.approx(16 * C.SERVER_PLATFORM_USD_PER_GPU) and platform.assumed
     assert buy.per_hour.value == pytest.approx(520_000 / 35_040 + 3.75)
+
+
+def test_one_monthly_cost_and_cost_per_million_tokens_input_and_output():
+    """The worked example (on-demand, 16 GPUs, staff $4,000/month, 500 output tokens/s at the
+    average load, 1,000 input / 250 output tokens per request -> 2,000 input tokens/s):
+
+    monthly = $23,360 + $4,000 = $27,360 (on-demand rent, incl. staff)
+    tokens a month: 500 x 3,600 x 730 / 10^6 = 1,314 M output; 2,500 x ... = 6,570 M in + out
+    per million tokens (in + out) = 27,360 / 6,570 = $4.164; per million output = 27,360 / 1,314
+    = $20.82. Each option's GPU cost per million (before staff): on-demand $32/h / (2,500 x
+    3,600 / 10^6 = 9 M/h) = $3.556.
+    """
+    r = report()
+    assert r.input_tokens_per_s.value == pytest.approx(2_000.0)
+    assert r.monthly.value == pytest.approx(27_360.0)
+    assert r.monthly_basis == "on-demand rent, incl. staff" and r.monthly_basis in r.monthly.label
+    assert r.per_million_tokens.value == pytest.approx(27_360 / 6_570)
+    assert r.per_million_output_tokens.value == pytest.approx(27_360 / 1_314)
+    assert "average load" in r.per_million_tokens.label
+    assert r.option("on-demand").per_million_tokens.value == pytest.approx(32 / 9)
+    assert [f.key for f in r.headline()] == ["monthly", "per_million_tokens", "per_million_output_tokens"]
+    bought = cost_report(make_spec(price_basis="purchase"), INPUTS, POWER, gpu=make_gpu())
+    assert bought.monthly_basis == "buy, 4-year depreciation, incl. power and staff"
+    assert bought.monthly.value == pytest.approx(bought.option("buy").per_month.value + 4_000.0)

@@ -73,7 +73,7 @@ def test_never_runs_out_within_horizon():
         SIZED, SizingInputs(), GrowthSettings(monthly_rate=0.0, months=6), FakeSizer()
     )
     assert r.out_of_headroom_month.value is None
-    assert "stay <= 14" in r.out_of_headroom_month.trace
+    assert "stay <= the 14 bought" in r.out_of_headroom_month.trace
 
 
 def test_unservable_growth_counts_as_running_out():
@@ -130,3 +130,61 @@ def test_real_sizer_is_monotone_and_consistent():
     assert r.needed_today <= spec.total_gpus
     month = r.out_of_headroom_month.value
     assert month is not None and r.points[int(month)].total_gpus > spec.total_gpus
+
+
+class UnitSizer(FakeSizer):
+    """FakeSizer whose GPUs are bought in whole 8-GPU nodes: needed 2 x ceil(peak / 10) + 2,
+    bought rounded up to a multiple of 8."""
+
+    def __call__(self, inputs: SizingInputs):
+        spec = super().__call__(inputs)
+        if not spec.feasible:
+            return spec
+        units = math.ceil(spec.total_gpus / 8)
+        return spec.model_copy(update={"units": units, "unit_gpus": 8, "gpus_bought": 8 * units,
+                                       "unit_name": "8-GPU node"})
+
+
+def test_growth_counts_the_gpus_bought_in_whole_units():
+    """Today: peak 40 -> 10 needed, 16 bought (2 nodes). The spare 6 GPUs are capacity too:
+    peak 70 -> 16 needed, 16 bought still fits; peak 80 -> 18 needed, 24 bought runs out.
+    At +10%/month: 40 x 1.1^6 = 70.9 -> 71 -> 2 x 8 + 2 = 18 > 16 -> month 6 (month 5: 65 -> 16)."""
+    sizer = UnitSizer()
+    sized = sizer(SizingInputs(peak_concurrency=40))
+    r = growth_report(sized, SizingInputs(), GrowthSettings(monthly_rate=0.10, months=12), sizer)
+    assert r.sized_gpus == 16 and r.sized_needed == 10
+    assert r.needed_today == 16 and r.needed_today_gpus == 10
+    assert r.points[5].total_gpus == 16 and r.points[5].gpus_bought == 16
+    assert r.points[6].total_gpus == 18 and r.points[6].gpus_bought == 24
+    assert r.out_of_headroom_month.value == 6
+    assert "18 GPUs, 24 bought in whole units > 16 bought today" in r.out_of_headroom_month.trace
+    assert r.capacity_multiplier.value == pytest.approx(1.75, abs=0.01)  # peak 70 still fits
+    by_label = {s.label: s for s in r.scenarios}
+    plus50 = by_label["conservative +50%"]  # peak 60: 14 needed, 16 bought
+    assert (plus50.total_gpus, plus50.gpus_bought, plus50.fits_sized_fleet) == (14, 16, True)
+    double = by_label["middle +100%"]  # peak 80: 18 needed, 24 bought, 8 more to buy
+    assert (double.total_gpus, double.gpus_bought, double.extra_gpus) == (18, 24, 8)
+    assert "16 GPUs sized and bought" in r.chart()[0]
+
+
+def test_growth_keeps_the_burst_once():
+    """The grown traffic multiplies the STATED peak; the sizer applies the burst again on top.
+    (Multiplying the design load would count the burst twice.)"""
+    spec = make_spec(peak_concurrency=400, stated_concurrency=200, burst_factor=2.0, gpu="h200-sxm")
+    grown = grown_inputs(SizingInputs(peak_concurrency=200, burst_factor=2.0), spec, 1.5)
+    assert grown.peak_concurrency == 300 and grown.burst_factor == 2.0
+
+
+def test_real_sizer_growth_at_today_traffic_needs_what_is_bought():
+    """With the real sizer and a burst: today's traffic needs exactly today's units."""
+    from kickoff_tui.sizing import size
+
+    inputs = SizingInputs(model="llama-3.1-8b", gpu="h100-sxm", peak_concurrency=150, burst_factor=2.0,
+                          avg_input_tokens=1500, avg_output_tokens=300, precision="fp8")
+    spec = size(inputs)
+    r = growth_report(spec, inputs, GrowthSettings())
+    assert r.needed_today == spec.gpus_bought and r.sized_gpus == spec.gpus_bought
+    assert r.needed_today_gpus == spec.total_gpus
+    for sc in r.scenarios:
+        assert sc.gpus_bought >= sc.total_gpus and sc.gpus_bought % spec.unit_gpus == 0
+        assert sc.cost_basis  # the one monthly cost, basis named

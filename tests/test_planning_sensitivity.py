@@ -95,6 +95,9 @@ def test_assumed_bases_come_from_the_spec():
     assert base_value("avg_input_tokens", SizingInputs(), spec) == (2000.0, True)
     assert base_value("peak_concurrency", SizingInputs(), spec) == (50.0, True)
     assert base_value("peak_concurrency", SizingInputs(users=10), spec) == (None, False)
+    # an assumed peak with a burst: varied around the stated peak (the sizer applies the burst)
+    burst = make_spec(peak_concurrency=64, stated_concurrency=32, burst_factor=2.0)
+    assert base_value("peak_concurrency", SizingInputs(burst_factor=2.0), burst) == (32.0, True)
     assert base_value("tpot_target_ms", SizingInputs(tpot_target_ms=30), spec) == (30.0, False)
 
 
@@ -145,3 +148,22 @@ def test_real_sizer_is_fast_and_ranks_a_known_lever():
     assert rows["continuous_batching"].swing > 0
     assert rows["peak_concurrency"].high.delta >= 0 >= rows["peak_concurrency"].low.delta
     assert [row.swing for row in r.rows] == sorted((row.swing for row in r.rows), reverse=True)
+
+
+def test_sensitivity_counts_gpus_bought_in_whole_units():
+    """A sizer that buys 8-GPU nodes: needed = ceil(peak / 10), bought = 8 x ceil(needed / 8).
+    Base peak 100 -> 10 needed, 16 bought; -50% -> 5 needed, 8 bought (-8); +50% -> 15 needed,
+    16 bought (+0: the spare GPUs of today's node absorb it)."""
+
+    def sizer(inputs: SizingInputs) -> SizedSpec:
+        needed = math.ceil((inputs.peak_concurrency or 100) / 10)
+        units = math.ceil(needed / 8)
+        return make_spec(total_gpus=needed, gpus_bought=8 * units, units=units, unit_gpus=8)
+
+    base = sizer(INPUTS)
+    r = sensitivity(base, INPUTS, sizer)
+    assert r.baseline_gpus == 16 and r.baseline_needed == 10
+    row = next(x for x in r.rows if x.field == "peak_concurrency")
+    assert (row.low.total_gpus, row.low.needed_gpus, row.low.delta) == (8, 5, -8)
+    assert (row.high.total_gpus, row.high.needed_gpus, row.high.delta) == (16, 15, 0)
+    assert "GPUs bought" in r.chart()[0]

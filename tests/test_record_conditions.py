@@ -149,14 +149,25 @@ def test_shipped_follow_ups_apply_only_when_their_answer_calls_for_them() -> Non
     unanswered = {q.id for q in s.questionnaire.questions if q.id not in s.answers}
     hidden = s.questionnaire.hidden(s.answers)
     # Defaults: no speculative decoding, one variant, nothing about the peak yet.
-    assert {"speculative_speedup", "speculative_evidence", "lora_adapters"} <= hidden
+    speculative = {"speculative_speedup", "speculative_evidence", "speculative_method",
+                   "speculative_draft_tokens", "speculative_acceptance", "draft_model"}
+    assert speculative | {"lora_adapters", "spare_nodes", "burst_included"} <= hidden
     assert {"requests_per_second", "burst_factor", "requests_per_user_per_hour"} <= unanswered - hidden
     s.record_answer("peak_concurrency", 200, "Dana", "app_owner", "gateway logs")
-    assert {"requests_per_second", "burst_factor", "requests_per_user_per_hour"} <= s.questionnaire.hidden(s.answers)
+    hidden = s.questionnaire.hidden(s.answers)
+    assert {"requests_per_second", "requests_per_user_per_hour"} <= hidden
+    # Bursts multiply a direct peak too; whether the peak includes them matters only with a burst.
+    assert "burst_factor" not in hidden and "burst_included" in hidden
+    s.record_answer("burst_factor", 2, "Dana", "app_owner", "month-end")
+    assert "burst_included" not in s.questionnaire.hidden(s.answers)
+    s.record_answer("redundancy", "spare-nodes", "Dana", "app_owner")
+    assert "spare_nodes" not in s.questionnaire.hidden(s.answers)
     s.record_answer("speculative_decoding", True, "Sam", "ai_team")
     s.record_answer("finetuned_variants", 3, "Sam", "ai_team")
     hidden = s.questionnaire.hidden(s.answers)
-    assert not {"speculative_speedup", "speculative_evidence", "lora_adapters"} & hidden
+    assert not (speculative | {"lora_adapters"}) & hidden
+    s.record_answer("speculative_method", "eagle", "Sam", "ai_team")
+    assert "draft_model" in s.questionnaire.hidden(s.answers)
 
 
 def test_a_hidden_answer_is_kept_but_feeds_nothing() -> None:

@@ -65,11 +65,12 @@ def events(draw) -> list[Event]:
     for index in range(draw(st.integers(0, 8))):
         kind = draw(st.sampled_from(EVENT_KINDS))
         fields: dict = {"seq": index + 1, "at": draw(moments), "kind": kind, "by": draw(names)}
-        if kind in ("participant", "answer", "change", "rationale", "clear", "signoff"):
+        if kind in ("participant", "participant_remove", "participant_rename", "answer", "change",
+                    "rationale", "clear", "signoff"):
             fields["role"] = draw(roles)
         if kind in ("answer", "change", "rationale", "clear"):
             fields["question"] = draw(keys)
-        if kind in ("answer", "change", "title", "cadence"):
+        if kind in ("answer", "change", "title", "cadence", "participant_rename"):
             fields["value"] = draw(event_values) if kind in ("answer", "change") else draw(names)
         if kind == "change":
             fields["previous"] = draw(st.none() | event_values)

@@ -71,6 +71,13 @@ def screenshot_folder() -> Path:
     return data_dir()
 
 
+def preserve_svg_spaces(svg: str) -> str:
+    """``svg`` with ``xml:space="preserve"`` on its root element (once)."""
+    if 'xml:space="preserve"' in svg[:400]:
+        return svg
+    return svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
+
+
 class KickoffApp(App[int]):
     """Runs a kickoff: start -> participants -> questions -> review (and replay)."""
 
@@ -369,6 +376,13 @@ class KickoffApp(App[int]):
                         title="Screenshot not saved", severity="error")
             return
         self.notify(f"Saved to {written}", title="Screenshot saved")
+
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        """The screen as SVG, with its spaces kept: Rich writes each styled run as its own
+        ``<text>`` and an SVG viewer strips a run's leading space unless told to preserve it,
+        so "[b]Cost[/] of" showed as "Costof" in every screenshot (never in the terminal)."""
+        svg = super().export_screenshot(title=title, simplify=simplify)
+        return preserve_svg_spaces(svg)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME

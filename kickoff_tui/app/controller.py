@@ -119,6 +119,33 @@ class Controller:
         except LockError:
             self.lock = None
 
+    def follow_title(self) -> Path | None:
+        """After a title change: give the session file the new title's name (the data dir's
+        files only; one the user named keeps its name). The new name is locked before the file
+        moves and the old lock is dropped after, so no second kickoff can slip in between; the
+        move itself is atomic. Returns the new path, or None when the file kept its name."""
+        from kickoff_tui.record.io import rename_session_file, titled_session_path
+
+        session = self.session
+        path = session.autosave_file if session is not None else None
+        if session is None or path is None or self.read_only:
+            return None
+        target = titled_session_path(path, session.title)
+        if target is None:
+            return None
+        try:
+            new_lock = acquire_lock(target)
+        except LockError:  # held by another kickoff, or no lock file can be made there
+            return None
+        if not rename_session_file(path, target):
+            new_lock.release()
+            return None
+        session.enable_autosave(target)
+        old_lock, self.lock = self.lock, new_lock
+        if old_lock is not None:
+            old_lock.release()
+        return target
+
     def release_lock(self) -> None:
         """Give up the lock on the current session file (on leaving it or quitting)."""
         if self.lock is not None:

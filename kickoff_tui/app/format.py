@@ -38,6 +38,14 @@ def ms(value: float | None) -> str:
     return f"{value:,.0f} ms" if value >= 10 else f"{value:,.1f} ms"
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, ending in "…" when it was longer (a cut name must
+    look cut: "H100 SXM5 80G" reads as a real SKU)."""
+    if width <= 0:
+        return ""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def safe(text: object) -> str:
     """User or file text, to put inside content markup: brackets escaped (``[/]`` shows as
     typed instead of closing a tag) and control characters shown as ``\\x1b``-style escapes."""

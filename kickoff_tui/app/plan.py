@@ -74,7 +74,7 @@ def plan_projections(
     """The slow part (growth and sensitivity, dozens of sizer runs): call from a worker."""
     update: dict[str, object] = {"pending": False}
     try:
-        update["growth"] = growth_report(spec, inputs, overrides.growth)
+        update["growth"] = growth_report(spec, inputs, overrides.growth, cost=overrides.cost)
     except KickoffError as err:
         update["growth_error"] = str(err)
     try:

@@ -376,6 +376,8 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
     from kickoff_tui.planning import business_report, cost_report
     from kickoff_tui.planning.figures import usd
+    from kickoff_tui.planning.constants import HOURS_PER_MONTH
+    from kickoff_tui.planning.markdown import monthly_cost as planning_month
 
     inputs, overrides, spec = load(args.file, args.planning, args.gpu)
     _require_feasible(spec)
@@ -395,27 +397,46 @@ def cmd_cost(args: argparse.Namespace) -> int:
         )
         return 0
     console = _console()
+    console.print(
+        f"[bold]Cost per month: {usd(report.monthly.value if report.monthly else None)}[/] "
+        f"({escape(report.monthly_basis)}; the figure the spec panel and the report show)"
+    )
+    if report.per_million_tokens is not None or report.per_million_output_tokens is not None:
+        at_load = (f"average load ({spec.average_concurrency:,.0f} in flight, "
+                   f"{report.utilisation.text()} utilisation)")
+        parts = []
+        if report.per_million_tokens is not None:
+            parts.append(f"{_usd3(report.per_million_tokens.value)} per million tokens (input + output)")
+        if report.per_million_output_tokens is not None:
+            parts.append(f"{usd(report.per_million_output_tokens.value)} per million output tokens")
+        console.print(f"  {escape('; '.join(parts))} at the {escape(at_load)}, staff included")
     table = Table(
         title=(
-            f"Cost of {report.total_gpus} x {escape(report.gpu_name)} over {report.horizon_years} "
-            f"years (chosen: {report.chosen_option}; cheapest: {report.cheapest_option or 'n/a'})"
+            f"Cost of {escape(_units_text(spec, report))} x {escape(report.gpu_name)} over "
+            f"{report.horizon_years} years (chosen: {report.chosen_option}; cheapest: "
+            f"{report.cheapest_option or 'n/a'})"
         ),
         title_justify="left",
     )
     for col in (
         "option",
         "price",
-        "per hour",
         "per month",
         f"{report.horizon_years}-year",
-        "incl. staff",
-        "$/M out (avg)",
+        "$/M in+out",
+        "$/M out",
         "break-even",
     ):
         table.add_column(col, justify="left" if col == "option" else "right")
+    # Million tokens a month at the average load (output, and input + output): every row's
+    # per-million figures divide its one monthly cost (staff included) by these.
+    per_month_m = HOURS_PER_MONTH * 3600 / 1e6
+    out_m = (report.served_tokens_per_s.value or 0.0) * per_month_m
+    in_m = ((report.input_tokens_per_s.value if report.input_tokens_per_s else None) or 0.0) * per_month_m
+    both_m = out_m + in_m
     for opt in report.options:
         if not opt.available:
-            table.add_row(escape(opt.option), "-", "-", "-", "-", "-", "-", "-")
+            table.add_row(escape(opt.option), "-", "-", "-", "-", "-", "-")
             continue
         quote = opt.quote
         tag = ""
@@ -430,20 +451,22 @@ def cmd_cost(args: argparse.Namespace) -> int:
                 else ""
             )
         label = opt.option + (" *" if opt.option == report.chosen_option else "")
+        month = planning_month(report, opt.option)
         table.add_row(
             escape(label),
             escape(quote.price_text() + tag) if quote else "",
-            usd(opt.per_hour.value if opt.per_hour else None),
-            usd(opt.per_month.value if opt.per_month else None),
-            usd(opt.horizon_total.value if opt.horizon_total else None),
+            usd(month),
             usd(opt.horizon_total_with_staff.value if opt.horizon_total_with_staff else None),
-            usd(opt.per_million_output_tokens.value if opt.per_million_output_tokens else None),
+            _usd3(month / both_m if month is not None and both_m else None),
+            usd(month / out_m if month is not None and out_m else None),
             opt.break_even_utilisation.text() if opt.break_even_utilisation else "-",
         )
     console.print(table)
     console.print(
         "* chosen price basis (the spec's); (q) quoted in the session, (d) derived with a named "
-        "discount, (e) catalog estimate. Staff is the same for every option."
+        "discount, (e) catalog estimate. Every figure includes the operations staff "
+        f"({usd(report.staff_per_month.value)}/month, the same for every option); $/M: per "
+        "million tokens at the average load; the GPU-only figures are in the traces below."
     )
     console.print("\n[bold]Prices used[/]")
     for quote in report.quotes:
@@ -494,6 +517,18 @@ def cmd_cost(args: argparse.Namespace) -> int:
     return 0
 
 
+def _usd3(value: float | None) -> str:
+    """Dollars to a tenth of a cent (costs per million tokens well under $1)."""
+    return "n/a" if value is None else f"${value:,.3f}"
+
+
+def _units_text(spec, report) -> str:  # noqa: ANN001 - SizedSpec, CostReport
+    """"72 GPUs (9 x 8-GPU instance)", or "37 needed, 40 bought (5 x ...)"."""
+    head = (f"{report.total_gpus} GPUs" if spec.total_gpus == report.total_gpus
+            else f"{spec.total_gpus} GPUs needed, {report.total_gpus} bought")
+    return head + (f" ({spec.units} x {spec.unit_name})" if spec.units and spec.gpus_bought == report.total_gpus else "")
+
+
 def cmd_growth(args: argparse.Namespace) -> int:
     if _portfolio_route(args.file):  # several workloads: per-workload breakdown and the fleet
         from kickoff_tui.commands import portfolio_planning
@@ -522,13 +557,22 @@ def cmd_growth(args: argparse.Namespace) -> int:
         raise KickoffError(f"options: {_first(err)}") from None
     if growth.scenarios and any(k <= 0 for k in growth.scenarios):
         raise KickoffError("options: --scenario multipliers must be above 0")
-    report = growth_report(spec, inputs, growth)
+    report = growth_report(spec, inputs, growth, cost=overrides.cost)
     if args.json:
         _print_json(report.model_dump(mode="json"))
         return 0
     console = _console()
-    console.print(f"[bold]Growth of {spec.total_gpus} x {escape(spec.gpu_name)}[/]")
-    console.print(f"  today's peak without headroom needs {report.needed_today} GPUs")
+    from kickoff_tui.planning.growth import needed_and_bought
+
+    console.print(f"[bold]Growth of {escape(needed_and_bought(spec))} x {escape(spec.gpu_name)}[/]"
+                  + (f" ({spec.units} x {escape(spec.unit_name)})" if spec.units else ""))
+    if report.needed_today is None:
+        console.print("  today's peak without headroom cannot be served on this SKU")
+    else:
+        today = (f"{report.needed_today_gpus} GPUs needed, {report.needed_today} bought"
+                 if report.needed_today_gpus not in (None, report.needed_today)
+                 else f"{report.needed_today} GPUs")
+        console.print(f"  today's peak without headroom: {today} (whole units)")
     _trace_lines(
         console, [report.capacity_multiplier, report.monthly_rate, report.out_of_headroom_month]
     )
@@ -538,8 +582,8 @@ def cmd_growth(args: argparse.Namespace) -> int:
     for col in (
         "scenario",
         "traffic",
-        "peak in-flight",
-        "GPUs",
+        "design in flight",
+        "GPUs needed / bought",
         "replicas",
         "nodes",
         "IT kW",
@@ -547,12 +591,13 @@ def cmd_growth(args: argparse.Namespace) -> int:
         "vs sized",
     ):
         table.add_column(col)
+    bases = {sc.cost_basis for sc in report.scenarios if sc.feasible and sc.cost_basis}
     for sc in report.scenarios:
         table.add_row(
             escape(sc.label),
             f"x{num(sc.multiplier)}",
             str(sc.peak_concurrency),
-            str(sc.total_gpus) if sc.feasible else "cannot serve",
+            f"{sc.total_gpus} / {sc.gpus_bought}" if sc.feasible else "cannot serve",
             str(sc.replicas),
             str(sc.nodes),
             num(sc.it_power_kw, 1),
@@ -562,6 +607,9 @@ def cmd_growth(args: argparse.Namespace) -> int:
             else escape(sc.reason),
         )
     console.print(table)
+    if bases:
+        console.print("  per month: " + escape("; ".join(sorted(bases)))
+                      + " (the spec's one monthly cost, for each scenario's whole units)")
     for line in report.chart(ascii_only=args.ascii):
         console.print(escape(line), soft_wrap=True)
     return 0
@@ -586,8 +634,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     console = _console()
     table = Table(
         title=(
-            f"Sensitivity of {report.baseline_gpus} GPUs on {escape(report.gpu)} "
-            "(each input -50% / +50%, switches flipped; most influential first)"
+            f"Sensitivity of {report.baseline_gpus} GPUs bought"
+            + (f" ({report.baseline_needed} needed)" if report.baseline_needed not in (0, report.baseline_gpus) else "")
+            + f" on {escape(report.gpu)} "
+            "(each input -50% / +50%, switches flipped; GPUs bought in whole units; most influential first)"
         ),
         title_justify="left",
     )
@@ -599,7 +649,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             return "-"
         if s.total_gpus is None:
             return escape(f"{s.value}: {s.note}")
-        return f"{escape(s.value)}: {s.total_gpus} ({s.delta:+d})"
+        needed = (f", {s.needed_gpus} needed" if s.needed_gpus is not None and s.needed_gpus != s.total_gpus
+                  else "")
+        return f"{escape(s.value)}: {s.total_gpus} bought{needed} ({s.delta:+d})"
 
     for row in report.rows[: args.top]:
         table.add_row(

@@ -348,6 +348,8 @@ def cmd_size(args: argparse.Namespace) -> int:
     from kickoff_tui.record.text import plain_markup_safe
 
     print_spec(spec, title=f"Sized spec for {plain_markup_safe(args.file)}")
+    if spec.feasible:
+        print_one_cost(args.file, inputs, session, spec)
     if previous is not None:
         print_changes(previous, spec)
     elif session is not None:
@@ -376,9 +378,9 @@ SPEC_ROWS: tuple[tuple[str, str], ...] = (
     ("Cooling", "cooling"),
     ("TTFT (ms, mean; band)", "_ttft"),
     ("TPOT (ms, mean; band)", "_tpot"),
-    ("Cost per month (USD)", "cost_per_month"),
-    ("Cost per 1M output tokens", "cost_per_million_output_tokens"),
-    ("Cost per 1M tokens (in + out)", "cost_per_million_tokens"),
+    ("GPU cost per month (USD)", "cost_per_month"),
+    ("GPU cost per 1M output tokens", "cost_per_million_output_tokens"),
+    ("GPU cost per 1M tokens (in + out)", "cost_per_million_tokens"),
 )
 
 WHY_KEY = {"_layout": "gpus_per_replica", "concurrency_per_replica": "concurrency_per_replica",
@@ -407,11 +409,51 @@ def spec_value(spec, key: str) -> str:
         spare = f": {spec.spare_gpus} spare" if spec.spare_gpus else ""
         return f"{spec.units} x {spec.unit_name} = {spec.gpus_bought} GPUs{spare}"
     value = getattr(spec, key)
+    if key in ("cooling", "engine") and isinstance(value, str) and value:
+        from kickoff_tui.record.text import cooling_words, engine_words
+
+        return cooling_words(value) if key == "cooling" else engine_words(value)
     if key in ("cost_per_million_tokens",) and value is not None:
         return f"${value:,.3f}"
     if key in ("cost_per_month", "cost_per_million_output_tokens") and value is not None:
         return f"${value:,.0f}" if key == "cost_per_month" else f"${value:,.2f}"
     return _fmt(value)
+
+
+def print_one_cost(path: str, inputs, session, spec) -> None:  # noqa: ANN001
+    """The one monthly cost (staff included, basis named) and its cost per million tokens at the
+    average load: the figures `kickoff cost`, the spec panel and the report show."""
+    from pydantic import ValidationError
+
+    from kickoff_tui.planning.cost import CostOverrides, cost_report
+    from kickoff_tui.planning.figures import usd
+    from kickoff_tui.record.text import plain_markup_safe as safe
+
+    overrides = None
+    try:
+        if session is not None:
+            overrides = session.planning().cost
+        else:
+            table = read_toml(path).get("planning", {})
+            cost = table.get("cost") if isinstance(table, dict) else None
+            overrides = CostOverrides.model_validate(cost) if isinstance(cost, dict) else None
+    except (KickoffError, ValidationError):
+        overrides = None  # `kickoff cost` names the problem; the spec stands without it
+    try:
+        report = cost_report(spec, inputs, overrides)
+    except (KickoffError, KeyError, ValueError):
+        return
+    if report.monthly is None:
+        return
+    per_m = []
+    if report.per_million_tokens is not None:
+        per_m.append(f"${report.per_million_tokens.value:,.3f} per million tokens (input + output)")
+    if report.per_million_output_tokens is not None:
+        per_m.append(f"{usd(report.per_million_output_tokens.value)} per million output tokens")
+    _console().print(
+        f"[bold]Cost per month: {usd(report.monthly.value)}[/] ({safe(report.monthly_basis)})"
+        + (f"; {safe('; '.join(per_m))} at the average load" if per_m else "")
+        + ". The GPU rows above are before staff; `kickoff cost` prices every basis.")
 
 
 def print_spec(spec, title: str = "Sized spec") -> None:
@@ -447,10 +489,13 @@ def print_spec(spec, title: str = "Sized spec") -> None:
             table.add_column(col, justify="left" if col in ("GPU", "fits", "note") else "right")
         for o in spec.comparison:
             marker = " *" if o.gpu == spec.recommended else ""
-            table.add_row(safe(o.gpu) + marker, "yes" if o.fits else "no", _fmt(o.tensor_parallel), _fmt(o.replicas),
+            if not o.fits:  # no layout: no figures to show, only why (never "0 GPUs, 0.0 kW")
+                table.add_row(safe(o.gpu) + marker, "no", "-", "-", "-", "-", "-", "-", "-", safe(o.reason))
+                continue
+            table.add_row(safe(o.gpu) + marker, "yes", _fmt(o.tensor_parallel), _fmt(o.replicas),
                           _fmt(o.total_gpus), _fmt(o.it_power_kw), _fmt(o.cost_per_month, 0)
                           + (" (est.)" if o.price_is_estimate and o.cost_per_month else ""),
-                          _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(o.reason[:90]))
+                          _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(o.reason))
         console.print(table)
         console.print(f"Recommended: [bold]{safe(spec.recommended or '-')}[/]   runner-up: {safe(spec.runner_up or '-')}")
     if spec.physical_limits:

@@ -18,7 +18,10 @@ Formulas (one function each):
 - average utilisation: the spec's average in flight / in-flight capacity (the sizer already
   turned the burst into a design and an average load; older specs: (peak / capacity) / burst)
                                                                                :func:`utilisation`
-- $ per million output tokens: $/hour / (average output tokens/s x 3,600 / 10^6)
+- $ per million output tokens: $/hour / (average output tokens/s x 3,600 / 10^6); per million
+  tokens: the same over input + output tokens (input tokens/s = output x ISL / OSL)
+- the one monthly cost: the chosen option per month + staff, and per million tokens (input +
+  output, and output only) at the average load from it                       :func:`headline_cost`
 - break-even utilisation of a committed option: its horizon cost / on-demand running 100%
   of the horizon (below it, on-demand that scales to the load is cheaper)
 """
@@ -168,6 +171,9 @@ class OptionCost(BaseModel):
     horizon_total_with_staff: Figure | None = None
     per_million_output_tokens: Figure | None = None
     """At the average utilisation (every hour paid, fewer tokens served), staff excluded."""
+    per_million_tokens: Figure | None = None
+    """GPU cost per million tokens, input and output counted together, at the average
+    utilisation, staff excluded (the headline figures include it)."""
     break_even_utilisation: Figure | None = None
     """Committed options: below this average utilisation, on-demand that scales to the load wins."""
     detail: list[Figure] = Field(default_factory=list)
@@ -195,6 +201,16 @@ class CostReport(BaseModel):
     staff_horizon: Figure
     per_million_at_peak: Figure | None = None
     """Chosen option's cost per million output tokens at the peak traffic (the spec's basis)."""
+    input_tokens_per_s: Figure | None = None
+    """Average input (prompt) tokens/s served: output tokens/s x average input / output tokens."""
+    monthly: Figure | None = None
+    """THE monthly cost: the chosen option per month + operations staff, its basis in the label
+    (the figure the spec panel, the Plan tab and the report show)."""
+    monthly_basis: str = ""
+    per_million_tokens: Figure | None = None
+    """The monthly cost / (input + output tokens a month at the average load)."""
+    per_million_output_tokens: Figure | None = None
+    """The monthly cost / (output tokens a month at the average load)."""
     managed_api: list[Figure] = Field(default_factory=list)
     cheapest_option: str = ""
     """Lowest horizon total among the priced options (spot excluded: it can be taken away)."""
@@ -213,14 +229,9 @@ class CostReport(BaseModel):
         return self.option(self.chosen_option)
 
     def headline(self) -> list[Figure]:
-        """Cost per hour, per month and per million output tokens for the chosen basis."""
-        opt = self.chosen
-        figures = (
-            opt.per_hour,
-            opt.per_month,
-            opt.per_million_output_tokens,
-            self.per_million_at_peak,
-        )
+        """The one monthly cost (staff included, basis named) and the cost per million tokens,
+        input + output and output only, at the average load."""
+        figures = (self.monthly, self.per_million_tokens, self.per_million_output_tokens)
         return [f for f in figures if f]
 
     def traced_figures(self) -> list[Figure]:
@@ -229,13 +240,18 @@ class CostReport(BaseModel):
         figures = [
             self.utilisation,
             self.served_tokens_per_s,
+            self.input_tokens_per_s,
             self.staff_engineers,
             self.staff_per_month,
             opt.per_hour,
             opt.per_month,
             opt.horizon_total,
             opt.per_million_output_tokens,
+            opt.per_million_tokens,
             self.per_million_at_peak,
+            self.monthly,
+            self.per_million_tokens,
+            self.per_million_output_tokens,
             *opt.detail,
             *[o.break_even_utilisation for o in self.options],
         ]
@@ -572,7 +588,9 @@ def bought_gpus(spec: SizedSpec, gpu: GPU) -> tuple[int, str]:
         return gpus, label
     from kickoff_tui.sizing.sizer import units_for
 
-    units = max(spec.sites, 1) * units_for(math.ceil(spec.replicas / max(spec.sites, 1)),
+    # As the sizer packs them: each deployment (a variant without LoRA) in its own units, per site.
+    deployments, sites = max(spec.deployments, 1), max(spec.sites, 1)
+    units = deployments * sites * units_for(math.ceil(spec.replicas / deployments / sites),
                                             spec.gpus_per_replica, unit.gpus)
     return units * unit.gpus, f"{units} x {unit.name}"
 
@@ -633,7 +651,8 @@ def _rental_option(
             assumed=quote.derived,
         ),
         per_million_output_tokens=_per_million(
-            per_hour, tokens_per_s, f"{name}.per_million", f"{name} per million output tokens"
+            per_hour, tokens_per_s, f"{name}.per_million",
+            f"{name} GPU cost per million output tokens (before staff)"
         ),
         caveat=caveat,
     )
@@ -789,7 +808,8 @@ def _buy_option(
             assumed=quote.estimate or power_assumed,
         ),
         per_million_output_tokens=_per_million(
-            per_hour, tokens_per_s, "buy.per_million", "buy per million output tokens"
+            per_hour, tokens_per_s, "buy.per_million",
+            "buy GPU cost per million output tokens (before staff)"
         ),
         detail=detail,
         caveat=caveat,
@@ -1009,7 +1029,7 @@ def cost_report(
                 )
             }
         )
-    return CostReport(
+    report = CostReport(
         per_million_at_peak=at_peak,
         gpu=gpu.id,
         gpu_name=gpu.name,
@@ -1028,6 +1048,87 @@ def cost_report(
         assumptions=list(dict.fromkeys(assumptions)),
         warnings=warnings,
     )
+    headline_cost(report, spec, overrides)
+    return report
+
+
+def input_tokens(spec: SizedSpec, served: Figure) -> Figure:
+    """Average input tokens/s served alongside ``served`` output tokens/s (every prompt token
+    counts, cached or not, as an API bills them)."""
+    if served.value is None or not spec.avg_output_tokens:
+        return Figure(key="input_tokens_per_s", label="average input tokens/s served", value=None,
+                      unit="tokens/s", trace="no served throughput")
+    ratio = spec.avg_input_tokens / spec.avg_output_tokens
+    return Figure(
+        key="input_tokens_per_s",
+        label="average input tokens/s served",
+        value=served.value * ratio,
+        unit="tokens/s",
+        trace=(
+            f"{num(served.value, 1)} output tokens/s x (spec.avg_input_tokens {spec.avg_input_tokens} / "
+            f"spec.avg_output_tokens {spec.avg_output_tokens})"
+        ),
+        assumed=served.assumed,
+    )
+
+
+def headline_cost(report: CostReport, spec: SizedSpec, overrides: CostOverrides) -> None:
+    """Fill the one monthly cost and the cost per million tokens (input + output, and output
+    only) at the average load, staff included; and each option's GPU cost per million tokens."""
+    served = report.served_tokens_per_s
+    inp = input_tokens(spec, served)
+    report.input_tokens_per_s = inp
+    both = (served.value or 0.0) + (inp.value or 0.0)
+    for opt in report.options:
+        if opt.available and opt.per_hour is not None and opt.per_hour.value is not None:
+            fig = _per_million(opt.per_hour.value, both or None, f"{opt.option}.per_million_tokens",
+                               f"{opt.option} GPU cost per million tokens, input + output (before staff)")
+            opt.per_million_tokens = fig.model_copy(update={"trace": fig.trace.replace(
+                "output tokens/s served", "input + output tokens/s served")})
+    month = monthly_cost(report, overrides)
+    report.monthly_basis = month.basis
+    if month.value is None:
+        return
+    at = f"at the average load ({pct(report.utilisation.value, 1)} utilisation)" \
+        if report.utilisation.value is not None else "at the average load"
+    report.monthly = Figure(
+        key="monthly",
+        label=f"cost per month ({month.basis})",
+        value=month.value,
+        unit="USD/month",
+        trace=(
+            f"{report.chosen_option} {usd(report.chosen.per_month.value if report.chosen.per_month else None)}"
+            f"/month + operations staff {usd(report.staff_per_month.value)}/month"
+        ),
+        assumed=month.assumed,
+    )
+    per_month_m = C.HOURS_PER_MONTH * C.SECONDS_PER_HOUR / C.TOKENS_PER_MILLION
+    if both > 0:
+        tokens = both * per_month_m
+        report.per_million_tokens = Figure(
+            key="per_million_tokens",
+            label=f"cost per million tokens, input + output ({month.basis}, {at})",
+            value=month.value / tokens,
+            unit="USD/M tokens",
+            trace=(
+                f"{usd(month.value)}/month / (({num(served.value, 1)} output + {num(inp.value, 1)} input "
+                f"tokens/s) x 3,600 x {num(C.HOURS_PER_MONTH)} h / 10^6 = {num(tokens, 1)} M tokens/month)"
+            ),
+            assumed=month.assumed or served.assumed,
+        )
+    if served.value:
+        tokens = served.value * per_month_m
+        report.per_million_output_tokens = Figure(
+            key="per_million_output_tokens",
+            label=f"cost per million output tokens ({month.basis}, {at})",
+            value=month.value / tokens,
+            unit="USD/M tokens",
+            trace=(
+                f"{usd(month.value)}/month / ({num(served.value, 1)} output tokens/s x 3,600 x "
+                f"{num(C.HOURS_PER_MONTH)} h / 10^6 = {num(tokens, 1)} M output tokens/month)"
+            ),
+            assumed=month.assumed or served.assumed,
+        )
 
 
 # --- The one monthly figure -----------------------------------------------------------------------

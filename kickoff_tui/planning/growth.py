@@ -3,8 +3,11 @@
 Traffic growth is applied to the spec's resolved peak in-flight requests; every "GPUs needed"
 figure comes from re-running the sizer (``size()``, the one place the sizing formula lives) on
 the grown traffic with the same SKU, the same redundancy and **no** growth headroom: the headroom
-is what growth consumes. The fleet runs out in the first month whose needed GPUs exceed the GPUs
-sized today.
+is what growth consumes. Every comparison counts GPUs *bought*: the whole purchase or rental
+units (nodes, instances, racks) the spec orders, the same GPUs its cost and power count, so the
+spare GPUs of today's last unit are capacity too. The fleet runs out in the first month whose
+traffic needs more units than bought today. The GPUs the replicas need are shown next to them
+("37 needed, 40 bought").
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from kickoff_tui.planning.charts import bar_chart
 from kickoff_tui.planning.figures import Figure, num, pct
 
 if TYPE_CHECKING:
+    from kickoff_tui.planning.cost import CostOverrides
     from kickoff_tui.sizing import SizedSpec, SizingInputs
 
 Sizer = Callable[["SizingInputs"], "SizedSpec"]
@@ -52,7 +56,7 @@ class GrowthSettings(BaseModel):
 
 
 class GrowthPoint(BaseModel):
-    """GPUs needed at one month of the projection."""
+    """GPUs needed and bought at one month of the projection."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -60,7 +64,9 @@ class GrowthPoint(BaseModel):
     multiplier: float
     peak_concurrency: int
     total_gpus: int | None
-    """``None`` when the grown traffic cannot be served on this SKU at all."""
+    """GPUs the replicas need; ``None`` when the grown traffic cannot be served on this SKU."""
+    gpus_bought: int | None = None
+    """GPUs in the whole units that traffic needs (what is compared with the fleet)."""
 
 
 class ScenarioSpec(BaseModel):
@@ -75,11 +81,20 @@ class ScenarioSpec(BaseModel):
     reason: str = ""
     replicas: int = 0
     total_gpus: int = 0
+    """GPUs the replicas need."""
+    gpus_bought: int = 0
+    """GPUs in whole units (what is ordered, priced and powered)."""
+    units: int = 0
+    unit_name: str = ""
     nodes: int = 0
     it_power_kw: float = 0.0
     cost_per_month: float | None = None
+    """The one monthly cost of the grown spec (its units on the spec's price basis, staff
+    included) when it can be priced, else the sizer's GPU cost."""
+    cost_basis: str = ""
+    """That cost's basis in words ("1-year reserved rent, incl. staff")."""
     extra_gpus: int = 0
-    """GPUs beyond today's sized fleet (0 when it still fits)."""
+    """GPUs to buy beyond today's fleet, in whole units (0 when it still fits)."""
     fits_sized_fleet: bool = False
 
 
@@ -90,9 +105,14 @@ class GrowthReport(BaseModel):
 
     gpu: str
     sized_gpus: int
-    """GPUs in today's spec (headroom and redundancy included)."""
+    """GPUs BOUGHT today (whole units of today's spec, headroom and redundancy included)."""
+    sized_needed: int = 0
+    """GPUs today's replicas need (``sized_gpus`` less the spare GPUs of the last units)."""
+    unit_name: str = ""
     needed_today: int | None
-    """GPUs today's traffic needs with no growth headroom."""
+    """GPUs bought (whole units) that today's traffic needs with no growth headroom."""
+    needed_today_gpus: int | None = None
+    """GPUs the replicas for today's traffic need with no growth headroom."""
     capacity_multiplier: Figure
     """Largest multiple of today's peak traffic the sized fleet carries."""
     monthly_rate: Figure | None
@@ -113,13 +133,13 @@ class GrowthReport(BaseModel):
         if shown[-1] is not self.points[-1]:
             shown.append(self.points[-1])
         rows = [
-            (f"month {p.month}", None if p.total_gpus is None else float(p.total_gpus))
+            (f"month {p.month}", None if p.gpus_bought is None else float(p.gpus_bought))
             for p in shown
         ]
         rate = self.monthly_rate.value if self.monthly_rate else 0.0
         head = (
-            f"GPUs needed at +{pct(rate, 1)} traffic a month "
-            f"({'|' if ascii_only else '│'} = {self.sized_gpus} GPUs sized)"
+            f"GPUs to buy (whole units) at +{pct(rate, 1)} traffic a month "
+            f"({'|' if ascii_only else '│'} = {self.sized_gpus} GPUs sized and bought)"
         )
         return [
             head,
@@ -137,12 +157,15 @@ class GrowthReport(BaseModel):
 def grown_inputs(inputs: SizingInputs, spec: SizedSpec, multiplier: float) -> SizingInputs:
     """The inputs with peak traffic multiplied and growth headroom removed, on the spec's SKU.
 
-    The spec's resolved peak in-flight requests (given, or derived from users / RPS with
-    Little's law and the burst factor) is multiplied directly, so the derivation is not redone.
+    The spec's stated in-flight requests (given, or derived from users / RPS with Little's law,
+    BEFORE the burst) are multiplied directly, so the derivation is not redone; the burst is
+    applied again by the sizer on top, as it was today (multiplying the design load would
+    count the burst twice). Specs without a stated load multiply their design load.
     """
+    stated = spec.stated_concurrency or spec.peak_concurrency
     return inputs.model_copy(
         update={
-            "peak_concurrency": max(1, math.ceil(spec.peak_concurrency * multiplier - 1e-9)),
+            "peak_concurrency": max(1, math.ceil(stated * multiplier - 1e-9)),
             "users": None,
             "requests_per_second": None,
             "requests_per_user_per_hour": None,
@@ -167,8 +190,22 @@ class _Needed:
         return self.cache[key]
 
     def gpus_at(self, multiplier: float) -> int | None:
+        """GPUs bought (whole units) at a traffic multiple; None when it cannot be served."""
         result = self.spec_at(multiplier)
-        return result.total_gpus if result.feasible else None
+        return bought(result) if result.feasible else None
+
+
+def bought(spec: SizedSpec) -> int:
+    """GPUs in the whole units a spec orders (its cost and power count these), or the replicas'
+    GPUs for a spec without units."""
+    return spec.gpus_bought if spec.gpus_bought > 0 else spec.total_gpus
+
+
+def needed_and_bought(spec: SizedSpec) -> str:
+    """"37 GPUs needed, 40 bought" (or "40 GPUs" when they are the same)."""
+    if bought(spec) == spec.total_gpus:
+        return f"{spec.total_gpus} GPUs"
+    return f"{spec.total_gpus} GPUs needed, {bought(spec)} bought"
 
 
 def _capacity_multiplier(needed: _Needed, sized: int) -> Figure:
@@ -206,8 +243,9 @@ def _capacity_multiplier(needed: _Needed, sized: int) -> Figure:
         value=low,
         unit="x",
         trace=(
-            f"largest k with size(peak {needed.spec.peak_concurrency} x k, headroom 0) <= "
-            f"spec.total_gpus {sized}: k = {low:.2f} (peak {grown} in-flight)"
+            f"largest k with size(stated peak {needed.spec.stated_concurrency or needed.spec.peak_concurrency}"
+            f" x k, headroom 0) fits in the {sized} GPUs bought (whole units): k = {low:.2f} "
+            f"(design load {grown} in flight)"
         ),
     )
 
@@ -250,15 +288,20 @@ def growth_report(
     inputs: SizingInputs,
     settings: GrowthSettings | None = None,
     sizer: Sizer | None = None,
+    cost: CostOverrides | None = None,
 ) -> GrowthReport:
-    """Project GPUs needed month by month and size each growth scenario."""
+    """Project GPUs needed and bought month by month and size each growth scenario (costed as
+    the spec is: ``cost`` holds the session's cost answers)."""
+    from kickoff_tui.planning.cost import spec_monthly_cost
+
     settings = settings or GrowthSettings()
     sizer = sizer or size_pinned
     months = settings.months or C.DEFAULT_GROWTH_MONTHS
     needed = _Needed(inputs, spec, sizer)
-    sized = spec.total_gpus
+    sized = bought(spec)
     notes: list[str] = []
     today = needed.gpus_at(1.0)
+    today_spec = needed.spec_at(1.0)
     capacity = _capacity_multiplier(needed, sized)
     rate = monthly_rate_figure(inputs, settings)
     points: list[GrowthPoint] = []
@@ -274,31 +317,35 @@ def growth_report(
         for month in range(months + 1):
             k = (1.0 + (rate.value or 0.0)) ** month
             result = needed.spec_at(k)
-            gpus = result.total_gpus if result.feasible else None
+            gpus = bought(result) if result.feasible else None
             points.append(
                 GrowthPoint(
                     month=month,
                     multiplier=k,
                     peak_concurrency=result.peak_concurrency,
-                    total_gpus=gpus,
+                    total_gpus=result.total_gpus if result.feasible else None,
+                    gpus_bought=gpus,
                 )
             )
             if first_over is None and (gpus is None or gpus > sized):
                 first_over = month
         if first_over is None:
             trace = (
-                f"needed GPUs stay <= {sized} for all {months} months at {pct(rate.value, 1)}/month"
+                f"GPUs to buy stay <= the {sized} bought for all {months} months at "
+                f"{pct(rate.value, 1)}/month"
             )
         else:
             point = points[first_over]
             need = (
                 "cannot be served on this SKU"
                 if point.total_gpus is None
-                else (f"needs {point.total_gpus} GPUs > {sized} sized")
+                else (f"needs {point.total_gpus} GPUs, {point.gpus_bought} bought in whole units "
+                      f"> {sized} bought today")
             )
             trace = (
-                f"month {first_over}: peak {spec.peak_concurrency} x (1 + {pct(rate.value, 1)})"
-                f"^{first_over} = {point.peak_concurrency} in-flight {need}"
+                f"month {first_over}: stated peak {spec.stated_concurrency or spec.peak_concurrency} "
+                f"x (1 + {pct(rate.value, 1)})^{first_over} -> design load "
+                f"{point.peak_concurrency} in flight {need}"
             )
         if capacity.value is not None and rate.value:
             analytic = math.log(capacity.value) / math.log(1.0 + rate.value)
@@ -321,6 +368,7 @@ def growth_report(
     scenarios: list[ScenarioSpec] = []
     for label, k in multipliers:
         result = needed.spec_at(k)
+        month = spec_monthly_cost(result, inputs, cost) if result.feasible and result.gpus_bought else None
         scenarios.append(
             ScenarioSpec(
                 label=label,
@@ -330,17 +378,25 @@ def growth_report(
                 reason=result.infeasible_reason,
                 replicas=result.replicas,
                 total_gpus=result.total_gpus,
+                gpus_bought=bought(result) if result.feasible else 0,
+                units=result.units,
+                unit_name=result.unit_name,
                 nodes=result.nodes,
                 it_power_kw=result.it_power_kw,
-                cost_per_month=result.cost_per_month,
-                extra_gpus=max(0, result.total_gpus - sized) if result.feasible else 0,
-                fits_sized_fleet=result.feasible and result.total_gpus <= sized,
+                cost_per_month=month.value if month is not None and month.value is not None
+                else result.cost_per_month,
+                cost_basis=month.basis if month is not None and month.value is not None else "GPUs only",
+                extra_gpus=max(0, bought(result) - sized) if result.feasible else 0,
+                fits_sized_fleet=result.feasible and bought(result) <= sized,
             )
         )
     return GrowthReport(
         gpu=spec.gpu,
         sized_gpus=sized,
+        sized_needed=spec.total_gpus,
+        unit_name=spec.unit_name,
         needed_today=today,
+        needed_today_gpus=today_spec.total_gpus if today_spec.feasible else None,
         capacity_multiplier=capacity,
         monthly_rate=rate,
         months=months,

@@ -115,6 +115,11 @@ def cost_markdown(
         f"({band_text(spec, chosen)}). Cheapest over {report.horizon_years} years: "
         f"**{report.cheapest_option or 'n/a'}**. Every monthly cost below includes the operations "
         f"staff ({usd(staff)}/month, the same for every basis)."
+        + (f" At the average load ({report.utilisation.text()} utilisation) that is "
+           f"**{report.per_million_tokens.text()}** per million tokens, input + output"
+           + (f", and {report.per_million_output_tokens.text()} per million output tokens"
+              if report.per_million_output_tokens is not None else "")
+           + "." if report.per_million_tokens is not None else "")
     )
     out.append("")
     rows = []
@@ -176,8 +181,12 @@ def growth_markdown(
     out = ["## Growth", ""]
     cap = report.capacity_multiplier
     out.append(
-        f"- Sized fleet: {report.sized_gpus} GPUs; today's peak without headroom needs "
-        f"{report.needed_today if report.needed_today is not None else 'n/a'}."
+        f"- Sized fleet: {report.sized_gpus} GPUs bought in whole units"
+        + (f" ({report.sized_needed} needed)" if report.sized_needed and report.sized_needed != report.sized_gpus else "")
+        + "; today's peak without headroom needs "
+        + (f"{report.needed_today} bought" if report.needed_today is not None else "n/a")
+        + (f" ({report.needed_today_gpus} needed)" if report.needed_today_gpus not in (None, report.needed_today) else "")
+        + "."
     )
     out.append(_trace(cap))
     if report.monthly_rate:
@@ -202,7 +211,7 @@ def growth_markdown(
                 sc.label,
                 f"x{num(sc.multiplier)}",
                 sc.peak_concurrency,
-                sc.total_gpus if sc.feasible else "cannot serve",
+                f"{sc.total_gpus} / {sc.gpus_bought}" if sc.feasible else "cannot serve",
                 sc.replicas,
                 sc.nodes,
                 f"{num(sc.it_power_kw, 1)} kW",
@@ -216,8 +225,8 @@ def growth_markdown(
         [
             "scenario",
             "traffic",
-            "peak in-flight",
-            "GPUs",
+            "design in flight",
+            "GPUs needed / bought",
             "replicas",
             "nodes",
             "IT power",
@@ -234,12 +243,13 @@ def growth_markdown(
 def _scenario_month(sc, cost: CostReport | None) -> float | None:
     """A scenario's monthly cost on the chosen basis: today's monthly cost per GPU (GPUs + staff)
     x the scenario's GPUs, so it reads against the cost section (not the catalog list price)."""
-    if cost is None or not sc.feasible or not sc.total_gpus:
+    gpus = sc.gpus_bought or sc.total_gpus  # cost.total_gpus counts whole units: so do these
+    if cost is None or not sc.feasible or not gpus:
         return sc.cost_per_month
     today = monthly_cost(cost)
     if today is None or not cost.total_gpus:
         return sc.cost_per_month
-    return today / cost.total_gpus * sc.total_gpus
+    return today / cost.total_gpus * gpus
 
 
 def business_markdown(report: BusinessReport) -> list[str]:
@@ -282,7 +292,7 @@ def sensitivity_markdown(
 ) -> list[str]:
     """Ranked table and tornado chart."""
     out = [
-        f"## Sensitivity ({report.baseline_gpus} GPUs on {report.gpu}; each input -50% / +50%, "
+        f"## Sensitivity ({report.baseline_gpus} GPUs bought in whole units on {report.gpu}; each input -50% / +50%, "
         "toggles flipped)",
         "",
     ]
@@ -410,7 +420,7 @@ def planning_parts(
     business = (
         business_report(plan.business, spec, cost, plan.cost) if plan.business is not None else None
     )
-    growth = growth_report(spec, inputs, plan.growth, sizer)
+    growth = growth_report(spec, inputs, plan.growth, sizer, plan.cost)
     sens = sensitivity(spec, inputs, sizer) if include_sensitivity else None
     return PlanningParts(spec, inputs, plan, cost, business, growth, sens)
 
@@ -442,11 +452,11 @@ def chart_svgs(parts: PlanningParts, top: int = 12) -> dict[str, str]:
             shown.append(growth.points[-1])
         rate = growth.monthly_rate.value if growth.monthly_rate else 0.0
         out["growth"] = svg_bar_chart(
-            [(f"month {p.month}", None if p.total_gpus is None else float(p.total_gpus)) for p in shown],
-            title=f"GPUs needed at +{rate * 100:.1f}% traffic a month",
+            [(f"month {p.month}", None if p.gpus_bought is None else float(p.gpus_bought)) for p in shown],
+            title=f"GPUs to buy (whole units) at +{rate * 100:.1f}% traffic a month",
             unit="GPUs",
             marker=float(growth.sized_gpus),
-            marker_label=f"{growth.sized_gpus} GPUs sized",
+            marker_label=f"{growth.sized_gpus} GPUs bought",
             note="orange: more GPUs than sized (buy or rent more before that month)",
         )
     sens = parts.sensitivity
@@ -461,7 +471,7 @@ def chart_svgs(parts: PlanningParts, top: int = 12) -> dict[str, str]:
 
         out["sensitivity"] = svg_tornado(
             [(r.field, side(r.low), side(r.high)) for r in sens.rows[:top]],
-            title=f"What moves the GPU count most (baseline {sens.baseline_gpus} on {sens.gpu})",
+            title=f"What moves the GPUs bought most (baseline {sens.baseline_gpus} on {sens.gpu})",
             unit="GPUs",
         )
     return out

@@ -3,8 +3,10 @@
 Each numeric sizing input is moved by -50% and +50% around its value (the answer, or the default
 the sizer assumed), each optimisation toggle is flipped, and the sizer is re-run once per change
 with everything else held, the SKU included (so a change never swaps the part being counted).
-Rows are ranked by the larger of the two GPU-count changes; a change that makes the workload
-unservable ranks first.
+GPUs are counted as BOUGHT: the whole purchase or rental units (nodes, instances, racks) the
+spec orders, the same GPUs its cost and power count; the GPUs the replicas need are shown next
+to them. Rows are ranked by the larger of the two changes in GPUs bought; a change that makes
+the workload unservable ranks first.
 """
 
 from __future__ import annotations
@@ -125,8 +127,12 @@ class Side(BaseModel):
 
     value: str
     total_gpus: int | None = None
-    """``None`` when the changed input cannot be served (or is not a valid input)."""
+    """GPUs BOUGHT (whole units); ``None`` when the changed input cannot be served (or is not a
+    valid input)."""
+    needed_gpus: int | None = None
+    """GPUs the replicas need (``total_gpus`` less the spare GPUs of the last unit)."""
     delta: int | None = None
+    """Change in GPUs bought."""
     cost_per_month: float | None = None
     note: str = ""
 
@@ -158,6 +164,10 @@ class SensitivityReport(BaseModel):
 
     gpu: str
     baseline_gpus: int
+    """GPUs bought by the baseline (whole units)."""
+    baseline_needed: int = 0
+    """GPUs the baseline's replicas need."""
+    unit_name: str = ""
     baseline_cost_per_month: float | None = None
     rows: list[SensitivityRow]
     """Most influential first."""
@@ -182,7 +192,8 @@ class SensitivityReport(BaseModel):
 
         for row in self.rows[:n]:
             rows.append((row.field, value(row.low), value(row.high)))
-        head = f"change in total GPUs vs {self.baseline_gpus} on {self.gpu}  (left: -50%  right: +50% or flipped)"
+        head = (f"change in GPUs bought (whole units) vs {self.baseline_gpus} on {self.gpu}  "
+                "(left: -50%  right: +50% or flipped)")
         return [head, *diverging_chart(rows, width=width, ascii_only=ascii_only)]
 
 
@@ -245,7 +256,8 @@ def base_value(field: str, inputs: SizingInputs, spec: SizedSpec) -> tuple[float
         return float(given), False
     if field == "peak_concurrency":
         if inputs.users is None and inputs.requests_per_second is None:
-            return float(spec.peak_concurrency), True
+            # the stated (assumed) peak, before the burst the sizer applies on top
+            return float(spec.stated_concurrency or spec.peak_concurrency), True
         return None, False
     if field in SPEC_RESOLVED:
         return float(getattr(spec, field)), True
@@ -311,7 +323,9 @@ def sensitivity(
             f"the spec on {spec.gpu} is not feasible ({why or (baseline.infeasible_reason if baseline else '')}); "
             "sensitivity needs a servable baseline"
         )
-    base_gpus = baseline.total_gpus
+    from kickoff_tui.planning.growth import bought
+
+    base_gpus = bought(baseline)
 
     def side(value: Any, update: dict[str, Any]) -> Side:
         result, note = run(update)
@@ -321,8 +335,9 @@ def sensitivity(
             return Side(value=_fmt(value), note=f"cannot be served: {result.infeasible_reason}")
         return Side(
             value=_fmt(value),
-            total_gpus=result.total_gpus,
-            delta=result.total_gpus - base_gpus,
+            total_gpus=bought(result),
+            needed_gpus=result.total_gpus,
+            delta=bought(result) - base_gpus,
             cost_per_month=result.cost_per_month,
         )
 
@@ -354,12 +369,14 @@ def sensitivity(
         hi_value = _moved(field, base, 1.0 + step)
         cast = int if _is_int(field) else float
         lo = (
-            Side(value=_fmt(lo_value), delta=0, total_gpus=base_gpus, note="at its lower bound")
+            Side(value=_fmt(lo_value), delta=0, total_gpus=base_gpus, needed_gpus=baseline.total_gpus,
+                 note="at its lower bound")
             if lo_value == base
             else side(lo_value, {field: cast(lo_value)})
         )
         hi = (
-            Side(value=_fmt(hi_value), delta=0, total_gpus=base_gpus, note="at its upper bound")
+            Side(value=_fmt(hi_value), delta=0, total_gpus=base_gpus, needed_gpus=baseline.total_gpus,
+                 note="at its upper bound")
             if hi_value == base
             else side(hi_value, {field: cast(hi_value)})
         )
@@ -394,6 +411,8 @@ def sensitivity(
     return SensitivityReport(
         gpu=spec.gpu,
         baseline_gpus=base_gpus,
+        baseline_needed=baseline.total_gpus,
+        unit_name=baseline.unit_name,
         baseline_cost_per_month=baseline.cost_per_month,
         rows=rows,
         skipped=skipped,

@@ -83,6 +83,44 @@ def autosave_path(session_id: str) -> Path:
     return sessions_dir() / export_file_name(session_id, SESSION_SUFFIX)
 
 
+_KICKOFF_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)-([0-9a-f]{4})" + re.escape(SESSION_SUFFIX) + "$")
+"""A session file name Kickoff made: ``<date>-<title slug>-<4 hex>.toml``."""
+
+
+def titled_session_path(path: Path, title: str) -> Path | None:
+    """The name ``path`` gets after the session was retitled ``title`` ("2026-03-02-ai-
+    infrastructure-kickoff-5fc9.toml" -> "2026-03-02-regional-bank-rag-5fc9.toml"), or None when
+    the file keeps its name: not in the data dir's sessions folder (a file the user named and
+    opened is never renamed) or not named by Kickoff, or already named after ``title``."""
+    from kickoff_tui.record.session import slugify
+
+    match = _KICKOFF_NAME.match(path.name)
+    if match is None:
+        return None
+    try:
+        in_data_dir = path.parent.resolve() == sessions_dir().resolve()
+    except OSError:
+        return None
+    if not in_data_dir:
+        return None
+    target = path.with_name(f"{match.group(1)}-{slugify(title)}-{match.group(3)}{SESSION_SUFFIX}")
+    return None if target == path else target
+
+
+def rename_session_file(source: Path, target: Path) -> bool:
+    """Move a session file to ``target`` in one atomic step (``os.rename`` in one folder: at
+    every instant exactly one of the two names holds the whole file). Never overwrites: False,
+    and nothing moved, when ``target`` exists or the folder refuses."""
+    if target.exists() or target.is_symlink() or not source.is_file():
+        return False
+    try:
+        os.rename(source, target)
+    except OSError:
+        return False
+    _fsync_folder(target.parent)
+    return True
+
+
 def list_sessions() -> list[Path]:
     """Session files in the data dir, newest first."""
     folder = sessions_dir()

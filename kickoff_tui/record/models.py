@@ -101,6 +101,8 @@ class Answer(_Record):
 
 EventKind = Literal[
     "participant",
+    "participant_remove",
+    "participant_rename",
     "answer",
     "change",
     "rationale",
@@ -115,7 +117,9 @@ EventKind = Literal[
     "workload_rename",
     "workload_remove",
 ]
-"""What happened. ``answer``: first answer to a question; ``change``: a later one; ``clear``: an
+"""What happened. ``participant``: someone joins for a role; ``participant_remove``: they leave
+the list (their answers keep their name); ``participant_rename``: ``by`` (speaking for ``role``)
+is now called ``value`` (their answers, sign-offs and cadence follow); ``answer``: first answer to a question; ``change``: a later one; ``clear``: an
 answer withdrawn; ``rationale``: only the reason behind an answer changed (its value did not);
 ``flag_ack``/``flag_resolve``: a red flag acknowledged or resolved by a person;
 ``signoff``: a role signed off (``value`` false withdraws it); ``cadence``: review cadence set;
@@ -125,6 +129,8 @@ portfolio's list of workloads changed (``workload`` names the one concerned)."""
 
 EVENT_KINDS: tuple[str, ...] = (
     "participant",
+    "participant_remove",
+    "participant_rename",
     "answer",
     "change",
     "rationale",
@@ -142,6 +148,8 @@ EVENT_KINDS: tuple[str, ...] = (
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "participant": ("by", "role"),
+    "participant_remove": ("by", "role"),
+    "participant_rename": ("by", "role", "value"),
     "answer": ("question", "value", "by", "role"),
     "change": ("question", "value", "by", "role"),
     "rationale": ("question", "by", "role"),
@@ -203,7 +211,9 @@ class Event(_Record):
         for name in ("value", "previous"):
             given = getattr(self, name)
             if isinstance(given, str):
-                limit = MAX_NAME_CHARS if self.kind in ("title", "workload_rename") else MAX_TEXT_CHARS
+                limit = (MAX_NAME_CHARS if self.kind in ("title", "participant_rename",
+                                                         "workload_rename")
+                         else MAX_TEXT_CHARS)
                 problem = text_problem(given, limit)
                 if problem is not None:
                     raise ValueError(f"{name}: {problem}")

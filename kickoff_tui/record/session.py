@@ -735,6 +735,29 @@ class Session(BaseModel):
             return None
         return self._append(kind="participant", by=name, role=role)
 
+    def remove_participant(self, name: str, role: str, rationale: str = "") -> Event:
+        """Take someone off the list. Their answers, sign-offs and the log keep their name."""
+        name, role = _name(name), _role(role)
+        if not any(p.name == name and p.role == role for p in self.participants):
+            raise KickoffError(f"{name} is not listed for {role}")
+        check_free_text("rationale", rationale.strip())
+        return self._append(kind="participant_remove", by=name, role=role,
+                            rationale=rationale.strip())
+
+    def rename_participant(self, name: str, role: str, new_name: str) -> Event | None:
+        """Correct someone's name (no event when it is unchanged): the answers, sign-offs and
+        cadence they gave carry the new name; earlier events keep the name they were recorded
+        with, and the log says who was renamed to what."""
+        name, role, new_name = _name(name), _role(role), _name(new_name)
+        if not any(p.name == name and p.role == role for p in self.participants):
+            raise KickoffError(f"{name} is not listed for {role}")
+        if new_name == name:
+            return None
+        if any(p.name == new_name and p.role == role for p in self.participants):
+            raise KickoffError(f"{new_name} is already listed for {role}")
+        return self._append(kind="participant_rename", by=name, role=role, value=new_name,
+                            previous=name)
+
     def record_answer(
         self,
         question_id: str,
@@ -1024,6 +1047,11 @@ class Session(BaseModel):
                 raise KickoffError(f"event {event.seq}: {err}") from None
         if kind == "participant":
             self._ensure_participant(event.by, event.role)
+        elif kind == "participant_remove":
+            self.participants = [p for p in self.participants
+                                 if not (p.name == event.by and p.role == event.role)]
+        elif kind == "participant_rename":
+            self._rename_participant(event.by, str(event.role), str(event.value))
         elif kind in ("answer", "change"):
             assert event.question is not None and event.value is not None and event.role is not None
             self._ensure_participant(event.by, event.role)
@@ -1108,6 +1136,24 @@ class Session(BaseModel):
             return
         if not any(p.name == name and p.role == role for p in self.participants):
             self.participants.append(Participant(name=name, role=role))
+
+    def _rename_participant(self, old: str, role: str, new: str) -> None:
+        """``old`` speaking for ``role`` is now ``new``: the list, the answers they gave for
+        that role, their sign-offs and the cadence they set follow."""
+        renamed: list[Participant] = []
+        for person in self.participants:
+            if person.name == old and person.role == role:
+                person = person.model_copy(update={"name": new})
+            if not any(p.name == person.name and p.role == person.role for p in renamed):
+                renamed.append(person)
+        self.participants = renamed
+        for qid, answer in self.answers.items():
+            if answer.answered_by == old and answer.role == role:
+                self.answers[qid] = answer.model_copy(update={"answered_by": new})
+        self.signoffs = [s.model_copy(update={"name": new}) if s.name == old and s.role == role
+                         else s for s in self.signoffs]
+        if self.cadence is not None and self.cadence.set_by == old:
+            self.cadence = self.cadence.model_copy(update={"set_by": new})
 
     def _sort_answers(self) -> None:
         order = self.questionnaire.order()

@@ -116,6 +116,11 @@ def event_line(event: Event, questionnaire: Questionnaire) -> str:
     who = event.by + (f" ({role_label(event.role)})" if event.role else "")
     if event.kind == "participant":
         return f"{who} joined"
+    if event.kind == "participant_remove":
+        return f"{who} taken off the participants list" + (
+            f": {event.rationale}" if event.rationale else "")
+    if event.kind == "participant_rename":
+        return f"{who} renamed to {event.value}"
     where = f"{event.workload}: " if event.workload and event.kind in (
         "answer", "change", "rationale", "clear") else ""
     if event.kind == "workload_add":

@@ -72,3 +72,29 @@ def safe_basename(text: object, fallback: str = "session") -> str:
     if not name or name in (".", ".."):
         name = fallback
     return name
+
+
+COOLING_WORDS: dict[str, str] = {
+    "air": "air",
+    "rdhx": "rear-door heat exchanger",
+    "dlc": "direct liquid cooling",
+    "immersion": "immersion",
+}
+"""Cooling ids as people say them (the catalog and the sizer use the short ids)."""
+
+
+def cooling_words(cooling: str) -> str:
+    """``dlc`` -> "direct liquid cooling"; unknown ids stay as they are."""
+    return COOLING_WORDS.get(cooling, cooling)
+
+
+def engine_words(engine: str) -> str:
+    """``vllm`` -> "vLLM (CUDA)": the serving engine's name from the catalog (the id when the
+    catalog does not know it)."""
+    try:
+        from kickoff_tui.catalog.engines import get_engine
+
+        return get_engine(engine).name
+    except Exception:  # noqa: BLE001 - an unknown id reads as itself
+        return engine
+

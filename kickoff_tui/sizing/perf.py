@@ -183,6 +183,47 @@ def has_kernel_curves(gpu_id: str) -> bool:
     return bool(K.measured_engines(gpu_id))
 
 
+@dataclass(frozen=True)
+class CurvePart:
+    """Whose measured compute and memory kernels a part reads, and how to scale them: its own,
+    or those of the part with the same compute die (``efficiency_from``) scaled by the ratio of
+    the two parts' rated peaks (the same kernels at other clocks, SM counts and HBM speeds).
+    Communication kernels are never inherited: they depend on the part's own links."""
+
+    gpu_id: str
+    compute_scale: dict[str, float]
+    bandwidth_scale: float
+
+    def compute(self, precision: str) -> float:
+        return self.compute_scale.get(precision, self.compute_scale.get(C.ATTENTION_PRECISION, 1.0))
+
+
+_CURVE_PARTS: dict[int, tuple[GPU, CurvePart | None]] = {}
+
+
+def curve_part(gpu: GPU) -> CurvePart | None:
+    """The measured curves ``gpu`` reads (memoised on the catalog entry's identity)."""
+    hit = _CURVE_PARTS.get(id(gpu))
+    if hit is not None and hit[0] is gpu:
+        return hit[1]
+    part = _curve_part(gpu)
+    if len(_CURVE_PARTS) >= _COEFFICIENTS_MAX:
+        _CURVE_PARTS.clear()
+    _CURVE_PARTS[id(gpu)] = (gpu, part)
+    return part
+
+
+def _curve_part(gpu: GPU) -> CurvePart | None:
+    if has_kernel_curves(gpu.id):
+        return CurvePart(gpu.id, {}, 1.0)
+    ref = _reference(gpu)
+    if ref is None or not has_kernel_curves(ref.id):
+        return None
+    ratios = {p: gpu.dense_tflops[p] / ref.dense_tflops[p]
+              for p in gpu.dense_tflops if ref.dense_tflops.get(p)}
+    return CurvePart(ref.id, ratios, gpu.memory_bandwidth_tbs / ref.memory_bandwidth_tbs)
+
+
 @lru_cache(maxsize=8192)
 def _kernel_allreduce(message: float, gpu_id: str, engine: str, tp: int) -> float | None:
     return K.allreduce_seconds(gpu_id, engine, tp, message)
@@ -219,11 +260,12 @@ def achievable_flops(gpu: GPU, precision: str, engine: EngineProfile | None = No
     """FLOP/s serving GEMMs reach at ``precision`` (already the compute precision): the
     measured kernel curve at this many tokens per step where NVIDIA's database has one for the
     engine, else dense peak x part efficiency x serving-shape fraction x engine multiplier."""
-    if engine is not None and engine.kernel_curves and tokens and has_kernel_curves(gpu.id):
-        measured = _smooth(_kernel_gemm, max(tokens, C.KERNEL_GEMM_MIN_TOKENS), gpu.id,
+    part = curve_part(gpu) if engine is not None and engine.kernel_curves and tokens else None
+    if part is not None:
+        measured = _smooth(_kernel_gemm, max(tokens, C.KERNEL_GEMM_MIN_TOKENS), part.gpu_id,
                            engine.kernel_curves, precision)
         if measured:
-            return measured * 1e12
+            return measured * 1e12 * part.compute(precision)
     scale = engine.gemm_efficiency if engine is not None else 1.0
     return gpu.dense_tflops[precision] * 1e12 * gemm_efficiency(gpu) * C.SERVING_GEMM_FRACTION * scale
 
@@ -234,11 +276,12 @@ def moe_flops(gpu: GPU, precision: str, engine: EngineProfile | None, tokens: fl
     width was tried and left out: it changed no calibration figure by more than a point),
     else dense GEMM rate x MoE fraction x engine multiplier."""
     per_expert = tokens * model.experts_per_token / max(model.experts, 1)
-    if engine is not None and engine.kernel_curves and per_expert > 0 and has_kernel_curves(gpu.id):
-        measured = _smooth(_kernel_moe, max(per_expert, C.KERNEL_GEMM_MIN_TOKENS), gpu.id,
+    part = curve_part(gpu) if engine is not None and engine.kernel_curves and per_expert > 0 else None
+    if part is not None:
+        measured = _smooth(_kernel_moe, max(per_expert, C.KERNEL_GEMM_MIN_TOKENS), part.gpu_id,
                            engine.kernel_curves, precision, model.experts)
         if measured:
-            return measured * 1e12
+            return measured * 1e12 * part.compute(precision)
     scale = engine.moe_gemm_efficiency / engine.gemm_efficiency if engine is not None else 1.0
     return achievable_flops(gpu, precision, engine) * C.MOE_GEMM_FRACTION * scale
 
@@ -584,7 +627,7 @@ def _coefficients(model: Model, gpu: GPU, precision: str, kv_precision: str, tp:
         math_precision=math_precision,
         fallback_rate=rate,
         fallback_moe_rate=rate * C.MOE_GEMM_FRACTION * engine.moe_gemm_efficiency / engine.gemm_efficiency,
-        kernel_engine=engine.kernel_curves if has_kernel_curves(gpu.id) else "",
+        kernel_engine=engine.kernel_curves if curve_part(gpu) is not None else "",
         attention_kind="mla" if model.attention == "mla" else "gqa",
         attn_rate=attention_flops_rate(gpu, engine),
         kv_per_token_layer=kv_bytes_per_token_per_layer(model, kv_precision, max(tp // dp, 1)) / pp / dp,
@@ -667,10 +710,11 @@ def step_time(
     if k.kernel_engine and decode_tokens > 0:
         # Decode attention is a bandwidth-bound paged-KV kernel whatever the engine: the median
         # of the engines measured on this part (``generic``), not one engine's curve.
-        measured_bw = _kernel_decode_attention(decode_tokens, decode_context, gpu.id, C.DECODE_ATTENTION_CURVE,
-                                               k.attention_kind, kv_precision)
+        part = curve_part(gpu)
+        measured_bw = _kernel_decode_attention(decode_tokens, decode_context, part.gpu_id, C.DECODE_ATTENTION_CURVE,
+                                               k.attention_kind, kv_precision) if part is not None else None
         if measured_bw:
-            kv_read = decode_tokens * kv_per_seq / measured_bw
+            kv_read = decode_tokens * kv_per_seq / (measured_bw * part.bandwidth_scale)
     decode_attn_flops = (
         decode_tokens * tokens_per_sequence * attended_context(model, decode_context) * k.decode_flops_per_ctx * share
     )
@@ -688,10 +732,11 @@ def step_time(
         communication = allreduce_time(model, gpu, tp, tokens, layers, engine)
     prefill_rate = k.attn_rate
     if k.kernel_engine and prefill_tokens > 0:
-        measured_rate = _smooth(_kernel_prefill_attention, max(2 * prefill_context, 1.0), gpu.id,
-                                k.kernel_engine, k.attention_kind)
+        part = curve_part(gpu)
+        measured_rate = _smooth(_kernel_prefill_attention, max(2 * prefill_context, 1.0), part.gpu_id,
+                                k.kernel_engine, k.attention_kind) if part is not None else None
         if measured_rate:
-            prefill_rate = measured_rate * 1e12
+            prefill_rate = measured_rate * 1e12 * part.compute(C.ATTENTION_PRECISION)
     return Step(
         weights=weights,
         linear_compute=linear_compute,

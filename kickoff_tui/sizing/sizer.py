@@ -311,6 +311,8 @@ class SkuSizing:
     average: Operating | None = None
     spec_plan: speculative.SpeculativePlan | None = None
     notes: list[str] = field(default_factory=list)
+    bound_note: str = ""
+    """Why the per-replica concurrency is what it is, for the SKU comparison (not a warning)."""
 
 
 def serving_precision(r: Resolved, gpu: GPU) -> tuple[str, bool]:
@@ -486,8 +488,25 @@ def redundancy_replicas(kind: str, load: int, replicas_per_node: float, spare_no
 
 
 def failure_domain(kind: str, spare_nodes: int, replicas: int, load: int, nodes: int,
-                   sites: int, lost_per_node: int = 1) -> tuple[str, int, str]:
-    """(what the fleet survives in words, how many may fail, of what)."""
+                   sites: int, lost_per_node: int = 1, deployments: int = 1,
+                   lora_variants: int = 1) -> tuple[str, int, str]:
+    """(what the fleet survives in words, how many may fail, of what).
+
+    ``replicas``, ``load`` and ``nodes`` are those of ONE deployment. With several deployments
+    (fine-tuned variants without LoRA, each on its own replicas and nodes) every deployment
+    carries its own share of the design load and survives the named failure on its own, and
+    the text says so; LoRA variants ride on every replica of the one deployment."""
+    text, k, unit = _one_domain(kind, spare_nodes, replicas, load, nodes, sites, lost_per_node)
+    if deployments > 1:
+        text = (f"each of the {deployments} deployments (one per fine-tuned variant without LoRA, "
+                f"on its own replicas and nodes) {text.replace('the design load', 'its share of the design load')}")
+    elif lora_variants > 1 and kind != "none":
+        text += f"; all {lora_variants} LoRA variants ride on every replica, so they survive it together"
+    return text, k, unit
+
+
+def _one_domain(kind: str, spare_nodes: int, replicas: int, load: int, nodes: int,
+                sites: int, lost_per_node: int = 1) -> tuple[str, int, str]:
     if kind == "none":
         return "no failure: one failed GPU takes capacity below the design load", 0, "none"
     if kind in ("n+1", "n+2"):
@@ -560,6 +579,7 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
     sites = C.SITES_FOR_MULTI_SITE if r.redundancy == "multi-site" else 1
     best: SkuSizing | None = None
     best_reason = ""
+    idle_only: tuple | None = None  # (layout, op at one request, op at two, KV sequences)
     for layout in layouts:
         opts = layout_options(r, gpu, precision, layout.gpus)
         cap, plan = replica_capacity(r.model, gpu, precision, kv_precision, layout,
@@ -580,6 +600,19 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
 
         conc, bound, op = best_concurrency(r, gpu, precision, kv_precision, layout, cap, engine, could_win, opts)
         if conc == -1:
+            continue
+        if (conc == 1 and bound == "ttft" and cap > 1 and r.peak_concurrency * share > 1
+                and op.tpot_s * r.output_tokens > op.ttft_s):
+            # The TTFT target holds only while a replica serves one request: a second prompt in
+            # the queue already breaks it, so the fleet would be one replica per request in
+            # flight, each spending most of the request decoding a single sequence (a fraction
+            # of the GPU). Not a layout anyone orders; a batching layout (or none) is sought. A
+            # replica that spends most of each request prefilling (very long prompts) is busy
+            # at one request, and is sized as it is.
+            if idle_only is None:
+                second = operating_point(r.model, gpu, precision, kv_precision, layout, r.input_tokens,
+                                         r.output_tokens, 2, opts, engine)
+                idle_only = (layout, op, second, cap)
             continue
         if conc < 1:
             if op is not None:  # keep the reason of the largest (fastest) layout tried
@@ -613,13 +646,39 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
             best = candidate
     if best is None:
         out.reason = best_reason or "no layout meets the latency targets"
+        if idle_only is not None:
+            out.reason = idle_only_reason(r, idle_only)
         return out
+    if best.bound == "ttft" and best.layout is not None:
+        lay = best.layout
+        prompt = r.input_tokens * (1 - r.options.prefix_hit_rate)
+        prefill = perf.prefill_seconds(r.model, gpu, precision, kv_precision, lay.tp, lay.pp, prompt,
+                                       engine=engine, ep=lay.ep, dp=lay.dp) * r.latency_scale[0]
+        best.bound_note = (
+            f"TTFT binds at {best.concurrency} in flight per replica (its KV cache holds {best.cap}): "
+            f"one {prompt:,.0f}-token prompt takes {prefill * 1e3:,.0f} ms to prefill at TP{lay.tp}, plus "
+            f"{engine.request_overhead_s * 1e3:.0f} ms per request in {engine.name}, of the "
+            f"{r.ttft_ms:g} ms target; the rest is the wait behind other prompts")
     _operate_at_load(r, best)
     _place(r, best)
     _price(r, best)
     if r.speculative:
         best.spec_plan = speculative_plan(r, precision)
     return best
+
+
+def idle_only_reason(r: Resolved, found: tuple) -> str:
+    """Why a part that meets TTFT only with one request per replica is not offered."""
+    layout, one, two, cap = found
+    scale = r.latency_scale[0]
+    share = r.peak_concurrency / (1 if (r.lora or r.variants == 1) else r.variants)
+    return (f"meets the {r.percentile} TTFT target of {r.ttft_ms:g} ms only without batching: "
+            f"TP{layout.tp} reaches {one.ttft_at(r.percentile) * 1e3 * scale:.0f} ms with one request per "
+            f"replica, {two.ttft_at(r.percentile) * 1e3 * scale:.0f} ms with two, although its KV cache "
+            f"holds {cap}; serving {share:,.0f} in flight would take one replica per request, decoding "
+            f"a single sequence ({math.ceil(share):,} x {layout.gpus} GPUs before redundancy): loosen "
+            f"the TTFT target, "
+            f"shorten the prompts or choose a faster part")
 
 
 def _operate_at_load(r: Resolved, s: SkuSizing) -> None:
@@ -779,9 +838,12 @@ def _place(r: Resolved, s: SkuSizing) -> None:
         )
     if s.nodes_per_rack < 1:
         s.cooling_ok = False
+    # Each deployment is packed into its own units (``size_on``), so its nodes are its own.
+    deployment_nodes = max(math.ceil(s.gpus_bought / max(s.deployments, 1) / node), 1 if s.gpus_bought else 0)
     s.failure_domain, s.failures_survived, s.failure_unit = failure_domain(
         r.redundancy, r.spare_nodes, s.replicas, s.replicas_for_load + s.replicas_for_headroom,
-        s.nodes, s.sites, replicas_lost_per_node(s.layout.gpus, node))
+        deployment_nodes, s.sites, replicas_lost_per_node(s.layout.gpus, node), s.deployments,
+        r.variants if r.lora else 1)
 
 
 def gpu_hour_price(gpu: GPU, basis: str) -> tuple[float | None, str, bool]:
@@ -874,7 +936,7 @@ def _option(s: SkuSizing) -> SkuOption:
         s.notes.append("consumer card: not recommended for datacenter serving (no ECC, GeForce licence)")
     return SkuOption(
         gpu=s.gpu.id, gpu_name=s.gpu.name, fits=s.fits and s.cooling_ok and s.nodes_per_rack >= 1,
-        reason=s.reason or "; ".join(s.notes),
+        reason=s.reason or "; ".join([*s.notes, *([s.bound_note] if s.bound_note else [])]),
         tensor_parallel=s.layout.tp if s.layout else 0,
         pipeline_parallel=s.layout.pp if s.layout else 1,
         concurrency_per_replica=s.concurrency, replicas=s.replicas * s.deployments,

@@ -43,6 +43,11 @@ class ParticipantsScreen(Screen[None]):
                 tooltip="Back to the start screen (the session stays saved)."),
     ]
 
+    def __init__(self, *, returns: bool = False) -> None:
+        super().__init__()
+        self.returns = returns
+        """Opened from the questions (F2): Start and Escape go back to them."""
+
     def compose(self) -> ComposeResult:
         session = self.app.controller.require()  # type: ignore[attr-defined]
         yield Header()
@@ -62,7 +67,9 @@ class ParticipantsScreen(Screen[None]):
             yield Static("", id="person-error", classes="field-error")
             yield Static("", id="coverage")
             yield Vertical(id="people")
-            yield Button("Start the questions  (Ctrl+N)", id="start-questions", variant="success")
+            yield Button("Back to the questions  (Ctrl+N)" if self.returns
+                         else "Start the questions  (Ctrl+N)", id="start-questions",
+                         variant="success")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -75,9 +82,19 @@ class ParticipantsScreen(Screen[None]):
         people.remove_children()
         if not session.participants:
             people.mount(Static("[dim]Nobody yet.[/]"))
-        for person in session.participants:
-            people.mount(Static(f"{badge_markup(person.role)}  {safe(person.name)}",
-                                classes="person"))
+        for index, person in enumerate(session.participants):
+            answers = sum(1 for a in session.answers.values()
+                          if a.answered_by == person.name and a.role == person.role)
+            count = f"  [dim]{answers} answer{'s' if answers != 1 else ''}[/]" if answers else ""
+            people.mount(Horizontal(
+                Static(f"{badge_markup(person.role)}  {safe(person.name)}{count}",
+                       classes="person"),
+                Button("Rename", name=str(index), classes="person-rename", compact=True,
+                       tooltip=f"Correct {person.name}'s name."),
+                Button("Remove", name=str(index), classes="person-remove", compact=True,
+                       variant="error", tooltip=f"Take {person.name} off the list (asks first)."),
+                classes="person-row",
+            ))
         parts = []
         for role in ROLES:
             names = [p.name for p in session.participants if p.role == role]
@@ -111,6 +128,66 @@ class ParticipantsScreen(Screen[None]):
         name_input.focus()
         self._refresh()
 
+    def _person(self, button: Button) -> tuple[int, str, str] | None:
+        session = self.app.controller.require()  # type: ignore[attr-defined]
+        index = int(button.name or -1)
+        if not 0 <= index < len(session.participants):
+            return None
+        person = session.participants[index]
+        return index, person.name, person.role
+
+    @on(Button.Pressed, ".person-rename")
+    def _rename_person_pressed(self, event: Button.Pressed) -> None:
+        from kickoff_tui.app.dialogs.rename import RenameDialog
+
+        event.stop()
+        found = self._person(event.button)
+        if found is None:
+            return
+        _index, name, role = found
+
+        def done(new_name: str | None) -> None:
+            if new_name:
+                self._change_person("rename_participant", name, role, new_name)
+
+        self.app.push_screen(RenameDialog(name, role_label(role)), done)
+
+    @on(Button.Pressed, ".person-remove")
+    def _remove_person_pressed(self, event: Button.Pressed) -> None:
+        from kickoff_tui.app.dialogs.confirm import ConfirmDialog
+
+        event.stop()
+        found = self._person(event.button)
+        if found is None:
+            return
+        _index, name, role = found
+        session = self.app.controller.require()  # type: ignore[attr-defined]
+        answers = sum(1 for a in session.answers.values()
+                      if a.answered_by == name and a.role == role)
+        kept = (f" The {answers} answer{'s' if answers != 1 else ''} {name} gave stay in the record "
+                "with their name." if answers else "")
+        detail = (f"{name} ({role_label(role)}) leaves the participants list and can no longer be "
+                  f"picked as the one answering.{kept} The session log records the removal.")
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._change_person("remove_participant", name, role)
+
+        self.app.push_screen(ConfirmDialog(f"Remove {name}?", detail, "Remove"), done)
+
+    def _change_person(self, method: str, *args: str) -> None:
+        controller = self.app.controller  # type: ignore[attr-defined]
+        error = self.query_one("#person-error", Static)
+        try:
+            save_error = controller.saving(getattr(controller.require(), method), *args)
+        except KickoffError as err:
+            error.update(f"✗ {safe(err)}")
+            return
+        if save_error:
+            self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
+        error.update("")
+        self._refresh()
+
     @on(Input.Changed, "#person-name")
     @on(Input.Changed, "#session-title")
     def _check_length(self, event: Input.Changed) -> None:
@@ -141,6 +218,8 @@ class ParticipantsScreen(Screen[None]):
             return
         if save_error:
             self.app.warn_not_saved(save_error)  # type: ignore[attr-defined]
+        else:
+            controller.follow_title()  # the file name follows the title
 
     @on(Button.Pressed, "#start-questions")
     def action_start(self) -> None:
@@ -161,7 +240,14 @@ class ParticipantsScreen(Screen[None]):
         if missing:
             self.notify(f"Nobody speaks for: {', '.join(missing)}. Others can answer for them; "
                         "the log will show it.", title="Roles missing", severity="warning")
+        if self.returns:
+            self.dismiss(None)
+            return
         self.app.switch_screen(WizardScreen())
 
     def action_back(self) -> None:
+        if self.returns:
+            self._rename()
+            self.dismiss(None)
+            return
         self.app.pop_screen()

@@ -28,6 +28,10 @@ def describe_event(event: Event, session: Session) -> str:
     kind = event.kind
     if kind == "participant":
         what = "joined"
+    elif kind == "participant_remove":
+        what = "was taken off the participants list"
+    elif kind == "participant_rename":
+        what = f"was renamed to [b]{safe(event.value)}[/]"
     elif kind == "answer":
         what = f"answered [b]{label}[/] = [b]{value}[/]"
     elif kind == "change":

@@ -33,7 +33,7 @@ from kickoff_tui.app.plan import PlanReports, plan_cost, plan_projections
 from kickoff_tui.app.roles import ROLE_BADGES, ROLE_SHORT, ROLE_VARIABLES, badge_markup, role_label
 from kickoff_tui.app.widgets.charts import GrowthBars, MemoryChart, SensitivityBars, SkuBars
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
-from kickoff_tui.app.widgets.spec_panel import SpecPanel, short_gpu_name
+from kickoff_tui.app.widgets.spec_panel import SpecPanel, cooling_words, short_gpu_name
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import Figure, PlanningOverrides
 from kickoff_tui.planning.cost import monthly_cost
@@ -50,6 +50,14 @@ WHY_ORDER: tuple[str, ...] = (
 OPTION_COLUMNS: tuple[str, ...] = ("Option", "Price", "Per month", "Total", "Break-even")
 """Columns of the Plan tab's rent / reserved / buy table (hardware and power; the staff, the
 same for every option, is stated above it)."""
+
+
+LOG_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("Question", 32), ("Owner", 5), ("Answer", 18), ("By", 17), ("Why", 30),
+)
+"""Decision log columns and their widths: 102 columns of text plus a cell's padding on each
+side fit a 120-column terminal with the scroll bar; long prompts, answers and reasons wrap
+inside their column (a row grows taller) instead of pushing By and Why off screen."""
 
 
 class ReviewScreen(Screen[str | None]):
@@ -160,7 +168,8 @@ class ReviewScreen(Screen[str | None]):
         skus.add_columns("SKU", "Fits", "TP", "Replicas", "GPUs", "Nodes", "kW", "$/month",
                          "TPOT")
         log = self.query_one("#review-log", DataTable)
-        log.add_columns("Question", "Owner", "Answer", "By", "Why")
+        for label, width in LOG_COLUMNS:
+            log.add_column(label, width=width)
         self.query_one("#plan-options", DataTable).add_columns(*OPTION_COLUMNS)
         self.refresh_all()
 
@@ -261,9 +270,9 @@ class ReviewScreen(Screen[str | None]):
             f"[b]{safe(cost.chosen_option)}[/]{price}",
             f"per month [b]{money(month.value)}[/] [dim]({safe(month.basis)})[/] · hardware "
             f"{self._fig(chosen.per_month)}, {self._fig(chosen.per_hour)}",
-            f"per million output tokens {self._fig(chosen.per_million_output_tokens)} at "
-            f"{safe(cost.utilisation.text())} average use, "
-            f"{self._fig(cost.per_million_at_peak)} at the peak",
+            f"per million tokens (input + output) {self._fig(cost.per_million_tokens)}, per million "
+            f"output tokens {self._fig(cost.per_million_output_tokens)}, at "
+            f"{safe(cost.utilisation.text())} average use, staff included",
             f"operations staff {safe(cost.staff_engineers.text())}, "
             f"{self._fig(cost.staff_per_month)} on top of every option",
         ]
@@ -327,7 +336,8 @@ class ReviewScreen(Screen[str | None]):
                 rows.append(f"{safe(sc.label)}: [$error]✗[/] {safe(sc.reason)}")
                 continue
             more = "[$success]fits[/]" if sc.fits_sized_fleet else f"+{sc.extra_gpus}"
-            rows.append(f"{safe(sc.label)}: [b]{sc.total_gpus}[/] GPUs ({more}), "
+            needed = f", {sc.total_gpus} needed" if sc.gpus_bought and sc.gpus_bought != sc.total_gpus else ""
+            rows.append(f"{safe(sc.label)}: [b]{sc.gpus_bought or sc.total_gpus}[/] GPUs bought{needed} ({more}), "
                         f"{money(sc.cost_per_month)}/mo")
         rows += [f"[dim]{safe(n)}[/]" for n in growth.notes]
         scenarios.update("\n".join(rows))
@@ -342,7 +352,8 @@ class ReviewScreen(Screen[str | None]):
         lines += [f"[b $accent]{safe(k.replace('_', ' '))}[/]: {safe(spec.why[k])}" for k in keys]
         if spec.assumptions:
             lines.append("\n[b]Still assumed[/] [dim](answer these to firm the spec up)[/]")
-            lines += [f"[dim]·[/] {safe(a.field.replace('_', ' '))} = [b]{safe(a.value)}[/]"
+            lines += [f"[dim]·[/] {safe(a.field.replace('_', ' '))} = "
+                      f"[b]{safe(cooling_words(a.value) if a.field == 'cooling' else a.value)}[/]"
                       for a in spec.assumptions]
         for warning in spec.warnings:
             lines.append(f"[$warning]▲[/] {safe(warning)}")
@@ -382,7 +393,7 @@ class ReviewScreen(Screen[str | None]):
             if answer.owner_mismatch:
                 by += " ▲ not owner"
             table.add_row(cell(question.prompt), owner, cell(question.label_of(answer.value)),
-                          cell(by), cell(answer.rationale or "—"), key=qid)
+                          cell(by), cell(answer.rationale or "—"), key=qid, height=None)
 
     def _fill_signoff(self) -> None:
         session = self.controller.require()

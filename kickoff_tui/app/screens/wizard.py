@@ -137,6 +137,8 @@ class WizardScreen(Screen[None]):
                 show=False, tooltip="List unanswered questions first (toggle)."),
         Binding("ctrl+l", "flags", "Red flags", id="wizard.flags", show=False,
                 tooltip="Move to the red flags list (Enter opens a flag)."),
+        Binding("f2", "people", "People", id="wizard.people", show=False,
+                tooltip="Add, rename or remove participants (back with Escape)."),
         Binding("f3", "workloads", "Workloads", id="wizard.workloads", show=False,
                 tooltip="The workloads on this platform: answer for another, add, rename, remove."),
     ]
@@ -631,6 +633,17 @@ class WizardScreen(Screen[None]):
             self._show_question(question_id or self.current_id)
 
         self.app.push_screen(ReviewScreen(), back)
+
+    def action_people(self) -> None:
+        from kickoff_tui.app.screens.participants import ParticipantsScreen
+
+        def back(_result: None = None) -> None:
+            # Names may have changed: the "Answered by" list and the panels follow.
+            self._update_titles()
+            self._refresh_results()
+            self._show_question(self.current_id)
+
+        self.app.push_screen(ParticipantsScreen(returns=True), back)
 
     def action_flags(self) -> None:
         listing = self.query_one("#flags-list", OptionList)

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from kickoff_tui.app.format import safe
+from kickoff_tui.app.format import clip, safe
 
 if TYPE_CHECKING:
     from kickoff_tui.planning import GrowthReport, SensitivityReport
@@ -125,7 +125,7 @@ def render_sku_bars(spec: SizedSpec | None, width: int) -> Content:
     bar_room = max(width - SKU_NAME_WIDTH - 10, 4)
     lines = []
     for option in spec.comparison:
-        name = short_gpu_name(option.gpu_name)[:SKU_NAME_WIDTH].ljust(SKU_NAME_WIDTH)
+        name = clip(short_gpu_name(option.gpu_name), SKU_NAME_WIDTH).ljust(SKU_NAME_WIDTH)
         mark = "▶" if option.gpu == spec.gpu else " "
         if option.fits:
             clipped = option.total_gpus > scale_max
@@ -175,7 +175,8 @@ OWNER_ROLES: dict[str, str] = {"application owner": "app_owner", "AI team": "ai_
 
 
 def growth_rows(report: GrowthReport) -> list[tuple[int, int | None]]:
-    """(month, GPUs needed) for at most :data:`GROWTH_MAX_ROWS` months, always the last one."""
+    """(month, GPUs to buy in whole units) for at most :data:`GROWTH_MAX_ROWS` months, always
+    the last one (compared with the GPUs bought today, ``report.sized_gpus``)."""
     points = report.points
     if not points:
         return []
@@ -183,7 +184,7 @@ def growth_rows(report: GrowthReport) -> list[tuple[int, int | None]]:
     shown = points[::step]
     if shown[-1] is not points[-1]:
         shown.append(points[-1])
-    return [(p.month, p.total_gpus) for p in shown]
+    return [(p.month, p.gpus_bought if p.gpus_bought is not None else p.total_gpus) for p in shown]
 
 
 def render_growth(report: GrowthReport | None, pending: bool, error: str, width: int) -> Content:
@@ -268,7 +269,7 @@ def render_sensitivity(
     half = max((width - fixed) // 2, 3)
     lines = []
     for row in rows:
-        label = row.field.replace("_", " ")[:SENSITIVITY_LABEL_WIDTH]
+        label = clip(row.field.replace("_", " "), SENSITIVITY_LABEL_WIDTH)
         label = label.ljust(SENSITIVITY_LABEL_WIDTH) + ("*" if row.assumed else " ")
         role = OWNER_ROLES.get(row.owner)
         badge = badge_markup(role, short=True) if role else ""

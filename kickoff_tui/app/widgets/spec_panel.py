@@ -8,7 +8,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from kickoff_tui.app.format import ASSUMED_TAG, kw, money, safe
+from kickoff_tui.app.format import ASSUMED_TAG, clip, kw, money, safe
+from kickoff_tui.record.text import COOLING_WORDS, cooling_words  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
     from kickoff_tui.planning.cost import MonthlyCost
@@ -94,21 +95,8 @@ def gpu_band(spec: SizedSpec) -> str:
     return f"{spec.total_gpus} ({spec.total_gpus_low}–{spec.total_gpus_high})"
 
 
-COOLING_WORDS: dict[str, str] = {
-    "air": "air",
-    "rdhx": "rear-door heat exchanger",
-    "dlc": "direct liquid cooling",
-    "immersion": "immersion",
-}
-"""Cooling ids as people say them (the catalog and the sizer use the short ids)."""
-
 NOT_SIZED = "— (not feasible)"
 """What a count reads when the workload cannot be served: never "0 GPU"."""
-
-
-def cooling_words(cooling: str) -> str:
-    """``dlc`` -> "direct liquid cooling"; unknown ids stay as they are."""
-    return COOLING_WORDS.get(cooling, cooling)
 
 
 def spec_rows(spec: SizedSpec, cost_month: MonthlyCost | None = None,
@@ -177,8 +165,7 @@ def render_spec(spec: SizedSpec | None, *, pending: str = "", width: int = 40,
         tag = (f" {ASSUMED_MARK}" if compact else f" {ASSUMED_TAG}") if assumed else ""
         style = "b $accent" if figure == "total_gpus" else "b"
         value_room = max(width - LABEL_WIDTH - (2 if compact else 8 if assumed else 0), 6)
-        if len(value) > value_room:
-            value = value[: value_room - 1] + "…"
+        value = clip(value, value_room)
         lines.append(f"{label:<{LABEL_WIDTH}}[{style}]{safe(value)}[/]{tag}")
         if figure == "cost" and cost is not None and cost.value is not None:
             lines.append(f"  [dim]{safe(cost.basis)}[/]")  # wraps when narrow, never cut
