@@ -77,8 +77,8 @@ def svg_as_a_viewer_draws_it(svg: str) -> str:
 
 # --- spaces where styled text meets plain ---------------------------------------------------------
 
-PLAN_PHRASES = ("Cost of", "GPU-h", " at $", "tokens at", "/month on top", "Growth at",
-                " GPUs (+")
+PLAN_PHRASES = ("Cost of", "GPU-h", " at $", "output) $", "/month on top", "Growth at",
+                " GPUs bought")
 """Places on the Plan tab where a bold figure is followed by plain words."""
 
 
