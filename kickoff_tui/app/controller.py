@@ -26,7 +26,6 @@ from kickoff_tui.record import (
     Session,
     default_questionnaire,
     dumps_session,
-    list_sessions,
     load_session,
     save_session,
     size_answers,

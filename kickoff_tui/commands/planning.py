@@ -615,6 +615,20 @@ def cmd_growth(args: argparse.Namespace) -> int:
     return 0
 
 
+def sensitivity_side(s) -> str:  # noqa: ANN001 - a sensitivity Side or None
+    """One side of a sensitivity row: the GPUs bought in whole units (and needed, when they
+    differ) and the change against the base, or why there is no spec."""
+    from kickoff_tui.record.text import plain_markup_safe as escape
+
+    if s is None:
+        return "-"
+    if s.total_gpus is None:
+        return escape(f"{s.value}: {s.note}")
+    needed = (f", {s.needed_gpus} needed" if s.needed_gpus is not None and s.needed_gpus != s.total_gpus
+              else "")
+    return f"{escape(s.value)}: {s.total_gpus} bought{needed} ({s.delta:+d})"
+
+
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     if _portfolio_route(args.file):  # several workloads: per-workload breakdown and the fleet
         from kickoff_tui.commands import portfolio_planning
@@ -644,14 +658,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     for col in ("input", "owner", "base", "-50%", "+50% / flipped"):
         table.add_column(col, overflow="fold")
 
-    def side(s) -> str:  # noqa: ANN001
-        if s is None:
-            return "-"
-        if s.total_gpus is None:
-            return escape(f"{s.value}: {s.note}")
-        needed = (f", {s.needed_gpus} needed" if s.needed_gpus is not None and s.needed_gpus != s.total_gpus
-                  else "")
-        return f"{escape(s.value)}: {s.total_gpus} bought{needed} ({s.delta:+d})"
+    side = sensitivity_side
 
     for row in report.rows[: args.top]:
         table.add_row(

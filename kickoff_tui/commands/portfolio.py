@@ -310,6 +310,26 @@ def _cap(value: float | None) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
+def fleet_or_fail(path: str, portfolio, gpu: str | None = None):  # noqa: ANN001, ANN201
+    """(the workloads' demands, the shared-fleet spec) of a loaded portfolio, with ``--gpu``
+    fixing the SKU; a fleet that cannot serve every workload is exit 1 with its reason (as an
+    infeasible single-workload spec is), an unknown SKU a one-line exit 2."""
+    from kickoff_tui.record.portfolio import demands
+    from kickoff_tui.sizing.portfolio import size_portfolio
+
+    candidates = [gpu] if gpu and gpu != "recommend" else portfolio.platform.gpu_candidates
+    work = demands(portfolio)
+    try:
+        spec = size_portfolio(work, candidates)
+    except ValueError as err:  # CatalogError for an unknown --gpu
+        raise KickoffError(f"{path}: {err}") from None
+    if not spec.feasible:
+        err = KickoffError(f"{path}: no fleet serves every workload ({spec.infeasible_reason[:200]})")
+        err.exit_code = 1
+        raise err
+    return work, spec
+
+
 def workload_slug(name: str, taken: set[str]) -> str:
     """A folder and Kubernetes name for a workload: lowercase letters, digits and '-', unique."""
     import re
@@ -341,18 +361,9 @@ def portfolio_deployment(path: str, out: Path, engine: str | None = None, name: 
     """Write every workload's deployment files; yields (path, None) per file written and
     (None, note) for a workload sharing replicas."""
     from kickoff_tui.planning import write_deployment
-    from kickoff_tui.record.portfolio import demands
-    from kickoff_tui.sizing.portfolio import size_portfolio
 
     portfolio = load_portfolio(path)
-    candidates = [gpu] if gpu and gpu != "recommend" else portfolio.platform.gpu_candidates
-    work = demands(portfolio)
-    try:
-        spec = size_portfolio(work, candidates)
-    except ValueError as err:  # CatalogError for an unknown --gpu
-        raise KickoffError(f"{path}: {err}") from None
-    if not spec.feasible:
-        raise KickoffError(f"{path}: no fleet serves every workload ({spec.infeasible_reason[:200]})")
+    work, spec = fleet_or_fail(path, portfolio, gpu)
     taken: set[str] = set()
     for demand, sizing in zip(work, spec.workloads, strict=True):
         slug = workload_slug(demand.name, taken)

@@ -35,12 +35,9 @@ class PortfolioPlan:
 def load_plan(path: str, planning_path: str | None = None, gpu: str | None = None) -> PortfolioPlan:
     from pydantic import ValidationError
 
-    from kickoff_tui.commands.portfolio import load_portfolio
+    from kickoff_tui.commands.portfolio import fleet_or_fail, load_portfolio
     from kickoff_tui.commands.sizing import read_toml
     from kickoff_tui.planning import PlanningOverrides
-    from kickoff_tui.record.portfolio import demands
-    from kickoff_tui.sizing.portfolio import size_portfolio
-
     portfolio = load_portfolio(path)
     data = read_toml(path)
     planning: dict[str, Any] = {}
@@ -62,16 +59,7 @@ def load_plan(path: str, planning_path: str | None = None, gpu: str | None = Non
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise KickoffError(f"{planning_path or path}: planning.{where}: {first['msg']}") from None
-    candidates = [gpu] if gpu and gpu != "recommend" else portfolio.platform.gpu_candidates
-    work = demands(portfolio)
-    try:
-        spec = size_portfolio(work, candidates)
-    except ValueError as err:  # CatalogError for an unknown --gpu
-        raise KickoffError(f"{path}: {err}") from None
-    if not spec.feasible:
-        err = KickoffError(f"{path}: no fleet serves every workload ({spec.infeasible_reason[:200]})")
-        err.exit_code = 1
-        raise err
+    work, spec = fleet_or_fail(path, portfolio, gpu)
     rows = []
     for demand, sizing in zip(work, spec.workloads, strict=True):
         assert sizing.spec is not None
@@ -216,12 +204,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     for col in ("workload", "input", "owner", "base", "-50%", "+50% / flipped"):
         table.add_column(col, overflow="fold")
 
-    def side(s) -> str:  # noqa: ANN001
-        if s is None:
-            return "-"
-        if s.total_gpus is None:
-            return escape(f"{s.value}: {s.note}")
-        return f"{escape(s.value)}: {s.total_gpus} ({s.delta:+d})"
+    from kickoff_tui.commands.planning import sensitivity_side as side
 
     for name, report in reports:
         for i, row in enumerate(report.rows[: args.top]):

@@ -3,18 +3,9 @@ decisions (a session with named workloads; ``kickoff export FILE --markdown``)."
 
 from __future__ import annotations
 
+from kickoff_tui.record.markdown import _table  # one escaping rule for every report table
 from kickoff_tui.record.questionnaire import ROLE_LABELS
 from kickoff_tui.record.session import Session
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return lines
 
 
 def _money(value: float | None) -> str:

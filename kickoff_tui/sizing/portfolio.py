@@ -43,7 +43,6 @@ from kickoff_tui.sizing.sizer import (
     COOLING_ORDER,
     gpu_hour_price,
     is_consumer,
-    is_rack_scale,
     node_power_kw,
     rack_plan,
     required_cooling,
