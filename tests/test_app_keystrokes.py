@@ -258,7 +258,7 @@ async def test_scripted_bank_kickoff_keeps_every_answer_and_rationale(_isolated:
         await pilot.press("n")
         await pilot.pause()
         for name, _role in BANK_PEOPLE:
-            await type_keys(app, [*name, "enter"], gap=0.005)
+            await type_keys(app, [*name, "enter"])  # a fast typist's pace (see the closing note of issue 12)
         await type_keys(app, ["ctrl+n"])
         await settle(app, pilot)
         wizard = app.screen
