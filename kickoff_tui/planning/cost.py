@@ -1103,33 +1103,27 @@ def headline_cost(report: CostReport, spec: SizedSpec, overrides: CostOverrides)
         assumed=month.assumed,
     )
     per_month_m = C.HOURS_PER_MONTH * C.SECONDS_PER_HOUR / C.TOKENS_PER_MILLION
-    if both > 0:
-        tokens = both * per_month_m
-        report.per_million_tokens = Figure(
-            key="per_million_tokens",
-            label=f"cost per million tokens, input + output ({month.basis}, {at})",
+
+    def per_million(key: str, what: str, counted: str, rate: float, rate_text: str) -> Figure:
+        tokens = rate * per_month_m
+        return Figure(
+            key=key,
+            label=f"cost per million {what} ({month.basis}, {at})",
             value=month.value / tokens,
             unit="USD/M tokens",
-            trace=(
-                f"{usd(month.value)}/month / (({num(served.value, 1)} output + {num(inp.value, 1)} input "
-                f"tokens/s) x 3,600 x {num(C.HOURS_PER_MONTH)} h / 10^6 = {num(tokens, 1)} M tokens/month)"
-            ),
-            assumed=month.assumed or served.assumed,
-        )
-    if served.value:
-        tokens = served.value * per_month_m
-        report.per_million_output_tokens = Figure(
-            key="per_million_output_tokens",
-            label=f"cost per million output tokens ({month.basis}, {at})",
-            value=month.value / tokens,
-            unit="USD/M tokens",
-            trace=(
-                f"{usd(month.value)}/month / ({num(served.value, 1)} output tokens/s x 3,600 x "
-                f"{num(C.HOURS_PER_MONTH)} h / 10^6 = {num(tokens, 1)} M output tokens/month)"
-            ),
+            trace=(f"{usd(month.value)}/month / ({rate_text} x 3,600 x {num(C.HOURS_PER_MONTH)} h / 10^6 = "
+                   f"{num(tokens, 1)} M {counted}/month)"),
             assumed=month.assumed or served.assumed,
         )
 
+    if both > 0:
+        report.per_million_tokens = per_million(
+            "per_million_tokens", "tokens, input + output", "tokens", both,
+            f"({num(served.value, 1)} output + {num(inp.value, 1)} input tokens/s)")
+    if served.value:
+        report.per_million_output_tokens = per_million(
+            "per_million_output_tokens", "output tokens", "output tokens", served.value,
+            f"{num(served.value, 1)} output tokens/s")
 
 # --- The one monthly figure -----------------------------------------------------------------------
 
