@@ -258,7 +258,7 @@ async def test_scripted_bank_kickoff_keeps_every_answer_and_rationale(_isolated:
         await pilot.press("n")
         await pilot.pause()
         for name, _role in BANK_PEOPLE:
-            await type_keys(app, [*name, "enter"])  # a fast typist's pace (see the closing note of issue 12)
+            await type_keys(app, [*name, "enter"])  # a fast typist; a burst is tested on its own
         await type_keys(app, ["ctrl+n"])
         await settle(app, pilot)
         wizard = app.screen
@@ -310,3 +310,43 @@ async def test_scripted_bank_kickoff_keeps_every_answer_and_rationale(_isolated:
             want = why + " (measured)" if qid == "tpot_target_ms" else why
             assert saved[qid]["rationale"] == want, qid
         assert len(saved) >= 35
+
+
+async def test_a_key_waits_while_the_app_holds_or_handles_another_message() -> None:
+    """The race seen under load ("Dana WhitfieldS"): Textual's loop had taken the Enter that
+    was bubbling up to the app out of its queue (to see whether it supersedes the message in
+    hand), so the queue looked empty and the next letter went to the name field before Enter
+    was acted on. A key is held while the app holds such a message or is handling one."""
+    app = KickoffApp(clock=fixed_clock)
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        await to_wizard(pilot)
+        await settle(app, pilot)
+        assert app._settled()
+        enter = key_event("enter")
+        enter._set_forwarded()
+        app._pending_message = enter
+        assert not app._settled()
+        app._pending_message = None
+        assert app._settled()
+        app._dispatching += 1
+        assert not app._settled()
+        app._dispatching -= 1
+        # A key as typed does not count as work in hand: it is what waits.
+        app._pending_message = key_event("a")
+        assert app._settled()
+        app._pending_message = None
+
+
+async def test_names_typed_in_a_burst_each_land_in_their_own_entry(slow_sizer: None) -> None:
+    """Three names and Enters sent at once (a paste, or a typist ahead of a busy machine)."""
+    app = KickoffApp(clock=fixed_clock)
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        await pilot.press("n")
+        await settle(app, pilot)
+        keys: list[str] = []
+        for name, _role in BANK_PEOPLE:
+            keys += [*name, "enter"]
+        await type_keys(app, keys, gap=0.0)
+        await settle(app, pilot)
+        names = [p.name for p in app.controller.require().participants]
+        assert names == [name for name, _role in BANK_PEOPLE]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, ClassVar, Literal
 
 from textual import events, work
+from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -45,6 +46,11 @@ KEY_HOLD_LIMIT_S = 10.0
 """Longest a key is held back waiting for the app to settle: a safety net, so a screen that never
 goes quiet cannot swallow the keyboard. Recording an answer takes well under a second; on a
 heavily loaded 2-core machine (load 11) with a sizer slowed to 0.2 s it took over 2 s."""
+
+
+def _raw_key(message: Message) -> bool:
+    """A key as typed, not yet handed on to a widget (held keys wait for these)."""
+    return isinstance(message, events.Key) and not message.is_forwarded
 
 
 def _pump_busy(pump: MessagePump) -> bool:
@@ -123,6 +129,8 @@ class KickoffApp(App[int]):
         """True from handing a key on until the app has gone quiet after it."""
         self._held_since = 0.0
         """When the oldest held key started waiting (monotonic seconds)."""
+        self._dispatching = 0
+        """How many messages other than typed keys the app is in the middle of handling."""
 
     # --- keys, strictly one after another --------------------------------------------------
     # Textual hands each key to whatever has focus the moment the app reads it, while the
@@ -148,8 +156,14 @@ class KickoffApp(App[int]):
     def _settled(self) -> bool:
         """Nothing left to do for the previous key: no widget of the screen, and not the app
         itself, has messages or callbacks pending (keys not yet read do not count)."""
-        pending = getattr(self._message_queue, "_queue", ())
-        if any(not (isinstance(m, events.Key) and not m.is_forwarded) for m in pending):
+        if self._dispatching:
+            return False
+        pending = list(getattr(self._message_queue, "_queue", ()))
+        if self._pending_message is not None:
+            # Textual's loop takes the next message out of the queue early to see whether it
+            # supersedes the current one; a bubbling Enter can wait there, out of the queue.
+            pending.append(self._pending_message)
+        if any(not _raw_key(m) for m in pending):
             return False
         screen = self.screen
         if _pump_busy(screen):
@@ -168,8 +182,18 @@ class KickoffApp(App[int]):
         self.call_next(self._deliver_key, self._held_keys.popleft())
 
     def _retry_keys(self) -> None:
+        # A timer runs in its own task, possibly while the app is half-way through a message;
+        # the check itself runs in the app's loop, between messages.
         self._key_in_flight = False
-        self._pump_keys()
+        self.call_next(self._pump_keys)
+
+    async def _dispatch_message(self, message: Message) -> None:
+        other = not _raw_key(message)
+        self._dispatching += other
+        try:
+            await super()._dispatch_message(message)
+        finally:
+            self._dispatching -= other
 
     async def _deliver_key(self, event: events.Key) -> None:
         try:

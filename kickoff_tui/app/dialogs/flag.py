@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from kickoff_tui.app.format import cell, safe
 from kickoff_tui.app.roles import badge_markup, role_label
+from kickoff_tui.app.widgets.field import Field
 from kickoff_tui.app.widgets.flags_panel import severity_markup
 from kickoff_tui.record import FlagRecord, Participant, Questionnaire
 from kickoff_tui.record.models import text_problem
@@ -67,7 +68,7 @@ class FlagDialog(ModalScreen[FlagDecision | None]):
                 with Horizontal(id="flag-ack-row"):
                     yield Select(options, value=owner if owner else Select.NULL,
                                  allow_blank=owner is None, prompt="Who", id="flag-by")
-                    yield Input(placeholder="Reason (required), e.g. budget fixed until Q3",
+                    yield Field(placeholder="Reason (required), e.g. budget fixed until Q3",
                                 id="flag-reason")
                 yield Static("", id="flag-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):

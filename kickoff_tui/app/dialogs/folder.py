@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from kickoff_tui.app.format import safe
+from kickoff_tui.app.widgets.field import Field
 
 
 class FolderDialog(ModalScreen[Path | None]):
@@ -36,7 +37,7 @@ class FolderDialog(ModalScreen[Path | None]):
             yield Static(self._title, classes="dialog-title")
             yield Static(self._explain, id="folder-explain")
             yield Label("Folder (created if missing; files of the same name are replaced)")
-            yield Input(str(self._default), id="folder-path")
+            yield Field(str(self._default), id="folder-path")
             yield Static("", id="folder-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Write files", id="folder-ok", variant="primary")

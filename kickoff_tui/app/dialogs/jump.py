@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from kickoff_tui.app.format import safe
 from kickoff_tui.app.roles import badge_markup
+from kickoff_tui.app.widgets.field import Field
 from kickoff_tui.record import Question
 
 
@@ -40,7 +41,7 @@ class JumpDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="jump-box", classes="dialog"):
             yield Static("Go to question", classes="dialog-title")
-            yield Input(placeholder="Type words to filter, ↑↓ to move, Enter to go", id="jump-query")
+            yield Field(placeholder="Type words to filter, ↑↓ to move, Enter to go", id="jump-query")
             yield OptionList(id="jump-list")
 
     def on_mount(self) -> None:

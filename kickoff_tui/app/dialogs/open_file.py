@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from kickoff_tui.app.controller import RecentSession
 from kickoff_tui.app.format import safe
+from kickoff_tui.app.widgets.field import Field
 
 
 def recent_prompt(item: RecentSession) -> str:
@@ -43,7 +44,7 @@ class OpenSessionDialog(ModalScreen[Path | None]):
         with Vertical(id="open-box", classes="dialog"):
             yield Static(self._title, classes="dialog-title")
             yield Label("Session file (.toml)")
-            yield Input(placeholder="path/to/session.toml, then Enter", id="open-path")
+            yield Field(placeholder="path/to/session.toml, then Enter", id="open-path")
             yield Static("", id="open-error", classes="field-error")
             yield Label("Or pick a saved session")
             options = [Option(recent_prompt(r), id=str(r.path)) for r in self._recent]

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from kickoff_tui.app.format import safe
+from kickoff_tui.app.widgets.field import Field
 from kickoff_tui.record.models import MAX_NAME_CHARS, text_problem
 
 
@@ -30,7 +31,7 @@ class RenameDialog(ModalScreen[str | None]):
             yield Static(f"[b]Rename {safe(self.old_name)}[/]", classes="dialog-title")
             yield Static(f"[dim]Speaks for {safe(self.role_text)}. The answers and sign-offs they "
                          "gave carry the new name; the log keeps the rename.[/]")
-            yield Input(self.old_name, id="rename-name", placeholder="Name")
+            yield Field(self.old_name, id="rename-name", placeholder="Name")
             yield Static("", id="rename-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Rename", id="rename-yes", variant="primary")

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kickoff_tui.app.format import safe
+from kickoff_tui.app.widgets.field import Field
 
 WorkloadAction = Literal["select", "add", "rename", "remove"]
 
@@ -49,7 +50,7 @@ class WorkloadsDialog(ModalScreen[WorkloadChoice | None]):
             yield Static("The application owner's and the AI team's sizing questions are asked once "
                          "per workload; IT's answers are shared by all of them.", id="workloads-help")
             yield OptionList(id="workloads-list")
-            yield Input(placeholder="Name for a new workload, or the new name", id="workloads-name",
+            yield Field(placeholder="Name for a new workload, or the new name", id="workloads-name",
                         max_length=60)
             yield Static("", id="workloads-error")
             with Horizontal(classes="dialog-buttons"):

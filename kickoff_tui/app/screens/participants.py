@@ -7,10 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from kickoff_tui.app.format import safe
 from kickoff_tui.app.roles import badge_markup, role_label
+from kickoff_tui.app.widgets.field import Field
+from kickoff_tui.app.widgets.footer import KeyFooter
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.record import ROLES
 from kickoff_tui.record.models import MAX_NAME_CHARS, text_problem
@@ -55,10 +57,10 @@ class ParticipantsScreen(Screen[None]):
             yield Static("[b]Who is in the room?[/]", classes="screen-title")
             yield Static(INTRO, classes="intro")
             yield Label("Session title")
-            yield Input(session.title, id="session-title", placeholder="e.g. Support assistant")
+            yield Field(session.title, id="session-title", placeholder="e.g. Support assistant")
             yield Label("Add a person: name, role, then Enter or Add")
             with Horizontal(id="add-row"):
-                yield Input(placeholder="Name", id="person-name")
+                yield Field(placeholder="Name", id="person-name")
                 yield Select(
                     [(ROLE_CHOICES[r], r) for r in ROLES],
                     value=ROLES[0], allow_blank=False, id="person-role",
@@ -70,7 +72,7 @@ class ParticipantsScreen(Screen[None]):
             yield Button("Back to the questions  (Ctrl+N)" if self.returns
                          else "Start the questions  (Ctrl+N)", id="start-questions",
                          variant="success")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#person-name", Input).focus()

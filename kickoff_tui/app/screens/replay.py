@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kickoff_tui.app.format import safe
 from kickoff_tui.app.roles import badge_markup
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
+from kickoff_tui.app.widgets.footer import KeyFooter
 from kickoff_tui.app.widgets.spec_panel import SpecPanel
 from kickoff_tui.record import Event, ReplayState, Session, replay_states
 
@@ -96,7 +97,7 @@ class ReplayScreen(Screen[None]):
                     with Vertical(id="replay-today", classes="compare-col"):
                         yield SpecPanel(id="replay-spec-today")
                 yield FlagsPanel(id="replay-flags")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = f"Replay · {self.session.title}"

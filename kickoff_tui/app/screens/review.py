@@ -14,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -32,14 +31,16 @@ from kickoff_tui.app.messages import FlagAction
 from kickoff_tui.app.plan import PlanReports, plan_cost, plan_projections
 from kickoff_tui.app.roles import ROLE_BADGES, ROLE_SHORT, ROLE_VARIABLES, badge_markup, role_label
 from kickoff_tui.app.widgets.charts import GrowthBars, MemoryChart, SensitivityBars, SkuBars
+from kickoff_tui.app.widgets.field import Field
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
+from kickoff_tui.app.widgets.footer import KeyFooter
 from kickoff_tui.app.widgets.spec_panel import SpecPanel, cooling_words, short_gpu_name
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import Figure, PlanningOverrides
 from kickoff_tui.planning.cost import monthly_cost
 from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES
-from kickoff_tui.sizing import SizedSpec, SizingInputs
 from kickoff_tui.record.io import export_file_name
+from kickoff_tui.sizing import SizedSpec, SizingInputs
 
 WHY_ORDER: tuple[str, ...] = (
     "gpus_per_replica", "concurrency_per_replica", "replicas", "total_gpus", "nodes", "racks",
@@ -154,11 +155,11 @@ class ReviewScreen(Screen[str | None]):
                         yield Button("Set cadence", id="cadence-set", variant="primary")
                     yield Label("Export folder ('.' = the folder Kickoff was started in)")
                     with Horizontal(classes="signoff-row"):
-                        yield Input(".", id="export-dir")
+                        yield Field(".", id="export-dir")
                         yield Button("Export TOML", id="export-toml", variant="primary")
                         yield Button("Export Markdown", id="export-md")
                     yield Static("", id="export-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         session = self.controller.require()

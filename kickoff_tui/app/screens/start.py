@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kickoff_tui.app.controller import RecentSession
 from kickoff_tui.app.dialogs.open_file import OpenSessionDialog, recent_prompt
 from kickoff_tui.app.format import safe
+from kickoff_tui.app.widgets.footer import KeyFooter
 
 BANNER = """\
 [b $accent]K I C K O F F[/]
@@ -58,7 +59,7 @@ class StartScreen(Screen[None]):
             yield Static("[b]Recent sessions[/]", classes="section-title")
             yield OptionList(Option("[dim]Reading the data folder…[/]", disabled=True),
                              id="start-recent")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#start-actions", OptionList).focus()

@@ -11,13 +11,13 @@ import time
 from contextlib import suppress
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
-from textual.actions import SkipAction
+from textual.widgets import Header, OptionList, Static
 from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import get_current_worker
@@ -30,9 +30,10 @@ from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDraft
 from kickoff_tui.app.roles import ROLE_BADGES, badge_markup
 from kickoff_tui.app.widgets.charts import MemoryChart
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
+from kickoff_tui.app.widgets.footer import KeyFooter
+from kickoff_tui.app.widgets.portfolio_panel import PortfolioPanel, portfolio_lines
 from kickoff_tui.app.widgets.question_form import QuestionForm, default_answerer
 from kickoff_tui.app.widgets.spec_panel import SpecPanel
-from kickoff_tui.app.widgets.portfolio_panel import PortfolioPanel, portfolio_lines
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning.cost import MonthlyCost
 from kickoff_tui.record import ROLES, AnswerValue, Question, Session
@@ -184,7 +185,7 @@ class WizardScreen(Screen[None]):
                 yield SpecPanel(id="spec")
                 yield PortfolioPanel(id="portfolio")
                 yield MemoryChart(id="memory")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#side-col").border_title = "Sized spec (live)"

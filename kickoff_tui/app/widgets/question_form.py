@@ -8,11 +8,9 @@ nothing itself: the wizard screen does that.
 
 from __future__ import annotations
 
-
 from typing import Any
 
 from rich.text import Text
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +20,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select,
 from kickoff_tui.app.format import cell, plain, safe
 from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDrafted
 from kickoff_tui.app.roles import ROLE_SHORT, badge_markup, role_label
+from kickoff_tui.app.widgets.field import Field
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.record import Answer, AnswerValue, Participant, Question
 from kickoff_tui.record.models import text_problem
@@ -124,7 +123,7 @@ class QuestionForm(Vertical):
             )
         with Horizontal(classes="q-field-row"):
             yield Label("Why", classes="q-field-label")
-            yield Input(
+            yield Field(
                 self.answer.rationale if self.answer else "",
                 placeholder="rationale, e.g. p99 of last month's logs",
                 compact=True,
@@ -161,7 +160,7 @@ class QuestionForm(Vertical):
                 yield Static(self._yes_no(start), id="q-switch-label")
         elif q.type == "number":
             with Horizontal(id="q-number-row"):
-                yield Input(
+                yield Field(
                     q.label_of(current).removesuffix(q.unit).strip() if current is not None else "",
                     placeholder=self._number_hint(),
                     id="q-input",
@@ -169,7 +168,7 @@ class QuestionForm(Vertical):
                 yield Static(safe(q.unit) if q.unit else "", id="q-unit")
         else:
             hint = "e.g. 4h, 2d, 1w" if q.type == "duration" else "Type the answer"
-            yield Input("" if current is None else str(current), placeholder=hint,
+            yield Field("" if current is None else str(current), placeholder=hint,
                                id="q-input")
 
     def _number_hint(self) -> str:
