@@ -6,7 +6,9 @@ This is what ``kickoff estimate`` prints and what the sizer calls for every cand
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -241,12 +243,24 @@ class _Ctx:
     engine: EngineProfile
 
 
-def _step(ctx: _Ctx, decode: float, prefill: float = 0.0, position: float = 0.0) -> perf.Step:
+def _stepper(ctx: _Ctx):
+    """``step(decode, prefill=0, position=0)``: one step of the replica (per stage) with
+    ``decode`` sequences decoding and ``prefill`` prompt tokens carried at ``position``, on the
+    layout's step coefficients (looked up once: the solver takes many steps per point)."""
     lay = ctx.layout
-    return perf.step_time(ctx.model, ctx.gpu, ctx.precision, ctx.kv_precision, lay.tp, lay.pp,
-                          decode / lay.pp, ctx.isl + ctx.osl / 2, prefill / lay.pp, position,
-                          ctx.options.speculative_positions or ctx.options.speculative_speedup,
-                          engine=ctx.engine, ep=lay.ep, dp=lay.dp)
+    k = perf.step_coefficients(ctx.model, ctx.gpu, ctx.precision, ctx.kv_precision, lay.tp, lay.pp,
+                               ctx.engine, lay.ep, lay.dp)
+    pp, context = lay.pp, ctx.isl + ctx.osl / 2
+    positions = ctx.options.speculative_positions or ctx.options.speculative_speedup
+
+    def step(decode: float, prefill: float = 0.0, position: float = 0.0) -> perf.Step:
+        return k.step(decode / pp, context, prefill / pp, position, positions)
+
+    return step
+
+
+def _step(ctx: _Ctx, decode: float, prefill: float = 0.0, position: float = 0.0) -> perf.Step:
+    return _stepper(ctx)(decode, prefill, position)
 
 
 def dp_balance_wait(ctx: _Ctx, rate: float, step_s: float) -> float:
@@ -260,33 +274,73 @@ def dp_balance_wait(ctx: _Ctx, rate: float, step_s: float) -> float:
     return min((dp - 1) / (2.0 * rate), steps * step_s)
 
 
-_EVALUATED: dict[tuple, tuple[object, object, object, Operating]] = {}
-_EVALUATED_MAX = 20000
-"""Memo of ``evaluate`` (a pure function of its inputs): the sizer's searches and a session's
-recomputations ask for the same operating points again. Keyed on the identity of the catalog
-entries (checked on a hit, as the step coefficients are) and the values of everything else."""
+_PERCENTILES = tuple((name, z, C.PERCENTILE_Q[name]) for name, z in C.PERCENTILE_Z.items())
+"""(percentile, normal z, quantile of the residual step), in the order the tables list them."""
+
+
+class _Solver:
+    """The steady states of one replica context (model, GPU, precisions, layout, traffic shape,
+    options, engine): what does not depend on the number decoding is computed once, and every
+    point asked for is memoised (``evaluate`` is a pure function of its inputs: the sizer's
+    searches and a session's recomputations ask for the same points again)."""
+
+    __slots__ = ("ctx", "points", "step", "isl_eff", "budget", "budget_floor", "positions",
+                 "work_tokens", "overhead", "hop_s", "balanced")
+
+    def __init__(self, ctx: _Ctx) -> None:
+        lay, eng, opt = ctx.layout, ctx.engine, ctx.options
+        self.ctx = ctx
+        self.points: dict[float, Operating] = {}
+        self.step = _stepper(ctx)
+        self.isl_eff = ctx.isl * (1 - opt.prefix_hit_rate)
+        self.budget = eng.max_num_batched_tokens * lay.dp
+        self.budget_floor = self.budget * C.MIN_PREFILL_SHARE
+        self.positions = opt.speculative_positions or opt.speculative_speedup  # per sequence per step
+        self.work_tokens = self.isl_eff + ctx.osl * self.positions / opt.speculative_speedup
+        self.overhead = perf.request_fixed_seconds(ctx.model, eng, lay.pp)
+        self.hop_s = (lay.pp - 1) * C.PIPELINE_HOP_S
+        self.balanced = lay.dp > 1  # dp_balance_wait() is zero without DP attention
+
+    def at(self, running: float) -> Operating:
+        op = self.points.get(running)
+        if op is None:
+            if len(self.points) >= _POINTS_MAX:
+                self.points.clear()
+            op = self.points[running] = _evaluate(self.ctx, running, self)
+        return op
+
+
+_SOLVERS: dict[tuple, _Solver] = {}
+_SOLVERS_MAX = 2000
+_POINTS_MAX = 2000
+"""Bounds of the memo: replica contexts kept, and points kept per context."""
 
 
 def clear_memo() -> None:
     """Forget every memoised operating point (benchmarks time a cold computation with it)."""
-    _EVALUATED.clear()
+    _SOLVERS.clear()
+
+
+def _solver(ctx: _Ctx) -> _Solver:
+    """The context's solver, keyed on the identity of the catalog entries (checked on a hit, as
+    the step coefficients are) and the values of everything else."""
+    key = (id(ctx.model), id(ctx.gpu), id(ctx.engine), ctx.precision, ctx.kv_precision, ctx.layout,
+           ctx.isl, ctx.osl, tuple(ctx.options.__dict__.values()))
+    hit = _SOLVERS.get(key)
+    if hit is not None and hit.ctx.model is ctx.model and hit.ctx.gpu is ctx.gpu and hit.ctx.engine is ctx.engine:
+        return hit
+    if len(_SOLVERS) >= _SOLVERS_MAX:
+        _SOLVERS.clear()
+    solver = _SOLVERS[key] = _Solver(ctx)
+    return solver
 
 
 def evaluate(ctx: _Ctx, running: float) -> Operating:
     """Memoised :func:`_evaluate` (identical results)."""
-    key = (id(ctx.model), id(ctx.gpu), id(ctx.engine), ctx.precision, ctx.kv_precision, ctx.layout,
-           ctx.isl, ctx.osl, tuple(ctx.options.__dict__.values()), running)
-    hit = _EVALUATED.get(key)
-    if hit is not None and hit[0] is ctx.model and hit[1] is ctx.gpu and hit[2] is ctx.engine:
-        return hit[3]
-    op = _evaluate(ctx, running)
-    if len(_EVALUATED) >= _EVALUATED_MAX:
-        _EVALUATED.clear()
-    _EVALUATED[key] = (ctx.model, ctx.gpu, ctx.engine, op)
-    return op
+    return _solver(ctx).at(running)
 
 
-def _evaluate(ctx: _Ctx, running: float) -> Operating:
+def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Operating:
     """Closed-loop steady state with ``running`` sequences decoding (docs/model.md section 5).
 
     Every step decodes each running sequence once and carries prompt chunks of the requests
@@ -294,22 +348,22 @@ def _evaluate(ctx: _Ctx, running: float) -> Operating:
     engine's fixed per-request cost, its prefill phase (wait behind the prompts ahead of it,
     then its own chunks), then OSL decode steps. Requests in the system follow from Little's
     law over that life, so every figure is a function of ``running`` and rises with it."""
-    lay, eng, opt = ctx.layout, ctx.engine, ctx.options
-    pp, speedup = lay.pp, opt.speculative_speedup
+    k = solver or _Solver(ctx)  # the context's constants
+    pp, speedup, osl = ctx.layout.pp, ctx.options.speculative_speedup, ctx.osl
     n = max(running, 1e-9)
-    isl_eff = ctx.isl * (1 - opt.prefix_hit_rate)
-    budget = eng.max_num_batched_tokens * lay.dp
-    spare = max(budget - n / pp, budget * C.MIN_PREFILL_SHARE)
+    isl_eff = k.isl_eff
+    spare = max(k.budget - n / pp, k.budget_floor)
     chunk = min(isl_eff, spare)
     # A decoding request shares its steps with the others decoding: at least itself.
     batch = max(n, 1.0)
-    decode_only = _step(ctx, batch)
+    _step = k.step
+    decode_only = _step(batch)
     decode_s = decode_only.total
     mixed_steps: dict[float, perf.Step] = {}
 
     def mixed_step(carried: float) -> perf.Step:
         if carried not in mixed_steps:
-            mixed_steps[carried] = _step(ctx, batch, carried, chunk / 2) if chunk > 0 else decode_only
+            mixed_steps[carried] = _step(batch, carried, chunk / 2) if chunk > 0 else decode_only
         return mixed_steps[carried]
 
     def decode_phase(stream: float) -> tuple[float, float, float, perf.Step]:
@@ -325,12 +379,11 @@ def _evaluate(ctx: _Ctx, running: float) -> Operating:
     # Conservation: every token of every request, prompt and answer, passes through the GEMMs
     # once, so no interleaving of steps serves requests faster than the stage's linear compute
     # allows (at the per-token cost of the largest step the decode phase runs).
-    full_stream = n * isl_eff * speedup / ctx.osl
-    positions = opt.speculative_positions or speedup  # positions each sequence runs per step
+    full_stream = n * isl_eff * speedup / osl
     widest_prompt = min(max(full_stream, chunk), spare) if chunk > 0 else 0.0
     widest = mixed_step(widest_prompt) if chunk > 0 else decode_only
-    per_token_compute = widest.linear_compute / (batch * positions + widest_prompt)
-    work = (isl_eff + ctx.osl * positions / speedup) * per_token_compute
+    per_token_compute = widest.linear_compute / (batch * k.positions + widest_prompt)
+    work = k.work_tokens * per_token_compute
     ceiling = 1.0 / work if work > 0 else math.inf
 
     # Own prompt: ceil(ISL / chunk) chunk steps next to the running decodes (a single chunk
@@ -339,8 +392,8 @@ def _evaluate(ctx: _Ctx, running: float) -> Operating:
     long_prompt = 0.0
     if chunks > 1:
         piece = isl_eff / chunks
-        long_prompt = sum(_step(ctx, batch, piece, i * piece + piece / 2).total for i in range(chunks))
-    overhead = perf.request_fixed_seconds(ctx.model, eng, pp)
+        long_prompt = sum(_step(batch, piece, i * piece + piece / 2).total for i in range(chunks))
+    overhead = k.overhead
 
     # The prompts that interrupt a request's decoding are the OTHER requests' (its own is its
     # TTFT): a share (N - 1) / N of the prefill stream, N the requests in the system (none for
@@ -351,10 +404,10 @@ def _evaluate(ctx: _Ctx, running: float) -> Operating:
         share, carried, stage_s, mixed = decode_phase(full_stream * others)
         mixed_s = mixed.total
         service = (long_prompt if chunks > 1 else mixed_s if chunk > 0 else decode_s) * pp
-        service += (pp - 1) * C.PIPELINE_HOP_S
+        service += k.hop_s
         tpot = stage_s * pp / speedup
-        rate = min(n / (ctx.osl * tpot), ceiling)  # requests/s leaving the decode phase
-        tpot = max(tpot, n / (ctx.osl * rate))
+        rate = min(n / (osl * tpot), ceiling)  # requests/s leaving the decode phase
+        tpot = max(tpot, n / (osl * rate))
         # Wait for a prefill slot: mean-value analysis of the closed loop. An arriving prompt
         # finds the others' prompts in their prefill phase (Little: rate x prefill time, arrival
         # theorem share); each still needs on average half its tokens if alone, all if queued.
@@ -370,22 +423,22 @@ def _evaluate(ctx: _Ctx, running: float) -> Operating:
                 if -tolerance <= step <= tolerance:  # |step| <= tolerance, without a call
                     break
         residual_step = stage_s * pp * others  # the step already running when the prompt arrives
-        balance = dp_balance_wait(ctx, rate, stage_s * pp)
+        balance = dp_balance_wait(ctx, rate, stage_s * pp) if k.balanced else 0.0
         ttft = overhead + balance + phase + 0.5 * residual_step
         previous, in_system = in_system, n + rate * ttft
         if abs(in_system - previous) <= C.OPERATING_TOLERANCE * in_system:
             break
     # Percentiles: prompts ahead ~ Poisson(ahead); a request's decode meets a binomial number of
     # chunk steps over OSL steps; normal approximations of both.
-    spread_tpot = math.sqrt(share * (1 - share) / max(ctx.osl, 1.0)) * (mixed_s - decode_s) * pp / speedup
+    spread_tpot = math.sqrt(share * (1 - share) / max(osl, 1.0)) * (mixed_s - decode_s) * pp / speedup
     root = math.sqrt(ahead) if ahead > 0 else 0.0
     wait_per_prompt = remaining * per_token
     base = overhead + balance + service
-    ttft_pct = {name: base + max(ahead + z * root, 0.0) * wait_per_prompt + C.PERCENTILE_Q[name] * residual_step
-                for name, z in C.PERCENTILE_Z.items()}
-    tpot_pct = {name: tpot + z * spread_tpot for name, z in C.PERCENTILE_Z.items()}
+    ttft_pct = {name: base + max(ahead + z * root, 0.0) * wait_per_prompt + q * residual_step
+                for name, z, q in _PERCENTILES}
+    tpot_pct = {name: tpot + z * spread_tpot for name, z, _ in _PERCENTILES}
     heavier = mixed if share * mixed_s >= (1 - share) * decode_s else decode_only
-    return Operating(running=n, ttft_s=ttft, tpot_s=tpot, tokens_per_s=rate * ctx.osl,
+    return Operating(running=n, ttft_s=ttft, tpot_s=tpot, tokens_per_s=rate * osl,
                      requests_per_s=rate, bound=heavier.bound, queued=False, in_system=in_system,
                      ttft_pct=ttft_pct, tpot_pct=tpot_pct)
 
@@ -417,7 +470,8 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
     if not options.continuous_batching:
         op = _static(ctx, max(min(in_system, cap), 1e-9))
         return _queue(op, in_system, cap)
-    top = evaluate(ctx, min(in_system, cap))
+    at = _solver(ctx).at
+    top = at(min(in_system, cap))
     if top.in_system <= in_system + 1e-9:
         return _queue(top, in_system, cap) if in_system > top.in_system + 1e-9 else top
     lo, hi = 0.0, min(in_system, float(cap))
@@ -430,7 +484,7 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
     for _ in range(C.OPERATING_SEARCH_STEPS):
         if not lo < guess < hi:
             guess = (lo + hi) / 2
-        op = evaluate(ctx, guess)
+        op = at(guess)
         value = op.in_system - in_system
         best = op
         if abs(value) <= in_system * C.OPERATING_TOLERANCE:
@@ -461,11 +515,19 @@ def operating_point(model: Model, gpu: GPU, precision: str, kv_precision: str, l
                     isl: int, osl: int, running: float, options: ServingOptions,
                     engine: EngineProfile | None = None) -> Operating:
     """Steady state with ``running`` sequences decoding (the sizer searches on this directly)."""
+    return operating_points(model, gpu, precision, kv_precision, layout, isl, osl, options, engine)(running)
+
+
+def operating_points(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
+                     isl: int, osl: int, options: ServingOptions,
+                     engine: EngineProfile | None = None) -> Callable[[float], Operating]:
+    """:func:`operating_point` of one replica context as a function of ``running`` (for
+    searches that ask for many points of the same replica)."""
     ctx = _Ctx(model, gpu, precision, kv_precision, layout, isl, osl, options,
                engine or perf.default_engine(gpu))
     if not options.continuous_batching:
-        return _static(ctx, running)
-    return evaluate(ctx, running)
+        return partial(_static, ctx)
+    return _solver(ctx).at
 
 
 def estimate(

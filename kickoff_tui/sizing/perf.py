@@ -9,10 +9,10 @@ Units: bytes, seconds, FLOPs inside; the public result reports GB, ms and tokens
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from kickoff_tui.catalog import kernels as K
 from kickoff_tui.catalog.engines import EngineProfile, engine_for
@@ -487,9 +487,11 @@ def attended_context(model: Model, context: float) -> float:
     return (full * context + windowed * min(context, model.sliding_window)) / model.layers
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Step:
-    """Time of one scheduler step of one pipeline stage, split into its parts (seconds)."""
+    """Time of one scheduler step of one pipeline stage, split into its parts (seconds).
+    (Slotted, with the total summed once at construction: the steady-state solver builds and
+    reads thousands of these per sizing.)"""
 
     weights: float
     linear_compute: float
@@ -498,6 +500,12 @@ class Step:
     prefill_attention: float
     communication: float
     overhead: float
+    total: float = field(init=False)
+    """Sum of the parts."""
+
+    def __post_init__(self) -> None:
+        self.total = (max(self.weights, self.linear_compute) + max(self.kv_read, self.decode_attention_compute)
+                      + self.prefill_attention + self.communication + self.overhead)
 
     @property
     def linear(self) -> float:
@@ -506,12 +514,6 @@ class Step:
     @property
     def decode_attention(self) -> float:
         return max(self.kv_read, self.decode_attention_compute)
-
-    @cached_property
-    def total(self) -> float:
-        """Sum of the parts (computed once: the steady-state solver reads it many times)."""
-        return (max(self.weights, self.linear_compute) + max(self.kv_read, self.decode_attention_compute)
-                + self.prefill_attention + self.communication + self.overhead)
 
     @property
     def bound(self) -> Literal["memory", "compute"]:
@@ -575,25 +577,47 @@ def alltoall_call(gpu: GPU, ep: int, message: float, engine: EngineProfile | Non
     return latency + (ep - 1) / ep * message / (bandwidth * C.LINK_EFFICIENCY)
 
 
-@dataclass(frozen=True)
-class _Coefficients:
-    """What one step's time needs that does not depend on the batch (computed once per layout)."""
+@dataclass(frozen=True, slots=True)
+class StepCoefficients:
+    """What one step's time needs that does not depend on the batch, computed once per layout
+    (model, GPU, precisions, TP x PP, engine, EP, DP): :meth:`step` is the hot path of the
+    steady-state solver, so the lookups and per-layout products are done here."""
 
+    model: Model
+    gpu: GPU
+    engine: EngineProfile
+    kv_precision: str
+    tp: int
+    pp: int
+    ep: int
+    dp: int
     bandwidth: float
     share: float
     total_weights: float
     per_param: float
     attn_bytes: float
+    dense_weights_s: float
+    """Weight read time of a dense model's step (every weight, every step)."""
     math_precision: str
     fallback_rate: float
     fallback_moe_rate: float
+    kernel_moe_fallback_rate: float
+    """:func:`moe_flops` when the part has curves but none for this MoE shape."""
     kernel_engine: str
+    curve_gpu: str
+    """Part whose measured curves are read (itself or its reference part)."""
+    compute_scale: float
+    attention_compute_scale: float
+    bandwidth_scale: float
+    comm_engine: str
+    """Engine whose measured all-reduce curve this part has ("" when none)."""
     attention_kind: str
     attn_rate: float
     kv_per_token_layer: float
     full_layers: int
     windowed_layers: int
     window: float
+    layers: int
     decode_flops_per_ctx: float
     prefill_flops_per_pair: float
     routed_per_token: float
@@ -602,38 +626,150 @@ class _Coefficients:
     moe_layers: int
     always_active: int
     expert_params: int
+    experts_per_token: int
+    experts_divisor: int
+    hidden_size: int
+    allreduce_layers: float
+    """Layers x all-reduces per layer of one stage (the dense layers only under DP attention)."""
+    dp_moe_layers: float
+    """MoE layers of one stage that dispatch / combine under DP attention (0 otherwise)."""
+    imbalance: float
+
+    def step(self, decode_tokens: float, decode_context: float, prefill_tokens: float = 0.0,
+             prefill_context: float = 0.0, tokens_per_sequence: float = 1.0) -> Step:
+        """:func:`step_time` for this layout (the same arithmetic, in the same order)."""
+        k = self
+        share, tp = k.share, k.tp
+        tokens = decode_tokens * tokens_per_sequence + prefill_tokens
+
+        # Weight bytes read: touched_weight_bytes(), written out with the layout's coefficients
+        # (the same arithmetic, the experts-hit count computed once).
+        imbalance = k.imbalance
+        if k.moe_layers:
+            hit = expected_experts_hit(k.model, tokens)
+            touched = min(k.total_weights, (k.always_active + k.moe_layers * hit * k.expert_params) * k.per_param)
+            if k.ep > 1:
+                routed = min(k.moe_layers * hit * k.expert_params * k.per_param, touched)
+                touched = touched + routed * (imbalance - 1.0)
+            weights = touched * share
+            if k.dp > 1:
+                weights += min(k.attn_bytes, touched) * (1.0 - 1.0 / tp) / k.pp  # every rank reads the whole attention copy
+            weights /= k.bandwidth
+        else:
+            weights = k.dense_weights_s
+        routed_flops = k.routed_per_token * tokens * share
+        dense_flops = k.active_per_token * tokens * share - routed_flops
+        rate, moe_rate = k.fallback_rate, k.fallback_moe_rate
+        if k.kernel_engine and tokens > 0:
+            # achievable_flops() and moe_flops() on the measured curves
+            measured = _smooth(_kernel_gemm, max(tokens * share * tp, C.KERNEL_GEMM_MIN_TOKENS), k.curve_gpu,
+                               k.kernel_engine, k.math_precision)
+            if measured:
+                rate = measured * 1e12 * k.compute_scale
+            if routed_flops:
+                per_expert = tokens * k.experts_per_token / k.experts_divisor
+                measured = _smooth(_kernel_moe, max(per_expert, C.KERNEL_GEMM_MIN_TOKENS), k.curve_gpu,
+                                   k.kernel_engine, k.math_precision, k.model.experts)
+                moe_rate = measured * 1e12 * k.compute_scale if measured else k.kernel_moe_fallback_rate
+        linear_compute = dense_flops / rate
+        if routed_flops:
+            linear_compute += routed_flops * imbalance / moe_rate
+
+        if k.windowed_layers:
+            windowed = k.windowed_layers * min(decode_context, k.window)
+            kv_per_seq = k.kv_per_token_layer * (k.full_layers * decode_context + windowed)
+            decode_attended = (k.full_layers * decode_context + windowed) / k.layers  # attended_context()
+            prefill_attended = (k.full_layers * prefill_context
+                                + k.windowed_layers * min(prefill_context, k.window)) / k.layers
+        else:
+            kv_per_seq = k.kv_per_token_layer * k.full_layers * decode_context
+            decode_attended, prefill_attended = decode_context, prefill_context
+        kv_read = decode_tokens * kv_per_seq / k.bandwidth
+        if k.kernel_engine and decode_tokens > 0:
+            # Decode attention is a bandwidth-bound paged-KV kernel whatever the engine: the median
+            # of the engines measured on this part (``generic``), not one engine's curve.
+            measured_bw = _smooth(_kernel_decode_attention_at, decode_tokens, _grid_floor(decode_context),
+                                  k.curve_gpu, C.DECODE_ATTENTION_CURVE, k.attention_kind, k.kv_precision)
+            if measured_bw:
+                kv_read = decode_tokens * kv_per_seq / (measured_bw * k.bandwidth_scale)
+        decode_attn_flops = decode_tokens * tokens_per_sequence * decode_attended * k.decode_flops_per_ctx * share
+        prefill_attn_flops = prefill_tokens * prefill_attended * k.prefill_flops_per_pair * share
+        communication = 0.0
+        if k.dp_moe_layers:
+            # DP attention: no attention all-reduce; each MoE layer dispatches its rank's tokens to
+            # the experts' ranks and combines them back (two all-to-alls); dense layers all-reduce.
+            communication = k.dp_moe_layers * moe_dispatch_combine(k.model, k.gpu, tp, tokens / k.dp, k.engine)
+        if tp > 1:
+            # allreduce_time(): two all-reduces of the step's activations per layer
+            message = tokens * k.hidden_size * C.ACTIVATION_BYTES
+            per_call = _smooth(_kernel_allreduce, message, k.gpu.id, k.comm_engine, tp) if k.comm_engine else None
+            communication += k.allreduce_layers * (per_call or allreduce_call(k.gpu, tp, message, k.engine))
+        prefill_rate = k.attn_rate
+        if k.kernel_engine and prefill_tokens > 0:
+            measured_rate = _smooth(_kernel_prefill_attention, max(2 * prefill_context, 1.0), k.curve_gpu,
+                                    k.kernel_engine, k.attention_kind)
+            if measured_rate:
+                prefill_rate = measured_rate * 1e12 * k.attention_compute_scale
+        return Step(weights, linear_compute, kv_read, decode_attn_flops / k.attn_rate,
+                    prefill_attn_flops / prefill_rate, communication, k.overhead)
 
 
-_COEFFICIENTS: dict[tuple, tuple[object, object, object, _Coefficients]] = {}
+_COEFFICIENTS: dict[tuple, StepCoefficients] = {}
 _COEFFICIENTS_MAX = 4096
 
 
-def _coefficients(model: Model, gpu: GPU, precision: str, kv_precision: str, tp: int, pp: int,
-                  engine: EngineProfile, ep: int, dp: int) -> _Coefficients:
+def step_coefficients(model: Model, gpu: GPU, precision: str, kv_precision: str, tp: int, pp: int,
+                      engine: EngineProfile, ep: int = 1, dp: int = 1) -> StepCoefficients:
+    """The layout's step coefficients (memoised on the catalog entries' identity)."""
     key = (id(model), id(gpu), id(engine), precision, kv_precision, tp, pp, ep, dp)
     hit = _COEFFICIENTS.get(key)
-    if hit is not None and hit[0] is model and hit[1] is gpu and hit[2] is engine:
-        return hit[3]
+    if hit is not None and hit.model is model and hit.gpu is gpu and hit.engine is engine:
+        return hit
     math_precision, _ = compute_precision(gpu, precision)
     total = weight_bytes(model, precision)
     per_param = total / model.total_params
     rate = achievable_flops(gpu, math_precision, engine)
-    coeffs = _Coefficients(
-        bandwidth=achievable_bandwidth(gpu, engine),
-        share=1.0 / (tp * pp),
+    bandwidth = achievable_bandwidth(gpu, engine)
+    share = 1.0 / (tp * pp)
+    attn_bytes = min(attention_params(model) * per_param, total) if dp > 1 else 0.0
+    dense_weights = total * share
+    if dp > 1:
+        dense_weights += min(attn_bytes, total) * (1.0 - 1.0 / tp) / pp
+    part = curve_part(gpu)
+    layers = model.layers / pp
+    dp_moe_layers = model.moe_layers / pp if dp > 1 and model.is_moe else 0.0
+    coeffs = StepCoefficients(
+        model=model,
+        gpu=gpu,
+        engine=engine,
+        kv_precision=kv_precision,
+        tp=tp,
+        pp=pp,
+        ep=ep,
+        dp=dp,
+        bandwidth=bandwidth,
+        share=share,
         total_weights=total,
         per_param=per_param,
-        attn_bytes=min(attention_params(model) * per_param, total) if dp > 1 else 0.0,
+        attn_bytes=attn_bytes,
+        dense_weights_s=dense_weights / bandwidth,
         math_precision=math_precision,
         fallback_rate=rate,
         fallback_moe_rate=rate * C.MOE_GEMM_FRACTION * engine.moe_gemm_efficiency / engine.gemm_efficiency,
-        kernel_engine=engine.kernel_curves if curve_part(gpu) is not None else "",
+        kernel_moe_fallback_rate=rate * C.MOE_GEMM_FRACTION * (engine.moe_gemm_efficiency / engine.gemm_efficiency),
+        kernel_engine=engine.kernel_curves if part is not None else "",
+        curve_gpu=part.gpu_id if part is not None else "",
+        compute_scale=part.compute(math_precision) if part is not None else 1.0,
+        attention_compute_scale=part.compute(C.ATTENTION_PRECISION) if part is not None else 1.0,
+        bandwidth_scale=part.bandwidth_scale if part is not None else 1.0,
+        comm_engine=engine.kernel_curves if engine.kernel_curves and has_kernel_curves(gpu.id) else "",
         attention_kind="mla" if model.attention == "mla" else "gqa",
         attn_rate=attention_flops_rate(gpu, engine),
         kv_per_token_layer=kv_bytes_per_token_per_layer(model, kv_precision, max(tp // dp, 1)) / pp / dp,
         full_layers=model.layers - model.sliding_window_layers,
         windowed_layers=model.sliding_window_layers,
         window=float(model.sliding_window or 0),
+        layers=model.layers,
         decode_flops_per_ctx=decode_attention_flops_per_ctx(model),
         prefill_flops_per_pair=prefill_attention_flops_per_pair(model),
         routed_per_token=2.0 * model.moe_layers * model.experts_per_token * model.expert_params,
@@ -642,11 +778,23 @@ def _coefficients(model: Model, gpu: GPU, precision: str, kv_precision: str, tp:
         moe_layers=model.moe_layers,
         always_active=model.always_active_params if model.is_moe else 0,
         expert_params=model.expert_params if model.is_moe else 0,
+        experts_per_token=model.experts_per_token,
+        experts_divisor=max(model.experts, 1),
+        hidden_size=model.hidden_size,
+        allreduce_layers=(layers - dp_moe_layers if dp_moe_layers else layers) * C.ALLREDUCES_PER_LAYER,
+        dp_moe_layers=dp_moe_layers,
+        imbalance=C.EXPERT_LOAD_IMBALANCE if ep > 1 else 1.0,
     )
     if len(_COEFFICIENTS) >= _COEFFICIENTS_MAX:
         _COEFFICIENTS.clear()
-    _COEFFICIENTS[key] = (model, gpu, engine, coeffs)
+    _COEFFICIENTS[key] = coeffs
     return coeffs
+
+
+@lru_cache(maxsize=4096)
+def _grid_floor(value: float) -> float:
+    """The grid point at or below ``value`` (context lengths are read on the grid)."""
+    return _edges(value)[0]
 
 
 def step_time(
@@ -670,82 +818,11 @@ def step_time(
     averages ``prefill_context`` (position inside their prompt). With speculative decoding each
     sequence verifies ``tokens_per_sequence`` positions per step: more math, same weight and
     KV reads. ``ep`` > 1 places whole experts on ranks (expert parallelism); ``dp`` > 1 runs
-    attention data-parallel (each rank its own sequences, attention weights replicated)."""
+    attention data-parallel (each rank its own sequences, attention weights replicated).
+    The arithmetic is :meth:`StepCoefficients.step`."""
     engine = engine or default_engine(gpu)
-    k = _coefficients(model, gpu, precision, kv_precision, tp, pp, engine, ep, dp)
-    share = k.share  # each GPU holds 1/(tp*pp) of the weights and does that share of math
-    tokens = decode_tokens * tokens_per_sequence + prefill_tokens
-
-    # Weight bytes read: touched_weight_bytes(), written out with the layout's coefficients
-    # (the same arithmetic, the experts-hit count computed once).
-    imbalance = C.EXPERT_LOAD_IMBALANCE if ep > 1 else 1.0
-    if k.moe_layers:
-        hit = expected_experts_hit(model, tokens)
-        touched = min(k.total_weights, (k.always_active + k.moe_layers * hit * k.expert_params) * k.per_param)
-        if ep > 1:
-            routed = min(k.moe_layers * hit * k.expert_params * k.per_param, touched)
-            touched = touched + routed * (imbalance - 1.0)
-    else:
-        touched = k.total_weights
-    weights = touched * share
-    if dp > 1:
-        weights += min(k.attn_bytes, touched) * (1.0 - 1.0 / tp) / pp  # every rank reads the whole attention copy
-    weights /= k.bandwidth
-    routed_flops = k.routed_per_token * tokens * share
-    dense_flops = k.active_per_token * tokens * share - routed_flops
-    rate, moe_rate = k.fallback_rate, k.fallback_moe_rate
-    if k.kernel_engine and tokens > 0:
-        rate = achievable_flops(gpu, k.math_precision, engine, tokens * share * tp)
-        if routed_flops:
-            moe_rate = moe_flops(gpu, k.math_precision, engine, tokens, model)
-    linear_compute = dense_flops / rate
-    if routed_flops:
-        linear_compute += routed_flops * imbalance / moe_rate
-
-    if k.windowed_layers:
-        kv_per_seq = k.kv_per_token_layer * (k.full_layers * decode_context + k.windowed_layers * min(decode_context, k.window))
-    else:
-        kv_per_seq = k.kv_per_token_layer * k.full_layers * decode_context
-    kv_read = decode_tokens * kv_per_seq / k.bandwidth
-    if k.kernel_engine and decode_tokens > 0:
-        # Decode attention is a bandwidth-bound paged-KV kernel whatever the engine: the median
-        # of the engines measured on this part (``generic``), not one engine's curve.
-        part = curve_part(gpu)
-        measured_bw = _kernel_decode_attention(decode_tokens, decode_context, part.gpu_id, C.DECODE_ATTENTION_CURVE,
-                                               k.attention_kind, kv_precision) if part is not None else None
-        if measured_bw:
-            kv_read = decode_tokens * kv_per_seq / (measured_bw * part.bandwidth_scale)
-    decode_attn_flops = (
-        decode_tokens * tokens_per_sequence * attended_context(model, decode_context) * k.decode_flops_per_ctx * share
-    )
-    prefill_attn_flops = (
-        prefill_tokens * attended_context(model, prefill_context) * k.prefill_flops_per_pair * share
-    )
-    layers = model.layers / pp
-    if dp > 1 and model.is_moe:
-        # DP attention: no attention all-reduce; each MoE layer dispatches its rank's tokens to
-        # the experts' ranks and combines them back (two all-to-alls); dense layers all-reduce.
-        moe_layers = model.moe_layers / pp
-        communication = moe_layers * moe_dispatch_combine(model, gpu, tp, tokens / dp, engine)
-        communication += allreduce_time(model, gpu, tp, tokens, layers - moe_layers, engine)
-    else:
-        communication = allreduce_time(model, gpu, tp, tokens, layers, engine)
-    prefill_rate = k.attn_rate
-    if k.kernel_engine and prefill_tokens > 0:
-        part = curve_part(gpu)
-        measured_rate = _smooth(_kernel_prefill_attention, max(2 * prefill_context, 1.0), part.gpu_id,
-                                k.kernel_engine, k.attention_kind) if part is not None else None
-        if measured_rate:
-            prefill_rate = measured_rate * 1e12 * part.compute(C.ATTENTION_PRECISION)
-    return Step(
-        weights=weights,
-        linear_compute=linear_compute,
-        kv_read=kv_read,
-        decode_attention_compute=decode_attn_flops / k.attn_rate,
-        prefill_attention=prefill_attn_flops / prefill_rate,
-        communication=communication,
-        overhead=k.overhead,
-    )
+    k = step_coefficients(model, gpu, precision, kv_precision, tp, pp, engine, ep, dp)
+    return k.step(decode_tokens, decode_context, prefill_tokens, prefill_context, tokens_per_sequence)
 
 
 def moe_prefill_fixed_seconds(model: Model, engine: EngineProfile) -> float:

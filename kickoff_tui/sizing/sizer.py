@@ -27,6 +27,7 @@ from kickoff_tui.sizing.estimate import (
     moe_layout,
     operate,
     operating_point,
+    operating_points,
     powers_of_two,
     replica_capacity,
     tp_divides,
@@ -358,24 +359,30 @@ def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, l
     the requests in the system at that point). Returns (concurrency, what bound it, point)."""
     ttft_target, tpot_target = r.ttft_ms / 1000, r.tpot_ms / 1000
     ttft_scale, tpot_scale = r.latency_scale
+    point = operating_points(r.model, gpu, precision, kv_precision, layout, r.input_tokens,
+                             r.output_tokens, options or r.options, engine)
 
     def check(c: int):
-        op = operating_point(r.model, gpu, precision, kv_precision, layout, r.input_tokens,
-                             r.output_tokens, c, options or r.options, engine)
+        op = point(c)
         if op.tpot_at(r.percentile) * tpot_scale > tpot_target:
             return False, "tpot", op
         if op.ttft_at(r.percentile) * ttft_scale > ttft_target:
             return False, "ttft", op
         return True, "", op
 
+    at_cap = None
+    if could_win is not None:
+        # Against the best layout so far, first the most this one holds (at its capacity): if
+        # even that buys more GPUs, no point below it can do better, so nothing else is checked.
+        at_cap = check(cap)
+        if not could_win(max(1, int(at_cap[2].in_system))):
+            return -1, "dominated", at_cap[2]
     ok, why, op = check(1)
     if not ok:
         return 0, why, op
-    ok, why, op_cap = check(cap)
+    ok, why, op_cap = at_cap or check(cap)
     if ok:
         return max(1, int(op_cap.in_system)), "memory", op_cap
-    if could_win is not None and not could_win(max(1, int(op_cap.in_system))):
-        return -1, "dominated", op_cap  # even the memory-bound load would not beat the best layout
     # Bracketed search (Illinois regula falsi on the worse of the two latency ratios, which
     # rise almost linearly with the sequences decoding), finished by bisection to 1%.
     def excess(o) -> float:
@@ -581,16 +588,13 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
     best_reason = ""
     idle_only: tuple | None = None  # (layout, op at one request, op at two, KV sequences)
     for layout in layouts:
-        opts = layout_options(r, gpu, precision, layout.gpus)
-        cap, plan = replica_capacity(r.model, gpu, precision, kv_precision, layout,
-                                     r.input_tokens, r.output_tokens, opts, engine)
-        if cap < 1:
-            continue
-        def could_win(conc: int, layout: Layout = layout) -> bool:
-            # Even at its memory-bound concurrency, can this layout buy fewer GPUs than the best?
+        def could_win(conc: int | None, layout: Layout = layout) -> bool:
+            # Would this layout buy fewer GPUs than the best so far at ``conc`` in flight per
+            # replica (None: any number, so one replica carries the load)? The fleet only grows
+            # as the concurrency falls, and a layout is kept only when it buys fewer.
             if best is None:
                 return True
-            load = math.ceil(r.peak_concurrency * share / max(1, int(conc * lora_factor)))
+            load = 1 if conc is None else math.ceil(r.peak_concurrency * share / max(1, int(conc * lora_factor)))
             with_headroom = math.ceil(load * (1 + r.headroom))
             lost = replicas_lost_per_node(layout.gpus, node)
             replicas = with_headroom + redundancy_replicas(r.redundancy, with_headroom, lost, r.spare_nodes)
@@ -598,7 +602,15 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
             total = replicas * layout.gpus * deployments
             return (units * unit.gpus, total) < (best.gpus_bought, best.total_gpus)
 
-        conc, bound, op = best_concurrency(r, gpu, precision, kv_precision, layout, cap, engine, could_win, opts)
+        if not could_win(None):
+            continue  # even one replica (plus headroom and redundancy) buys more than the best
+        opts = layout_options(r, gpu, precision, layout.gpus)
+        cap, plan = replica_capacity(r.model, gpu, precision, kv_precision, layout,
+                                     r.input_tokens, r.output_tokens, opts, engine)
+        if cap < 1:
+            continue
+        conc, bound, op = best_concurrency(r, gpu, precision, kv_precision, layout, cap, engine,
+                                           could_win if best is not None else None, opts)
         if conc == -1:
             continue
         if (conc == 1 and bound == "ttft" and cap > 1 and r.peak_concurrency * share > 1
