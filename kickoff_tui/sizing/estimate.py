@@ -284,14 +284,17 @@ class _Solver:
     point asked for is memoised (``evaluate`` is a pure function of its inputs: the sizer's
     searches and a session's recomputations ask for the same points again)."""
 
-    __slots__ = ("ctx", "points", "step", "isl_eff", "budget", "budget_floor", "positions",
-                 "work_tokens", "overhead", "hop_s", "balanced")
+    __slots__ = ("ctx", "points", "steps", "pp", "speedup", "osl", "context", "isl_eff", "budget",
+                 "budget_floor", "positions", "work_tokens", "overhead", "hop_s", "balanced")
 
     def __init__(self, ctx: _Ctx) -> None:
         lay, eng, opt = ctx.layout, ctx.engine, ctx.options
         self.ctx = ctx
         self.points: dict[float, Operating] = {}
-        self.step = _stepper(ctx)
+        self.steps = perf.step_coefficients(ctx.model, ctx.gpu, ctx.precision, ctx.kv_precision, lay.tp,
+                                            lay.pp, eng, lay.ep, lay.dp)
+        self.pp, self.speedup, self.osl = lay.pp, opt.speculative_speedup, ctx.osl
+        self.context = ctx.isl + ctx.osl / 2  # average context of a decoding sequence
         self.isl_eff = ctx.isl * (1 - opt.prefix_hit_rate)
         self.budget = eng.max_num_batched_tokens * lay.dp
         self.budget_floor = self.budget * C.MIN_PREFILL_SHARE
@@ -349,32 +352,26 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     then its own chunks), then OSL decode steps. Requests in the system follow from Little's
     law over that life, so every figure is a function of ``running`` and rises with it."""
     k = solver or _Solver(ctx)  # the context's constants
-    pp, speedup, osl = ctx.layout.pp, ctx.options.speculative_speedup, ctx.osl
+    pp, speedup, osl = k.pp, k.speedup, k.osl
     n = max(running, 1e-9)
     isl_eff = k.isl_eff
     spare = max(k.budget - n / pp, k.budget_floor)
     chunk = min(isl_eff, spare)
     # A decoding request shares its steps with the others decoding: at least itself.
     batch = max(n, 1.0)
-    _step = k.step
-    decode_only = _step(batch)
+    with_decode = k.steps.with_decode
+    decode = k.steps.decode(batch / pp, k.context, k.positions)  # the decode half of every step below
+    decode_only = with_decode(decode)
     decode_s = decode_only.total
     mixed_steps: dict[float, perf.Step] = {}
 
     def mixed_step(carried: float) -> perf.Step:
-        if carried not in mixed_steps:
-            mixed_steps[carried] = _step(batch, carried, chunk / 2) if chunk > 0 else decode_only
-        return mixed_steps[carried]
-
-    def decode_phase(stream: float) -> tuple[float, float, float, perf.Step]:
-        """(share of steps carrying prompt chunks, tokens they carry, mean step time) when the
-        decode steps must absorb ``stream`` prompt tokens per step."""
-        share = min(1.0, stream / chunk) if chunk > 0 else 0.0
-        # Below one chunk per step, a share of the steps carries a whole chunk; above it every
-        # step carries the prefill stream, several prompts' chunks together, up to the budget.
-        carried = chunk if share < 1.0 else min(max(stream, chunk), spare)
-        mixed = mixed_step(carried)
-        return share, carried, (1 - share) * decode_s + share * mixed.total, mixed
+        """A decode step that also carries ``carried`` prompt tokens."""
+        step = mixed_steps.get(carried)
+        if step is None:
+            step = with_decode(decode, carried / pp, chunk / 2) if chunk > 0 else decode_only
+            mixed_steps[carried] = step
+        return step
 
     # Conservation: every token of every request, prompt and answer, passes through the GEMMs
     # once, so no interleaving of steps serves requests faster than the stage's linear compute
@@ -392,7 +389,7 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     long_prompt = 0.0
     if chunks > 1:
         piece = isl_eff / chunks
-        long_prompt = sum(_step(batch, piece, i * piece + piece / 2).total for i in range(chunks))
+        long_prompt = sum(with_decode(decode, piece / pp, i * piece + piece / 2).total for i in range(chunks))
     overhead = k.overhead
 
     # The prompts that interrupt a request's decoding are the OTHER requests' (its own is its
@@ -401,8 +398,15 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     in_system = n
     for _ in range(C.OTHERS_ITERATIONS):
         others = max(in_system - 1.0, 0.0) / in_system
-        share, carried, stage_s, mixed = decode_phase(full_stream * others)
+        # The decode steps absorb the others' prompt stream: below one chunk per step, a share of
+        # the steps carries a whole chunk; above it every step carries the stream, several
+        # prompts' chunks together, up to the budget.
+        stream = full_stream * others
+        share = min(1.0, stream / chunk) if chunk > 0 else 0.0
+        carried = chunk if share < 1.0 else min(max(stream, chunk), spare)
+        mixed = mixed_step(carried)
         mixed_s = mixed.total
+        stage_s = (1 - share) * decode_s + share * mixed_s  # mean step time of the decode phase
         service = (long_prompt if chunks > 1 else mixed_s if chunk > 0 else decode_s) * pp
         service += k.hop_s
         tpot = stage_s * pp / speedup

@@ -9,7 +9,7 @@ Units: bytes, seconds, FLOPs inside; the public result reports GB, ms and tokens
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from functools import lru_cache
@@ -391,6 +391,24 @@ def memory_plan(
     (SGLang) caps weights + KV and leaves the runtime the rest, ``free`` (TensorRT-LLM) gives KV
     a fraction of what is free after weights and runtime."""
     engine = engine or default_engine(gpu)
+    key = (id(model), id(gpu), id(engine), precision, tp, pp, gpu_memory_utilization, dp)
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is model and hit[1] is gpu and hit[2] is engine:
+        return hit[3]
+    plan = _memory_plan(model, gpu, precision, tp, pp, gpu_memory_utilization, engine, dp)
+    if len(_PLANS) >= _COEFFICIENTS_MAX:
+        _PLANS.clear()
+    _PLANS[key] = (model, gpu, engine, plan)
+    return plan
+
+
+_PLANS: dict[tuple, tuple[Model, GPU, EngineProfile, MemoryPlan]] = {}
+"""Memo of :func:`memory_plan` (the sizer asks for the same layouts' plans several times),
+keyed on the catalog entries' identity like the step coefficients."""
+
+
+def _memory_plan(model: Model, gpu: GPU, precision: str, tp: int, pp: int,
+                 gpu_memory_utilization: float | None, engine: EngineProfile, dp: int) -> MemoryPlan:
     fraction = gpu_memory_utilization if gpu_memory_utilization is not None else engine.memory_fraction
     total = gpu.usable_memory_bytes
     weights = weight_bytes_per_gpu(model, precision, tp, pp, dp)
@@ -487,11 +505,11 @@ def attended_context(model: Model, context: float) -> float:
     return (full * context + windowed * min(context, model.sliding_window)) / model.layers
 
 
-@dataclass(slots=True)
+@dataclass(init=False, slots=True)
 class Step:
-    """Time of one scheduler step of one pipeline stage, split into its parts (seconds).
-    (Slotted, with the total summed once at construction: the steady-state solver builds and
-    reads thousands of these per sizing.)"""
+    """Time of one scheduler step of one pipeline stage, split into its parts (seconds), and
+    their total (summed once here: the steady-state solver builds and reads thousands of steps
+    per sizing)."""
 
     weights: float
     linear_compute: float
@@ -500,12 +518,15 @@ class Step:
     prefill_attention: float
     communication: float
     overhead: float
-    total: float = field(init=False)
-    """Sum of the parts."""
+    total: float
 
-    def __post_init__(self) -> None:
-        self.total = (max(self.weights, self.linear_compute) + max(self.kv_read, self.decode_attention_compute)
-                      + self.prefill_attention + self.communication + self.overhead)
+    def __init__(self, weights: float, linear_compute: float, kv_read: float, decode_attention_compute: float,
+                 prefill_attention: float, communication: float, overhead: float) -> None:
+        self.weights, self.linear_compute, self.kv_read = weights, linear_compute, kv_read
+        self.decode_attention_compute, self.prefill_attention = decode_attention_compute, prefill_attention
+        self.communication, self.overhead = communication, overhead
+        self.total = (max(weights, linear_compute) + max(kv_read, decode_attention_compute)
+                      + prefill_attention + communication + overhead)
 
     @property
     def linear(self) -> float:
@@ -548,11 +569,17 @@ def allreduce_call(gpu: GPU, tp: int, message: float, engine: EngineProfile | No
         measured = _smooth(_kernel_allreduce, message, gpu.id, engine.kernel_curves, tp)
         if measured:
             return measured
+    latency, spread, rate = allreduce_terms(gpu, tp, engine)
+    return latency + spread * message / rate
+
+
+def allreduce_terms(gpu: GPU, tp: int, engine: EngineProfile | None = None) -> tuple[float, float, float]:
+    """(latency, 2(t-1)/t, link bytes/s x efficiency) of the all-reduce model above."""
     bandwidth, latency = tp_link(gpu, tp)
     efficiency = C.LINK_EFFICIENCY
     if engine is not None and engine.nvls and gpu.nvls and tp <= gpu.scale_up_domain:
         efficiency *= C.NVLS_BANDWIDTH_GAIN
-    return latency + 2 * (tp - 1) / tp * message / (bandwidth * efficiency)
+    return latency, 2 * (tp - 1) / tp, bandwidth * efficiency
 
 
 def allreduce_time(model: Model, gpu: GPU, tp: int, tokens: float, layers: float,
@@ -629,6 +656,8 @@ class StepCoefficients:
     experts_per_token: int
     experts_divisor: int
     hidden_size: int
+    allreduce_model: tuple[float, float, float]
+    """:func:`allreduce_terms` of the TP group."""
     allreduce_layers: float
     """Layers x all-reduces per layer of one stage (the dense layers only under DP attention)."""
     dp_moe_layers: float
@@ -637,10 +666,42 @@ class StepCoefficients:
 
     def step(self, decode_tokens: float, decode_context: float, prefill_tokens: float = 0.0,
              prefill_context: float = 0.0, tokens_per_sequence: float = 1.0) -> Step:
-        """:func:`step_time` for this layout (the same arithmetic, in the same order)."""
+        """:func:`step_time` for this layout."""
+        return self.with_decode(self.decode(decode_tokens, decode_context, tokens_per_sequence),
+                                prefill_tokens, prefill_context)
+
+    def decode(self, decode_tokens: float, decode_context: float,
+               tokens_per_sequence: float = 1.0) -> tuple[float, float, float, float]:
+        """The decode half of a step (the same in every step of one batch, with or without
+        prompt chunks): (sequences, decode positions, KV read time, decode-attention math time)."""
+        k = self
+        if k.windowed_layers:
+            windowed = k.windowed_layers * min(decode_context, k.window)
+            kv_per_seq = k.kv_per_token_layer * (k.full_layers * decode_context + windowed)
+            attended = (k.full_layers * decode_context + windowed) / k.layers  # attended_context()
+        else:
+            kv_per_seq = k.kv_per_token_layer * k.full_layers * decode_context
+            attended = decode_context
+        kv_read = decode_tokens * kv_per_seq / k.bandwidth
+        if k.kernel_engine and decode_tokens > 0:
+            # Decode attention is a bandwidth-bound paged-KV kernel whatever the engine: the median
+            # of the engines measured on this part (``generic``), not one engine's curve.
+            measured_bw = _smooth(_kernel_decode_attention_at, decode_tokens, _grid_floor(decode_context),
+                                  k.curve_gpu, C.DECODE_ATTENTION_CURVE, k.attention_kind, k.kv_precision)
+            if measured_bw:
+                kv_read = decode_tokens * kv_per_seq / (measured_bw * k.bandwidth_scale)
+        positions = decode_tokens * tokens_per_sequence
+        decode_attn_flops = positions * attended * k.decode_flops_per_ctx * k.share
+        return decode_tokens, positions, kv_read, decode_attn_flops / k.attn_rate
+
+    def with_decode(self, decode: tuple[float, float, float, float], prefill_tokens: float = 0.0,
+                    prefill_context: float = 0.0) -> Step:
+        """A step with the decode half ``decode`` (:meth:`decode`) that also prefills
+        ``prefill_tokens`` prompt tokens at an average position ``prefill_context``."""
         k = self
         share, tp = k.share, k.tp
-        tokens = decode_tokens * tokens_per_sequence + prefill_tokens
+        _, positions, kv_read, decode_attention = decode
+        tokens = positions + prefill_tokens
 
         # Weight bytes read: touched_weight_bytes(), written out with the layout's coefficients
         # (the same arithmetic, the experts-hit count computed once).
@@ -676,23 +737,10 @@ class StepCoefficients:
             linear_compute += routed_flops * imbalance / moe_rate
 
         if k.windowed_layers:
-            windowed = k.windowed_layers * min(decode_context, k.window)
-            kv_per_seq = k.kv_per_token_layer * (k.full_layers * decode_context + windowed)
-            decode_attended = (k.full_layers * decode_context + windowed) / k.layers  # attended_context()
             prefill_attended = (k.full_layers * prefill_context
                                 + k.windowed_layers * min(prefill_context, k.window)) / k.layers
         else:
-            kv_per_seq = k.kv_per_token_layer * k.full_layers * decode_context
-            decode_attended, prefill_attended = decode_context, prefill_context
-        kv_read = decode_tokens * kv_per_seq / k.bandwidth
-        if k.kernel_engine and decode_tokens > 0:
-            # Decode attention is a bandwidth-bound paged-KV kernel whatever the engine: the median
-            # of the engines measured on this part (``generic``), not one engine's curve.
-            measured_bw = _smooth(_kernel_decode_attention_at, decode_tokens, _grid_floor(decode_context),
-                                  k.curve_gpu, C.DECODE_ATTENTION_CURVE, k.attention_kind, k.kv_precision)
-            if measured_bw:
-                kv_read = decode_tokens * kv_per_seq / (measured_bw * k.bandwidth_scale)
-        decode_attn_flops = decode_tokens * tokens_per_sequence * decode_attended * k.decode_flops_per_ctx * share
+            prefill_attended = prefill_context
         prefill_attn_flops = prefill_tokens * prefill_attended * k.prefill_flops_per_pair * share
         communication = 0.0
         if k.dp_moe_layers:
@@ -703,15 +751,18 @@ class StepCoefficients:
             # allreduce_time(): two all-reduces of the step's activations per layer
             message = tokens * k.hidden_size * C.ACTIVATION_BYTES
             per_call = _smooth(_kernel_allreduce, message, k.gpu.id, k.comm_engine, tp) if k.comm_engine else None
-            communication += k.allreduce_layers * (per_call or allreduce_call(k.gpu, tp, message, k.engine))
+            if not per_call:  # allreduce_call()'s model where nothing is measured
+                latency, spread, link = k.allreduce_model
+                per_call = latency + spread * message / link
+            communication += k.allreduce_layers * per_call
         prefill_rate = k.attn_rate
         if k.kernel_engine and prefill_tokens > 0:
             measured_rate = _smooth(_kernel_prefill_attention, max(2 * prefill_context, 1.0), k.curve_gpu,
                                     k.kernel_engine, k.attention_kind)
             if measured_rate:
                 prefill_rate = measured_rate * 1e12 * k.attention_compute_scale
-        return Step(weights, linear_compute, kv_read, decode_attn_flops / k.attn_rate,
-                    prefill_attn_flops / prefill_rate, communication, k.overhead)
+        return Step(weights, linear_compute, kv_read, decode_attention, prefill_attn_flops / prefill_rate,
+                    communication, k.overhead)
 
 
 _COEFFICIENTS: dict[tuple, StepCoefficients] = {}
@@ -781,6 +832,7 @@ def step_coefficients(model: Model, gpu: GPU, precision: str, kv_precision: str,
         experts_per_token=model.experts_per_token,
         experts_divisor=max(model.experts, 1),
         hidden_size=model.hidden_size,
+        allreduce_model=allreduce_terms(gpu, tp, engine) if tp > 1 else (0.0, 0.0, 1.0),
         allreduce_layers=(layers - dp_moe_layers if dp_moe_layers else layers) * C.ALLREDUCES_PER_LAYER,
         dp_moe_layers=dp_moe_layers,
         imbalance=C.EXPERT_LOAD_IMBALANCE if ep > 1 else 1.0,

@@ -557,7 +557,9 @@ def units_for(replicas: int, gpus_per_replica: int, unit_gpus: int) -> int:
     return replicas * math.ceil(gpus_per_replica / unit_gpus)
 
 
-def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
+def size_on(r: Resolved, gpu: GPU, gpus_only: bool = False) -> SkuSizing:
+    """The SKU's sizing; ``gpus_only`` stops once the layout and GPU count are known (no
+    operating points at the load, racks or price: for the GPU-count band)."""
     precision, _ = serving_precision(r, gpu)
     kv_precision = r.kv_precision or perf.default_kv_precision(gpu, precision)
     _, weight_only = perf.compute_precision(gpu, precision)
@@ -643,24 +645,27 @@ def size_on(r: Resolved, gpu: GPU) -> SkuSizing:
         replicas = with_headroom + extra
         per_site = math.ceil(replicas / sites)
         units = sites * deployments * units_for(per_site, layout.gpus, unit.gpus)
-        candidate = SkuSizing(
+        total = replicas * layout.gpus * deployments
+        if best is not None and (units * unit.gpus, total) >= (best.gpus_bought, best.total_gpus):
+            continue  # no fewer GPUs than the best layout so far
+        best = SkuSizing(
             gpu=gpu, fits=True, precision=precision, kv_precision=kv_precision,
             weight_only=weight_only, layout=layout, concurrency=effective, bound=bound,
             ttft_s=op.ttft_s, tpot_s=op.tpot_s, tokens_per_s=op.tokens_per_s, cap=cap, plan=plan,
             ttft_pct_s=op.ttft_at(r.percentile), tpot_pct_s=op.tpot_at(r.percentile), engine=engine.id,
             options=opts, replicas_for_load=load, replicas_for_headroom=with_headroom - load,
             replicas_for_redundancy=extra, replicas=replicas, deployments=deployments,
-            total_gpus=replicas * layout.gpus * deployments, gpus_per_node=node,
+            total_gpus=total, gpus_per_node=node,
             domain=nvlink_domain(gpu, node), sites=sites, unit=unit, units=units,
             gpus_bought=units * unit.gpus,
         )
-        if best is None or (candidate.gpus_bought, candidate.total_gpus) < (best.gpus_bought, best.total_gpus):
-            best = candidate
     if best is None:
         out.reason = best_reason or "no layout meets the latency targets"
         if idle_only is not None:
             out.reason = idle_only_reason(r, idle_only)
         return out
+    if gpus_only:
+        return best
     if best.bound == "ttft" and best.layout is not None:
         lay = best.layout
         prompt = r.input_tokens * (1 - r.options.prefix_hit_rate)
@@ -999,7 +1004,7 @@ def _with_band(r: Resolved, s: SkuSizing, spec: SizedSpec) -> SizedSpec:
     counts = []
     for end in ("low", "high"):
         scaled = replace(r, latency_scale=(band.factor("ttft", end), band.factor("tpot", end)))
-        other = size_on(scaled, s.gpu)
+        other = size_on(scaled, s.gpu, gpus_only=True)
         counts.append(other.total_gpus if other.fits else None)
     ttft_lo, ttft_hi = band.latency_range("ttft", spec.ttft_ms or 0.0)
     tpot_lo, tpot_hi = band.latency_range("tpot", spec.tpot_ms or 0.0)
