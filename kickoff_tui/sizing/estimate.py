@@ -438,9 +438,10 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     root = math.sqrt(ahead) if ahead > 0 else 0.0
     wait_per_prompt = remaining * per_token
     base = overhead + balance + service
-    ttft_pct = {name: base + max(ahead + z * root, 0.0) * wait_per_prompt + q * residual_step
-                for name, z, q in _PERCENTILES}
-    tpot_pct = {name: tpot + z * spread_tpot for name, z, _ in _PERCENTILES}
+    ttft_pct, tpot_pct = {}, {}
+    for name, z, q in _PERCENTILES:
+        ttft_pct[name] = base + max(ahead + z * root, 0.0) * wait_per_prompt + q * residual_step
+        tpot_pct[name] = tpot + z * spread_tpot
     heavier = mixed if share * mixed_s >= (1 - share) * decode_s else decode_only
     return Operating(running=n, ttft_s=ttft, tpot_s=tpot, tokens_per_s=rate * osl,
                      requests_per_s=rate, bound=heavier.bound, queued=False, in_system=in_system,
