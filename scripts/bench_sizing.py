@@ -11,8 +11,8 @@ asked again with the same inputs (warm: the operating-point memo answers most of
 session recomputes after a change that leaves the serving physics alone, e.g. the redundancy or
 the rack power), cold (the memo cleared before each call: every operating point computed again),
 and with a different answer each call (the prompt length changes, nothing is cleared: what a
-user waits for after changing an answer that moves the physics). Medians; the machine is noted
-with the figures in docs/model.md.
+user waits for after changing an answer that moves the physics). Medians; README.md
+(Development) lists measured figures and the machine they were measured on.
 """
 
 from __future__ import annotations
