@@ -128,3 +128,38 @@ async def test_a_bad_peak_window_is_an_inline_error_and_a_good_one_is_recorded()
         await pilot.pause()
         assert session.answer("peak_hours", "nightly batch").value == "22-06"
         assert session.events[-1].workload == "nightly batch"
+
+
+async def test_a_pasted_multi_line_history_is_read_month_by_month() -> None:
+    """A spreadsheet column pasted into the one-line answer box: every line is a month (Textual
+    alone keeps the first line only); a line it cannot read is an inline error."""
+    from textual import events
+
+    app = KickoffApp(clock=lambda: FIXED_NOW)
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        wizard = await open_wizard(pilot, app)
+        session = app.controller.session
+        session.record_answer("gpu", "h100-sxm", "Priya", "it")
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press(*"nightly batch", "enter")
+        await pilot.pause()
+        wizard._show_question("request_history")
+        await pilot.pause()
+        field = wizard.query_one("#q-input", Input)
+        assert app.focused is field
+
+        app.post_message(events.Paste("month\trequests\n2026-01\t41,000\n2026-02\tlots\n2026-03\t52,000\n"))
+        await pilot.pause()
+        error = str(wizard.query_one("#q-error").render())
+        assert "row 2" in error and "not a number" in error, (error, field.value)
+
+        field.value = ""
+        await pilot.pause()
+        app.post_message(events.Paste("41000\r\n45500\r\n52000\r\n"))
+        await pilot.pause()
+        assert field.value == "41000; 45500; 52000"
+        assert str(wizard.query_one("#q-error").render()) == ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert session.answer("request_history", "nightly batch").value == "41000, 45500, 52000"

@@ -70,15 +70,22 @@ def portfolio_question_problem(question: Question) -> str | None:
     return None
 
 
+_ROW_SPLIT = re.compile(r"[;\r\n]+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+"""One spreadsheet cell formatted with thousands separators: ``41,000``."""
+_MONTH_ROW = re.compile(r"(\d{4}-\d{2})\s*,\s*(.+)")
+
+
 def parse_history_text(text: str) -> list[float]:
     """Monthly request counts typed or pasted: numbers separated by commas, semicolons, spaces or
-    new lines (oldest first), or ``YYYY-MM,requests`` rows pasted from a spreadsheet. Raises
-    :class:`ValueError` with a line for people."""
+    new lines (oldest first), or ``YYYY-MM,requests`` rows pasted from a spreadsheet (one row a
+    line, or rows separated by ``;`` on one line). Raises :class:`ValueError` with a line for
+    people."""
     from kickoff_tui.planning.history import MIN_MONTHS, MONTH_RE, parse_history_csv
     from kickoff_tui.record.portfolio import MAX_HISTORY_MONTHS, MAX_REQUESTS_PER_MONTH
 
     if MONTH_RE.search(text):
-        counts = parse_history_csv(text)
+        counts = parse_history_csv("\n".join(row.strip() for row in _ROW_SPLIT.split(text)))
     else:
         counts = []
         for i, cell in enumerate((c for c in _HISTORY_SPLIT.split(text.strip()) if c), start=1):
@@ -101,6 +108,40 @@ def parse_history_text(text: str) -> list[float]:
     if len(counts) < MIN_MONTHS:
         raise ValueError(f"a growth fit needs at least {MIN_MONTHS} months; {len(counts)} given")
     return counts
+
+
+def _history_row(line: str) -> str:
+    """One pasted spreadsheet row as the history answer writes it: columns (tabs) become
+    commas and a count formatted ``41,000`` loses its thousands separators."""
+    cells = [c.strip() for c in line.split("\t") if c.strip()]
+    if len(cells) == 1 and (month := _MONTH_ROW.fullmatch(cells[0])):
+        cells = [month.group(1), month.group(2)]
+    return ",".join(c.replace(",", "") if _THOUSANDS.fullmatch(c) else c for c in cells)
+
+
+def pasted_answer_text(field: str | None, text: str) -> str:
+    """What a paste puts into a one-line answer box: a multi-line paste keeps every line, with
+    each line break turned into the separator the answer reads (a one-line box cannot hold a
+    line break, and Textual keeps only the first line).
+
+    - ``history``: each line one month (``41000``, ``41,000`` or ``2024-01<tab>41000`` pasted
+      from a spreadsheet), joined with ``; `` (a first line without digits is a header, dropped);
+    - ``candidates``: one model a line, joined with ``, ``;
+    - any other text answer: the lines joined with a space.
+
+    Text without a line break is returned as it is. What cannot be read stays in the box for
+    the answer's own check to name (the inline error)."""
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if "\n" not in text and "\r" not in text:
+        return text
+    if field == "history":
+        if lines and not any(ch.isdigit() for ch in lines[0]):
+            lines = lines[1:]
+        return "; ".join(_history_row(line) for line in lines)
+    if field == "candidates":
+        return ", ".join(c.strip() for line in lines for c in line.split("\t") if c.strip())
+    return " ".join(lines)
 
 
 def parse_candidates_text(text: str, *, check_catalog: bool = True) -> list[str]:
