@@ -561,9 +561,18 @@ class Session(BaseModel):
                 raise KickoffError(f"workload {name}: {err}" if name else str(err)) from None
             named.append((name or _default_name(self), inputs))
             for candidate in fields.get("candidates", []):  # served as the AI team answered
-                for key in ("precision", "kv_precision"):
-                    if getattr(inputs, key) is not None:
+                for key in ("precision", "kv_precision"):  # unless the candidate names its own
+                    if getattr(inputs, key) is not None and candidate.get(key) is None:
                         candidate[key] = getattr(inputs, key)
+            if fields.get("candidates"):  # "m@fp8, m" on an FP8 workload: one candidate, the better rank
+                seen: set[tuple[object, ...]] = set()
+                kept = []
+                for candidate in fields["candidates"]:
+                    key = (candidate["model"], candidate.get("precision"), candidate.get("kv_precision"))
+                    if key not in seen:
+                        seen.add(key)
+                        kept.append(candidate)
+                fields["candidates"] = kept
             if fields:
                 extras[named[-1][0]] = fields
         try:

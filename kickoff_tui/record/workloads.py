@@ -144,28 +144,54 @@ def pasted_answer_text(field: str | None, text: str) -> str:
     return " ".join(lines)
 
 
-def parse_candidates_text(text: str, *, check_catalog: bool = True) -> list[str]:
-    """The AI team's accepted models, best first: catalog model ids separated by commas or new
-    lines. Raises :class:`ValueError` for an unknown or repeated id, or too many."""
+CANDIDATE_PRECISION_SEPARATOR = "@"
+"""``model@precision``: a candidate served at its own precision (``qwen3-235b-a22b@fp8``)."""
+
+
+def parse_candidates(text: str, *, check_catalog: bool = True) -> list[tuple[str, str | None]]:
+    """The AI team's accepted models, best first: catalog model ids separated by commas,
+    semicolons or new lines, each optionally with the precision it is served at
+    (``llama-3.3-70b, qwen3-235b-a22b@fp8``; without one, the workload's precision). Returns
+    (model, precision or None). Raises :class:`ValueError` for an unknown model or precision, a
+    repeated candidate, or too many."""
+    from kickoff_tui.catalog.schema import PRECISIONS
     from kickoff_tui.record.portfolio import MAX_CANDIDATES
 
-    ids = [c.strip() for c in re.split(r"[,;\n]+", text) if c.strip()]
-    if not ids:
+    entries: list[tuple[str, str | None]] = []
+    for cell in (c.strip() for c in re.split(r"[,;\n]+", text)):
+        if not cell:
+            continue
+        model, sep, precision = (part.strip() for part in cell.partition(CANDIDATE_PRECISION_SEPARATOR))
+        if not model:
+            raise ValueError(f"{cell[:40]!r}: name the model before '@' (e.g. qwen3-235b-a22b@fp8)")
+        if sep:
+            precision = precision.lower()
+            if precision not in PRECISIONS:
+                raise ValueError(f"{cell[:40]!r}: the precision after '@' is one of {', '.join(PRECISIONS)}")
+        entries.append((model, precision if sep else None))
+    if not entries:
         raise ValueError("name at least one model")
-    if len(ids) > MAX_CANDIDATES:
-        raise ValueError(f"at most {MAX_CANDIDATES} candidate models ({len(ids)} given)")
-    if len({i.casefold() for i in ids}) != len(ids):
-        raise ValueError("a model is listed twice")
+    if len(entries) > MAX_CANDIDATES:
+        raise ValueError(f"at most {MAX_CANDIDATES} candidate models ({len(entries)} given)")
+    if len({(m.casefold(), p) for m, p in entries}) != len(entries):
+        raise ValueError("a model is listed twice (at the same precision)")
     if check_catalog:
         from kickoff_tui.catalog import CatalogError, get_model
 
-        for model in ids:
+        for model, _ in entries:
             try:
                 get_model(model)
             except CatalogError:
                 raise ValueError(f"{model[:64]!r} is not a catalog model (see `kickoff catalog "
                                  "models`)") from None
-    return ids
+    return entries
+
+
+def parse_candidates_text(text: str, *, check_catalog: bool = True) -> list[str]:
+    """The candidates as the session writes them: ``model`` or ``model@precision``, best first
+    (see :func:`parse_candidates`)."""
+    return [m + (f"{CANDIDATE_PRECISION_SEPARATOR}{p}" if p else "")
+            for m, p in parse_candidates(text, check_catalog=check_catalog)]
 
 
 def _format_count(value: float) -> str:
@@ -215,8 +241,9 @@ def portfolio_fields(questionnaire: Questionnaire, answers: Mapping[str, object]
         elif question.portfolio == "history":
             out["history"] = parse_history_text(str(value))
         else:
-            ids = parse_candidates_text(str(value), check_catalog=False)
-            out["candidates"] = [{"model": m, "quality_rank": rank} for rank, m in enumerate(ids, start=1)]
+            entries = parse_candidates(str(value), check_catalog=False)
+            out["candidates"] = [{"model": m, "quality_rank": rank, **({"precision": p} if p else {})}
+                                 for rank, (m, p) in enumerate(entries, start=1)]
     return out
 
 
