@@ -296,6 +296,12 @@ class Controller:
             return None
         return session.portfolio_spec()
 
+    def portfolio_growth(self):  # noqa: ANN201 - PortfolioGrowth | None
+        """Growth fitted from the workloads' pasted monthly requests and the months they (and
+        the shared fleet) outgrow it; None without a history. Slow: call it from a worker."""
+        session = self.require()
+        return session.portfolio_growth() if len(session.workloads) >= 2 else None
+
     def preview(self, question_id: str, value: AnswerValue | None) -> tuple[SizedSpec | None, str]:
         """Size the answers as if ``question_id`` held ``value`` (nothing is recorded).
 
