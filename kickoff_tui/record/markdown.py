@@ -502,12 +502,22 @@ def planning_markdown(session: Session) -> str:
     :class:`~kickoff_tui.errors.KickoffError` when a stored planning answer is refused."""
     from kickoff_tui.planning import markdown_sections
 
+    if is_portfolio_report(session):
+        from kickoff_tui.record.portfolio_markdown import portfolio_planning_markdown
+
+        return portfolio_planning_markdown(session, session_parts(session))
     spec = export_spec(session)
     if spec is None:
         return "\n".join(
             ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
         )
     return markdown_sections(spec, session.sizing_inputs(), session.planning())
+
+
+def is_portfolio_report(session: Session) -> bool:
+    """Two or more workloads: the planning sections describe the shared fleet (a session of one
+    workload, named or not, gets exactly the single-workload sections)."""
+    return len(session.workloads) > 1
 
 
 def session_parts(session: Session) -> PlanningParts | None:
@@ -527,11 +537,20 @@ def report_markdown(session: Session, charts: dict[str, str] | None = None) -> t
     from kickoff_tui.planning.markdown import chart_svgs, markdown_sections
 
     parts = session_parts(session)
-    if parts is None:
+    svgs: dict[str, str]
+    if is_portfolio_report(session):
+        from kickoff_tui.record.portfolio_markdown import portfolio_planning_markdown
+
+        # the memo's cost chart is the first workload's (as its figures); the first workload's
+        # growth and sensitivity charts would speak for one workload only: not drawn
+        svgs = {k: v for k, v in chart_svgs(parts).items() if k == "cost"} if parts is not None else {}
+        charts = {k: v for k, v in (charts or {}).items() if k in svgs}
+        planning = portfolio_planning_markdown(session, parts)
+    elif parts is None:
         planning = "\n".join(
             ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
         )
-        svgs: dict[str, str] = {}
+        svgs = {}
     else:
         svgs = chart_svgs(parts)
         links = {k: v for k, v in (charts or {}).items() if k in svgs}
