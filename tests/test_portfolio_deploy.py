@@ -93,3 +93,16 @@ def test_the_apps_deploy_writes_one_folder_per_workload_all_or_nothing(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == names
     assert {p.parent.name for p in written} == set(names)
     assert "name: chat-assistant" in (tmp_path / "chat-assistant" / "kubernetes.yaml").read_text("utf-8")
+
+
+def test_the_options_reach_every_workload(tmp_path, capsys):
+    import json
+
+    code, out, err = deploy(capsys, tmp_path, "--keda", "--json")
+    assert code == 0, err
+    written = json.loads(out)["written"]
+    assert {Path(p).parent.name for p in written} == set(FOLDERS)
+    for folder in FOLDERS:
+        assert "ScaledObject" in "".join(p.read_text("utf-8") for p in (tmp_path / folder).iterdir())
+    code, _, err = deploy(capsys, tmp_path / "x", "--checkpoint", "org/weights")
+    assert code == 2 and "one model per workload" in err and not (tmp_path / "x").exists()

@@ -48,7 +48,7 @@ def test_the_cost_section_is_the_shared_fleets_with_each_workloads_own(portfolio
         month = monthly_cost(report)
         total += month
         assert re.search(rf"\| {re.escape(demand.name)} \| {report.total_gpus} \| .* \| \${month:,.0f} \|", cost), demand.name
-    assert f"| **sum of the workloads** | " in cost and f"${total:,.0f}" in cost
+    assert "| **sum of the workloads** | " in cost and f"${total:,.0f}" in cost
     # the single-workload sections (the first workload alone) are gone
     assert "\n## Cost (" not in text and "\n## Growth\n" not in text and "\n## Deployment\n" not in text
     assert "\n## Sensitivity (" not in text

@@ -337,12 +337,17 @@ def fleet_or_fail(path: str, portfolio, gpu: str | None = None):  # noqa: ANN001
 
 
 def deploy(path: str, out: Path, engine: str | None = None, name: str | None = None,
-           gpu: str | None = None, force: bool = False, target: str | None = None) -> int:
+           gpu: str | None = None, force: bool = False, target: str | None = None,
+           keda: bool = False, as_json: bool = False) -> int:
     """``kickoff deploy PORTFOLIO --out DIR``: the deployment generator once per workload, each
     into ``DIR/<workload>/``, on the SKU the shared fleet gives it (all or nothing)."""
     from kickoff_tui.record.text import visible
 
-    written, notes = portfolio_deployment(path, out, engine, name, gpu, force=force, target=target)
+    written, notes = portfolio_deployment(path, out, engine, name, gpu, force=force, target=target,
+                                          keda=keda)
+    if as_json:
+        print(json.dumps({"written": [str(p) for p in written], "notes": notes}, indent=2))
+        return 0
     for file in written:
         print(visible(file))
     for note in notes:
@@ -356,8 +361,8 @@ def write_portfolio_deployment(path: str, out: Path, force: bool = False) -> lis
 
 
 def portfolio_deployment(path: str, out: Path, engine: str | None = None, name: str | None = None,
-                         gpu: str | None = None, force: bool = False,
-                         target: str | None = None) -> tuple[list[Path], list[str]]:
+                         gpu: str | None = None, force: bool = False, target: str | None = None,
+                         keda: bool = False) -> tuple[list[Path], list[str]]:
     """Write every workload's deployment files into ``out/<workload>/``: (files written, notes
     for workloads sharing replicas). All or nothing: every folder is checked (files of the same
     names without ``force``, a file in the way, an unwritable folder) before any file is written."""
@@ -365,6 +370,6 @@ def portfolio_deployment(path: str, out: Path, engine: str | None = None, name: 
 
     portfolio = load_portfolio(path)
     work, spec = fleet_or_fail(path, portfolio, gpu)
-    sets = portfolio_deployment_sets(work, spec, name, engine, target)
+    sets = portfolio_deployment_sets(work, spec, name, engine, target, keda=keda)
     written = write_file_sets([(out / slug, files) for slug, files, _ in sets], force=force)
     return written, [note for _, _, note in sets if note is not None]

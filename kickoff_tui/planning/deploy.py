@@ -2040,7 +2040,7 @@ def workload_slug(name: str, taken: set[str]) -> str:
 
 
 def portfolio_deployment_sets(work, spec, name: str | None = None, engine: str | None = None,
-                              target: str | None = None):  # noqa: ANN001, ANN201
+                              target: str | None = None, *, keda: bool = False):  # noqa: ANN001, ANN201
     """Per workload (in order): (folder slug, its deployment files, a note or None), on the SKU
     the shared fleet gives it. Nothing is written."""
     taken: set[str] = set()
@@ -2050,7 +2050,7 @@ def portfolio_deployment_sets(work, spec, name: str | None = None, engine: str |
         assert sizing.spec is not None
         inputs = demand.inputs.model_copy(update={"gpu": sizing.gpu})
         label = f"{name}-{slug}" if name else slug
-        files = deployment_files(sizing.spec, inputs, engine, label, target=target)
+        files = deployment_files(sizing.spec, inputs, engine, label, target=target, keda=keda)
         note = None
         if sizing.shares_with:
             note = (f"# {demand.name}: shares replicas with {', '.join(sizing.shares_with)}; these "
