@@ -208,3 +208,23 @@ async def test_the_panel_shows_the_fitted_growth(tmp_path: Path) -> None:
             await pilot.pause()
         text = str(app.screen.query_one("#portfolio").render())
         assert "↗ +3.0%/mo" in text and "outgrown in month" in text and "runs out in month" in text
+
+
+async def test_the_apps_own_clipboard_pastes_through_the_same_rule() -> None:
+    from kickoff_tui.app.widgets.field import Field
+    from kickoff_tui.record.workloads import pasted_answer_text
+
+    from textual.app import App
+
+    class One(App):
+        def compose(self):  # noqa: ANN202
+            yield Field(id="f", paste=lambda text: pasted_answer_text("history", text))
+
+    app = One()
+    async with app.run_test() as pilot:
+        field = app.query_one(Field)
+        field.focus()
+        app.copy_to_clipboard("41000\n45500\n52000")
+        field.action_paste()
+        await pilot.pause()
+        assert field.value == "41000; 45500; 52000"
