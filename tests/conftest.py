@@ -17,3 +17,22 @@ def _no_inherited_columns(monkeypatch):
     """The CLI formats for ``COLUMNS`` when set (pytest-xdist workers inherit ``COLUMNS=80``);
     tests see the pipe default (120) unless they set it themselves."""
     monkeypatch.delenv("COLUMNS", raising=False)
+
+
+TEST_FRAME_PERIOD_S = 0.1
+"""How often a test app repaints the (headless) screen: 10 times a second instead of Textual's
+60. A repaint of the wizard costs 40-90 ms on a 2-core machine, and nothing in a test looks at
+the frames in between; ``pilot.pause()`` still repaints before a test reads the screen. Like a
+slower terminal, this changes when frames are drawn, never what they show or in which order
+keys arrive."""
+
+
+def _slower_frames() -> None:
+    try:
+        import textual.screen
+    except ImportError:  # the pure layers' tests run without Textual
+        return
+    textual.screen.UPDATE_PERIOD = TEST_FRAME_PERIOD_S
+
+
+_slower_frames()

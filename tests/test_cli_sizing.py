@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -18,6 +20,18 @@ REQUIRED = {"fits", "tensor_parallel", "replicas", "concurrency", "ttft_ms", "tp
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
+    """``kickoff ARGS`` in this process (a real process is tested by ``test_version`` and the
+    reliability suites): exit code, stdout and stderr as a finished process would give them."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse
+            code = int(exit_.code or 0)
+    return subprocess.CompletedProcess(["kickoff", *args], code, out.getvalue(), err.getvalue())
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kickoff_tui", *args], capture_output=True, text=True, cwd=ROOT)
 
 
@@ -153,7 +167,7 @@ def test_headless_commands_do_not_import_textual():
 
 
 def test_version():
-    done = run("--version")
+    done = run_process("--version")
     assert done.returncode == 0 and done.stdout.startswith("kickoff ")
 
 
@@ -197,3 +211,11 @@ def test_size_comparison_shows_why_not_zeros_for_parts_that_do_not_fit(capsys, m
     longest = max(unfit, key=lambda o: len(o["reason"]))
     assert len(longest["reason"]) > 90  # longer than the old cut
     assert longest["reason"].split()[-1] in text.split()  # printed to its end
+
+
+def test_size_names_each_assumption_in_words_with_its_reason(capsys):
+    assert main(["size", str(ROOT / "examples" / "chat-assistant.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "burst_factor=" not in out and "rack_power_basis" not in out
+    assert "  - burst factor = 1: no burst given" in out
+    assert "  - rack power basis = breaker: " in out

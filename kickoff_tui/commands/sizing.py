@@ -479,8 +479,12 @@ def print_spec(spec, title: str = "Sized spec") -> None:
         if spec.band_note:
             console.print(f"Band ({safe(spec.band_group)}): {safe(spec.band_note)}")
         if spec.assumptions:
-            console.print(f"[yellow]Assumed[/] ({len(spec.assumptions)} unanswered inputs): "
-                          + safe(", ".join(f"{a.field}={a.value}" for a in spec.assumptions)))
+            count = len(spec.assumptions)
+            console.print(f"[yellow]Assumed[/] ({count} input{'s' if count != 1 else ''} nobody "
+                          "answered; answer them to replace the defaults):")
+            for a in spec.assumptions:
+                console.print(f"  - {safe(a.field.replace('_', ' '))} = {safe(a.value)}: "
+                              f"{safe(a.reason)}")
     for warning in spec.warnings:
         console.print(f"[yellow]! {safe(warning)}[/]")
     if spec.comparison:
