@@ -6,6 +6,7 @@ from __future__ import annotations
 from kickoff_tui.record.markdown import _table  # one escaping rule for every report table
 from kickoff_tui.record.questionnaire import ROLE_LABELS
 from kickoff_tui.record.session import Session
+from kickoff_tui.record.text import bound_words, cooling_words
 
 
 def _money(value: float | None) -> str:
@@ -27,7 +28,7 @@ def fleet_markdown(session: Session) -> list[str]:
         rows.append((w.name, f"{w.model} ({w.precision})", w.gpu,
                      f"{w.replicas} x {layout} ({w.concurrency_per_replica} in flight each)",
                      w.total_gpus, _money(w.cost_per_month),
-                     ", ".join(w.shares_with) if w.shares_with else w.binding_constraint))
+                     ", ".join(w.shares_with) if w.shares_with else bound_words(w.binding_constraint)))
     out += _table(("Workload", "Model", "SKU", "Replicas", "GPUs alone", "Alone per month",
                    "Shares replicas with / bound by"), rows)
     out.append("")
@@ -45,7 +46,7 @@ def fleet_markdown(session: Session) -> list[str]:
             low, high = pool.gpu_band
             band = f"; error band {low:.0f} to " + (f"{high:.0f} GPUs" if high is not None else "more")
         out.append(f"- {pool.gpu_name}: {', '.join(pool.workloads)}; {pool.nodes} nodes of "
-                   f"{pool.gpus_per_node}, cooling {pool.cooling}, {pool.scale_out_fabric or 'no'} "
+                   f"{pool.gpus_per_node}, cooling {cooling_words(pool.cooling)}, {pool.scale_out_fabric or 'no'} "
                    f"scale-out fabric{band}")
     out.append(f"- Why this fleet: {spec.mix_considered}")
     out.append(f"- Consolidation: separate deployments would need {spec.separate_gpus} GPUs; shared "
@@ -88,8 +89,7 @@ def cost_markdown(session: Session, spec) -> list[str]:  # noqa: ANN001 - Portfo
 
 
 def fleet_ask(session: Session) -> list[str]:
-    """The decision memo's first lines for a portfolio: the shared fleet to approve; the
-    figures that follow in the memo are the first workload's own."""
+    """The decision memo's first lines for a portfolio: the shared fleet to approve."""
     spec = session.portfolio_spec()
     if spec is None or not spec.feasible or spec.fleet is None:
         why = session.portfolio_error() if spec is None else spec.infeasible_reason
@@ -101,8 +101,6 @@ def fleet_ask(session: Session) -> list[str]:
         f"{fleet.racks} racks ({fleet.it_power_kw:,.1f} kW IT) for {len(spec.workloads)} workloads "
         f"({', '.join(session.workload_names())}), at **{_money(fleet.cost_per_month)}/month** on the "
         "platform's price basis (GPU rent; the per-workload breakdown is under Workloads).",
-        "",
-        f"The figures below are those of the first workload, {session.workloads[0].name!r}, served alone.",
         "",
     ]
 
