@@ -30,6 +30,7 @@ import math
 import re
 import statistics
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,11 +141,25 @@ def fit_first_token_steps(cases: list[CAL.CalibrationRow], engine_id: str) -> fl
         fit_moe_prefill(cases, engine_id)
         return _loss(ttft)
 
-    lo, hi = FIRST_TOKEN_SEARCH
+    lo, hi = golden_section(loss, *FIRST_TOKEN_SEARCH, FIRST_TOKEN_STEPS)
+    best = round((lo + hi) / 2, 1)
+    if loss(0.0) <= loss(best):
+        best = 0.0
+    loss(best)
+    return best
+
+
+MULTIPLIER_STEPS = 10
+"""Golden-section steps for a kernel multiplier (the bracket shrinks to 0.8% of its width)."""
+
+
+def golden_section(loss: Callable[[float], float], lo: float, hi: float, steps: int) -> tuple[float, float]:
+    """The bracket [lo, hi] left around the minimum of ``loss`` after ``steps`` golden-section
+    steps (``loss`` is called with every point tried, in order)."""
     golden = (math.sqrt(5) - 1) / 2
     a, b = hi - golden * (hi - lo), lo + golden * (hi - lo)
     fa, fb = loss(a), loss(b)
-    for _ in range(FIRST_TOKEN_STEPS):
+    for _ in range(steps):
         if fa <= fb:
             hi, b, fb = b, a, fa
             a = hi - golden * (hi - lo)
@@ -153,11 +168,7 @@ def fit_first_token_steps(cases: list[CAL.CalibrationRow], engine_id: str) -> fl
             lo, a, fa = a, b, fb
             b = lo + golden * (hi - lo)
             fb = loss(b)
-    best = round((lo + hi) / 2, 1)
-    if loss(0.0) <= loss(best):
-        best = 0.0
-    loss(best)
-    return best
+    return lo, hi
 
 
 def _loss(cases: list[CAL.CalibrationRow]) -> float:
@@ -176,19 +187,7 @@ def fit_multiplier(cases: list[CAL.CalibrationRow], engine_id: str) -> float | N
         set_profile(engine_id, **{k: min(m * ratio[k], 1.5) for k in MULTIPLIERS})
         return _loss(rows)
 
-    lo, hi = SEARCH
-    golden = (math.sqrt(5) - 1) / 2
-    a, b = hi - golden * (hi - lo), lo + golden * (hi - lo)
-    fa, fb = loss(a), loss(b)
-    for _ in range(10):
-        if fa <= fb:
-            hi, b, fb = b, a, fa
-            a = hi - golden * (hi - lo)
-            fa = loss(a)
-        else:
-            lo, a, fa = a, b, fb
-            b = lo + golden * (hi - lo)
-            fb = loss(b)
+    lo, hi = golden_section(loss, *SEARCH, MULTIPLIER_STEPS)
     best = round((lo + hi) / 2, 3)
     set_profile(engine_id, **{k: min(best * ratio[k], 1.5) for k in MULTIPLIERS})
     return best
