@@ -2,7 +2,7 @@
 
     python scripts/fit_engines.py [--write] [--exclude-gpu ID]
 
-Three kinds of value per engine, all physics of the engine and never of a row or a GPU:
+Four kinds of value per engine, all physics of the engine and never of a row or a GPU:
 
 * ``request_overhead_s``: the engine's fixed per-request cost (HTTP, tokenisation, scheduling,
   detokenisation), the median over its DENSE rows at <= 16 requests in flight of measured TTFT
@@ -10,6 +10,9 @@ Three kinds of value per engine, all physics of the engine and never of a row or
 * ``moe_prefill_layer_s``: what each MoE layer adds to a prompt's way to its first token
   (eager, host-synchronised MoE prefill), the value at which the median log error of the
   engine's MoE rows at <= 16 in flight is zero, with the request overhead fixed;
+* ``first_token_steps``: decode steps between a MoE prompt's prefill and its first token at the
+  client, minimising the median |log error| of ALL the engine's MoE TTFT rows (the MoE prefill
+  cost refitted at each trial value); engines without MoE TTFT rows keep 0 (stream at once);
 * one kernel-efficiency multiplier (GEMM, bandwidth, attention and MoE GEMM scaled together),
   minimising the median |log error| of its throughput and TPOT rows. TensorRT-LLM is the
   reference engine (its multipliers stay 1.0: the catalog's hardware measurements set them).
@@ -27,6 +30,7 @@ import math
 import re
 import statistics
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +119,58 @@ def fit_moe_prefill(cases: list[CAL.CalibrationRow], engine_id: str) -> float | 
     return best
 
 
+FIRST_TOKEN_SEARCH = (0.0, 40.0)
+"""Range searched for the first-token lag (0 to 40 decode steps)."""
+FIRST_TOKEN_STEPS = 12
+"""Golden-section steps of that search (the interval shrinks to ~0.1 step)."""
+
+
+def fit_first_token_steps(cases: list[CAL.CalibrationRow], engine_id: str) -> float | None:
+    """Decode steps between a MoE prompt's prefill and its first token at the client, from ALL
+    the engine's MoE TTFT rows (every concurrency: the lag is counted in decode steps, which
+    lengthen with the batch, so only the rows under load tell it apart from the fixed MoE
+    prefill cost): the value minimising their median |log error|, the MoE prefill cost refitted
+    on the low-load rows at each trial value (golden-section search). 0 when no lag fits better
+    than none."""
+    ttft = [r for r in cases if CAL.FAMILY.get(r.metric) == "ttft" and r.kind == "moe"]
+    if len(ttft) < 2 * MIN_TTFT_ROWS or len(low_load_ttft(cases, "moe")) < MIN_TTFT_ROWS:
+        return None
+
+    def loss(steps: float) -> float:
+        set_profile(engine_id, first_token_steps=steps)
+        fit_moe_prefill(cases, engine_id)
+        return _loss(ttft)
+
+    lo, hi = golden_section(loss, *FIRST_TOKEN_SEARCH, FIRST_TOKEN_STEPS)
+    best = round((lo + hi) / 2, 1)
+    if loss(0.0) <= loss(best):
+        best = 0.0
+    loss(best)
+    return best
+
+
+MULTIPLIER_STEPS = 10
+"""Golden-section steps for a kernel multiplier (the bracket shrinks to 0.8% of its width)."""
+
+
+def golden_section(loss: Callable[[float], float], lo: float, hi: float, steps: int) -> tuple[float, float]:
+    """The bracket [lo, hi] left around the minimum of ``loss`` after ``steps`` golden-section
+    steps (``loss`` is called with every point tried, in order)."""
+    golden = (math.sqrt(5) - 1) / 2
+    a, b = hi - golden * (hi - lo), lo + golden * (hi - lo)
+    fa, fb = loss(a), loss(b)
+    for _ in range(steps):
+        if fa <= fb:
+            hi, b, fb = b, a, fa
+            a = hi - golden * (hi - lo)
+            fa = loss(a)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + golden * (hi - lo)
+            fb = loss(b)
+    return lo, hi
+
+
 def _loss(cases: list[CAL.CalibrationRow]) -> float:
     errors = [abs(r.log_error) for r in _rescore(cases) if r.log_error is not None]
     return statistics.median(errors) if errors else math.inf
@@ -131,19 +187,7 @@ def fit_multiplier(cases: list[CAL.CalibrationRow], engine_id: str) -> float | N
         set_profile(engine_id, **{k: min(m * ratio[k], 1.5) for k in MULTIPLIERS})
         return _loss(rows)
 
-    lo, hi = SEARCH
-    golden = (math.sqrt(5) - 1) / 2
-    a, b = hi - golden * (hi - lo), lo + golden * (hi - lo)
-    fa, fb = loss(a), loss(b)
-    for _ in range(10):
-        if fa <= fb:
-            hi, b, fb = b, a, fa
-            a = hi - golden * (hi - lo)
-            fa = loss(a)
-        else:
-            lo, a, fa = a, b, fb
-            b = lo + golden * (hi - lo)
-            fb = loss(b)
+    lo, hi = golden_section(loss, *SEARCH, MULTIPLIER_STEPS)
     best = round((lo + hi) / 2, 3)
     set_profile(engine_id, **{k: min(best * ratio[k], 1.5) for k in MULTIPLIERS})
     return best
@@ -178,6 +222,10 @@ def fit(cases: list[CAL.CalibrationRow], analog_multipliers: tuple[str, ...] = (
             moe = fit_moe_prefill(mine, engine_id)
             if moe is not None:
                 values["moe_prefill_layer_s"] = moe
+            lag = fit_first_token_steps(mine, engine_id)
+            if lag is not None:
+                values["first_token_steps"] = lag
+                values["moe_prefill_layer_s"] = E.get_engine(engine_id).moe_prefill_layer_s
     fitted = {k: v for k, v in fitted.items() if v}
     for engine_id in analog_multipliers:
         # An engine normally calibrated but without throughput / TPOT rows here (a held-out GPU

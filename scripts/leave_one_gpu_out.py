@@ -3,7 +3,8 @@
     python scripts/leave_one_gpu_out.py [--markdown]
 
 For every GPU in the calibration set: refit the engine-profile values that
-``scripts/fit_engines.py`` fits (per-engine request overhead and kernel-efficiency multiplier)
+``scripts/fit_engines.py`` fits (per-engine request overhead, MoE prefill cost, first-token lag and kernel-efficiency
+multiplier)
 on the rows of all OTHER GPUs, then score that GPU's rows with the refitted profiles. The
 held-out errors of all GPUs together are reported per metric family and per GPU: the figure a
 user should expect on a part the model was not calibrated on.
@@ -46,7 +47,8 @@ def restore(prior: bool = False) -> None:
     for engine_id in FITTED:
         F.set_profile(engine_id, **{k: 1.0 for k in F.MULTIPLIERS})
     for engine_id in E.ENGINE_IDS:
-        F.set_profile(engine_id, request_overhead_s=PRIOR_REQUEST_OVERHEAD_S, moe_prefill_layer_s=0.0)
+        F.set_profile(engine_id, request_overhead_s=PRIOR_REQUEST_OVERHEAD_S, moe_prefill_layer_s=0.0,
+                      first_token_steps=0.0)
 
 
 def main() -> None:

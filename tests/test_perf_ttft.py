@@ -58,7 +58,7 @@ def test_request_overhead_is_an_http_path_not_a_prefill():
 
 
 def test_moe_fixed_prefill_cost_is_zero_for_dense_and_scales_with_moe_layers():
-    engine = get_engine("sglang")
+    engine = get_engine("tensorrt-llm")
     dense, moe = get_model("llama-3.1-70b"), get_model("deepseek-r1")
     assert perf.moe_prefill_fixed_seconds(dense, engine) == 0.0
     assert perf.moe_prefill_fixed_seconds(moe, engine) == pytest.approx(moe.moe_layers * engine.moe_prefill_layer_s)
@@ -116,3 +116,55 @@ def test_batch_expert_parallel_is_a_size(cell, expected):
     row = BatchRow.from_csv({"model": "deepseek-r1", "gpu": "b200", "gpus": "8", "input_tokens": "1024",
                              "output_tokens": "1024", "expert_parallel": cell}, 2)
     assert row.expert_parallel is expected
+
+
+SGLANG_B200_TTFT_MS = {1: 157.4, 64: 545.4}
+"""InferenceX nightly benchmark (SemiAnalysis): DeepSeek-R1 FP8 on 8x B200 (TP8) with SGLang,
+1K/1K, median TTFT at 1 and 64 requests in flight (TPOT 7.2 and 21.8 ms)."""
+TRT_B200_TTFT_MS = {4: 163.6, 16: 162.7}
+"""Same benchmark, TensorRT-LLM (TP8, EP8, FP8): the median TTFT does not grow with load."""
+
+
+def test_first_token_lag_is_counted_in_decode_steps_of_moe_models():
+    sglang, trt = get_engine("sglang"), get_engine("tensorrt-llm")
+    moe, dense = get_model("deepseek-r1"), get_model("llama-3.1-70b")
+    assert sglang.first_token_steps > 5 and sglang.sources["first_token_steps"]
+    assert perf.first_token_lag_seconds(sglang, 0.02, moe) == pytest.approx(sglang.first_token_steps * 0.02)
+    assert perf.first_token_lag_seconds(sglang, 0.04, moe) == pytest.approx(2 * perf.first_token_lag_seconds(sglang, 0.02, moe))
+    assert perf.first_token_lag_seconds(sglang, 0.02, dense) == 0.0
+    assert perf.first_token_lag_seconds(trt, 0.02, moe) == pytest.approx(trt.first_token_steps * 0.02)
+
+
+def _b200_ttft(engine: str, concurrency: int, ep: bool = False) -> float:
+    e = estimate("deepseek-r1", "b200", 8, 1024, 1024, precision="fp8", tensor_parallel=8,
+                 concurrency=concurrency, engine=engine, expert_parallel=ep)
+    assert e.fits and e.ttft_ms is not None
+    return e.ttft_ms
+
+
+def test_sglang_moe_ttft_grows_with_load_and_tensorrt_llm_does_not():
+    """SGLang's measured TTFT on B200 grows 3.5x from 1 to 64 in flight while TensorRT-LLM's stays
+    flat: the first-token lag in decode steps lengthens with the batch; a fixed cost would not.
+    Before the lag was modelled SGLang's predicted TTFT grew 6% (210 -> 222 ms)."""
+    growth = _b200_ttft("sglang", 64) / _b200_ttft("sglang", 1)
+    measured = SGLANG_B200_TTFT_MS[64] / SGLANG_B200_TTFT_MS[1]
+    assert measured / 1.5 < growth < measured * 1.5
+    for c, ms in SGLANG_B200_TTFT_MS.items():
+        assert ms / 1.35 < _b200_ttft("sglang", c) < ms * 1.35
+    trt = _b200_ttft("tensorrt-llm", 16, ep=True) / _b200_ttft("tensorrt-llm", 4, ep=True)
+    assert trt < 1.15
+
+
+def test_first_token_lag_adds_to_ttft_but_keeps_the_request_decoding():
+    """The lag's steps are the request's own first decode steps: at the same number decoding, a
+    lag raises TTFT by lag steps x TPOT and leaves throughput and requests in the system alone
+    (throughput must not fall because the first token is streamed late)."""
+    ctx = _ctx("sglang", 1)
+    plain_engine = ctx.engine.model_copy(update={"first_token_steps": 0.0})
+    plain = evaluate(_Ctx(ctx.model, ctx.gpu, ctx.precision, ctx.kv_precision, ctx.layout, ctx.isl, ctx.osl,
+                          ctx.options, plain_engine), 32.0)
+    lagged = evaluate(ctx, 32.0)
+    assert lagged.ttft_s - plain.ttft_s == pytest.approx(ctx.engine.first_token_steps * lagged.tpot_s, rel=1e-4)
+    assert lagged.tokens_per_s == pytest.approx(plain.tokens_per_s, rel=1e-4)
+    assert lagged.in_system == pytest.approx(plain.in_system, rel=1e-4)
+    assert lagged.ttft_at("p99") - plain.ttft_at("p99") == pytest.approx(lagged.ttft_s - plain.ttft_s, rel=1e-4)

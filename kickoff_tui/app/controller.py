@@ -296,6 +296,12 @@ class Controller:
             return None
         return session.portfolio_spec()
 
+    def portfolio_growth(self):  # noqa: ANN201 - PortfolioGrowth | None
+        """Growth fitted from the workloads' pasted monthly requests and the months they (and
+        the shared fleet) outgrow it; None without a history. Slow: call it from a worker."""
+        session = self.require()
+        return session.portfolio_growth() if len(session.workloads) >= 2 else None
+
     def preview(self, question_id: str, value: AnswerValue | None) -> tuple[SizedSpec | None, str]:
         """Size the answers as if ``question_id`` held ``value`` (nothing is recorded).
 
@@ -440,6 +446,8 @@ class Controller:
         from kickoff_tui.planning import write_deployment
 
         session = self.require()
+        if len(session.workloads) > 1:
+            return self._export_portfolio_deployment(folder, force)
         spec = self.export_spec()
         if spec is None:
             raise KickoffError(f"no deployment files: the answers cannot be sized "
@@ -450,6 +458,23 @@ class Controller:
         if folder.exists() and not folder.is_dir():
             raise KickoffError(f"{folder}: not a folder")
         return write_deployment(spec, session.sizing_inputs(), folder, force=force)
+
+    def _export_portfolio_deployment(self, folder: Path, force: bool) -> list[Path]:
+        """A portfolio session: one folder of deployment files per workload in ``folder``, on
+        the SKU the shared fleet gives it, all or nothing (as ``kickoff deploy`` writes them)."""
+        from kickoff_tui.planning.deploy import portfolio_deployment_sets, write_file_sets
+        from kickoff_tui.record.portfolio import demands
+
+        session = self.require()
+        spec = session.portfolio_spec()
+        if spec is None:
+            raise KickoffError(f"no deployment files: the workloads cannot be sized "
+                               f"({session.portfolio_error()})")
+        if not spec.feasible:
+            raise KickoffError(f"no deployment files: no fleet serves every workload "
+                               f"({spec.infeasible_reason})")
+        sets = portfolio_deployment_sets(demands(session.portfolio()), spec)
+        return write_file_sets([(folder / slug, files) for slug, files, _ in sets], force=force)
 
     def dumps(self) -> str:
         return dumps_session(self.require())

@@ -38,7 +38,7 @@ ALIASES: dict[str, str] = {
 
 NUMERIC_FIELDS: tuple[str, ...] = (
     "memory_fraction", "max_num_batched_tokens", "max_num_seqs", "step_overhead_s",
-    "request_overhead_s", "moe_prefill_layer_s", "dp_balance_timeout_steps", "gemm_efficiency", "bandwidth_efficiency", "attention_efficiency",
+    "request_overhead_s", "moe_prefill_layer_s", "first_token_steps", "dp_balance_timeout_steps", "gemm_efficiency", "bandwidth_efficiency", "attention_efficiency",
     "moe_gemm_efficiency",
 )
 
@@ -60,6 +60,9 @@ class EngineProfile(BaseModel):
     moe_prefill_layer_s: float = Field(default=0.0, ge=0, le=0.02)
     """Fixed cost per MoE layer of a forward that carries prompt tokens (eager, host-synchronised
     MoE dispatch outside CUDA graphs); see docs/model.md."""
+    first_token_steps: float = Field(default=0.0, ge=0, le=100)
+    """Decode steps between the end of a prompt's prefill and its first token reaching the client
+    (0: the prefill's token is streamed at once); see docs/model.md."""
     dp_balance_timeout_steps: int = Field(default=0, ge=0, le=1000)
     """Under DP attention, steps a prompt may be held so every rank gets one (0: no balancing)."""
     gemm_efficiency: float = Field(gt=0, le=1.5)

@@ -684,7 +684,14 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     from kickoff_tui.commands import portfolio as _portfolio
 
     if _portfolio.is_portfolio_file(args.file):  # one folder of files per workload
-        return _portfolio.deploy(args.file, Path(args.out), args.engine, args.name, args.gpu)
+        if args.out == "-":
+            raise KickoffError("a portfolio writes one folder per workload: give --out DIR, not -")
+        if args.checkpoint:
+            raise KickoffError("--checkpoint names one model's weights; a portfolio deploys one "
+                               "model per workload (set each folder's checkpoint in its manifests)")
+        return _portfolio.deploy(args.file, Path(args.out), args.engine, args.name, args.gpu,
+                                 force=args.force, target=args.target, keda=args.keda,
+                                 as_json=args.json)
     inputs, _, spec = load(args.file, None, args.gpu)
     _require_feasible(spec)
     files = deployment_files(

@@ -309,6 +309,12 @@ def _cap(value: float | None) -> str:
 # deploy: one folder per workload
 # ----------------------------------------------------------------------------------------------
 
+def workload_slug(name: str, taken: set[str]) -> str:
+    """A folder and Kubernetes name for a workload (:func:`kickoff_tui.planning.deploy.workload_slug`)."""
+    from kickoff_tui.planning.deploy import workload_slug as slug
+
+    return slug(name, taken)
+
 
 def fleet_or_fail(path: str, portfolio, gpu: str | None = None):  # noqa: ANN001, ANN201
     """(the workloads' demands, the shared-fleet spec) of a loaded portfolio, with ``--gpu``
@@ -330,49 +336,40 @@ def fleet_or_fail(path: str, portfolio, gpu: str | None = None):  # noqa: ANN001
     return work, spec
 
 
-def workload_slug(name: str, taken: set[str]) -> str:
-    """A folder and Kubernetes name for a workload: lowercase letters, digits and '-', unique."""
-    import re
-
-    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-") or "workload"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
-
-
 def deploy(path: str, out: Path, engine: str | None = None, name: str | None = None,
-           gpu: str | None = None) -> int:
+           gpu: str | None = None, force: bool = False, target: str | None = None,
+           keda: bool = False, as_json: bool = False) -> int:
     """``kickoff deploy PORTFOLIO --out DIR``: the deployment generator once per workload, each
-    into ``DIR/<workload>/``, on the SKU the shared fleet gives it."""
-    for written, note in portfolio_deployment(path, out, engine, name, gpu):
-        print(written if note is None else note)
+    into ``DIR/<workload>/``, on the SKU the shared fleet gives it (all or nothing)."""
+    from kickoff_tui.record.text import visible
+
+    written, notes = portfolio_deployment(path, out, engine, name, gpu, force=force, target=target,
+                                          keda=keda)
+    if as_json:
+        print(json.dumps({"written": [str(p) for p in written], "notes": notes}, indent=2))
+        return 0
+    for file in written:
+        print(visible(file))
+    for note in notes:
+        print(note)
     return 0
 
 
 def write_portfolio_deployment(path: str, out: Path, force: bool = False) -> list[Path]:
     """The files ``kickoff export PORTFOLIO-SESSION --deploy DIR`` writes (one folder per workload)."""
-    return [w for w, note in portfolio_deployment(path, out, force=force) if note is None]
+    return portfolio_deployment(path, out, force=force)[0]
 
 
 def portfolio_deployment(path: str, out: Path, engine: str | None = None, name: str | None = None,
-                         gpu: str | None = None, force: bool = False):  # noqa: ANN201
-    """Write every workload's deployment files; yields (path, None) per file written and
-    (None, note) for a workload sharing replicas."""
-    from kickoff_tui.planning import write_deployment
+                         gpu: str | None = None, force: bool = False, target: str | None = None,
+                         keda: bool = False) -> tuple[list[Path], list[str]]:
+    """Write every workload's deployment files into ``out/<workload>/``: (files written, notes
+    for workloads sharing replicas). All or nothing: every folder is checked (files of the same
+    names without ``force``, a file in the way, an unwritable folder) before any file is written."""
+    from kickoff_tui.planning.deploy import portfolio_deployment_sets, write_file_sets
 
     portfolio = load_portfolio(path)
     work, spec = fleet_or_fail(path, portfolio, gpu)
-    taken: set[str] = set()
-    for demand, sizing in zip(work, spec.workloads, strict=True):
-        slug = workload_slug(demand.name, taken)
-        assert sizing.spec is not None
-        inputs = demand.inputs.model_copy(update={"gpu": sizing.gpu})
-        label = f"{name}-{slug}" if name else slug
-        kwargs = {"force": True} if force else {}
-        for written in write_deployment(sizing.spec, inputs, out / slug, engine=engine, name=label, **kwargs):
-            yield written, None
-        if sizing.shares_with:
-            yield None, (f"# {demand.name}: shares replicas with {', '.join(sizing.shares_with)}; these "
-                         "files describe its own deployment (one shared deployment is not generated yet)")
+    sets = portfolio_deployment_sets(work, spec, name, engine, target, keda=keda)
+    written = write_file_sets([(out / slug, files) for slug, files, _ in sets], force=force)
+    return written, [note for _, _, note in sets if note is not None]

@@ -1962,3 +1962,98 @@ def write_files(files: dict[str, str], folder: Path, *, force: bool = False) -> 
     except KickoffError as err:
         raise KickoffError(f"cannot write deployment files to {folder}: {getattr(err, 'reason', err)}") from None
     return written
+
+
+def _blocked_folder(folder: Path) -> str | None:
+    """Why deployment files cannot go into ``folder`` (None when they can, as far as can be told
+    before writing): a file where a folder should be, or a folder the user may not write."""
+    import os
+
+    probe = folder
+    while not os.path.lexists(probe):  # the nearest part of the path that exists
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe != folder and not probe.is_dir():
+        return f"{probe} is not a folder"
+    if probe == folder and not folder.is_dir():
+        return "not a folder"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{probe} is not writable"
+    return None
+
+
+def write_file_sets(sets: list[tuple[Path, dict[str, str]]], *, force: bool = False) -> list[Path]:
+    """Several folders of deployment files (a portfolio: one folder per workload), all or
+    nothing: every folder is checked before any file is written (a file in the way, an
+    unwritable folder, or files of the same names unless ``force``), and when the disk still
+    refuses part-way the files this call created are removed again (overwritten ones cannot be
+    restored; the message says so). Raises :class:`FilesExist` or :class:`KickoffError`."""
+    import os
+
+    existing: list[Path] = []
+    for folder, files in sets:
+        problem = _blocked_folder(folder)
+        if problem is not None:
+            raise KickoffError(f"cannot write deployment files to {folder}: {problem}; nothing was written")
+        if not force:
+            existing += [folder / f for f in files if os.path.lexists(folder / f)]
+    if existing:
+        root = Path(os.path.commonpath([str(folder) for folder, _ in sets]))
+        err = FilesExist(root, existing)
+        from kickoff_tui.record.text import visible
+
+        names = [visible(p.relative_to(root)) for p in existing]
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        err.args = (f"{visible(root)} already holds {shown}; nothing was written. Pass --force to "
+                    "overwrite them, or choose another folder",)
+        raise err
+    fresh = [folder / f for folder, files in sets for f in files if not os.path.lexists(folder / f)]
+    written: list[Path] = []
+    try:
+        for folder, files in sets:
+            written += write_files(files, folder, force=True)
+    except KickoffError as err:
+        removed = 0
+        for path in fresh:
+            try:
+                path.unlink()
+                removed += 1
+            except OSError:
+                pass
+        kept = len([p for p in written if p not in fresh])
+        raise KickoffError(f"{err}; the {removed} new file(s) written before it were removed"
+                           + (f", {kept} overwritten file(s) keep the new text" if kept else "")) from None
+    return written
+
+
+def workload_slug(name: str, taken: set[str]) -> str:
+    """A folder and Kubernetes name for a workload: lowercase letters, digits and '-', unique."""
+    import re
+
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-") or "workload"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def portfolio_deployment_sets(work, spec, name: str | None = None, engine: str | None = None,
+                              target: str | None = None, *, keda: bool = False):  # noqa: ANN001, ANN201
+    """Per workload (in order): (folder slug, its deployment files, a note or None), on the SKU
+    the shared fleet gives it. Nothing is written."""
+    taken: set[str] = set()
+    out = []
+    for demand, sizing in zip(work, spec.workloads, strict=True):
+        slug = workload_slug(demand.name, taken)
+        assert sizing.spec is not None
+        inputs = demand.inputs.model_copy(update={"gpu": sizing.gpu})
+        label = f"{name}-{slug}" if name else slug
+        files = deployment_files(sizing.spec, inputs, engine, label, target=target, keda=keda)
+        note = None
+        if sizing.shares_with:
+            note = (f"# {demand.name}: shares replicas with {', '.join(sizing.shares_with)}; these "
+                    "files describe its own deployment (one shared deployment is not generated yet)")
+        out.append((slug, files, note))
+    return out

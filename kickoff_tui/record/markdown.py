@@ -365,6 +365,15 @@ def next_actions(session: Session, spec: Any) -> list[tuple[str, str, str]]:
     return actions
 
 
+def _signoff_words(session: Session) -> list[str]:
+    """"IT: signed off by Priya Raman on 2026-02-03", or not signed off, for both roles."""
+    return [
+        f"{ROLE_LABELS[r]}: "
+        + (f"signed off by {s.name} on {s.at:%Y-%m-%d}" if (s := session.signoff(r)) else "**not signed off**")
+        for r in ("it", "ai_team")
+    ]
+
+
 def memo_markdown(
     session: Session, parts: PlanningParts | None, charts: dict[str, str]
 ) -> list[str]:
@@ -377,10 +386,14 @@ def memo_markdown(
     out = ["## Decision memo", ""]
     out += ["### Decision asked for", ""]
     if len(session.workloads) > 1:
-        from kickoff_tui.record.portfolio_markdown import fleet_ask
+        from kickoff_tui.record.portfolio_markdown import fleet_ask, fleet_markdown
 
+        # A portfolio asks for the shared fleet: its table is the sized spec; each workload's
+        # own figures are under Workloads, the fleet's cost per workload under Cost.
         out += fleet_ask(session)
-    if spec is None or not spec.feasible:
+        out += ["Sign-off: " + "; ".join(_signoff_words(session)) + ".", ""]
+        out += ["### Sized fleet", ""] + fleet_markdown(session)[2:]
+    elif spec is None or not spec.feasible:
         why = session.sizing_error if spec is None else spec.infeasible_reason
         out += [f"No decision can be asked yet: the answers cannot be served as given ({why}).", ""]
     else:
@@ -401,12 +414,7 @@ def memo_markdown(
                 f"{cost.horizon_years} years, operations staff included"
             )
         out += [ask + ".", ""]
-        signed = [
-            f"{ROLE_LABELS[r]}: "
-            + (f"signed off by {s.name} on {s.at:%Y-%m-%d}" if (s := session.signoff(r)) else "**not signed off**")
-            for r in ("it", "ai_team")
-        ]
-        out += ["Sign-off: " + "; ".join(signed) + ".", ""]
+        out += ["Sign-off: " + "; ".join(_signoff_words(session)) + ".", ""]
         if parts is not None and parts.business is not None:
             b = parts.business
             verdict = {"red": "RED FLAG", "weak": "weak", "adequate": "adequate",
@@ -502,12 +510,22 @@ def planning_markdown(session: Session) -> str:
     :class:`~kickoff_tui.errors.KickoffError` when a stored planning answer is refused."""
     from kickoff_tui.planning import markdown_sections
 
+    if is_portfolio_report(session):
+        from kickoff_tui.record.portfolio_markdown import portfolio_planning_markdown
+
+        return portfolio_planning_markdown(session, session_parts(session))
     spec = export_spec(session)
     if spec is None:
         return "\n".join(
             ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
         )
     return markdown_sections(spec, session.sizing_inputs(), session.planning())
+
+
+def is_portfolio_report(session: Session) -> bool:
+    """Two or more workloads: the planning sections describe the shared fleet (a session of one
+    workload, named or not, gets exactly the single-workload sections)."""
+    return len(session.workloads) > 1
 
 
 def session_parts(session: Session) -> PlanningParts | None:
@@ -527,11 +545,20 @@ def report_markdown(session: Session, charts: dict[str, str] | None = None) -> t
     from kickoff_tui.planning.markdown import chart_svgs, markdown_sections
 
     parts = session_parts(session)
-    if parts is None:
+    svgs: dict[str, str]
+    if is_portfolio_report(session):
+        from kickoff_tui.record.portfolio_markdown import portfolio_planning_markdown
+
+        # the first workload's charts (cost per basis, growth, sensitivity) would speak for one
+        # workload only: not drawn (the fleet's figures are tables)
+        svgs = {}
+        charts = {}
+        planning = portfolio_planning_markdown(session, parts)
+    elif parts is None:
         planning = "\n".join(
             ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
         )
-        svgs: dict[str, str] = {}
+        svgs = {}
     else:
         svgs = chart_svgs(parts)
         links = {k: v for k, v in (charts or {}).items() if k in svgs}

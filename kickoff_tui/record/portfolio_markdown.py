@@ -6,6 +6,7 @@ from __future__ import annotations
 from kickoff_tui.record.markdown import _table  # one escaping rule for every report table
 from kickoff_tui.record.questionnaire import ROLE_LABELS
 from kickoff_tui.record.session import Session
+from kickoff_tui.record.text import bound_words, cooling_words
 
 
 def _money(value: float | None) -> str:
@@ -27,7 +28,7 @@ def fleet_markdown(session: Session) -> list[str]:
         rows.append((w.name, f"{w.model} ({w.precision})", w.gpu,
                      f"{w.replicas} x {layout} ({w.concurrency_per_replica} in flight each)",
                      w.total_gpus, _money(w.cost_per_month),
-                     ", ".join(w.shares_with) if w.shares_with else w.binding_constraint))
+                     ", ".join(w.shares_with) if w.shares_with else bound_words(w.binding_constraint)))
     out += _table(("Workload", "Model", "SKU", "Replicas", "GPUs alone", "Alone per month",
                    "Shares replicas with / bound by"), rows)
     out.append("")
@@ -45,7 +46,7 @@ def fleet_markdown(session: Session) -> list[str]:
             low, high = pool.gpu_band
             band = f"; error band {low:.0f} to " + (f"{high:.0f} GPUs" if high is not None else "more")
         out.append(f"- {pool.gpu_name}: {', '.join(pool.workloads)}; {pool.nodes} nodes of "
-                   f"{pool.gpus_per_node}, cooling {pool.cooling}, {pool.scale_out_fabric or 'no'} "
+                   f"{pool.gpus_per_node}, cooling {cooling_words(pool.cooling)}, {pool.scale_out_fabric or 'no'} "
                    f"scale-out fabric{band}")
     out.append(f"- Why this fleet: {spec.mix_considered}")
     out.append(f"- Consolidation: separate deployments would need {spec.separate_gpus} GPUs; shared "
@@ -53,7 +54,8 @@ def fleet_markdown(session: Session) -> list[str]:
                f"{spec.saving_peaks_gpus}.")
     out += [f"- {note}" for note in spec.notes]
     out.append("")
-    out += cost_markdown(session, spec)
+    if len(session.workloads) < 2:  # several: the Cost section gives the fleet and each workload
+        out += cost_markdown(session, spec)
     return out
 
 
@@ -87,8 +89,7 @@ def cost_markdown(session: Session, spec) -> list[str]:  # noqa: ANN001 - Portfo
 
 
 def fleet_ask(session: Session) -> list[str]:
-    """The decision memo's first lines for a portfolio: the shared fleet to approve; the
-    figures that follow in the memo are the first workload's own."""
+    """The decision memo's first lines for a portfolio: the shared fleet to approve."""
     spec = session.portfolio_spec()
     if spec is None or not spec.feasible or spec.fleet is None:
         why = session.portfolio_error() if spec is None else spec.infeasible_reason
@@ -100,8 +101,6 @@ def fleet_ask(session: Session) -> list[str]:
         f"{fleet.racks} racks ({fleet.it_power_kw:,.1f} kW IT) for {len(spec.workloads)} workloads "
         f"({', '.join(session.workload_names())}), at **{_money(fleet.cost_per_month)}/month** on the "
         "platform's price basis (GPU rent; the per-workload breakdown is under Workloads).",
-        "",
-        f"The figures below are those of the first workload, {session.workloads[0].name!r}, served alone.",
         "",
     ]
 
@@ -148,3 +147,240 @@ def workloads_markdown(session: Session) -> list[str]:
             out += _table(("Question", "Decision", "Owner", "Decided by", "Why"), rows)
             out.append("")
     return out
+
+
+# --- the planning sections of a portfolio report ------------------------------------------------
+
+SENSITIVITY_TOP_PER_WORKLOAD = 5
+"""Rows of the fleet's sensitivity table per workload (the inputs that move the fleet most)."""
+
+
+def _planned(session: Session):  # noqa: ANN202 - (spec, [(demand, sizing, inputs)]) or an error line
+    from kickoff_tui.errors import KickoffError
+    from kickoff_tui.record.portfolio import demands
+
+    spec = session.portfolio_spec()
+    if spec is None:
+        return None, f"the workloads cannot be sized ({session.portfolio_error()})"
+    if not spec.feasible or spec.fleet is None:
+        return None, f"no fleet serves every workload ({spec.infeasible_reason})"
+    try:
+        work = demands(session.portfolio())
+    except KickoffError as err:
+        return None, str(err)
+    rows = [(d, w, d.inputs.model_copy(update={"gpu": w.gpu})) for d, w in zip(work, spec.workloads, strict=True)]
+    return (spec, rows), ""
+
+
+def _bought(fleet) -> int:  # noqa: ANN001 - FleetOption
+    return sum(p.gpus_bought for p in fleet.pools)
+
+
+def _band(fleet) -> str:  # noqa: ANN001 - FleetOption
+    bands = [p.gpu_band for p in fleet.pools]
+    if not bands or any(b is None for b in bands):
+        return ""
+    low = sum(b[0] for b in bands)
+    highs = [b[1] for b in bands]
+    high = f"{sum(highs):.0f}" if all(h is not None for h in highs) else "more"
+    return f" (error band {low:.0f} to {high} GPUs)"
+
+
+def portfolio_cost_markdown(spec, rows, overrides) -> list[str]:  # noqa: ANN001
+    """The cost of the shared fleet, its pools, and each workload's own deployment priced at the
+    session's cost answers (as ``kickoff cost`` prints them for a portfolio)."""
+    from kickoff_tui.planning import cost_report
+    from kickoff_tui.planning.markdown import monthly_cost
+
+    fleet = spec.fleet
+    out = [f"## Cost of the shared fleet ({fleet.label}, {_bought(fleet)} GPUs)", ""]
+    out.append(
+        f"The shared fleet: **{_money(fleet.cost_per_month)}/month** in GPU rent at the platform's "
+        f"price basis for {fleet.total_gpus} GPUs needed, {_bought(fleet)} bought in whole "
+        f"units{_band(fleet)}. Separate deployments sized for their own peaks would need "
+        f"{spec.separate_gpus} GPUs ({_money(spec.separate_cost_per_month)}/month): shared replicas "
+        f"save {spec.saving_shared_replicas_gpus} GPUs, non-coinciding peaks save {spec.saving_peaks_gpus}.")
+    out.append("")
+    pools = []
+    for p in fleet.pools:
+        price = (f"${p.price_usd_per_gpu_hour:,.2f} ({p.price_source})" if p.price_usd_per_gpu_hour is not None
+                 else "-")
+        pools.append((p.gpu_name, ", ".join(p.workloads), f"{p.total_gpus} / {p.gpus_bought}", price,
+                      _money(p.cost_per_month) + (" (estimate)" if p.price_is_estimate else "")))
+    out += _table(("SKU", "Workloads", "GPUs needed / bought", "Price per GPU-hour", "Per month"), pools)
+    out.append("")
+    table = []
+    total, complete, gpus = 0.0, True, 0
+    for demand, _, inputs in rows:
+        sizing = next(w for w in spec.workloads if w.name == demand.name)
+        report = cost_report(sizing.spec, inputs, overrides)
+        chosen = monthly_cost(report)
+        cheapest = report.cheapest_option
+        if chosen is None:
+            complete = False
+        else:
+            total += chosen
+        gpus += report.total_gpus
+        table.append((demand.name, report.total_gpus, report.gpu_name, report.chosen_option, _money(chosen),
+                      cheapest or "-", _money(monthly_cost(report, cheapest) if cheapest else None)))
+    table.append(("**sum of the workloads**", gpus, "", "", _money(total) if complete else "-", "", ""))
+    out += ["### Per workload (each deployment alone, operations staff included)", ""]
+    out += _table(("Workload", "GPUs", "SKU", "Chosen basis", "Per month", "Cheapest basis",
+                   "Cheapest per month"), table)
+    out += ["", "Each workload's monthly cost is its own deployment's GPUs plus the operations staff "
+            "it would need run alone (`kickoff cost FILE` shows every figure's trace); the fleet's "
+            "figure above is GPU rent only, and below their sum when workloads share replicas or "
+            "their peaks do not coincide.", ""]
+    return out
+
+
+def portfolio_growth_markdown(session: Session, spec, rows, settings) -> list[str]:  # noqa: ANN001
+    """Growth per workload: its headroom at the growth answers, then the rate fitted from its
+    pasted monthly requests and the month it (and the shared fleet) outgrows the fleet."""
+    from kickoff_tui.planning import growth_report
+
+    out = ["## Growth per workload", ""]
+    table = []
+    for demand, sizing, inputs in rows:
+        r = growth_report(sizing.spec, inputs, settings)
+        month = r.out_of_headroom_month
+        when = ("no growth rate given" if month is None else
+                f"month {month.value:g}" if month.value is not None else f"not within {r.months} months")
+        table.append((demand.name, r.sized_gpus, r.needed_today if r.needed_today is not None else "-",
+                      r.capacity_multiplier.text(), r.monthly_rate.text() if r.monthly_rate else "-", when))
+    out += _table(("Workload", "GPUs sized", "Needed today", "Carries", "Monthly growth (answered)",
+                   "Out of headroom"), table)
+    out.append("")
+    growth = session.portfolio_growth()
+    if growth is None:
+        out += ["No workload has a monthly request history: the application owner can paste one "
+                "(*How many requests did it serve each month so far?*) for a fitted growth rate and "
+                "the month each workload outgrows the fleet.", ""]
+        return out
+
+    def at(value: int | None) -> str:
+        return f"after month {growth.horizon_months}" if value is None else f"month {value}"
+
+    out += [f"### Growth from history (log-linear fit, {growth.horizon_months}-month horizon)", ""]
+    fitted = []
+    for w in growth.workloads:
+        capacity = "-" if w.capacity_multiplier is None else f"{w.capacity_multiplier:.2f}x today's peak"
+        if w.fit is None:
+            fitted.append((w.name, w.problem, capacity, "-"))
+            continue
+        fitted.append((w.name, w.fit.describe(), capacity,
+                       at(w.outgrows_month) + _between(w.outgrows_earliest, w.outgrows_latest, at)))
+    out += _table(("Workload", "Monthly growth (80% interval)", "Its replicas carry", "Outgrows them in"), fitted)
+    lasts = growth.fleet_outgrows_month is None and growth.fleet_outgrows_earliest is None
+    out += ["", (f"At the fitted rates the shared fleet lasts the {growth.horizon_months}-month horizon"
+                 if lasts else
+                 f"At the fitted rates the shared fleet runs out in **{at(growth.fleet_outgrows_month)}**"
+                 + _between(growth.fleet_outgrows_earliest, growth.fleet_outgrows_latest, at))
+            + "; the fleet is re-sized month by month on its SKUs with the headroom spent."]
+    out += [f"- {note[:1].upper()}{note[1:]}." for note in growth.notes]
+    out.append("")
+    return out
+
+
+def _between(earliest: int | None, latest: int | None, at) -> str:  # noqa: ANN001 - month formatter
+    """`` (80% interval: month 3 to month 7)``, or nothing when both ends are the same month."""
+    if earliest == latest:
+        return ""
+    return f" (80% interval: {at(earliest)} to {at(latest)})"
+
+
+def _side(s) -> str:  # noqa: ANN001 - a sensitivity Side or None
+    if s is None:
+        return "-"
+    if s.total_gpus is None:
+        return f"{s.value}: {s.note}"
+    return f"{s.value}: {s.total_gpus} ({s.delta:+d})"
+
+
+def portfolio_sensitivity_markdown(spec, rows, top: int = SENSITIVITY_TOP_PER_WORKLOAD) -> list[str]:  # noqa: ANN001
+    """What moves the whole fleet's GPUs: each workload's inputs, then IT's shared answers."""
+    from kickoff_tui.errors import KickoffError
+    from kickoff_tui.planning.fleet import fleet_sensitivity, platform_sensitivity
+    from kickoff_tui.sizing.portfolio import Sizings
+
+    fleet = spec.fleet
+    sizings = Sizings()
+    work = [d for d, _, _ in rows]
+    out = [f"## Sensitivity of the shared fleet ({_bought(fleet)} GPUs bought in whole units on "
+           f"{fleet.label}; each input -50% / +50%, toggles flipped)", "",
+           "Each workload's answers move one at a time with the other workloads held, and the "
+           "fleet's pools are re-sized on their SKUs; IT's shared answers move for every workload "
+           f"at once. The figures are the GPUs the whole fleet buys (the top {top} inputs per "
+           "workload).", ""]
+    table = []
+    groups = [(d.name, lambda i=i: fleet_sensitivity(work, spec, i, sizings)) for i, d in enumerate(work)]
+    groups.append(("platform (IT)", lambda: platform_sensitivity(work, spec, sizings)))
+    for name, run in groups:
+        try:
+            report = run()
+        except KickoffError as err:
+            table.append((name, "-", "-", "-", "-", str(err)))
+            continue
+        for i, r in enumerate(report.rows[:top]):
+            table.append((name if i == 0 else "", r.field, r.owner, r.base + (" (assumed)" if r.assumed else ""),
+                          _side(r.low), _side(r.high)))
+    out += _table(("Workload", "Input", "Owner", "Base", "-50%", "+50% / flipped"), table)
+    out.append("")
+    return out
+
+
+def portfolio_deployment_markdown(spec, rows) -> list[str]:  # noqa: ANN001
+    """The deployment files ``kickoff deploy`` writes for a portfolio, folder by folder."""
+    from kickoff_tui.planning.deploy import deploy_settings, engine_for, portfolio_deployment_sets
+
+    work = [d for d, _, _ in rows]
+    sets = portfolio_deployment_sets(work, spec)
+    out = ["## Deployment (one folder per workload)", "",
+           "`kickoff deploy FILE --out DIR` (or *Export deployment files* in the app) writes each "
+           "workload's launch scripts, manifests, autoscaler and alert rules into `DIR/<folder>/`, on "
+           "the SKU the shared fleet gives it; every folder is checked before any file is written. "
+           "Each folder's README says where every value comes from.", ""]
+    table = []
+    notes = []
+    for (demand, sizing, inputs), (slug, files, note) in zip(rows, sets, strict=True):
+        s = deploy_settings(sizing.spec, inputs)
+        table.append((demand.name, f"`{slug}/`", engine_for(inputs),
+                      f"{s.replicas} x {min(s.gpus_per_replica, s.gpus_per_node)} {sizing.gpu}",
+                      ", ".join(f"`{f}`" for f in files)))
+        if note is not None:
+            notes.append(note.removeprefix("# "))
+    out += _table(("Workload", "Folder", "Engine", "Replicas x GPUs per pod", "Files"), table)
+    out.append("")
+    out += [f"- {n}" for n in notes]
+    if notes:
+        out.append("")
+    return out
+
+
+def portfolio_planning_markdown(session: Session, parts=None) -> str:  # noqa: ANN001 - PlanningParts
+    """The planning sections of a report of two or more workloads, for the whole platform: the
+    shared fleet's cost with the per-workload breakdown, growth per workload (fitted from
+    history where given), the fleet's sensitivity and the deployment files per workload; the
+    business case (the first workload's deployment) and the provider scorecard as before."""
+    from kickoff_tui.planning.markdown import business_markdown, scorecard_markdown
+
+    plan = session.planning()
+    planned, why = _planned(session)
+    out: list[str] = []
+    if planned is None:
+        out += ["## Cost, growth and deployment", "", f"Not computed: {why}.", ""]
+    else:
+        spec, rows = planned
+        out += portfolio_cost_markdown(spec, rows, plan.cost)
+    if parts is not None and parts.business is not None:
+        business = business_markdown(parts.business)
+        out += business[:2] + [f"On the first workload's deployment, {session.workloads[0].name!r}, "
+                               "alone (the business-case answers are the platform's).", ""] + business[2:]
+    if planned is not None:
+        out += portfolio_growth_markdown(session, spec, rows, plan.growth)
+        out += portfolio_sensitivity_markdown(spec, rows)
+    if plan.scorecard is not None:
+        out += scorecard_markdown(plan.scorecard)
+    if planned is not None:
+        out += portfolio_deployment_markdown(spec, rows)
+    return "\n".join(out)

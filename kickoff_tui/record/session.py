@@ -245,6 +245,7 @@ class Session(BaseModel):
     _saved_upto: int = PrivateAttr(default=0)
     _workload_specs: dict[str, tuple[SizedSpec | None, str]] = PrivateAttr(default_factory=dict)
     _portfolio_spec: Any = PrivateAttr(default=None)
+    _portfolio_growth: Any = PrivateAttr(default=None)
 
     # --- validation -------------------------------------------------------------------------
 
@@ -561,9 +562,18 @@ class Session(BaseModel):
                 raise KickoffError(f"workload {name}: {err}" if name else str(err)) from None
             named.append((name or _default_name(self), inputs))
             for candidate in fields.get("candidates", []):  # served as the AI team answered
-                for key in ("precision", "kv_precision"):
-                    if getattr(inputs, key) is not None:
+                for key in ("precision", "kv_precision"):  # unless the candidate names its own
+                    if getattr(inputs, key) is not None and candidate.get(key) is None:
                         candidate[key] = getattr(inputs, key)
+            if fields.get("candidates"):  # "m@fp8, m" on an FP8 workload: one candidate, the better rank
+                seen: set[tuple[object, ...]] = set()
+                kept = []
+                for candidate in fields["candidates"]:
+                    key = (candidate["model"], candidate.get("precision"), candidate.get("kv_precision"))
+                    if key not in seen:
+                        seen.add(key)
+                        kept.append(candidate)
+                fields["candidates"] = kept
             if fields:
                 extras[named[-1][0]] = fields
         try:
@@ -592,6 +602,33 @@ class Session(BaseModel):
     def portfolio_error(self) -> str:
         self.portfolio_spec()
         return self._portfolio_spec[1]
+
+    def portfolio_growth(self):
+        """Growth from the pasted monthly request histories of a session with two or more
+        workloads (a :class:`~kickoff_tui.planning.history.PortfolioGrowth`: per workload the
+        fitted rate with its 80% interval and the month it outgrows its capacity, and the month
+        the shared fleet runs out), as ``kickoff growth`` computes it; None when no workload has
+        a history or the fleet is not sized. Slow (the fleet is re-sized month by month): kept
+        until an input changes."""
+        from kickoff_tui.planning.history import DEFAULT_HORIZON_MONTHS, portfolio_growth
+        from kickoff_tui.record.portfolio import demands
+
+        if len(self.workloads) < 2:
+            return None
+        spec = self.portfolio_spec()
+        if spec is None or not spec.feasible:
+            return None
+        try:
+            horizon = self.planning().growth.months or DEFAULT_HORIZON_MONTHS
+            portfolio = self.portfolio()
+        except KickoffError:
+            return None
+        cached = self._portfolio_growth
+        if cached is not None and cached[0] is self._portfolio_spec and cached[1] == horizon:
+            return cached[2]
+        growth = portfolio_growth(demands(portfolio), spec, [w.history for w in portfolio.workloads], horizon)
+        self._portfolio_growth = (self._portfolio_spec, horizon, growth)
+        return growth
 
     def planning(self) -> PlanningOverrides:
         """Cost, growth and business-case answers (and questionnaire defaults) plus the vendor

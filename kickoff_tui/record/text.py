@@ -83,6 +83,24 @@ COOLING_WORDS: dict[str, str] = {
 """Cooling ids as people say them (the catalog and the sizer use the short ids)."""
 
 
+BOUND_WORDS: dict[str, str] = {
+    "memory": "GPU memory (weights + KV cache)",
+    "tpot": "time per output token (TPOT SLO)",
+    "ttft": "time to first token (TTFT SLO)",
+    "load": "peak load (concurrency)",
+    "power": "rack power",
+    "redundancy": "redundancy policy",
+    "headroom": "growth headroom",
+    "none": "nothing binding yet",
+}
+"""Plain-language names for a spec's binding constraint (``SizedSpec.binding_constraint``)."""
+
+
+def bound_words(constraint: str) -> str:
+    """``tpot`` -> "time per output token (TPOT SLO)"; unknown ids stay as they are."""
+    return BOUND_WORDS.get(constraint, constraint)
+
+
 def cooling_words(cooling: str) -> str:
     """``dlc`` -> "direct liquid cooling"; unknown ids stay as they are."""
     return COOLING_WORDS.get(cooling, cooling)

@@ -70,15 +70,22 @@ def portfolio_question_problem(question: Question) -> str | None:
     return None
 
 
+_ROW_SPLIT = re.compile(r"[;\r\n]+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+"""One spreadsheet cell formatted with thousands separators: ``41,000``."""
+_MONTH_ROW = re.compile(r"(\d{4}-\d{2})\s*,\s*(.+)")
+
+
 def parse_history_text(text: str) -> list[float]:
     """Monthly request counts typed or pasted: numbers separated by commas, semicolons, spaces or
-    new lines (oldest first), or ``YYYY-MM,requests`` rows pasted from a spreadsheet. Raises
-    :class:`ValueError` with a line for people."""
+    new lines (oldest first), or ``YYYY-MM,requests`` rows pasted from a spreadsheet (one row a
+    line, or rows separated by ``;`` on one line). Raises :class:`ValueError` with a line for
+    people."""
     from kickoff_tui.planning.history import MIN_MONTHS, MONTH_RE, parse_history_csv
     from kickoff_tui.record.portfolio import MAX_HISTORY_MONTHS, MAX_REQUESTS_PER_MONTH
 
     if MONTH_RE.search(text):
-        counts = parse_history_csv(text)
+        counts = parse_history_csv("\n".join(row.strip() for row in _ROW_SPLIT.split(text)))
     else:
         counts = []
         for i, cell in enumerate((c for c in _HISTORY_SPLIT.split(text.strip()) if c), start=1):
@@ -103,28 +110,88 @@ def parse_history_text(text: str) -> list[float]:
     return counts
 
 
-def parse_candidates_text(text: str, *, check_catalog: bool = True) -> list[str]:
-    """The AI team's accepted models, best first: catalog model ids separated by commas or new
-    lines. Raises :class:`ValueError` for an unknown or repeated id, or too many."""
+def _history_row(line: str) -> str:
+    """One pasted spreadsheet row as the history answer writes it: columns (tabs) become
+    commas and a count formatted ``41,000`` loses its thousands separators."""
+    cells = [c.strip() for c in line.split("\t") if c.strip()]
+    if len(cells) == 1 and (month := _MONTH_ROW.fullmatch(cells[0])):
+        cells = [month.group(1), month.group(2)]
+    return ",".join(c.replace(",", "") if _THOUSANDS.fullmatch(c) else c for c in cells)
+
+
+def pasted_answer_text(field: str | None, text: str) -> str:
+    """What a paste puts into a one-line answer box: a multi-line paste keeps every line, with
+    each line break turned into the separator the answer reads (a one-line box cannot hold a
+    line break, and Textual keeps only the first line).
+
+    - ``history``: each line one month (``41000``, ``41,000`` or ``2024-01<tab>41000`` pasted
+      from a spreadsheet), joined with ``; `` (a first line without digits is a header, dropped);
+    - ``candidates``: one model a line, joined with ``, ``;
+    - any other text answer: the lines joined with a space.
+
+    Text without a line break is returned as it is. What cannot be read stays in the box for
+    the answer's own check to name (the inline error)."""
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if "\n" not in text and "\r" not in text:
+        return text
+    if field == "history":
+        if lines and not any(ch.isdigit() for ch in lines[0]):
+            lines = lines[1:]
+        return "; ".join(_history_row(line) for line in lines)
+    if field == "candidates":
+        return ", ".join(c.strip() for line in lines for c in line.split("\t") if c.strip())
+    return " ".join(lines)
+
+
+CANDIDATE_PRECISION_SEPARATOR = "@"
+"""``model@precision``: a candidate served at its own precision (``qwen3-235b-a22b@fp8``)."""
+
+
+def parse_candidates(text: str, *, check_catalog: bool = True) -> list[tuple[str, str | None]]:
+    """The AI team's accepted models, best first: catalog model ids separated by commas,
+    semicolons or new lines, each optionally with the precision it is served at
+    (``llama-3.3-70b, qwen3-235b-a22b@fp8``; without one, the workload's precision). Returns
+    (model, precision or None). Raises :class:`ValueError` for an unknown model or precision, a
+    repeated candidate, or too many."""
+    from kickoff_tui.catalog.schema import PRECISIONS
     from kickoff_tui.record.portfolio import MAX_CANDIDATES
 
-    ids = [c.strip() for c in re.split(r"[,;\n]+", text) if c.strip()]
-    if not ids:
+    entries: list[tuple[str, str | None]] = []
+    for cell in (c.strip() for c in re.split(r"[,;\n]+", text)):
+        if not cell:
+            continue
+        model, sep, precision = (part.strip() for part in cell.partition(CANDIDATE_PRECISION_SEPARATOR))
+        if not model:
+            raise ValueError(f"{cell[:40]!r}: name the model before '@' (e.g. qwen3-235b-a22b@fp8)")
+        if sep:
+            precision = precision.lower()
+            if precision not in PRECISIONS:
+                raise ValueError(f"{cell[:40]!r}: the precision after '@' is one of {', '.join(PRECISIONS)}")
+        entries.append((model, precision if sep else None))
+    if not entries:
         raise ValueError("name at least one model")
-    if len(ids) > MAX_CANDIDATES:
-        raise ValueError(f"at most {MAX_CANDIDATES} candidate models ({len(ids)} given)")
-    if len({i.casefold() for i in ids}) != len(ids):
-        raise ValueError("a model is listed twice")
+    if len(entries) > MAX_CANDIDATES:
+        raise ValueError(f"at most {MAX_CANDIDATES} candidate models ({len(entries)} given)")
+    if len({(m.casefold(), p) for m, p in entries}) != len(entries):
+        raise ValueError("a model is listed twice (at the same precision)")
     if check_catalog:
         from kickoff_tui.catalog import CatalogError, get_model
 
-        for model in ids:
+        for model, _ in entries:
             try:
                 get_model(model)
             except CatalogError:
                 raise ValueError(f"{model[:64]!r} is not a catalog model (see `kickoff catalog "
                                  "models`)") from None
-    return ids
+    return entries
+
+
+def parse_candidates_text(text: str, *, check_catalog: bool = True) -> list[str]:
+    """The candidates as the session writes them: ``model`` or ``model@precision``, best first
+    (see :func:`parse_candidates`)."""
+    return [m + (f"{CANDIDATE_PRECISION_SEPARATOR}{p}" if p else "")
+            for m, p in parse_candidates(text, check_catalog=check_catalog)]
 
 
 def _format_count(value: float) -> str:
@@ -174,8 +241,9 @@ def portfolio_fields(questionnaire: Questionnaire, answers: Mapping[str, object]
         elif question.portfolio == "history":
             out["history"] = parse_history_text(str(value))
         else:
-            ids = parse_candidates_text(str(value), check_catalog=False)
-            out["candidates"] = [{"model": m, "quality_rank": rank} for rank, m in enumerate(ids, start=1)]
+            entries = parse_candidates(str(value), check_catalog=False)
+            out["candidates"] = [{"model": m, "quality_rank": rank, **({"precision": p} if p else {})}
+                                 for rank, (m, p) in enumerate(entries, start=1)]
     return out
 
 

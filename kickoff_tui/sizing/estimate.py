@@ -428,8 +428,11 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
                     break
         residual_step = stage_s * pp * others  # the step already running when the prompt arrives
         balance = dp_balance_wait(ctx, rate, stage_s * pp) if k.balanced else 0.0
-        ttft = overhead + balance + phase + 0.5 * residual_step
-        previous, in_system = in_system, n + rate * ttft
+        lag = perf.first_token_lag_seconds(ctx.engine, tpot, ctx.model)
+        ttft = overhead + balance + phase + 0.5 * residual_step + lag
+        # The lag's steps are the request's own first decode steps: it is among the n decoding
+        # then, so only the time before them keeps it out of the decode batch.
+        previous, in_system = in_system, n + rate * (ttft - lag)
         if abs(in_system - previous) <= C.OPERATING_TOLERANCE * in_system:
             break
     # Percentiles: prompts ahead ~ Poisson(ahead); a request's decode meets a binomial number of
@@ -437,7 +440,7 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     spread_tpot = math.sqrt(share * (1 - share) / max(osl, 1.0)) * (mixed_s - decode_s) * pp / speedup
     root = math.sqrt(ahead) if ahead > 0 else 0.0
     wait_per_prompt = remaining * per_token
-    base = overhead + balance + service
+    base = overhead + balance + service + lag
     ttft_pct, tpot_pct = {}, {}
     for name, z, q in _PERCENTILES:
         ttft_pct[name] = base + max(ahead + z * root, 0.0) * wait_per_prompt + q * residual_step
@@ -458,7 +461,8 @@ def _static(ctx: _Ctx, batch: float) -> Operating:
     stage = _step(ctx, batch)
     tpot = stage.total * lay.pp / opt.speculative_speedup
     cycle = prefill_s + ctx.osl * tpot
-    ttft = perf.request_fixed_seconds(ctx.model, ctx.engine, lay.pp) + prefill_s + cycle / 2
+    ttft = (perf.request_fixed_seconds(ctx.model, ctx.engine, lay.pp) + prefill_s + cycle / 2
+            + perf.first_token_lag_seconds(ctx.engine, tpot, ctx.model))
     rate = batch / cycle
     return Operating(running=batch, ttft_s=ttft, tpot_s=tpot, tokens_per_s=batch * ctx.osl / cycle,
                      requests_per_s=rate, bound=stage.bound, queued=False, in_system=batch)

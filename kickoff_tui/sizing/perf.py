@@ -888,6 +888,15 @@ def moe_prefill_fixed_seconds(model: Model, engine: EngineProfile) -> float:
     return model.moe_layers * engine.moe_prefill_layer_s
 
 
+def first_token_lag_seconds(engine: EngineProfile, tpot_s: float, model: Model | None = None) -> float:
+    """Time between the end of a prompt's prefill and its first token reaching the client: the
+    engine's ``first_token_steps`` decode steps of the batch the request has joined (``tpot_s``
+    each). Zero for an engine that streams the prefill's token at once."""
+    if model is not None and not model.is_moe:
+        return 0.0
+    return engine.first_token_steps * tpot_s
+
+
 def request_fixed_seconds(model: Model, engine: EngineProfile, pp: int = 1) -> float:
     """Everything of a request's TTFT that is not kernel time or queueing: the engine's HTTP /
     tokeniser / detokeniser path plus, for MoE models, the fixed prefill cost above (once per

@@ -967,6 +967,20 @@ def fleet_gpus_needed(demands: Sequence[Demand], spec: PortfolioSpec, multiplier
     return total
 
 
+def fleet_on_pools(demands: Sequence[Demand], spec: PortfolioSpec,
+                   sizings: Sizings | None = None) -> FleetOption | None:
+    """The chosen fleet's pools (each workload on the SKU the fleet gives it, same sharing
+    rules) re-sized for ``demands`` (the same workloads with changed answers): what the fleet
+    would need, without choosing its SKUs again. None when ``spec`` has no fleet."""
+    if spec.fleet is None:
+        return None
+    sizings = sizings or Sizings()
+    ctx = _Ctx(demands=demands, sizings=sizings, groups=groups_of(demands))
+    index = {d.name: i for i, d in enumerate(demands)}
+    pools = [size_pool(ctx, [index[n] for n in pool.workloads], get_gpu(pool.gpu)) for pool in spec.fleet.pools]
+    return _fleet(spec.fleet.label, pools)
+
+
 def fleet_outgrows(demands: Sequence[Demand], spec: PortfolioSpec, monthly_rates: Sequence[float],
                    horizon: int, sizings: Sizings | None = None) -> int | None:
     """First month (1..horizon) whose grown traffic needs more GPUs than the fleet has;

@@ -935,6 +935,7 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
             tpot = step.total / r.options.speculative_speedup
             ttft = perf.request_fixed_seconds(r.model, engine) + perf.prefill_seconds(
                 r.model, gpu, precision, kv_precision, tp, 1, prefill_tokens, engine=engine)
+            ttft += perf.first_token_lag_seconds(engine, tpot, r.model)
             if best_tpot is None or tpot < best_tpot[0]:
                 best_tpot = (tpot, gpu.id)
             if best_ttft is None or ttft < best_ttft[0]:

@@ -530,7 +530,7 @@ class ReviewScreen(Screen[str | None]):
         try:
             written = self.controller.export_deployment(folder, force=force)
         except FilesExist as err:
-            names = ", ".join(p.name for p in err.paths[:6]) + (" …" if len(err.paths) > 6 else "")
+            names = ", ".join(_relative(p, folder) for p in err.paths[:6]) + (" …" if len(err.paths) > 6 else "")
 
             def answered(replace: bool | None) -> None:
                 if replace:
@@ -595,3 +595,11 @@ class ReviewScreen(Screen[str | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    """A file's name as seen from the chosen folder (``chat/kubernetes.yaml`` for a portfolio)."""
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return path.name

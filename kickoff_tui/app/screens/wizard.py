@@ -443,12 +443,22 @@ class WizardScreen(Screen[None]):
             return
         with suppress(RuntimeError):  # the app is closing
             self.app.call_from_thread(self._portfolio_sized, spec, error, current)
+        if spec is None or not spec.feasible:
+            return
+        try:  # the growth fit re-sizes the fleet month by month: shown once it is known
+            growth = self.controller.portfolio_growth()
+        except KickoffError:
+            growth = None
+        if growth is None or worker.is_cancelled:
+            return
+        with suppress(RuntimeError):
+            self.app.call_from_thread(self._portfolio_sized, spec, error, current, growth)
 
-    def _portfolio_sized(self, spec, error: str, current: str | None) -> None:  # noqa: ANN001
+    def _portfolio_sized(self, spec, error: str, current: str | None, growth=None) -> None:  # noqa: ANN001
         if not self.is_mounted:
             return
         panel = self.query_one("#portfolio", PortfolioPanel)
-        lines = portfolio_lines(spec, current)
+        lines = portfolio_lines(spec, current, growth)
         panel.lines = tuple(["[b]Portfolio[/]", *lines]) if lines else ()
         panel.pending = f"Shared fleet not sized: {error}" if error else ""
 

@@ -8,6 +8,7 @@ nothing itself: the wizard screen does that.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -25,6 +26,7 @@ from kickoff_tui.errors import KickoffError
 from kickoff_tui.record import Answer, AnswerValue, Participant, Question
 from kickoff_tui.record.models import text_problem
 from kickoff_tui.record.questionnaire import MAX_ANSWER_CHARS
+from kickoff_tui.record.workloads import pasted_answer_text
 
 RADIO_MAX_CHOICES = 6
 """Up to this many choices show as radio buttons (all visible to the room); more use a list."""
@@ -168,8 +170,11 @@ class QuestionForm(Vertical):
                 yield Static(safe(q.unit) if q.unit else "", id="q-unit")
         else:
             hint = "e.g. 4h, 2d, 1w" if q.type == "duration" else "Type the answer"
+            paste = None
+            if q.type == "text":
+                paste = partial(pasted_answer_text, q.portfolio)
             yield Field("" if current is None else str(current), placeholder=hint,
-                               id="q-input")
+                        id="q-input", paste=paste)
 
     def _number_hint(self) -> str:
         q = self.question

@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from kickoff_tui.app.format import ASSUMED_TAG, clip, kw, money, safe
-from kickoff_tui.record.text import COOLING_WORDS, cooling_words  # noqa: F401 - re-exported
+from kickoff_tui.record.text import BOUND_WORDS, COOLING_WORDS, cooling_words  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
     from kickoff_tui.planning.cost import MonthlyCost
@@ -50,17 +50,8 @@ def figure_is_assumed(spec: SizedSpec, figure: str) -> bool:
     return any(figure_is_assumed(spec, parent) for parent in _INHERITS.get(figure, ()))
 
 
-BOUND_LABELS: dict[str, str] = {
-    "memory": "GPU memory (weights + KV cache)",
-    "tpot": "time per output token (TPOT SLO)",
-    "ttft": "time to first token (TTFT SLO)",
-    "load": "peak load (concurrency)",
-    "power": "rack power",
-    "redundancy": "redundancy policy",
-    "headroom": "growth headroom",
-    "none": "nothing binding yet",
-}
-"""Plain-language names for ``SizedSpec.binding_constraint``."""
+BOUND_LABELS = BOUND_WORDS
+"""Plain-language names for ``SizedSpec.binding_constraint`` (kept in the record layer)."""
 
 LABEL_WIDTH = 12
 """Characters reserved for a figure's label so values line up in a column."""
