@@ -30,9 +30,24 @@ keys arrive."""
 def _slower_frames() -> None:
     try:
         import textual.screen
+        from textual.pilot import Pilot
     except ImportError:  # the pure layers' tests run without Textual
         return
     textual.screen.UPDATE_PERIOD = TEST_FRAME_PERIOD_S
+
+    # Kickoff holds a typed key until the app has finished with the one before (a focus move
+    # that waits for the next repaint included). ``pilot.press`` returns once Textual is idle,
+    # which can be before a held key was handed on; a test reading the screen right after it
+    # would then race the key. So ``press`` also waits for the held keys.
+    original_press = Pilot.press
+
+    async def press(self: Pilot, *keys: str) -> None:  # type: ignore[type-arg]
+        from kickoff_tui.app.demo import keys_handled
+
+        await original_press(self, *keys)
+        await keys_handled(self)
+
+    Pilot.press = press  # type: ignore[method-assign]
 
 
 _slower_frames()

@@ -166,7 +166,10 @@ class KickoffApp(App[int]):
         if any(not _raw_key(m) for m in pending):
             return False
         screen = self.screen
-        if _pump_busy(screen):
+        if _pump_busy(screen) or getattr(screen, "_callbacks", None):
+            # ``_callbacks``: work a widget asked to run after the next repaint (the wizard
+            # focuses the new question's field that way); a key must wait for it, however
+            # slowly the terminal repaints.
             return False
         return not any(_pump_busy(node) for node in screen.walk_children(with_self=False))
 
