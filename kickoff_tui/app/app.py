@@ -279,7 +279,7 @@ class KickoffApp(App[int]):
                 number = getattr(signal, name, None)
                 if number is None:
                     continue
-                # Not a stub: Windows loops raise NotImplementedError, a loop outside the main
+                # Windows loops raise NotImplementedError, a loop outside the main
                 # thread RuntimeError or ValueError; the app then simply runs without the handler.
                 with suppress(NotImplementedError, RuntimeError, ValueError):
                     loop.add_signal_handler(number, self.close_on_signal, int(number))

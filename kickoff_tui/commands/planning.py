@@ -12,9 +12,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kickoff_tui.errors import KickoffError
+
+if TYPE_CHECKING:
+    from kickoff_tui.planning import GrowthSettings
 
 ENGINE_CHOICES = ("vllm", "sglang", "trtllm")
 TARGET_CHOICES = ("k8s", "lws", "helm-production-stack", "kserve")
@@ -326,6 +329,27 @@ def _apply_flags(args: argparse.Namespace, overrides):  # noqa: ANN001, ANN201
     return overrides.model_copy(update={"cost": new_cost, "business": new_business})
 
 
+def growth_settings(base: GrowthSettings, args: argparse.Namespace) -> GrowthSettings:
+    """The planning file's growth settings with ``kickoff growth``'s options laid over them
+    (``--monthly-growth``, ``--months``, ``--scenario``); a bad option is one line."""
+    from pydantic import ValidationError
+
+    from kickoff_tui.planning import GrowthSettings
+
+    settings = base.model_dump()
+    for key, value in (("monthly_rate", args.monthly_growth), ("months", args.months),
+                       ("scenarios", args.scenario)):
+        if value is not None:
+            settings[key] = value
+    try:
+        growth = GrowthSettings.model_validate(settings)
+    except ValidationError as err:
+        raise KickoffError(f"options: {_first(err)}") from None
+    if growth.scenarios and any(k <= 0 for k in growth.scenarios):
+        raise KickoffError("options: --scenario multipliers must be above 0")
+    return growth
+
+
 def _first(err: Exception) -> str:
     from kickoff_tui.commands.sizing import validation_message
 
@@ -534,29 +558,15 @@ def cmd_growth(args: argparse.Namespace) -> int:
         from kickoff_tui.commands import portfolio_planning
 
         return portfolio_planning.cmd_growth(args)
-    from pydantic import ValidationError
     from kickoff_tui.record.text import plain_markup_safe as escape
     from rich.table import Table
 
-    from kickoff_tui.planning import GrowthSettings, growth_report
+    from kickoff_tui.planning import growth_report
     from kickoff_tui.planning.figures import num, usd
 
     inputs, overrides, spec = load(args.file, args.planning, args.gpu)
     _require_feasible(spec)
-    settings = overrides.growth.model_dump()
-    for key, value in (
-        ("monthly_rate", args.monthly_growth),
-        ("months", args.months),
-        ("scenarios", args.scenario),
-    ):
-        if value is not None:
-            settings[key] = value
-    try:
-        growth = GrowthSettings.model_validate(settings)
-    except ValidationError as err:
-        raise KickoffError(f"options: {_first(err)}") from None
-    if growth.scenarios and any(k <= 0 for k in growth.scenarios):
-        raise KickoffError("options: --scenario multipliers must be above 0")
+    growth = growth_settings(overrides.growth, args)
     report = growth_report(spec, inputs, growth, cost=overrides.cost)
     if args.json:
         _print_json(report.model_dump(mode="json"))

@@ -135,23 +135,15 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
 
 def cmd_growth(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
     from rich.table import Table
 
-    from kickoff_tui.planning import GrowthSettings, growth_report
+    from kickoff_tui.commands.planning import growth_settings
+    from kickoff_tui.planning import growth_report
     from kickoff_tui.planning.history import DEFAULT_HORIZON_MONTHS, portfolio_growth
     from kickoff_tui.record.text import plain_markup_safe as escape
 
     plan = load_plan(args.file, args.planning, args.gpu)
-    settings = plan.overrides.growth.model_dump()
-    for key, value in (("monthly_rate", args.monthly_growth), ("months", args.months),
-                       ("scenarios", args.scenario)):
-        if value is not None:
-            settings[key] = value
-    try:
-        growth = GrowthSettings.model_validate(settings)
-    except ValidationError as err:
-        raise KickoffError(f"options: {err.errors()[0]['msg']}") from None
+    growth = growth_settings(plan.overrides.growth, args)
     reports = [(name, growth_report(spec, inputs, growth)) for name, inputs, spec in plan.workloads]
     history = portfolio_growth(plan.demands, plan.spec, plan.histories,
                                growth.months or DEFAULT_HORIZON_MONTHS)

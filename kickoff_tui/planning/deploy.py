@@ -29,6 +29,7 @@ import json
 import math
 import re
 import shlex
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -2016,11 +2017,10 @@ def write_file_sets(sets: list[tuple[Path, dict[str, str]]], *, force: bool = Fa
     except KickoffError as err:
         removed = 0
         for path in fresh:
-            try:
+            # A file the disk will not let go of stays; the message counts only those removed.
+            with suppress(OSError):
                 path.unlink()
                 removed += 1
-            except OSError:
-                pass
         kept = len([p for p in written if p not in fresh])
         raise KickoffError(f"{err}; the {removed} new file(s) written before it were removed"
                            + (f", {kept} overwritten file(s) keep the new text" if kept else "")) from None
