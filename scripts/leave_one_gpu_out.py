@@ -54,7 +54,7 @@ def restore(prior: bool = False) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true")
-    args = parser.parse_args()
+    parser.parse_args()  # the tables are Markdown with or without --markdown
     rows = F.all_cases()
     held_out: list[CAL.CalibrationRow] = []
     per_gpu: dict[str, list[CAL.CalibrationRow]] = defaultdict(list)

@@ -108,10 +108,10 @@ def _workload_entries(a: Session, b: Session, rank: dict[str, int]) -> list[Diff
         ask_b, answers_b = vb.get(name, (None, {}))
         left_in = _inputs(a, ask_a) if name in va else {}
         right_in = _inputs(b, ask_b) if name in vb else {}
-        for field in sorted(per_fields, key=lambda n: (rank.get(n, len(rank)), n)):
-            left, right = left_in.get(field), right_in.get(field)
+        for key in sorted(per_fields, key=lambda n: (rank.get(n, len(rank)), n)):
+            left, right = left_in.get(key), right_in.get(key)
             if left != right:
-                entries.append(DiffEntry("inputs", f"{name}: {field}", _show(left), _show(right)))
+                entries.append(DiffEntry("inputs", f"{name}: {key}", _show(left), _show(right)))
         for qid in dict.fromkeys([*answers_a, *answers_b]):
             left, right = answers_a.get(qid), answers_b.get(qid)
             lo = f"{left.answered_by} ({role_label(left.role)})" if left else "-"

@@ -123,7 +123,8 @@ class BatchRow(BaseModel):
         try:
             return cls(**values)
         except Exception as err:  # pydantic ValidationError -> one line
-            first = getattr(err, "errors", lambda: [{"loc": ("?",), "msg": str(err)}])()[0]
+            errors = getattr(err, "errors", None)
+            first = errors()[0] if callable(errors) else {"loc": ("?",), "msg": str(err)}
             field = ".".join(str(p) for p in first.get("loc", ()))
             raise ValueError(f"line {line}: {field}: {first.get('msg')}") from None
 

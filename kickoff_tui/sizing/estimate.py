@@ -285,7 +285,7 @@ class _Solver:
     searches and a session's recomputations ask for the same points again)."""
 
     __slots__ = ("ctx", "points", "steps", "pp", "speedup", "osl", "context", "isl_eff", "budget",
-                 "budget_floor", "positions", "work_tokens", "overhead", "hop_s", "balanced")
+                 "budget_floor", "positions", "work_tokens", "overhead", "hop_s", "balanced", "lag_steps")
 
     def __init__(self, ctx: _Ctx) -> None:
         lay, eng, opt = ctx.layout, ctx.engine, ctx.options
@@ -303,6 +303,7 @@ class _Solver:
         self.overhead = perf.request_fixed_seconds(ctx.model, eng, lay.pp)
         self.hop_s = (lay.pp - 1) * C.PIPELINE_HOP_S
         self.balanced = lay.dp > 1  # dp_balance_wait() is zero without DP attention
+        self.lag_steps = perf.first_token_lag_seconds(eng, 1.0, ctx.model)  # steps of lag: x TPOT
 
     def at(self, running: float) -> Operating:
         op = self.points.get(running)
@@ -353,12 +354,15 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     law over that life, so every figure is a function of ``running`` and rises with it."""
     k = solver or _Solver(ctx)  # the context's constants
     pp, speedup, osl = k.pp, k.speedup, k.osl
-    n = max(running, 1e-9)
+    # (conditional expressions instead of max() / min() calls in this hot path: the same values)
+    n = running if running > 1e-9 else 1e-9
     isl_eff = k.isl_eff
-    spare = max(k.budget - n / pp, k.budget_floor)
-    chunk = min(isl_eff, spare)
+    spare = k.budget - n / pp
+    if spare < k.budget_floor:
+        spare = k.budget_floor
+    chunk = isl_eff if isl_eff < spare else spare
     # A decoding request shares its steps with the others decoding: at least itself.
-    batch = max(n, 1.0)
+    batch = n if n > 1.0 else 1.0
     with_decode = k.steps.with_decode
     decode = k.steps.decode(batch / pp, k.context, k.positions)  # the decode half of every step below
     decode_only = with_decode(decode)
@@ -377,7 +381,7 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     # once, so no interleaving of steps serves requests faster than the stage's linear compute
     # allows (at the per-token cost of the largest step the decode phase runs).
     full_stream = n * isl_eff * speedup / osl
-    widest_prompt = min(max(full_stream, chunk), spare) if chunk > 0 else 0.0
+    widest_prompt = (spare if full_stream > spare else full_stream if full_stream > chunk else chunk) if chunk > 0 else 0.0
     widest = mixed_step(widest_prompt) if chunk > 0 else decode_only
     per_token_compute = widest.linear_compute / (batch * k.positions + widest_prompt)
     work = k.work_tokens * per_token_compute
@@ -385,7 +389,7 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
 
     # Own prompt: ceil(ISL / chunk) chunk steps next to the running decodes (a single chunk
     # rides in a decode-phase step with the others' chunks, set in the loop below).
-    chunks = max(1, math.ceil(isl_eff / chunk)) if chunk > 0 else 0
+    chunks = (math.ceil(isl_eff / chunk) or 1) if chunk > 0 else 0
     long_prompt = 0.0
     if chunks > 1:
         piece = isl_eff / chunks
@@ -397,38 +401,46 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     # a lone request). N follows from the figures below, so iterate from N = n.
     in_system = n
     for _ in range(C.OTHERS_ITERATIONS):
-        others = max(in_system - 1.0, 0.0) / in_system
+        others = (in_system - 1.0) / in_system if in_system > 1.0 else 0.0
         # The decode steps absorb the others' prompt stream: below one chunk per step, a share of
         # the steps carries a whole chunk; above it every step carries the stream, several
         # prompts' chunks together, up to the budget.
         stream = full_stream * others
-        share = min(1.0, stream / chunk) if chunk > 0 else 0.0
-        carried = chunk if share < 1.0 else min(max(stream, chunk), spare)
+        share = (stream / chunk if stream < chunk else 1.0) if chunk > 0 else 0.0
+        carried = chunk if share < 1.0 else (spare if stream > spare else stream if stream > chunk else chunk)
         mixed = mixed_step(carried)
         mixed_s = mixed.total
         stage_s = (1 - share) * decode_s + share * mixed_s  # mean step time of the decode phase
         service = (long_prompt if chunks > 1 else mixed_s if chunk > 0 else decode_s) * pp
         service += k.hop_s
         tpot = stage_s * pp / speedup
-        rate = min(n / (osl * tpot), ceiling)  # requests/s leaving the decode phase
-        tpot = max(tpot, n / (osl * rate))
+        rate = n / (osl * tpot)  # requests/s leaving the decode phase
+        if rate > ceiling:
+            rate = ceiling
+            tpot = n / (osl * rate)
         # Wait for a prefill slot: mean-value analysis of the closed loop. An arriving prompt
         # finds the others' prompts in their prefill phase (Little: rate x prefill time, arrival
         # theorem share); each still needs on average half its tokens if alone, all if queued.
         per_token = mixed_s * pp / carried if chunk > 0 else 0.0
         phase, ahead, remaining = service, 0.0, 0.0
         if others > 0 and per_token > 0:
-            for _ in range(C.MVA_ITERATIONS):
-                ahead = rate * phase * others
+            solved = _prefill_phase(service, rate * others, isl_eff * per_token)
+            if solved is not None:
+                phase = solved
+                ahead = rate * others * phase
                 remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
-                updated = service + ahead * remaining * per_token
-                step, tolerance = updated - phase, 1e-6 * updated
-                phase = updated
-                if -tolerance <= step <= tolerance:  # |step| <= tolerance, without a call
-                    break
+            else:  # no finite fixed point (prompts arrive faster than they prefill): iterate
+                for _ in range(C.MVA_ITERATIONS):
+                    ahead = rate * phase * others
+                    remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
+                    updated = service + ahead * remaining * per_token
+                    step, tolerance = updated - phase, _MVA_TOLERANCE * updated
+                    phase = updated
+                    if -tolerance <= step <= tolerance:  # |step| <= tolerance, without a call
+                        break
         residual_step = stage_s * pp * others  # the step already running when the prompt arrives
         balance = dp_balance_wait(ctx, rate, stage_s * pp) if k.balanced else 0.0
-        lag = perf.first_token_lag_seconds(ctx.engine, tpot, ctx.model)
+        lag = k.lag_steps * tpot  # perf.first_token_lag_seconds()
         ttft = overhead + balance + phase + 0.5 * residual_step + lag
         # The lag's steps are the request's own first decode steps: it is among the n decoding
         # then, so only the time before them keeps it out of the decode batch.
@@ -437,18 +449,62 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
             break
     # Percentiles: prompts ahead ~ Poisson(ahead); a request's decode meets a binomial number of
     # chunk steps over OSL steps; normal approximations of both.
-    spread_tpot = math.sqrt(share * (1 - share) / max(osl, 1.0)) * (mixed_s - decode_s) * pp / speedup
+    spread_tpot = math.sqrt(share * (1 - share) / (osl if osl > 1.0 else 1.0)) * (mixed_s - decode_s) * pp / speedup
     root = math.sqrt(ahead) if ahead > 0 else 0.0
     wait_per_prompt = remaining * per_token
     base = overhead + balance + service + lag
     ttft_pct, tpot_pct = {}, {}
     for name, z, q in _PERCENTILES:
-        ttft_pct[name] = base + max(ahead + z * root, 0.0) * wait_per_prompt + q * residual_step
+        queued = ahead + z * root
+        ttft_pct[name] = base + (queued if queued > 0.0 else 0.0) * wait_per_prompt + q * residual_step
         tpot_pct[name] = tpot + z * spread_tpot
     heavier = mixed if share * mixed_s >= (1 - share) * decode_s else decode_only
     return Operating(running=n, ttft_s=ttft, tpot_s=tpot, tokens_per_s=rate * osl,
                      requests_per_s=rate, bound=heavier.bound, queued=False, in_system=in_system,
                      ttft_pct=ttft_pct, tpot_pct=tpot_pct)
+
+
+def _prefill_phase(service: float, arrivals: float, prompt_s: float) -> float | None:
+    """The fixed point of the prefill-slot mean-value analysis in :func:`_evaluate`, in closed
+    form, where the iteration there converges (None where it does not, and it runs instead).
+
+    The iteration is phase <- service + ahead x remaining x per-token time, with ahead =
+    ``arrivals`` x phase (Little's law over the others' prefill phase) and remaining = ISL x
+    (1 - 0.5 / max(ahead, 1)); ``prompt_s`` is one whole prompt's prefill time (ISL x per-token
+    time). ahead x remaining is linear in the phase on each side of ahead = 1 (0.5 x ISL x ahead
+    below, ISL x (ahead - 0.5) above), so the map is x -> c + m x piecewise, and the side on
+    which the solution of its linear equation lies holds the fixed point. From phase = service
+    the iteration climbs to it, each step the previous one times at most m; when m^MVA_ITERATIONS
+    of the first step is within the iteration's tolerance it would have converged, and the
+    exact point is returned (it differs from the iterate by less than that tolerance)."""
+    below = 1.0 - 0.5 * arrivals * prompt_s
+    phase = None
+    slope = 0.0
+    if below > 0.0:
+        candidate = service / below
+        if arrivals * candidate <= 1.0:
+            phase, slope = candidate, 1.0 - below
+    if phase is None:
+        above = 1.0 - arrivals * prompt_s
+        if above <= 0.0:
+            return None
+        candidate = (service - 0.5 * prompt_s) / above
+        if arrivals * candidate <= 1.0:
+            return None
+        phase, slope = candidate, 1.0 - above
+    # On one piece the iterate after k steps is phase - (phase - service) x m^k and step k is
+    # (phase - service) x (1 - m) x m^(k - 1) (smaller where the climb crosses ahead = 1, the
+    # lower piece being flatter): the iteration stops once a step is within the tolerance of
+    # the iterate, which it does within MVA_ITERATIONS steps only when the last one is.
+    gap = phase - service
+    last = C.MVA_ITERATIONS
+    if slope ** (last - 1) * gap * (1.0 - slope) > _MVA_TOLERANCE * (phase - gap * slope ** last):
+        return None
+    return phase
+
+
+_MVA_TOLERANCE = 1e-6
+"""Relative step at which the prefill-slot iteration in :func:`_evaluate` stops."""
 
 
 def _static(ctx: _Ctx, batch: float) -> Operating:
@@ -484,11 +540,11 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
     if top.in_system <= in_system + 1e-9:
         return _queue(top, in_system, cap) if in_system > top.in_system + 1e-9 else top
     lo, hi = 0.0, min(in_system, float(cap))
-    f_lo, f_hi = -in_system, top.in_system - in_system
+    prev_f = top.in_system - in_system
     best = top
     # First guess: scale the decoding count by the ratio (requests in the system are nearly
     # proportional to it); then secant steps, kept inside the bracket (bisection otherwise).
-    prev_x, prev_f = hi, f_hi
+    prev_x = hi
     guess = hi * in_system / top.in_system
     for _ in range(C.OPERATING_SEARCH_STEPS):
         if not lo < guess < hi:
@@ -499,9 +555,9 @@ def operate(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: L
         if abs(value) <= in_system * C.OPERATING_TOLERANCE:
             break
         if value > 0:
-            hi, f_hi = guess, value
+            hi = guess
         else:
-            lo, f_lo = guess, value
+            lo = guess
         slope = (value - prev_f) / (guess - prev_x) if guess != prev_x else 0.0
         prev_x, prev_f = guess, value
         guess = guess - value / slope if slope > 0 else (lo + hi) / 2

@@ -461,8 +461,9 @@ def expected_experts_hit(model: Model, tokens: float) -> float:
     experts, k = model.experts, model.experts_per_token
     if not experts:
         return 0.0
-    miss = (1.0 - k / experts) ** max(tokens, 0.0)
-    return min(experts, experts * (1.0 - miss) * C.MOE_ROUTING_SKEW)
+    miss = (1.0 - k / experts) ** (tokens if tokens > 0.0 else 0.0)  # max(), without a call (hot path)
+    hit = experts * (1.0 - miss) * C.MOE_ROUTING_SKEW
+    return hit if hit < experts else experts
 
 
 def touched_weight_bytes(model: Model, precision: str, tokens: float) -> float:
@@ -525,7 +526,8 @@ class Step:
         self.weights, self.linear_compute, self.kv_read = weights, linear_compute, kv_read
         self.decode_attention_compute, self.prefill_attention = decode_attention_compute, prefill_attention
         self.communication, self.overhead = communication, overhead
-        self.total = (max(weights, linear_compute) + max(kv_read, decode_attention_compute)
+        self.total = ((weights if weights > linear_compute else linear_compute)  # max(), without a call
+                      + (kv_read if kv_read > decode_attention_compute else decode_attention_compute)
                       + prefill_attention + communication + overhead)
 
     @property
@@ -708,13 +710,17 @@ class StepCoefficients:
         imbalance = k.imbalance
         if k.moe_layers:
             hit = expected_experts_hit(k.model, tokens)
-            touched = min(k.total_weights, (k.always_active + k.moe_layers * hit * k.expert_params) * k.per_param)
+            # (conditional expressions for min(): the same values without the calls)
+            touched = (k.always_active + k.moe_layers * hit * k.expert_params) * k.per_param
+            if touched > k.total_weights:
+                touched = k.total_weights
             if k.ep > 1:
-                routed = min(k.moe_layers * hit * k.expert_params * k.per_param, touched)
-                touched = touched + routed * (imbalance - 1.0)
+                routed = k.moe_layers * hit * k.expert_params * k.per_param
+                touched = touched + (routed if routed < touched else touched) * (imbalance - 1.0)
             weights = touched * share
             if k.dp > 1:
-                weights += min(k.attn_bytes, touched) * (1.0 - 1.0 / tp) / k.pp  # every rank reads the whole attention copy
+                attention = k.attn_bytes if k.attn_bytes < touched else touched
+                weights += attention * (1.0 - 1.0 / tp) / k.pp  # every rank reads the whole attention copy
             weights /= k.bandwidth
         else:
             weights = k.dense_weights_s
@@ -723,13 +729,18 @@ class StepCoefficients:
         rate, moe_rate = k.fallback_rate, k.fallback_moe_rate
         if k.kernel_engine and tokens > 0:
             # achievable_flops() and moe_flops() on the measured curves
-            measured = _smooth(_kernel_gemm, max(tokens * share * tp, C.KERNEL_GEMM_MIN_TOKENS), k.curve_gpu,
+            gemm_tokens = tokens * share * tp  # at least KERNEL_GEMM_MIN_TOKENS (max(), without a call)
+            if gemm_tokens < C.KERNEL_GEMM_MIN_TOKENS:
+                gemm_tokens = C.KERNEL_GEMM_MIN_TOKENS
+            measured = _smooth(_kernel_gemm, gemm_tokens, k.curve_gpu,
                                k.kernel_engine, k.math_precision)
             if measured:
                 rate = measured * 1e12 * k.compute_scale
             if routed_flops:
                 per_expert = tokens * k.experts_per_token / k.experts_divisor
-                measured = _smooth(_kernel_moe, max(per_expert, C.KERNEL_GEMM_MIN_TOKENS), k.curve_gpu,
+                if per_expert < C.KERNEL_GEMM_MIN_TOKENS:
+                    per_expert = C.KERNEL_GEMM_MIN_TOKENS
+                measured = _smooth(_kernel_moe, per_expert, k.curve_gpu,
                                    k.kernel_engine, k.math_precision, k.model.experts)
                 moe_rate = measured * 1e12 * k.compute_scale if measured else k.kernel_moe_fallback_rate
         linear_compute = dense_flops / rate
@@ -757,7 +768,8 @@ class StepCoefficients:
             communication += k.allreduce_layers * per_call
         prefill_rate = k.attn_rate
         if k.kernel_engine and prefill_tokens > 0:
-            measured_rate = _smooth(_kernel_prefill_attention, max(2 * prefill_context, 1.0), k.curve_gpu,
+            pair_context = 2 * prefill_context
+            measured_rate = _smooth(_kernel_prefill_attention, pair_context if pair_context > 1.0 else 1.0, k.curve_gpu,
                                     k.kernel_engine, k.attention_kind)
             if measured_rate:
                 prefill_rate = measured_rate * 1e12 * k.attention_compute_scale
