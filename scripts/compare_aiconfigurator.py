@@ -65,34 +65,60 @@ import fit_engines as F
 from kickoff_tui.sizing import calibration as CAL
 from kickoff_tui.sizing.batch import run_row
 
-SYSTEMS = {"h100-sxm": "h100_sxm", "h200-sxm": "h200_sxm", "b200": "b200_sxm", "b300": "b300_sxm",
-           "gb200": "gb200", "gb300": "gb300", "a100-80gb": "a100_sxm", "h100-pcie": "h100_pcie",
-           "l40s": "l40s", "l4": "l4"}
+SYSTEMS = {
+    "h100-sxm": "h100_sxm",
+    "h200-sxm": "h200_sxm",
+    "b200": "b200_sxm",
+    "b300": "b300_sxm",
+    "gb200": "gb200",
+    "gb300": "gb300",
+    "a100-80gb": "a100_sxm",
+    "h100-pcie": "h100_pcie",
+    "l40s": "l40s",
+    "l4": "l4",
+}
 """Kickoff GPU id -> aiconfigurator system (systems/*.yaml in aiconfigurator-core)."""
 
 BACKENDS = {"tensorrt-llm": "trtllm", "sglang": "sglang", "vllm": "vllm"}
 
-MODELS = {"llama-3.1-8b": "meta-llama/Meta-Llama-3.1-8B", "llama-3.1-70b": "meta-llama/Meta-Llama-3.1-70B",
-          "llama-3.3-70b": "meta-llama/Meta-Llama-3.1-70B", "llama-3.1-405b": "meta-llama/Meta-Llama-3.1-405B",
-          "deepseek-r1": "deepseek-ai/DeepSeek-R1", "deepseek-v3": "deepseek-ai/DeepSeek-V3",
-          "qwen3-32b": "Qwen/Qwen3-32B", "qwen3-8b": "Qwen/Qwen3-8B", "qwen3-235b-a22b": "Qwen/Qwen3-235B-A22B",
-          "qwen3-30b-a3b": "Qwen/Qwen3-30B-A3B", "mixtral-8x7b": "mistralai/Mixtral-8x7B-v0.1",
-          "mixtral-8x22b": "mistralai/Mixtral-8x22B-v0.1", "gpt-oss-120b": "openai/gpt-oss-120b",
-          "gpt-oss-20b": "openai/gpt-oss-20b"}
+MODELS = {
+    "llama-3.1-8b": "meta-llama/Meta-Llama-3.1-8B",
+    "llama-3.1-70b": "meta-llama/Meta-Llama-3.1-70B",
+    "llama-3.3-70b": "meta-llama/Meta-Llama-3.1-70B",
+    "llama-3.1-405b": "meta-llama/Meta-Llama-3.1-405B",
+    "deepseek-r1": "deepseek-ai/DeepSeek-R1",
+    "deepseek-v3": "deepseek-ai/DeepSeek-V3",
+    "qwen3-32b": "Qwen/Qwen3-32B",
+    "qwen3-8b": "Qwen/Qwen3-8B",
+    "qwen3-235b-a22b": "Qwen/Qwen3-235B-A22B",
+    "qwen3-30b-a3b": "Qwen/Qwen3-30B-A3B",
+    "mixtral-8x7b": "mistralai/Mixtral-8x7B-v0.1",
+    "mixtral-8x22b": "mistralai/Mixtral-8x22B-v0.1",
+    "gpt-oss-120b": "openai/gpt-oss-120b",
+    "gpt-oss-20b": "openai/gpt-oss-20b",
+}
 """Kickoff model id -> the Hugging Face config aiconfigurator ships (model_configs/). Llama 3.3
 70B has the architecture of Llama 3.1 70B."""
 
 NATIVE = {"deepseek-r1": "fp8", "deepseek-v3": "fp8", "gpt-oss-120b": "fp4", "gpt-oss-20b": "fp4"}
 """Precision of the shipped checkpoint where it is not bf16."""
 
-CHECKPOINTS = {("deepseek-r1", "fp4"): "nvidia/DeepSeek-V3.1-NVFP4", ("deepseek-v3", "fp4"): "nvidia/DeepSeek-V3.1-NVFP4"}
+CHECKPOINTS = {
+    ("deepseek-r1", "fp4"): "nvidia/DeepSeek-V3.1-NVFP4",
+    ("deepseek-v3", "fp4"): "nvidia/DeepSeek-V3.1-NVFP4",
+}
 """Shipped NVIDIA checkpoints used for a precision (same architecture and ModelOpt recipe)."""
 
 MODELOPT = {"fp8": "FP8", "fp4": "NVFP4"}
 """Row precision -> ModelOpt ``quant_algo`` of NVIDIA's published checkpoint of that precision."""
 
-COMPARED = {"output_tokens_per_s": "throughput", "tpot_ms": "tpot", "tpot_p50_ms": "tpot",
-            "ttft_ms": "ttft", "ttft_p50_ms": "ttft"}
+COMPARED = {
+    "output_tokens_per_s": "throughput",
+    "tpot_ms": "tpot",
+    "tpot_p50_ms": "tpot",
+    "ttft_ms": "ttft",
+    "ttft_p50_ms": "ttft",
+}
 FAMILIES = ("throughput", "tpot", "ttft")
 
 
@@ -154,7 +180,8 @@ class Aic:
             if kv_precision == "fp8":
                 quant["kv_cache_quant_algo"] = "FP8"
             (folder / "hf_quant_config.json").write_text(
-                json.dumps({"producer": {"name": "modelopt"}, "quantization": quant}))
+                json.dumps({"producer": {"name": "modelopt"}, "quantization": quant})
+            )
         return str(folder)
 
     def estimate(self, call: dict) -> dict:
@@ -170,12 +197,20 @@ class Aic:
             version = self.version(args["system_name"], args["backend_name"])
             if version is None:
                 raise ValueError("no database for this system and backend")
-            result = self._estimate(path, args.pop("system_name"), mode="agg", backend_version=version, **args)
+            result = self._estimate(
+                path, args.pop("system_name"), mode="agg", backend_version=version, **args
+            )
             raw = result.raw
-            out = {"ok": True, "ttft_ms": float(result.ttft), "tpot_ms": float(result.tpot),
-                   "tokens_per_s": float(raw["tokens/s"]), "version": version, "parallel": raw["parallel"],
-                   "quant": f"gemm {raw['gemm']}, moe {raw['moe']}, kv {raw['kvcache']}, fmha {raw['fmha']}",
-                   "kv_warning": bool(result.kv_cache_warning)}
+            out = {
+                "ok": True,
+                "ttft_ms": float(result.ttft),
+                "tpot_ms": float(result.tpot),
+                "tokens_per_s": float(raw["tokens/s"]),
+                "version": version,
+                "parallel": raw["parallel"],
+                "quant": f"gemm {raw['gemm']}, moe {raw['moe']}, kv {raw['kvcache']}, fmha {raw['fmha']}",
+                "kv_warning": bool(result.kv_cache_warning),
+            }
         except Exception as err:  # noqa: BLE001 - every failure is a reason to report
             out = {"ok": False, "reason": reason(err)}
         self.cache[key] = out
@@ -189,8 +224,10 @@ class Aic:
 def reason(err: Exception) -> str:
     text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     if text.startswith("OOM"):
-        return ("aiconfigurator: out of memory (weights + activations + KV of every sequence in the "
-                "batch exceed the GPU; it refuses the point where the engine would queue)")
+        return (
+            "aiconfigurator: out of memory (weights + activations + KV of every sequence in the "
+            "batch exceed the GPU; it refuses the point where the engine would queue)"
+        )
     if "perf data" in text.lower() or "database" in text.lower() or "no data" in text.lower():
         return f"aiconfigurator: missing kernel data ({text[:90]})"
     return f"aiconfigurator: {type(err).__name__}: {text[:110]}"
@@ -209,10 +246,16 @@ def call_for(r: CAL.CalibrationRow, est: dict) -> tuple[dict | None, str]:
     if not est.get("fits"):
         return None, "Kickoff gives no layout (does not fit)"
     precision = est["precision"]
-    if precision not in ("bf16", "fp8", "fp4") or (precision != NATIVE.get(row.model, "bf16")
-                                                    and precision not in MODELOPT):
+    if precision not in ("bf16", "fp8", "fp4") or (
+        precision != NATIVE.get(row.model, "bf16") and precision not in MODELOPT
+    ):
         return None, f"precision {precision} not mapped"
-    tp, pp, ep, dp_on = est["tensor_parallel"], est["pipeline_parallel"], est["expert_parallel"], est["dp_attention"]
+    tp, pp, ep, dp_on = (
+        est["tensor_parallel"],
+        est["pipeline_parallel"],
+        est["expert_parallel"],
+        est["dp_attention"],
+    )
     replicas = est["replicas"]
     moe = r.kind == "moe"
     aic_tp, aic_dp = (1, tp) if dp_on else (tp, 1)
@@ -223,17 +266,26 @@ def call_for(r: CAL.CalibrationRow, est: dict) -> tuple[dict | None, str]:
         per_replica = est["running_per_replica"]
         basis = "Kickoff's max-throughput batch"
     batch = max(1, round(per_replica / (pp * aic_dp)))
-    call = {"model": row.model, "precision": precision, "kv_precision": est["kv_precision"],
-            "system_name": SYSTEMS[row.gpu], "backend_name": BACKENDS[r.engine],
-            "isl": row.input_tokens, "osl": row.output_tokens, "batch_size": batch,
-            "tp_size": aic_tp, "pp_size": pp, "attention_dp_size": aic_dp}
+    call = {
+        "model": row.model,
+        "precision": precision,
+        "kv_precision": est["kv_precision"],
+        "system_name": SYSTEMS[row.gpu],
+        "backend_name": BACKENDS[r.engine],
+        "isl": row.input_tokens,
+        "osl": row.output_tokens,
+        "batch_size": batch,
+        "tp_size": aic_tp,
+        "pp_size": pp,
+        "attention_dp_size": aic_dp,
+    }
     if moe:
         call["moe_ep_size"] = max(1, ep)
         call["moe_tp_size"] = (aic_tp * aic_dp) // call["moe_ep_size"]
     return call, basis
 
 
-SWEEP = tuple(2 ** i for i in range(12))
+SWEEP = tuple(2**i for i in range(12))
 """Batch sizes aiconfigurator tries for a max-throughput row in the "aiconfigurator's own batch"
 line (1 to 2,048, plus Kickoff's batch)."""
 
@@ -245,7 +297,11 @@ def own_max_throughput(aic: Aic, call: dict) -> tuple[float, int] | None:
     best = None
     for batch in sorted({*SWEEP, call["batch_size"]}):
         answer = aic.estimate({**call, "batch_size": batch})
-        if answer["ok"] and not answer["kv_warning"] and (best is None or answer["tokens_per_s"] > best[0]):
+        if (
+            answer["ok"]
+            and not answer["kv_warning"]
+            and (best is None or answer["tokens_per_s"] > best[0])
+        ):
             best = (answer["tokens_per_s"], batch)
     return best
 
@@ -268,7 +324,9 @@ def leave_one_gpu_out(rows: list[CAL.CalibrationRow]) -> dict[tuple, float | Non
     for gpu in sorted({r.row.gpu for r in rows}):
         L.restore(prior=True)
         F.fit([r for r in rows if r.row.gpu != gpu], analog_multipliers=L.FITTED)
-        for s in CAL.score([(r.source, r.row, r.metric, r.measured) for r in rows if r.row.gpu == gpu]):
+        for s in CAL.score(
+            [(r.source, r.row, r.metric, r.measured) for r in rows if r.row.gpu == gpu]
+        ):
             out[key_of(s)] = s.predicted
     L.restore()
     return out
@@ -278,7 +336,9 @@ def summarise(pairs: list[tuple[float, float | None]]) -> tuple[float | None, fl
     """Median |error| and within-2x share of (measured, predicted) pairs (None = no estimate,
     counted outside 2x)."""
     errors = [abs(p - m) / m for m, p in pairs if p is not None and p > 0]
-    inside = sum(1 for m, p in pairs if p is not None and p > 0 and abs(math.log(p / m)) <= math.log(2))
+    inside = sum(
+        1 for m, p in pairs if p is not None and p > 0 and abs(math.log(p / m)) <= math.log(2)
+    )
     if not pairs:
         return None, None
     return (statistics.median(errors) if errors else None), inside / len(pairs)
@@ -294,16 +354,23 @@ GROUP_NAMES = {"tensorrt-llm": "TensorRT-LLM", "sglang": "SGLang", "vllm": "vLLM
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
-    parser.add_argument("--loo", action="store_true", help="add Kickoff's leave-one-GPU-out figure (~80 s)")
+    parser.add_argument(
+        "--loo", action="store_true", help="add Kickoff's leave-one-GPU-out figure (~80 s)"
+    )
     parser.add_argument("--rows", metavar="FILE.csv", help="write every compared row")
-    parser.add_argument("--cache", metavar="FILE.json", help="keep aiconfigurator's answers between runs")
+    parser.add_argument(
+        "--cache", metavar="FILE.json", help="keep aiconfigurator's answers between runs"
+    )
     args = parser.parse_args()
 
     try:
         import aiconfigurator.cli.api  # noqa: F401
     except ImportError:
-        print("aiconfigurator is not installed in this Python; see the commands at the top of "
-              "scripts/compare_aiconfigurator.py (a separate virtual environment)", file=sys.stderr)
+        print(
+            "aiconfigurator is not installed in this Python; see the commands at the top of "
+            "scripts/compare_aiconfigurator.py (a separate virtual environment)",
+            file=sys.stderr,
+        )
         raise SystemExit(2) from None
     started = time.time()
     rows = F.all_cases()
@@ -339,8 +406,16 @@ def main() -> None:
             skipped[answer["reason"]] += 1
             continue
         kv_warned += answer["kv_warning"]
-        compared.append({"r": r, "family": family, "aic": aic_value(r.metric, answer, est["replicas"]),
-                         "call": call, "basis": basis, "answer": answer})
+        compared.append(
+            {
+                "r": r,
+                "family": family,
+                "aic": aic_value(r.metric, answer, est["replicas"]),
+                "call": call,
+                "basis": basis,
+                "answer": answer,
+            }
+        )
     aic.save()
 
     held_out = leave_one_gpu_out(rows) if args.loo else {}
@@ -353,7 +428,9 @@ def main() -> None:
         groups[c["family"]].append(c)
         groups[f"{c['family']}|{GROUP_NAMES.get(r.engine, r.engine)} / {r.row.gpu}"].append(c)
     order = [f for f in FAMILIES if f in groups]
-    order += sorted((g for g in groups if "|" in g), key=lambda g: (FAMILIES.index(g.split("|")[0]), g))
+    order += sorted(
+        (g for g in groups if "|" in g), key=lambda g: (FAMILIES.index(g.split("|")[0]), g)
+    )
 
     header = ["metric", "group", "rows", "aiconfigurator", "Kickoff (in sample)"]
     if args.loo:
@@ -369,19 +446,38 @@ def main() -> None:
         for who in ("aic", "kickoff", "loo"):
             if who == "loo" and not args.loo:
                 continue
-            pairs = [(c["r"].measured, c["aic"] if who == "aic" else c["r"].predicted if who == "kickoff" else c["loo"])
-                     for c in cs]
+            pairs = [
+                (
+                    c["r"].measured,
+                    c["aic"]
+                    if who == "aic"
+                    else c["r"].predicted
+                    if who == "kickoff"
+                    else c["loo"],
+                )
+                for c in cs
+            ]
             err, two = summarise(pairs)
             cells.append(f"{pct(err)} ({pct(two)} in 2x)")
         name = {"throughput": "throughput", "tpot": "TPOT", "ttft": "TTFT"}[family]
-        row = [f"**{name}**" if not group else name, group or "all compared rows", str(len(cs)), *cells]
+        row = [
+            f"**{name}**" if not group else name,
+            group or "all compared rows",
+            str(len(cs)),
+            *cells,
+        ]
         lines.append(("| " + " | ".join(row) + " |") if args.markdown else "  ".join(row))
     if own:
         pairs_a = [(c["r"].measured, c["aic"]) for c in own]
         pairs_k = [(c["r"].measured, c["r"].predicted) for c in own]
         (ea, ta), (ek, tk) = summarise(pairs_a), summarise(pairs_k)
-        row = ["throughput", "max-throughput rows, aiconfigurator's own batch", str(len(own)),
-               f"{pct(ea)} ({pct(ta)} in 2x)", f"{pct(ek)} ({pct(tk)} in 2x)"]
+        row = [
+            "throughput",
+            "max-throughput rows, aiconfigurator's own batch",
+            str(len(own)),
+            f"{pct(ea)} ({pct(ta)} in 2x)",
+            f"{pct(ek)} ({pct(tk)} in 2x)",
+        ]
         if args.loo:
             pairs_l = [(c["r"].measured, held_out.get(key_of(c["r"]))) for c in own]
             el, tl = summarise(pairs_l)
@@ -389,12 +485,21 @@ def main() -> None:
         lines.append(("| " + " | ".join(row) + " |") if args.markdown else "  ".join(row))
     print("\n".join(lines))
     print()
-    versions = sorted({(c["call"]["system_name"], c["call"]["backend_name"], c["answer"]["version"]) for c in compared})
-    print(f"{aic_version()}; database versions (its defaults): "
-          + ", ".join(f"{s} {b} {v}" for s, b, v in versions))
-    print(f"cells: median absolute error (share of rows within 2x); {len(compared)} rows compared "
-          f"in {time.time() - started:.0f} s; aiconfigurator warned that the batch exceeds its KV "
-          f"estimate on {kv_warned} of them")
+    versions = sorted(
+        {
+            (c["call"]["system_name"], c["call"]["backend_name"], c["answer"]["version"])
+            for c in compared
+        }
+    )
+    print(
+        f"{aic_version()}; database versions (its defaults): "
+        + ", ".join(f"{s} {b} {v}" for s, b, v in versions)
+    )
+    print(
+        f"cells: median absolute error (share of rows within 2x); {len(compared)} rows compared "
+        f"in {time.time() - started:.0f} s; aiconfigurator warned that the batch exceeds its KV "
+        f"estimate on {kv_warned} of them"
+    )
     bases = Counter(c["basis"] for c in compared)
     print("batch size from: " + ", ".join(f"{b} ({n} rows)" for b, n in bases.most_common()))
     print()
@@ -410,16 +515,56 @@ def main() -> None:
     if args.rows:
         with open(args.rows, "w", newline="") as handle:
             w = csv.writer(handle)
-            w.writerow(["source", "model", "gpu", "gpus", "engine", "precision", "isl", "osl", "concurrency",
-                        "metric", "measured", "kickoff", "kickoff_held_out", "aiconfigurator", "aic_parallel",
-                        "aic_batch", "aic_quant", "aic_version", "aic_kv_warning", "batch_from"])
+            w.writerow(
+                [
+                    "source",
+                    "model",
+                    "gpu",
+                    "gpus",
+                    "engine",
+                    "precision",
+                    "isl",
+                    "osl",
+                    "concurrency",
+                    "metric",
+                    "measured",
+                    "kickoff",
+                    "kickoff_held_out",
+                    "aiconfigurator",
+                    "aic_parallel",
+                    "aic_batch",
+                    "aic_quant",
+                    "aic_version",
+                    "aic_kv_warning",
+                    "batch_from",
+                ]
+            )
             for c in compared:
                 r = c["r"]
-                w.writerow([r.source, r.row.model, r.row.gpu, r.row.gpus, r.engine, r.row.precision,
-                            r.row.input_tokens, r.row.output_tokens, r.row.concurrency or "max", r.metric,
-                            r.measured, r.predicted, c["loo"], round(c["aic"], 3), c["answer"]["parallel"],
-                            c["call"]["batch_size"], c["answer"]["quant"], c["answer"]["version"],
-                            c["answer"]["kv_warning"], c["basis"]])
+                w.writerow(
+                    [
+                        r.source,
+                        r.row.model,
+                        r.row.gpu,
+                        r.row.gpus,
+                        r.engine,
+                        r.row.precision,
+                        r.row.input_tokens,
+                        r.row.output_tokens,
+                        r.row.concurrency or "max",
+                        r.metric,
+                        r.measured,
+                        r.predicted,
+                        c["loo"],
+                        round(c["aic"], 3),
+                        c["answer"]["parallel"],
+                        c["call"]["batch_size"],
+                        c["answer"]["quant"],
+                        c["answer"]["version"],
+                        c["answer"]["kv_warning"],
+                        c["basis"],
+                    ]
+                )
 
 
 if __name__ == "__main__":
