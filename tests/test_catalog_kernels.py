@@ -202,6 +202,17 @@ def test_h200_vllm_decode_attention_bandwidth_is_close_to_a_raw_row():
     assert bw == pytest.approx(3.94e12, rel=0.10)
 
 
+def test_h100_trtllm_decode_attention_follows_the_served_gqa_shapes():
+    # systems/data/h100_sxm/attention/trtllm/1.3.0rc20/generation_attention_perf.parquet: batch
+    # 64, step 1023, head_dim 128, FP8 KV: 32 query / 8 KV heads (Llama 3.1 8B at TP1) 2.40 TB/s,
+    # 64 / 8 2.29 TB/s, 16 / 2 1.42 TB/s; the 64 / 1 and 128 / 1 shapes (no served model) 0.03-
+    # 0.05 TB/s. Summed with those, the curve read 0.48 TB/s, a third of vLLM's.
+    trt = k.generation_attention_bandwidth("h100-sxm", "tensorrt-llm", 64, 1024, kv_precision="fp8")
+    vllm = k.generation_attention_bandwidth("h100-sxm", "vllm", 64, 1024, kv_precision="fp8")
+    assert 1.4e12 < trt < 2.4e12
+    assert trt > vllm
+
+
 # ------------------------------------------------------------------------------- lookups
 def test_unknown_gpu_engine_or_precision_returns_none():
     assert k.gemm_tflops("mi300x", "vllm", "fp8", 256) is None  # AMD: not in NVIDIA's database

@@ -202,16 +202,6 @@ SIZER_SEARCH_RESOLUTION = 100
 """The sizer's search for the highest concurrency meeting the targets stops at 1/100 of it
 (1%): finer steps change the replica count only at exact boundaries."""
 
-DECODE_ATTENTION_FLOOR_CURVE = "generic"
-"""Floor of the decode-attention bandwidth an engine is modelled at: the median of the engines
-measured on the part (``generic`` in the kernel curves). An engine reads its KV at its own
-measured rate where that is higher. NVIDIA's database has TensorRT-LLM's small-batch decode
-attention at a third of vLLM's and SGLang's bandwidth on H100 (batch 64, 1K context); no
-public end-to-end comparison shows such a gap (NIM's low-concurrency TPOT on H100 is matched at
-the median), so that part of one engine's set-up is not carried into the model. Its large-batch
-FP8-KV rate (2.6 TB/s on H100 at batch 512, against a 1.8 TB/s median) is carried: TensorRT-LLM's
-max-throughput rows of Llama 3.1 8B on H100 and H200 (perf-overview doc) need it (27% low at
-the median)."""
 
 KERNEL_GRID_PER_OCTAVE = 8
 """Kernel-curve lookups are cached on a grid of 8 points per doubling and interpolated between."""

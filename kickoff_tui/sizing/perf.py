@@ -143,20 +143,6 @@ def _kernel_decode_attention_at(batch: float, context: float, gpu_id: str, engin
     return K.generation_attention_bandwidth(gpu_id, engine, batch, context, attention, kv_precision=kv_precision)
 
 
-@lru_cache(maxsize=8192)
-def _kernel_decode_attention_served(batch: float, context: float, gpu_id: str, engine: str, attention: str,
-                                    kv_precision: str) -> float | None:
-    """Decode-attention bandwidth an engine's steps read the KV at: its own measured curve where
-    that is at least the median of the engines measured on the part, else the median
-    (``C.DECODE_ATTENTION_FLOOR_CURVE``: docs/model.md section 3)."""
-    typical = _kernel_decode_attention_at(batch, context, gpu_id, C.DECODE_ATTENTION_FLOOR_CURVE, attention,
-                                          kv_precision)
-    own = _kernel_decode_attention_at(batch, context, gpu_id, engine, attention, kv_precision)
-    if own and typical:
-        return own if own > typical else typical
-    return own or typical
-
-
 def _kernel_decode_attention(batch: float, context: float, gpu_id: str, engine: str, attention: str,
                              kv_precision: str) -> float | None:
     """Decode-attention bandwidth, interpolated on the grid in batch (context read on its grid)."""
@@ -700,9 +686,9 @@ class StepCoefficients:
             attended = decode_context
         kv_read = decode_tokens * kv_per_seq / k.bandwidth
         if k.kernel_engine and decode_tokens > 0:
-            # Decode attention is a bandwidth-bound paged-KV kernel: the engine's own measured rate,
-            # never below the median of the engines measured on this part.
-            measured_bw = _smooth(_kernel_decode_attention_served, decode_tokens, _grid_floor(decode_context),
+            # Decode attention: the engine's own measured paged-KV kernel (an engine without one on
+            # this part borrows the median of those measured: catalog/kernels.py).
+            measured_bw = _smooth(_kernel_decode_attention_at, decode_tokens, _grid_floor(decode_context),
                                   k.curve_gpu, k.kernel_engine, k.attention_kind, k.kv_precision)
             if measured_bw:
                 kv_read = decode_tokens * kv_per_seq / (measured_bw * k.bandwidth_scale)
