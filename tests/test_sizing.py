@@ -226,3 +226,18 @@ def test_a_measured_speedup_is_not_an_assumption():
 def test_cooling_why_names_the_sku_when_it_sets_the_tier():
     spec = size(example("chat-assistant.toml", gpu="mi355x", cooling="dlc"))
     assert "ships with direct liquid cooling" in spec.why["cooling"]
+
+
+def test_a_point_near_prefill_saturation_is_flagged_not_silently_optimistic():
+    from kickoff_tui.sizing import estimate
+    from kickoff_tui.sizing.sizer import PREFILL_SATURATION_WARNING
+
+    # Max throughput: the KV cache full of decoding sequences, prompts arriving nearly as fast
+    # as the replica prefills them (the prefill-slot iteration stops short of its fixed point).
+    busy = estimate("gpt-oss-120b", "h200-nvl", 8, 1000, 1000, max_throughput=True)
+    assert busy.fits and busy.prefill_saturated
+    assert not estimate("gpt-oss-120b", "h200-nvl", 8, 1000, 1000, concurrency=8).prefill_saturated
+    # A sizing whose per-replica limit sets the replica count there says so; a light one does not.
+    heavy = size(SizingInputs(model="deepseek-r1", peak_concurrency=3000))
+    assert PREFILL_SATURATION_WARNING in heavy.warnings
+    assert PREFILL_SATURATION_WARNING not in size(example("chat-assistant.toml")).warnings

@@ -186,6 +186,12 @@ OTHERS_ITERATIONS = 6
 """Fixed-point iterations of the requests-in-system count that sets how much of the prompt
 stream a decoding request sees (the others' share, (N - 1) / N); converges in two or three."""
 
+PREFILL_SATURATION_SHORTFALL = 0.10
+"""An operating point is flagged as near prefill saturation (its TTFT optimistic: the sized spec
+and ``kickoff estimate`` say so) when the prefill-slot iterate it used is more than 10% below
+the fixed point, or there is none. Kickoff's threshold for "worth a warning": smaller gaps are
+inside the error band (docs/accuracy.md, "Reading the misses")."""
+
 OPERATING_SEARCH_STEPS = 60
 """Most regula-falsi steps to find the running count that holds the requests in the system."""
 

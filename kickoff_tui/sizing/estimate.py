@@ -98,6 +98,8 @@ class Estimate(BaseModel):
     band_note: str = ""
     kv_cache_tokens: int = 0
     """KV tokens one replica holds."""
+    prefill_saturated: bool = False
+    """Prompts arrive nearly as fast as a replica prefills them: the TTFT is optimistic."""
     weights_gb_per_gpu: float = 0.0
     kv_gb_per_gpu: float = 0.0
     overhead_gb_per_gpu: float = 0.0
@@ -200,6 +202,10 @@ class Operating:
     """Requests in the system at this point (overhead + prefill phase + decoding + queued)."""
     ttft_pct: dict[str, float] = field(default_factory=dict)
     tpot_pct: dict[str, float] = field(default_factory=dict)
+    prefill_saturated: bool = False
+    """Prompts arrive nearly as fast as the replica prefills them: the prefill-slot iteration
+    did not converge and its last iterate was used, so the TTFT is optimistic (docs/accuracy.md,
+    "Reading the misses")."""
 
     def ttft_at(self, percentile: str) -> float:
         return self.ttft_pct.get(percentile, self.ttft_s)
@@ -423,6 +429,7 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
         # theorem share); each still needs on average half its tokens if alone, all if queued.
         per_token = mixed_s * pp / carried if chunk > 0 else 0.0
         phase, ahead, remaining = service, 0.0, 0.0
+        saturated = False
         if others > 0 and per_token > 0:
             solved = _prefill_phase(service, rate * others, isl_eff * per_token)
             if solved is not None:
@@ -438,6 +445,8 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
                     phase = updated
                     if -tolerance <= step <= tolerance:  # |step| <= tolerance, without a call
                         break
+                else:
+                    saturated = _short_of_fixed_point(phase, service, rate * others, isl_eff * per_token)
         residual_step = stage_s * pp * others  # the step already running when the prompt arrives
         balance = dp_balance_wait(ctx, rate, stage_s * pp) if k.balanced else 0.0
         lag = k.lag_steps * tpot  # perf.first_token_lag_seconds()
@@ -461,37 +470,44 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     heavier = mixed if share * mixed_s >= (1 - share) * decode_s else decode_only
     return Operating(running=n, ttft_s=ttft, tpot_s=tpot, tokens_per_s=rate * osl,
                      requests_per_s=rate, bound=heavier.bound, queued=False, in_system=in_system,
-                     ttft_pct=ttft_pct, tpot_pct=tpot_pct)
+                     ttft_pct=ttft_pct, tpot_pct=tpot_pct, prefill_saturated=saturated)
 
 
-def _prefill_phase(service: float, arrivals: float, prompt_s: float) -> float | None:
+def _prefill_fixed_point(service: float, arrivals: float, prompt_s: float) -> tuple[float, float] | None:
     """The fixed point of the prefill-slot mean-value analysis in :func:`_evaluate`, in closed
-    form, where the iteration there converges (None where it does not, and it runs instead).
+    form, and the slope of the iteration there; None where there is none (prompts arrive at
+    least as fast as the replica prefills them).
 
     The iteration is phase <- service + ahead x remaining x per-token time, with ahead =
     ``arrivals`` x phase (Little's law over the others' prefill phase) and remaining = ISL x
     (1 - 0.5 / max(ahead, 1)); ``prompt_s`` is one whole prompt's prefill time (ISL x per-token
     time). ahead x remaining is linear in the phase on each side of ahead = 1 (0.5 x ISL x ahead
     below, ISL x (ahead - 0.5) above), so the map is x -> c + m x piecewise, and the side on
-    which the solution of its linear equation lies holds the fixed point. From phase = service
-    the iteration climbs to it, each step the previous one times at most m; when m^MVA_ITERATIONS
-    of the first step is within the iteration's tolerance it would have converged, and the
-    exact point is returned (it differs from the iterate by less than that tolerance)."""
+    which the solution of its linear equation lies holds the fixed point."""
     below = 1.0 - 0.5 * arrivals * prompt_s
-    phase = None
-    slope = 0.0
     if below > 0.0:
         candidate = service / below
         if arrivals * candidate <= 1.0:
-            phase, slope = candidate, 1.0 - below
-    if phase is None:
-        above = 1.0 - arrivals * prompt_s
-        if above <= 0.0:
-            return None
-        candidate = (service - 0.5 * prompt_s) / above
-        if arrivals * candidate <= 1.0:
-            return None
-        phase, slope = candidate, 1.0 - above
+            return candidate, 1.0 - below
+    above = 1.0 - arrivals * prompt_s
+    if above <= 0.0:
+        return None
+    candidate = (service - 0.5 * prompt_s) / above
+    if arrivals * candidate <= 1.0:
+        return None
+    return candidate, 1.0 - above
+
+
+def _prefill_phase(service: float, arrivals: float, prompt_s: float) -> float | None:
+    """:func:`_prefill_fixed_point` where the iteration in :func:`_evaluate` converges to it (None
+    where it does not, and the iteration runs instead). From phase = service the iteration
+    climbs to the fixed point, each step the previous one times at most the slope m; when the
+    last of MVA_ITERATIONS steps is within the iteration's tolerance it would have converged,
+    and the exact point is returned (it differs from the iterate by less than that tolerance)."""
+    solved = _prefill_fixed_point(service, arrivals, prompt_s)
+    if solved is None:
+        return None
+    phase, slope = solved
     # On one piece the iterate after k steps is phase - (phase - service) x m^k and step k is
     # (phase - service) x (1 - m) x m^(k - 1) (smaller where the climb crosses ahead = 1, the
     # lower piece being flatter): the iteration stops once a step is within the tolerance of
@@ -501,6 +517,14 @@ def _prefill_phase(service: float, arrivals: float, prompt_s: float) -> float | 
     if slope ** (last - 1) * gap * (1.0 - slope) > _MVA_TOLERANCE * (phase - gap * slope ** last):
         return None
     return phase
+
+
+def _short_of_fixed_point(phase: float, service: float, arrivals: float, prompt_s: float) -> bool:
+    """Whether the iterate ``phase`` the iteration stopped at is more than
+    ``C.PREFILL_SATURATION_SHORTFALL`` below the fixed point (or there is none): the point is
+    near prefill saturation and its TTFT optimistic."""
+    solved = _prefill_fixed_point(service, arrivals, prompt_s)
+    return solved is None or solved[0] > phase * (1.0 + C.PREFILL_SATURATION_SHORTFALL)
 
 
 _MVA_TOLERANCE = 1e-6
@@ -573,7 +597,8 @@ def _queue(op: Operating, in_system: float, cap: float) -> Operating:
     return Operating(running=op.running, ttft_s=op.ttft_s + wait, tpot_s=op.tpot_s,
                      tokens_per_s=op.tokens_per_s, requests_per_s=op.requests_per_s, bound=op.bound,
                      queued=True, in_system=in_system,
-                     ttft_pct={k: v + wait for k, v in op.ttft_pct.items()}, tpot_pct=dict(op.tpot_pct))
+                     ttft_pct={k: v + wait for k, v in op.ttft_pct.items()}, tpot_pct=dict(op.tpot_pct),
+                     prefill_saturated=op.prefill_saturated)
 
 
 def operating_point(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
@@ -719,6 +744,7 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
         output_tokens_per_s_low=round(tps_lo, 2), output_tokens_per_s_high=round(tps_hi, 2),
         band_group=band.group, band_note=band.note,
         kv_cache_tokens=perf.kv_token_capacity(model, plan, kv_precision, layout.tp, layout.pp, layout.dp),
+        prefill_saturated=op.prefill_saturated,
         weights_gb_per_gpu=round(plan.weights / 1e9, 2),
         kv_gb_per_gpu=round(max(plan.kv, 0) / 1e9, 2),
         overhead_gb_per_gpu=round(plan.overhead / 1e9, 2),

@@ -275,6 +275,8 @@ class SkuSizing:
     tokens_per_s: float = 0.0
     ttft_pct_s: float = 0.0
     tpot_pct_s: float = 0.0
+    prefill_saturated: bool = False
+    """The point at the per-replica limit is near prefill saturation (its TTFT is optimistic)."""
     engine: str = ""
     cap: int = 0
     plan: perf.MemoryPlan | None = None
@@ -557,6 +559,12 @@ def units_for(replicas: int, gpus_per_replica: int, unit_gpus: int) -> int:
     return replicas * math.ceil(gpus_per_replica / unit_gpus)
 
 
+PREFILL_SATURATION_WARNING = (
+    "prompts reach a replica nearly as fast as it prefills them at this load: the modelled TTFT "
+    "is optimistic here and a replica may carry fewer requests than sized; measure TTFT on one "
+    "replica at this load before ordering (docs/accuracy.md, \"Reading the misses\")")
+
+
 def size_on(r: Resolved, gpu: GPU, gpus_only: bool = False) -> SkuSizing:
     """The SKU's sizing; ``gpus_only`` stops once the layout and GPU count are known (no
     operating points at the load, racks or price: for the GPU-count band)."""
@@ -653,6 +661,7 @@ def size_on(r: Resolved, gpu: GPU, gpus_only: bool = False) -> SkuSizing:
             weight_only=weight_only, layout=layout, concurrency=effective, bound=bound,
             ttft_s=op.ttft_s, tpot_s=op.tpot_s, tokens_per_s=op.tokens_per_s, cap=cap, plan=plan,
             ttft_pct_s=op.ttft_at(r.percentile), tpot_pct_s=op.tpot_at(r.percentile), engine=engine.id,
+            prefill_saturated=op.prefill_saturated,
             options=opts, replicas_for_load=load, replicas_for_headroom=with_headroom - load,
             replicas_for_redundancy=extra, replicas=replicas, deployments=deployments,
             total_gpus=total, gpus_per_node=node,
@@ -1074,6 +1083,9 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         scale_out = "Ethernet front-end (replicas are independent; no GPU traffic between nodes)"
     if layout.tp > 1 and not s.gpu.scale_up_gbs:
         warnings.append(f"TP{layout.tp} over PCIe on {s.gpu.id}: all-reduces are slow without a scale-up link")
+    if s.design.prefill_saturated or (s.prefill_saturated and s.replicas_for_load > 1):
+        # at the design load, or at the per-replica limit where that limit sets the replica count
+        warnings.append(PREFILL_SATURATION_WARNING)
     serving = s.replicas * s.deployments
     fleet_capacity = s.concurrency * serving
     design_tps = s.design.tokens_per_s * serving
