@@ -84,13 +84,20 @@ def answer_keys(value_keys: Iterable[str], why: str) -> list[str]:
     return [*value_keys, "tab", "tab", *why, "enter"]
 
 
+SETTLE_LIMIT_S = 60.0
+"""Longest :func:`settle` waits before the test fails (a key the app holds for good would
+otherwise hang the suite for 200 x 10 s)."""
+
+
 async def settle(app: KickoffApp, pilot) -> None:  # type: ignore[no-untyped-def]
     """Wait until every key was handled and every worker finished."""
-    for _ in range(200):
+    start = time.monotonic()
+    while True:
         await keys_handled(pilot)
         await app.workers.wait_for_complete()
         if not app.keys_pending:
             break
+        assert time.monotonic() - start < SETTLE_LIMIT_S, "the app still holds typed keys after 60 s"
     await pilot.pause()
 
 
