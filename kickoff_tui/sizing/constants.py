@@ -178,7 +178,7 @@ multi-year 30-50% (procurement guide in the seed documents); spot capacity trade
 
 MVA_ITERATIONS = 12
 """Most fixed-point iterations of the prefill-queue mean-value analysis. Below saturation the
-solver takes the fixed point in closed form (``estimate._prefill_phase``) where this many
+solver takes the fixed point in closed form (``estimate._prefill_fixed_point``) where this many
 iterations would have reached it; near saturation the iteration creeps (each step nearly as
 long as the last) and the iterate after this many steps is used, as before."""
 

@@ -431,12 +431,13 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
         phase, ahead, remaining = service, 0.0, 0.0
         saturated = False
         if others > 0 and per_token > 0:
-            solved = _prefill_phase(service, rate * others, isl_eff * per_token)
-            if solved is not None:
-                phase = solved
-                ahead = rate * others * phase
+            arrivals, prompt_s = rate * others, isl_eff * per_token
+            fixed = _prefill_fixed_point(service, arrivals, prompt_s)
+            if fixed is not None and _iteration_reaches(service, *fixed):
+                phase = fixed[0]
+                ahead = arrivals * phase
                 remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
-            else:  # no finite fixed point (prompts arrive faster than they prefill): iterate
+            else:  # no fixed point, or one the iteration does not reach in its steps: iterate
                 for _ in range(C.MVA_ITERATIONS):
                     ahead = rate * phase * others
                     remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
@@ -445,8 +446,8 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
                     phase = updated
                     if -tolerance <= step <= tolerance:  # |step| <= tolerance, without a call
                         break
-                else:
-                    saturated = _short_of_fixed_point(phase, service, rate * others, isl_eff * per_token)
+                else:  # stopped short: flag the point when its iterate is far below the fixed point
+                    saturated = fixed is None or fixed[0] > phase * (1.0 + C.PREFILL_SATURATION_SHORTFALL)
         residual_step = stage_s * pp * others  # the step already running when the prompt arrives
         balance = dp_balance_wait(ctx, rate, stage_s * pp) if k.balanced else 0.0
         lag = k.lag_steps * tpot  # perf.first_token_lag_seconds()
@@ -498,33 +499,17 @@ def _prefill_fixed_point(service: float, arrivals: float, prompt_s: float) -> tu
     return candidate, 1.0 - above
 
 
-def _prefill_phase(service: float, arrivals: float, prompt_s: float) -> float | None:
-    """:func:`_prefill_fixed_point` where the iteration in :func:`_evaluate` converges to it (None
-    where it does not, and the iteration runs instead). From phase = service the iteration
-    climbs to the fixed point, each step the previous one times at most the slope m; when the
-    last of MVA_ITERATIONS steps is within the iteration's tolerance it would have converged,
-    and the exact point is returned (it differs from the iterate by less than that tolerance)."""
-    solved = _prefill_fixed_point(service, arrivals, prompt_s)
-    if solved is None:
-        return None
-    phase, slope = solved
-    # On one piece the iterate after k steps is phase - (phase - service) x m^k and step k is
-    # (phase - service) x (1 - m) x m^(k - 1) (smaller where the climb crosses ahead = 1, the
-    # lower piece being flatter): the iteration stops once a step is within the tolerance of
-    # the iterate, which it does within MVA_ITERATIONS steps only when the last one is.
+def _iteration_reaches(service: float, phase: float, slope: float) -> bool:
+    """Whether the iteration in :func:`_evaluate`, started at ``service``, converges to the fixed
+    point ``phase`` (slope ``slope`` there: :func:`_prefill_fixed_point`) within MVA_ITERATIONS
+    steps; where it does, the exact point differs from its iterate by less than the tolerance.
+    On one piece the iterate after k steps is phase - (phase - service) x m^k and step k is
+    (phase - service) x (1 - m) x m^(k - 1) (smaller where the climb crosses ahead = 1, the lower
+    piece being flatter): the iteration stops once a step is within the tolerance of the
+    iterate, which it does in time only when its last step is."""
     gap = phase - service
     last = C.MVA_ITERATIONS
-    if slope ** (last - 1) * gap * (1.0 - slope) > _MVA_TOLERANCE * (phase - gap * slope ** last):
-        return None
-    return phase
-
-
-def _short_of_fixed_point(phase: float, service: float, arrivals: float, prompt_s: float) -> bool:
-    """Whether the iterate ``phase`` the iteration stopped at is more than
-    ``C.PREFILL_SATURATION_SHORTFALL`` below the fixed point (or there is none): the point is
-    near prefill saturation and its TTFT optimistic."""
-    solved = _prefill_fixed_point(service, arrivals, prompt_s)
-    return solved is None or solved[0] > phase * (1.0 + C.PREFILL_SATURATION_SHORTFALL)
+    return slope ** (last - 1) * gap * (1.0 - slope) <= _MVA_TOLERANCE * (phase - gap * slope ** last)
 
 
 _MVA_TOLERANCE = 1e-6
