@@ -177,20 +177,14 @@ multi-year 30-50% (procurement guide in the seed documents); spot capacity trade
 # --- Numerical settings of the steady-state solver (not physics) ---------------------------------
 
 MVA_ITERATIONS = 12
-"""Most fixed-point iterations of the prefill-queue mean-value analysis. Below saturation the
-solver takes the fixed point in closed form (``estimate._prefill_fixed_point``) where this many
-iterations would have reached it; near saturation the iteration creeps (each step nearly as
-long as the last) and the iterate after this many steps is used, as before."""
+"""Iterations of the prefill-queue mean-value analysis where it has no fixed point (prompts
+arrive at least as fast as the step budget drains them: no steady state at that many decoding,
+and the point is flagged ``prefill_saturated``). Everywhere else the solver takes the fixed
+point in closed form (``estimate._prefill_fixed_point``)."""
 
 OTHERS_ITERATIONS = 6
 """Fixed-point iterations of the requests-in-system count that sets how much of the prompt
 stream a decoding request sees (the others' share, (N - 1) / N); converges in two or three."""
-
-PREFILL_SATURATION_SHORTFALL = 0.10
-"""An operating point is flagged as near prefill saturation (its TTFT optimistic: the sized spec
-and ``kickoff estimate`` say so) when the prefill-slot iterate it used is more than 10% below
-the fixed point, or there is none. Kickoff's threshold for "worth a warning": smaller gaps are
-inside the error band (docs/accuracy.md, "Reading the misses")."""
 
 OPERATING_SEARCH_STEPS = 60
 """Most regula-falsi steps to find the running count that holds the requests in the system."""

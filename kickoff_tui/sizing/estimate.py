@@ -401,6 +401,13 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
         piece = isl_eff / chunks
         long_prompt = sum(with_decode(decode, piece / pp, i * piece + piece / 2).total for i in range(chunks))
     overhead = k.overhead
+    # Prompts waiting for a prefill slot drain at the step's whole prompt budget: the engines
+    # pack the chunks of waiting prompts into one step up to its token budget (vLLM
+    # max_num_batched_tokens, SGLang chunked_prefill_size, TensorRT-LLM max_num_tokens), each
+    # such step lasting mixed_step(spare). (Charging the wait at the tokens the steps carry on
+    # average, the arriving stream, loaded the slot at exactly 100% whenever every step carried
+    # prompt tokens, and the wait had no finite value: docs/model.md section 5.)
+    drain_per_token = mixed_step(spare).total * pp / spare if chunk > 0 else 0.0
 
     # The prompts that interrupt a request's decoding are the OTHER requests' (its own is its
     # TTFT): a share (N - 1) / N of the prefill stream, N the requests in the system (none for
@@ -427,27 +434,25 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
         # Wait for a prefill slot: mean-value analysis of the closed loop. An arriving prompt
         # finds the others' prompts in their prefill phase (Little: rate x prefill time, arrival
         # theorem share); each still needs on average half its tokens if alone, all if queued.
-        per_token = mixed_s * pp / carried if chunk > 0 else 0.0
+        per_token = drain_per_token
         phase, ahead, remaining = service, 0.0, 0.0
         saturated = False
         if others > 0 and per_token > 0:
             arrivals, prompt_s = rate * others, isl_eff * per_token
             fixed = _prefill_fixed_point(service, arrivals, prompt_s)
-            if fixed is not None and _iteration_reaches(service, *fixed):
-                phase = fixed[0]
+            if fixed is not None:
+                phase = fixed
                 ahead = arrivals * phase
                 remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
-            else:  # no fixed point, or one the iteration does not reach in its steps: iterate
+            else:
+                # Prompts arrive at least as fast as the budget drains them: this many decoding
+                # is no steady state (the prefill queue grows without bound). The iterate after
+                # MVA_ITERATIONS steps stands in, and the point is flagged as saturated.
+                saturated = True
                 for _ in range(C.MVA_ITERATIONS):
                     ahead = rate * phase * others
                     remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
-                    updated = service + ahead * remaining * per_token
-                    step, tolerance = updated - phase, _MVA_TOLERANCE * updated
-                    phase = updated
-                    if -tolerance <= step <= tolerance:  # |step| <= tolerance, without a call
-                        break
-                else:  # stopped short: flag the point when its iterate is far below the fixed point
-                    saturated = fixed is None or fixed[0] > phase * (1.0 + C.PREFILL_SATURATION_SHORTFALL)
+                    phase = service + ahead * remaining * per_token
         residual_step = stage_s * pp * others  # the step already running when the prompt arrives
         balance = dp_balance_wait(ctx, rate, stage_s * pp) if k.balanced else 0.0
         lag = k.lag_steps * tpot  # perf.first_token_lag_seconds()
@@ -474,46 +479,32 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
                      ttft_pct=ttft_pct, tpot_pct=tpot_pct, prefill_saturated=saturated)
 
 
-def _prefill_fixed_point(service: float, arrivals: float, prompt_s: float) -> tuple[float, float] | None:
+def _prefill_fixed_point(service: float, arrivals: float, prompt_s: float) -> float | None:
     """The fixed point of the prefill-slot mean-value analysis in :func:`_evaluate`, in closed
-    form, and the slope of the iteration there; None where there is none (prompts arrive at
-    least as fast as the replica prefills them).
+    form; None where there is none (prompts arrive at least as fast as the step budget drains
+    them).
 
-    The iteration is phase <- service + ahead x remaining x per-token time, with ahead =
-    ``arrivals`` x phase (Little's law over the others' prefill phase) and remaining = ISL x
-    (1 - 0.5 / max(ahead, 1)); ``prompt_s`` is one whole prompt's prefill time (ISL x per-token
+    The map is phase -> service + ahead x remaining x per-token time, with ahead = ``arrivals``
+    x phase (Little's law over the others' prefill phase) and remaining = ISL x
+    (1 - 0.5 / max(ahead, 1)); ``prompt_s`` is one whole prompt's drain time (ISL x per-token
     time). ahead x remaining is linear in the phase on each side of ahead = 1 (0.5 x ISL x ahead
     below, ISL x (ahead - 0.5) above), so the map is x -> c + m x piecewise, and the side on
-    which the solution of its linear equation lies holds the fixed point."""
+    which the solution of its linear equation lies holds the fixed point. The slope above,
+    ``arrivals`` x ``prompt_s``, is the prefill slot's utilisation: below 1 the fixed point is
+    the mean-value answer (the iteration from ``service`` converges to it), at 1 or more there
+    is none."""
     below = 1.0 - 0.5 * arrivals * prompt_s
     if below > 0.0:
         candidate = service / below
         if arrivals * candidate <= 1.0:
-            return candidate, 1.0 - below
+            return candidate
     above = 1.0 - arrivals * prompt_s
     if above <= 0.0:
         return None
     candidate = (service - 0.5 * prompt_s) / above
     if arrivals * candidate <= 1.0:
         return None
-    return candidate, 1.0 - above
-
-
-def _iteration_reaches(service: float, phase: float, slope: float) -> bool:
-    """Whether the iteration in :func:`_evaluate`, started at ``service``, converges to the fixed
-    point ``phase`` (slope ``slope`` there: :func:`_prefill_fixed_point`) within MVA_ITERATIONS
-    steps; where it does, the exact point differs from its iterate by less than the tolerance.
-    On one piece the iterate after k steps is phase - (phase - service) x m^k and step k is
-    (phase - service) x (1 - m) x m^(k - 1) (smaller where the climb crosses ahead = 1, the lower
-    piece being flatter): the iteration stops once a step is within the tolerance of the
-    iterate, which it does in time only when its last step is."""
-    gap = phase - service
-    last = C.MVA_ITERATIONS
-    return slope ** (last - 1) * gap * (1.0 - slope) <= _MVA_TOLERANCE * (phase - gap * slope ** last)
-
-
-_MVA_TOLERANCE = 1e-6
-"""Relative step at which the prefill-slot iteration in :func:`_evaluate` stops."""
+    return candidate
 
 
 def _static(ctx: _Ctx, batch: float) -> Operating:

@@ -275,8 +275,6 @@ class SkuSizing:
     tokens_per_s: float = 0.0
     ttft_pct_s: float = 0.0
     tpot_pct_s: float = 0.0
-    prefill_saturated: bool = False
-    """The point at the per-replica limit is near prefill saturation (its TTFT is optimistic)."""
     engine: str = ""
     cap: int = 0
     plan: perf.MemoryPlan | None = None
@@ -366,6 +364,10 @@ def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, l
 
     def check(c: int):
         op = point(c)
+        if op.prefill_saturated:
+            # Prompts arrive faster than the step budget prefills them: no steady state at this
+            # many decoding, its TTFT has no bound.
+            return False, "ttft", op
         if op.tpot_at(r.percentile) * tpot_scale > tpot_target:
             return False, "tpot", op
         if op.ttft_at(r.percentile) * ttft_scale > ttft_target:
@@ -388,6 +390,8 @@ def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, l
     # Bracketed search (Illinois regula falsi on the worse of the two latency ratios, which
     # rise almost linearly with the sequences decoding), finished by bisection to 1%.
     def excess(o) -> float:
+        if o.prefill_saturated:
+            return math.inf  # (bisection until a point with a steady state bounds the search)
         return max(o.tpot_at(r.percentile) * tpot_scale / tpot_target,
                    o.ttft_at(r.percentile) * ttft_scale / ttft_target) - 1.0
 
@@ -395,7 +399,7 @@ def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, l
     f_lo, f_hi = excess(op), excess(op_cap)
     side = 0
     while hi - lo > max(1, lo // C.SIZER_SEARCH_RESOLUTION):
-        if f_hi > f_lo:
+        if f_lo < f_hi < math.inf:
             guess = int(lo + (hi - lo) * (-f_lo) / (f_hi - f_lo))
         else:
             guess = (lo + hi) // 2
@@ -560,9 +564,10 @@ def units_for(replicas: int, gpus_per_replica: int, unit_gpus: int) -> int:
 
 
 PREFILL_SATURATION_WARNING = (
-    "prompts reach a replica nearly as fast as it prefills them at this load: the modelled TTFT "
-    "is optimistic here and a replica may carry fewer requests than sized; measure TTFT on one "
-    "replica at this load before ordering (docs/accuracy.md, \"Reading the misses\")")
+    "at the design load prompts reach a replica faster than its step budget prefills them: the "
+    "prefill queue has no steady state, the modelled TTFT is a lower bound and a replica may "
+    "carry fewer requests than sized; measure TTFT on one replica at this load before ordering "
+    "(docs/model.md, section 5)")
 
 
 def size_on(r: Resolved, gpu: GPU, gpus_only: bool = False) -> SkuSizing:
@@ -661,7 +666,6 @@ def size_on(r: Resolved, gpu: GPU, gpus_only: bool = False) -> SkuSizing:
             weight_only=weight_only, layout=layout, concurrency=effective, bound=bound,
             ttft_s=op.ttft_s, tpot_s=op.tpot_s, tokens_per_s=op.tokens_per_s, cap=cap, plan=plan,
             ttft_pct_s=op.ttft_at(r.percentile), tpot_pct_s=op.tpot_at(r.percentile), engine=engine.id,
-            prefill_saturated=op.prefill_saturated,
             options=opts, replicas_for_load=load, replicas_for_headroom=with_headroom - load,
             replicas_for_redundancy=extra, replicas=replicas, deployments=deployments,
             total_gpus=total, gpus_per_node=node,
@@ -1083,8 +1087,7 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         scale_out = "Ethernet front-end (replicas are independent; no GPU traffic between nodes)"
     if layout.tp > 1 and not s.gpu.scale_up_gbs:
         warnings.append(f"TP{layout.tp} over PCIe on {s.gpu.id}: all-reduces are slow without a scale-up link")
-    if s.design.prefill_saturated or (s.prefill_saturated and s.replicas_for_load > 1):
-        # at the design load, or at the per-replica limit where that limit sets the replica count
+    if s.design.prefill_saturated:
         warnings.append(PREFILL_SATURATION_WARNING)
     serving = s.replicas * s.deployments
     fleet_capacity = s.concurrency * serving
