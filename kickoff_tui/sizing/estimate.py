@@ -99,7 +99,8 @@ class Estimate(BaseModel):
     kv_cache_tokens: int = 0
     """KV tokens one replica holds."""
     prefill_saturated: bool = False
-    """Prompts arrive nearly as fast as a replica prefills them: the TTFT is optimistic."""
+    """Prompts arrive faster than the step budget prefills them: no steady state, the TTFT is a
+    lower bound (docs/model.md, section 5)."""
     weights_gb_per_gpu: float = 0.0
     kv_gb_per_gpu: float = 0.0
     overhead_gb_per_gpu: float = 0.0
@@ -203,9 +204,8 @@ class Operating:
     ttft_pct: dict[str, float] = field(default_factory=dict)
     tpot_pct: dict[str, float] = field(default_factory=dict)
     prefill_saturated: bool = False
-    """Prompts arrive nearly as fast as the replica prefills them: the prefill-slot iteration
-    did not converge and its last iterate was used, so the TTFT is optimistic (docs/accuracy.md,
-    "Reading the misses")."""
+    """Prompts arrive at least as fast as the step budget prefills them: the prefill queue has no
+    steady state, the iterate used stands in for an unbounded wait (docs/model.md, section 5)."""
 
     def ttft_at(self, percentile: str) -> float:
         return self.ttft_pct.get(percentile, self.ttft_s)
