@@ -155,3 +155,20 @@ async def test_focus_moves_into_a_radio_set_with_the_answer_highlighted() -> Non
         await settle(pilot)
         radio = app.screen.query_one("#q-input", RadioSet)
         assert radio._selected == radio.pressed_index == 2
+
+
+async def test_a_question_swapped_in_while_a_dialog_closes_gets_the_focus_without_a_crash() -> None:
+    """Back from a dialog the wizard asks for the answer field's focus after the next repaint.
+    When the dialog's action has swapped in another question's form by then (removing a
+    workload, going to a question), the focus goes to the new form's field: it used to look the
+    field up in the old, removed form and stop the app (seen under load)."""
+    app = demo_app()
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        await to_wizard(pilot)
+        wizard = app.screen
+        wizard.on_screen_resume()  # type: ignore[attr-defined]  # as when a dialog closes
+        wizard._show_question("peak_concurrency")  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert wizard.current_id == "peak_concurrency"  # type: ignore[attr-defined]
+        assert isinstance(app.focused, Input) and app.focused.id == "q-input"
+        assert app.focused in wizard._form.query("#q-input")  # type: ignore[attr-defined]

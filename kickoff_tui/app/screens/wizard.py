@@ -284,8 +284,13 @@ class WizardScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         # Back from a dialog (go to, a flag) or the review: the cursor goes to the answer field,
         # not to whatever Textual restores (the old form may be gone by now).
+        self.call_after_refresh(self._focus_current_form)
+
+    def _focus_current_form(self) -> None:
+        """Focus the answer field of the form on screen when the call runs (not of the one on
+        screen when it was asked for: a dialog's action may have replaced it meanwhile)."""
         if self._form is not None and self._form.is_mounted:
-            self.call_after_refresh(self._form.focus_input)
+            self._form.focus_input()
 
     def _update_titles(self) -> None:
         session = self.controller.require()

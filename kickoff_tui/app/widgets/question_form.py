@@ -214,8 +214,13 @@ class QuestionForm(Vertical):
 
     def focus_input(self) -> None:
         """Put the cursor in the answer field and scroll it into view (without animation, once
-        the form is laid out: the same picture on a fast and a slow machine)."""
-        field = self.query_one("#q-input")
+        the form is laid out: the same picture on a fast and a slow machine). Nothing when the
+        form is already being replaced (a focus asked for after a dialog closed can run after
+        the dialog's action swapped in the next question's form)."""
+        fields = self.query("#q-input") if self.is_mounted else None
+        if not fields:
+            return
+        field = fields.first()
         field.focus(scroll_visible=False)
         self.call_after_refresh(self._reveal, field)
 
