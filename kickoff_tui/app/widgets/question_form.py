@@ -217,7 +217,7 @@ class QuestionForm(Vertical):
         the form is laid out: the same picture on a fast and a slow machine). Nothing when the
         form is already being replaced (a focus asked for after a dialog closed can run after
         the dialog's action swapped in the next question's form)."""
-        fields = self.query("#q-input") if self.is_mounted else None
+        fields = self.query("#q-input")  # (not is_mounted: it is still False in on_mount)
         if not fields:
             return
         field = fields.first()
