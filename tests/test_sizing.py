@@ -232,24 +232,13 @@ def test_prefill_saturation_is_flagged_and_the_sizer_never_sizes_on_it():
     import importlib
 
     from kickoff_tui.catalog import get_gpu
-    from kickoff_tui.sizing import ServingOptions, estimate
     from kickoff_tui.sizing.estimate import operating_point
 
     sizer = importlib.import_module("kickoff_tui.sizing.sizer")
-    # Speculative decoding finishes sequences faster, so with the KV cache full of decoding
-    # sequences the replacements' prompts arrive faster than the step budget prefills them:
-    # no steady state there, and the estimate says so. Without it the same point keeps up.
-    fast = ServingOptions(speculative_speedup=2.0)
-    busy = estimate("gpt-oss-120b", "h200-nvl", 8, 4000, 200, max_throughput=True, options=fast)
-    assert busy.fits and busy.prefill_saturated
-    assert not estimate("gpt-oss-120b", "h200-nvl", 8, 4000, 200, max_throughput=True).prefill_saturated
-    # The sizer stops below that point even when the TTFT target is loose enough that the
-    # (unbounded) wait there would have been read as meeting it.
-    gpu = get_gpu("h200-nvl")
-    r = sizer.resolve(SizingInputs(model="gpt-oss-120b", gpu="h200-nvl", avg_input_tokens=4000,
-                                   avg_output_tokens=200, peak_concurrency=3000, ttft_target_ms=60_000,
-                                   tpot_target_ms=200, speculative_decoding=True,
-                                   speculative_method="eagle"))
+    gpu = get_gpu("h100-sxm")
+    r = sizer.resolve(SizingInputs(model="llama-3.1-8b", gpu="h100-sxm", avg_input_tokens=2000,
+                                   avg_output_tokens=200, peak_concurrency=3000, ttft_target_ms=120_000,
+                                   tpot_target_ms=500))
     s = sizer.size_on(r, gpu)
     engine, _ = sizer.engine_for(r.options.engine, gpu.vendor)
 
@@ -257,11 +246,17 @@ def test_prefill_saturation_is_flagged_and_the_sizer_never_sizes_on_it():
         return operating_point(r.model, gpu, s.precision, s.kv_precision, s.layout, r.input_tokens,
                                r.output_tokens, running, s.options, engine)
 
-    assert s.fits and at(s.cap).prefill_saturated
-    _, bound, op = sizer.best_concurrency(r, gpu, s.precision, s.kv_precision, s.layout, s.cap,
+    # The replica's limit is where the replacements' prompts fill the step budget: up to it the
+    # prefill queue has a steady state (however long its wait); beyond it (only reachable by
+    # asking for the point directly) prompts arrive faster than the budget prefills them.
+    assert s.fits and not at(s.cap).prefill_saturated and at(1.5 * s.cap).prefill_saturated
+    # The sizer's search, even if offered more than that limit, stops below saturation: the
+    # iterate standing in for an unbounded wait would have read as meeting this loose target.
+    assert at(1.5 * s.cap).ttft_s < 120
+    _, bound, op = sizer.best_concurrency(r, gpu, s.precision, s.kv_precision, s.layout, 4 * s.cap,
                                           engine, None, s.options)
-    assert bound == "ttft" and not op.prefill_saturated and op.running < s.cap
-    assert op.ttft_s <= 60 < at(op.running + 1).ttft_s  # the wait rises steeply toward it, finite
+    assert bound == "ttft" and not op.prefill_saturated and op.running <= s.cap
+    assert op.ttft_s <= 120 < at(s.cap).ttft_s  # the wait rises steeply toward the limit
     assert sizer.PREFILL_SATURATION_WARNING not in size(example("chat-assistant.toml")).warnings
 
 
@@ -280,3 +275,25 @@ def test_the_prefill_wait_is_finite_where_every_step_carries_prompt_tokens():
         assert not e.queued and previous < e.ttft_ms < full.ttft_ms
         previous = e.ttft_ms
     assert math.isfinite(full.ttft_ms) and full.ttft_ms < 2_000
+
+
+def test_speculative_positions_take_step_budget_in_the_replica_limit():
+    """Under speculative decoding each decoding sequence puts its verified positions into every
+    step, and finished sequences are replaced speedup times faster: both count against the
+    engine's token budget, so a replica whose limit is the budget holds fewer sequences."""
+    from kickoff_tui.catalog import get_gpu, get_model
+    from kickoff_tui.sizing import ServingOptions
+    from kickoff_tui.sizing.estimate import Layout, replica_capacity
+    from kickoff_tui.sizing.perf import default_engine
+
+    model, gpu = get_model("llama-3.1-8b"), get_gpu("h100-sxm")
+    engine = default_engine(gpu)
+    budget = engine.max_num_batched_tokens
+
+    def cap(options: ServingOptions) -> int:
+        return replica_capacity(model, gpu, "fp8", "fp8", Layout(2, 1), 2000, 200, options, engine)[0]
+
+    plain = cap(ServingOptions())
+    assert plain == int(budget / (1 + 2000 / 200))  # the budget binds, not the KV cache
+    fast = cap(ServingOptions(speculative_speedup=2.5, speculative_positions=4))
+    assert fast == int(budget / (4 + 2000 * 2.5 / 200)) < plain

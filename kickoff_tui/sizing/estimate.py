@@ -228,8 +228,11 @@ def replica_capacity(model: Model, gpu: GPU, precision: str, kv_precision: str, 
     by_memory = perf.max_sequences(model, plan, kv_precision, reserve, layout.tp, layout.pp, layout.dp)
     cap = min(by_memory, engine.max_num_seqs * layout.dp)
     if options.continuous_batching:
-        prefill_per_decode = isl * (1 - options.prefix_hit_rate) / osl
-        by_budget = int(engine.max_num_batched_tokens * layout.dp / (1 + prefill_per_decode))
+        # Per step each sequence decodes its positions (1, or the verified positions under
+        # speculative decoding) and, to replace the finished ones, brings speedup / OSL prompts.
+        positions = options.speculative_positions or options.speculative_speedup
+        prefill_per_decode = isl * (1 - options.prefix_hit_rate) * options.speculative_speedup / osl
+        by_budget = int(engine.max_num_batched_tokens * layout.dp / (positions + prefill_per_decode))
         cap = min(cap, max(by_budget, 1))
     else:
         cap = min(cap, C.STATIC_BATCH_SIZE_LIMIT)
@@ -363,7 +366,7 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     # (conditional expressions instead of max() / min() calls in this hot path: the same values)
     n = running if running > 1e-9 else 1e-9
     isl_eff = k.isl_eff
-    spare = k.budget - n / pp
+    spare = k.budget - n * k.positions / pp  # each decoding sequence's positions take budget too
     if spare < k.budget_floor:
         spare = k.budget_floor
     chunk = isl_eff if isl_eff < spare else spare
@@ -446,8 +449,9 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
                 remaining = isl_eff * (1.0 - 0.5 / (ahead if ahead > 1.0 else 1.0))
             else:
                 # Prompts arrive at least as fast as the budget drains them: this many decoding
-                # is no steady state (the prefill queue grows without bound). The iterate after
-                # MVA_ITERATIONS steps stands in, and the point is flagged as saturated.
+                # is no steady state (the prefill queue grows without bound). Only beyond the
+                # replica's limit (replica_capacity); the iterate after MVA_ITERATIONS steps
+                # stands in, and the point is flagged as saturated.
                 saturated = True
                 for _ in range(C.MVA_ITERATIONS):
                     ahead = rate * phase * others
