@@ -61,25 +61,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import fit_engines as F
+from aiconfigurator_ids import BACKENDS, SYSTEMS
 
 from kickoff_tui.sizing import calibration as CAL
 from kickoff_tui.sizing.batch import run_row
-
-SYSTEMS = {
-    "h100-sxm": "h100_sxm",
-    "h200-sxm": "h200_sxm",
-    "b200": "b200_sxm",
-    "b300": "b300_sxm",
-    "gb200": "gb200",
-    "gb300": "gb300",
-    "a100-80gb": "a100_sxm",
-    "h100-pcie": "h100_pcie",
-    "l40s": "l40s",
-    "l4": "l4",
-}
-"""Kickoff GPU id -> aiconfigurator system (systems/*.yaml in aiconfigurator-core)."""
-
-BACKENDS = {"tensorrt-llm": "trtllm", "sglang": "sglang", "vllm": "vllm"}
 
 MODELS = {
     "llama-3.1-8b": "meta-llama/Meta-Llama-3.1-8B",

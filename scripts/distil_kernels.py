@@ -45,25 +45,17 @@ import numpy as np
 import pandas as pd
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from aiconfigurator_ids import BACKENDS, SYSTEMS, WITHOUT_KERNEL_DATA  # noqa: E402
+
 PACKAGE = "aiconfigurator-core"
 PACKAGE_VERSION = "0.12.0"
 LICENCE = "Apache-2.0"
 
-SYSTEM_TO_GPU = {
-    # aiconfigurator system -> Kickoff GPU id (kickoff catalog gpus)
-    "h100_sxm": "h100-sxm",
-    "h200_sxm": "h200-sxm",
-    "b200_sxm": "b200",
-    "b300_sxm": "b300",
-    "gb200": "gb200",
-    "gb300": "gb300",
-    "a100_sxm": "a100-80gb",  # the system yaml is the 80 GB SXM4 part (mem_capacity 80 GiB)
-    "l40s": "l40s",
-}
-"""Systems present in both catalogs. a100_pcie, h100_pcie, l4 and a30 ship no data in 0.12.0;
-b60 (Intel) and rtx_pro_6000_server have no Kickoff GPU."""
+SYSTEM_TO_GPU = {system: gpu for gpu, system in SYSTEMS.items() if system not in WITHOUT_KERNEL_DATA}
+"""aiconfigurator system -> Kickoff GPU id, for the systems that ship kernel data."""
 
-ENGINES = {"trtllm": "tensorrt-llm", "sglang": "sglang", "vllm": "vllm"}
+ENGINES = {backend: engine for engine, backend in BACKENDS.items()}
 
 GEMM_PRECISIONS = {
     "bfloat16": "bf16",
