@@ -179,14 +179,17 @@ class KickoffApp(App[int]):
             return
         if not self._settled() and time.monotonic() - self._held_since < KEY_HOLD_LIMIT_S:
             self._key_in_flight = True
-            self.set_timer(KEY_POLL_S, self._retry_keys)
+            # Not Textual's set_timer: its one-shot Timer skips (never fires) a tick found
+            # overdue when its task first looks at the clock (Timer(skip=True), textual 8.2), so
+            # a pause of the process longer than the poll (a busy machine, a garbage collection)
+            # dropped the retry and held every later key for good. The event loop's call_later
+            # always runs; the check itself still runs in the app's loop, between messages.
+            asyncio.get_running_loop().call_later(KEY_POLL_S, self.call_next, self._retry_keys)
             return
         self._key_in_flight = True
         self.call_next(self._deliver_key, self._held_keys.popleft())
 
     def _retry_keys(self) -> None:
-        # A timer runs in its own task, possibly while the app is half-way through a message;
-        # the check itself runs in the app's loop, between messages.
         self._key_in_flight = False
         self.call_next(self._pump_keys)
 
