@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -188,9 +189,13 @@ def smallest_layout(model: Model, gpu: GPU, precision: str, kv_precision: str, m
     return None
 
 
-@dataclass(frozen=True)
-class Operating:
-    """A replica's steady state at a given number of requests in the system."""
+class Operating(NamedTuple):
+    """A replica's steady state at a given number of requests in the system.
+
+    Immutable (the memo shares every point) and cheap to build: the solver builds one per
+    point it evaluates, hundreds per sizing. The latency percentiles are computed when asked
+    (:meth:`ttft_at`, :meth:`tpot_at`) from the spread terms the solver keeps, rather than
+    tabulated for every point a search only reads one percentile of."""
 
     running: float
     ttft_s: float
@@ -200,18 +205,43 @@ class Operating:
     bound: str
     queued: bool
     in_system: float = 0.0
-    """Requests in the system at this point (overhead + prefill phase + decoding + queued)."""
-    ttft_pct: dict[str, float] = field(default_factory=dict)
-    tpot_pct: dict[str, float] = field(default_factory=dict)
+    # Requests in the system at this point (overhead + prefill phase + decoding + queued).
     prefill_saturated: bool = False
-    """Prompts arrive at least as fast as the step budget prefills them: the prefill queue has no
-    steady state, the iterate used stands in for an unbounded wait (docs/model.md, section 5)."""
+    # Prompts arrive at least as fast as the step budget prefills them: the prefill queue has no
+    # steady state, the iterate used stands in for an unbounded wait (docs/model.md, section 5).
+    ttft_terms: tuple[float, float, float, float, float] | None = None
+    # (base, prompts ahead, its standard deviation, wait per prompt ahead, residual step) of the
+    # TTFT percentiles in _evaluate(); None: no modelled spread (static batches).
+    tpot_spread: float = 0.0
+    # Standard deviation of the TPOT (chunk steps met over the answer).
+    queue_wait: float = 0.0
+    # Little's-law wait beyond the replica's capacity, added to every TTFT percentile (_queue()).
 
     def ttft_at(self, percentile: str) -> float:
-        return self.ttft_pct.get(percentile, self.ttft_s)
+        terms = self.ttft_terms
+        z = C.PERCENTILE_Z.get(percentile)
+        if terms is None or z is None:
+            return self.ttft_s
+        base, ahead, root, wait_per_prompt, residual_step = terms
+        queued = ahead + z * root
+        value = base + (queued if queued > 0.0 else 0.0) * wait_per_prompt + C.PERCENTILE_Q[percentile] * residual_step
+        return value + self.queue_wait if self.queue_wait else value
 
     def tpot_at(self, percentile: str) -> float:
-        return self.tpot_pct.get(percentile, self.tpot_s)
+        z = C.PERCENTILE_Z.get(percentile)
+        if self.ttft_terms is None or z is None:
+            return self.tpot_s
+        return self.tpot_s + z * self.tpot_spread
+
+    @property
+    def ttft_pct(self) -> dict[str, float]:
+        """TTFT by percentile (empty without a modelled spread)."""
+        return {} if self.ttft_terms is None else {name: self.ttft_at(name) for name in C.PERCENTILE_Z}
+
+    @property
+    def tpot_pct(self) -> dict[str, float]:
+        """TPOT by percentile (empty without a modelled spread)."""
+        return {} if self.ttft_terms is None else {name: self.tpot_at(name) for name in C.PERCENTILE_Z}
 
 
 def replica_capacity(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
@@ -283,8 +313,6 @@ def dp_balance_wait(ctx: _Ctx, rate: float, step_s: float) -> float:
     return min((dp - 1) / (2.0 * rate), steps * step_s)
 
 
-_PERCENTILES = tuple((name, z, C.PERCENTILE_Q[name]) for name, z in C.PERCENTILE_Z.items())
-"""(percentile, normal z, quantile of the residual step), in the order the tables list them."""
 
 
 class _Solver:
@@ -470,17 +498,10 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     # chunk steps over OSL steps; normal approximations of both.
     spread_tpot = math.sqrt(share * (1 - share) / (osl if osl > 1.0 else 1.0)) * (mixed_s - decode_s) * pp / speedup
     root = math.sqrt(ahead) if ahead > 0 else 0.0
-    wait_per_prompt = remaining * per_token
-    base = overhead + balance + service + lag
-    ttft_pct, tpot_pct = {}, {}
-    for name, z, q in _PERCENTILES:
-        queued = ahead + z * root
-        ttft_pct[name] = base + (queued if queued > 0.0 else 0.0) * wait_per_prompt + q * residual_step
-        tpot_pct[name] = tpot + z * spread_tpot
     heavier = mixed if share * mixed_s >= (1 - share) * decode_s else decode_only
-    return Operating(running=n, ttft_s=ttft, tpot_s=tpot, tokens_per_s=rate * osl,
-                     requests_per_s=rate, bound=heavier.bound, queued=False, in_system=in_system,
-                     ttft_pct=ttft_pct, tpot_pct=tpot_pct, prefill_saturated=saturated)
+    return Operating(n, ttft, tpot, rate * osl, rate, heavier.bound, False, in_system, saturated,
+                     (overhead + balance + service + lag, ahead, root, remaining * per_token, residual_step),
+                     spread_tpot)
 
 
 def _prefill_fixed_point(service: float, arrivals: float, prompt_s: float) -> float | None:
@@ -576,9 +597,8 @@ def _queue(op: Operating, in_system: float, cap: float) -> Operating:
     wait = (in_system - held) / op.requests_per_s if op.requests_per_s > 0 else 0.0
     return Operating(running=op.running, ttft_s=op.ttft_s + wait, tpot_s=op.tpot_s,
                      tokens_per_s=op.tokens_per_s, requests_per_s=op.requests_per_s, bound=op.bound,
-                     queued=True, in_system=in_system,
-                     ttft_pct={k: v + wait for k, v in op.ttft_pct.items()}, tpot_pct=dict(op.tpot_pct),
-                     prefill_saturated=op.prefill_saturated)
+                     queued=True, in_system=in_system, prefill_saturated=op.prefill_saturated,
+                     ttft_terms=op.ttft_terms, tpot_spread=op.tpot_spread, queue_wait=op.queue_wait + wait)
 
 
 def operating_point(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,
