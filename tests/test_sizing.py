@@ -297,3 +297,32 @@ def test_speculative_positions_take_step_budget_in_the_replica_limit():
     assert plain == int(budget / (1 + 2000 / 200))  # the budget binds, not the KV cache
     fast = cap(ServingOptions(speculative_speedup=2.5, speculative_positions=4))
     assert fast == int(budget / (4 + 2000 * 2.5 / 200)) < plain
+
+
+def test_the_search_drops_a_layout_as_soon_as_a_failing_point_already_buys_more_gpus():
+    """best_concurrency() stops once a point that misses the targets holds so few requests that
+    even it would buy more GPUs than the best layout so far (the answer lies below it, where the
+    fleet is larger still); a layout that can win is searched to the same answer as without a
+    best to beat."""
+    import importlib
+
+    sizer = importlib.import_module("kickoff_tui.sizing.sizer")
+    gpu = get_gpu("h100-sxm")
+    r = sizer.resolve(SizingInputs(model="llama-3.3-70b", gpu="h100-sxm", peak_concurrency=300))
+    s = sizer.size_on(r, gpu)
+    engine, _ = sizer.engine_for(r.options.engine, gpu.vendor)
+    args = (r, gpu, s.precision, s.kv_precision, s.layout, s.cap, engine)
+    free = sizer.best_concurrency(*args, None, s.options)
+    assert free[1] == "tpot" and free[0] > 1  # a searched answer (neither end of the bracket)
+    # Any number in flight wins: the same answer as with nothing to beat.
+    assert sizer.best_concurrency(*args, lambda conc: True, s.options)[:2] == free[:2]
+    # Winning needs more in flight than the answer: the first failing point ends the search.
+    asked: list[int] = []
+
+    def beats_best(conc: int) -> bool:
+        asked.append(conc)
+        return conc > 2 * free[0] if len(asked) == 1 else conc > free[0] + 1
+
+    conc, bound, op = sizer.best_concurrency(*args, beats_best, s.options)
+    assert (conc, bound) == (-1, "dominated") and len(asked) == 2
+    assert op.tpot_at(r.percentile) * 1000 > r.tpot_ms  # the point that ended it missed the target

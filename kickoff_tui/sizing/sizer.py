@@ -412,6 +412,11 @@ def best_concurrency(r: Resolved, gpu: GPU, precision: str, kv_precision: str, l
                 f_hi /= 2
             side = -1
         else:
+            if could_win is not None and not could_win(max(1, int(op_mid.in_system))):
+                # The answer lies below this point, and even this many in flight buys more GPUs
+                # than the best layout so far (the fleet only grows as the concurrency falls):
+                # the search could end only in a layout the caller discards.
+                return -1, "dominated", op_mid
             hi, hi_why, f_hi = mid, why, value
             if side == 1:
                 f_lo /= 2
@@ -931,23 +936,35 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
     best_tpot: tuple[float, str] | None = None
     best_ttft: tuple[float, str] | None = None
     prefill_tokens = r.input_tokens * (1 - r.options.prefix_hit_rate)
+    # Loop invariants of perf.step_time() / perf.prefill_seconds(), which the loop below spells
+    # out on each layout's step coefficients (the same arithmetic: this runs for every GPU and
+    # TP size on every sizing).
+    positions = r.options.speculative_positions or r.options.speculative_speedup
+    context = r.input_tokens + r.output_tokens
+    decode_context = r.input_tokens + r.output_tokens / 2
     for gpu in gpus():
         precision, _ = serving_precision(r, gpu)
         kv_precision = r.kv_precision or perf.default_kv_precision(gpu, precision)
         engine, _ = engine_for(r.options.engine, gpu.vendor)
         if not engine.runs_on(gpu.vendor):
             continue
+        fixed = perf.request_fixed_seconds(r.model, engine)
+        chunks = max(1, math.ceil(prefill_tokens / engine.max_num_batched_tokens)) if prefill_tokens > 0 else 0
+        chunk = prefill_tokens / chunks if chunks else 0.0
         for tp in powers_of_two(gpu.gpus_per_node):
             plan = perf.memory_plan(r.model, gpu, precision, tp, 1, r.options.gpu_memory_utilization, engine)
-            if perf.max_sequences(r.model, plan, kv_precision, r.input_tokens + r.output_tokens, tp) < 1:
+            if perf.max_sequences(r.model, plan, kv_precision, context, tp) < 1:
                 continue
-            positions = r.options.speculative_positions or r.options.speculative_speedup
-            step = perf.step_time(r.model, gpu, precision, kv_precision, tp, 1, 1,
-                                  r.input_tokens + r.output_tokens / 2, tokens_per_sequence=positions,
-                                  engine=engine)
+            k = perf.step_coefficients(r.model, gpu, precision, kv_precision, tp, 1, engine)
+            step = k.with_decode(k.decode(1, decode_context, positions))
             tpot = step.total / r.options.speculative_speedup
-            ttft = perf.request_fixed_seconds(r.model, engine) + perf.prefill_seconds(
-                r.model, gpu, precision, kv_precision, tp, 1, prefill_tokens, engine=engine)
+            prefill = 0.0
+            if chunks:
+                alone = k.decode(0.0, 0.0)  # a prefill step decodes nothing
+                for index in range(chunks):
+                    # Later chunks attend to the earlier ones: average position inside this chunk.
+                    prefill += k.with_decode(alone, chunk, index * chunk + chunk / 2).total
+            ttft = fixed + prefill
             ttft += perf.first_token_lag_seconds(engine, tpot, r.model)
             if best_tpot is None or tpot < best_tpot[0]:
                 best_tpot = (tpot, gpu.id)
