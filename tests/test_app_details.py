@@ -10,7 +10,7 @@ pytest.importorskip("textual")
 
 from textual.widgets import Input, RadioSet  # noqa: E402
 
-from kickoff_tui.app.demo import DEMO_PEOPLE, answered_wizard, demo_app, keys_handled, settle, to_wizard  # noqa: E402
+from kickoff_tui.app.demo import DEMO_PEOPLE, answered_wizard, demo_app, keys_handled, settle, to_wizard, workers_done  # noqa: E402
 from kickoff_tui.app.widgets.question_form import QuestionForm  # noqa: E402
 from kickoff_tui.app.widgets.spec_panel import render_spec  # noqa: E402
 from kickoff_tui.errors import KickoffError  # noqa: E402
@@ -122,7 +122,7 @@ async def test_start_screen_offers_resume_once_a_session_exists() -> None:
         app.controller.require().record_answer("use_case", "rag", name, role)
         app.go_home()
         await settle(pilot)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         actions = app.screen.query_one("#start-actions")
         option = actions.get_option("resume")  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ pytest.importorskip("textual")
 
 from kickoff_tui.app import KickoffApp  # noqa: E402
 from kickoff_tui.record import load_session  # noqa: E402
+from kickoff_tui.app.demo import workers_done  # noqa: E402
 
 FIXED_NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 
@@ -89,7 +90,7 @@ async def test_full_session_start_to_exported_toml(tmp_path: Path) -> None:
         assert session.is_signed_off
         assert session.cadence is not None and session.cadence.every == "quarterly"
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()  # the export runs in a worker
+        await workers_done(app)  # the export runs in a worker
         await pilot.pause()
 
     exported = tmp_path / f"{session.id}.toml"
@@ -129,7 +130,7 @@ async def test_number_field_validates_inline_and_previews_the_spec() -> None:
         await pilot.pause()
         assert "peak_concurrency" not in app.controller.session.answers
         await pilot.press("backspace", "backspace", "backspace", *"5000")
-        await app.workers.wait_for_complete()  # drafts are sized in a worker
+        await workers_done(app)  # drafts are sized in a worker
         await pilot.pause()
         assert str(error.render()) == ""
         assert panel.spec.total_gpus > before  # previewed, not recorded yet
@@ -204,7 +205,7 @@ async def test_resume_and_replay_from_the_start_screen(tmp_path: Path) -> None:
 
     app = KickoffApp(clock=fixed_clock)
     async with app.run_test(size=(120, 36), notifications=False) as pilot:
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         start = app.screen
         assert start.recent and start.recent[0].title == "Support bot"
@@ -212,11 +213,11 @@ async def test_resume_and_replay_from_the_start_screen(tmp_path: Path) -> None:
         await pilot.pause()
         assert type(app.screen).__name__ == "OpenSessionDialog"
         await pilot.press("tab", "enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         replay = app.screen
         assert type(replay).__name__ == "ReplayScreen"
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         last = len(replay.states) - 1
         assert last == len(session.events) and replay.step == last
@@ -227,7 +228,7 @@ async def test_resume_and_replay_from_the_start_screen(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("r")  # resume the newest session in the wizard
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert type(app.screen).__name__ == "WizardScreen"
         resumed = app.controller.session
@@ -239,7 +240,7 @@ async def test_resume_and_replay_from_the_start_screen(tmp_path: Path) -> None:
 async def test_open_dialog_reports_a_missing_file() -> None:
     app = KickoffApp(clock=fixed_clock)
     async with app.run_test(size=(80, 24), notifications=False) as pilot:
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.press("o")
         await pilot.pause()
         await pilot.press(*"nope.toml", "enter")
@@ -257,7 +258,7 @@ async def test_open_mode_with_a_broken_file_shows_an_error_not_a_traceback(tmp_p
     bad.write_text("this is = = not toml", "utf-8")
     app = KickoffApp(start="open", path=bad, clock=fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert type(app.screen).__name__ == "StartScreen"
         assert any("bad.toml" in n.message for n in app._notifications)

@@ -21,7 +21,7 @@ pytest.importorskip("textual")
 from textual import events  # noqa: E402
 
 from kickoff_tui.app import KickoffApp  # noqa: E402
-from kickoff_tui.app.demo import keys_handled, to_wizard  # noqa: E402
+from kickoff_tui.app.demo import keys_handled, to_wizard, workers_done  # noqa: E402
 
 FIXED_NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 SLOW_SIZING_S = 0.2
@@ -93,11 +93,11 @@ async def settle(app: KickoffApp, pilot) -> None:  # type: ignore[no-untyped-def
     """Wait until every key was handled and every worker finished."""
     start = time.monotonic()
     while True:
+        assert time.monotonic() - start < SETTLE_LIMIT_S, "the app still holds typed keys after 60 s"
         await keys_handled(pilot)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         if not app.keys_pending:
             break
-        assert time.monotonic() - start < SETTLE_LIMIT_S, "the app still holds typed keys after 60 s"
     await pilot.pause()
 
 
@@ -244,6 +244,10 @@ def keys_for(question, value: object, start_index: int) -> list[str]:  # type: i
     return list(str(value))
 
 
+BANK_GAP_S = 0.01
+"""Gap between two keys of the scripted kickoff (a quick facilitator; bursts are tested above)."""
+
+
 LATE_ANSWERS: tuple[tuple[str, object, str], ...] = (
     ("review_cadence", "quarterly", "the budget cycle is quarterly"),
     ("signoff_ai_team", True, "the model fits with room for KV cache"),
@@ -282,17 +286,17 @@ async def test_scripted_bank_kickoff_keeps_every_answer_and_rationale(_isolated:
                 await settle(app, pilot)
                 continue
             question = session.questionnaire.get(qid)
-            await type_keys(app, answer_keys(keys_for(question, value, 0), why), gap=0.01)
+            await type_keys(app, answer_keys(keys_for(question, value, 0), why), gap=BANK_GAP_S)
             await settle(app, pilot)
             assert qid in session.answers, (qid, str(wizard.query_one("#q-error").render()))
         assert not SKIPPED_FOLLOW_UPS & set(seen)
         assert all(session.is_hidden(qid) for qid in SKIPPED_FOLLOW_UPS)
         for qid, value, why in LATE_ANSWERS:
             question = session.questionnaire.get(qid)
-            await type_keys(app, ["ctrl+g", *question.prompt[:20], "enter"], gap=0.01)
+            await type_keys(app, ["ctrl+g", *question.prompt[:20], "enter"], gap=BANK_GAP_S)
             await settle(app, pilot)
             assert wizard.current_id == qid  # type: ignore[attr-defined]
-            await type_keys(app, answer_keys(keys_for(question, value, 0), why), gap=0.01)
+            await type_keys(app, answer_keys(keys_for(question, value, 0), why), gap=BANK_GAP_S)
             await settle(app, pilot)
         spec = session.spec()
         assert spec is not None and spec.feasible, spec.infeasible_reason if spec else ""
@@ -303,7 +307,7 @@ async def test_scripted_bank_kickoff_keeps_every_answer_and_rationale(_isolated:
         events_before = len(session.events)
         wizard._show_question("tpot_target_ms")  # type: ignore[attr-defined]
         await settle(app, pilot)
-        await type_keys(app, ["tab", "tab", "end", *" (measured)", "enter"], gap=0.01)
+        await type_keys(app, ["tab", "tab", "end", *" (measured)", "enter"], gap=BANK_GAP_S)
         await settle(app, pilot)
         assert session.is_signed_off
         assert [e.kind for e in session.events[events_before:]] == ["rationale"]

@@ -11,7 +11,7 @@ pytest.importorskip("textual")
 
 from textual.widgets import DataTable, Input, Static  # noqa: E402
 
-from kickoff_tui.app.demo import DEMO_PEOPLE, demo_app, record_demo_answers, settle  # noqa: E402
+from kickoff_tui.app.demo import DEMO_PEOPLE, demo_app, record_demo_answers, settle, workers_done  # noqa: E402
 from kickoff_tui.app.plan import PlanReports, plan_cost  # noqa: E402
 from kickoff_tui.app.widgets.charts import (  # noqa: E402
     GrowthBars,
@@ -54,7 +54,7 @@ async def test_plan_tab_shows_cost_growth_and_sensitivity() -> None:
         await review(pilot)
         screen = app.screen
         screen.query_one("#review-tabs").active = "tab-plan"
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
 
         # Model state first: the reports the screen holds are the planning layer's own.
@@ -125,7 +125,7 @@ async def test_deployment_files_and_markdown_with_planning_sections(tmp_path: Pa
         assert "wrote" in _text(screen.query_one("#plan-deploy-status", Static))
 
         await pilot.press("ctrl+y")  # Markdown export runs in a worker
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     report = (tmp_path / f"{session_id}.md").read_text("utf-8")
     assert "## Decision log" in report

@@ -12,6 +12,7 @@ pytest.importorskip("textual")
 from textual.widgets import Button, Input, OptionList  # noqa: E402
 
 from kickoff_tui.app import KickoffApp  # noqa: E402
+from kickoff_tui.app.demo import workers_done  # noqa: E402
 
 FIXED_NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 
@@ -63,7 +64,7 @@ async def test_add_answer_per_workload_and_remove_with_confirmation() -> None:
         assert session.answer("use_case", "nightly batch").value == "batch"
         assert session.answer("use_case", "chat").value == "chat"
         assert session.events[-1].workload == "nightly batch"
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         panel = wizard.query_one("#portfolio")
         assert panel.display and "Portfolio" in str(panel.render())
@@ -204,7 +205,7 @@ async def test_the_panel_shows_the_fitted_growth(tmp_path: Path) -> None:
         await pilot.pause()
         assert type(app.screen).__name__ == "WizardScreen"
         for _ in range(3):
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
         text = str(app.screen.query_one("#portfolio").render())
         assert "↗ +3.0%/mo" in text and "outgrown in month" in text and "runs out in month" in text

@@ -22,6 +22,7 @@ from textual.content import Content  # noqa: E402
 from textual.widgets import DataTable, Input, OptionList, Static  # noqa: E402
 
 from kickoff_tui.app import KickoffApp  # noqa: E402
+from kickoff_tui.app.demo import workers_done  # noqa: E402
 from kickoff_tui.errors import KickoffError  # noqa: E402
 from kickoff_tui.planning.scorecard import Criterion, Provider, Scorecard  # noqa: E402
 from kickoff_tui.record import Session, load_session, loads_session  # noqa: E402
@@ -77,7 +78,7 @@ def _messages(app: KickoffApp) -> list[str]:
 
 async def _settle(app: KickoffApp, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 

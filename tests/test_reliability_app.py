@@ -18,6 +18,7 @@ from textual.widgets import Input, Static  # noqa: E402
 
 from kickoff_tui.app import KickoffApp  # noqa: E402
 from kickoff_tui.record import load_session  # noqa: E402
+from kickoff_tui.app.demo import workers_done  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -130,7 +131,7 @@ async def test_a_tiny_terminal_does_not_crash() -> None:
 async def test_opening_a_damaged_file_explains_and_keeps_running(tmp_path: Path) -> None:
     app = KickoffApp(start="open", path=BAD / "session-control-escape.toml", clock=lambda: NOW)
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert app.is_running and type(app.screen).__name__ == "StartScreen"
         assert app.controller.session is None
@@ -175,7 +176,7 @@ async def test_a_second_kickoff_on_the_same_file_opens_it_read_only(tmp_path: Pa
         assert path is not None and first.controller.lock is not None
         second = KickoffApp(start="open", path=path, clock=lambda: NOW)
         async with second.run_test(size=(120, 36)) as other:
-            await second.workers.wait_for_complete()
+            await workers_done(second)
             await other.pause()
             assert isinstance(second.screen, ReplayScreen)
             assert second.controller.session is None  # nothing adopted, nothing written

@@ -8,8 +8,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from kickoff_tui.app.app import KickoffApp
 from kickoff_tui.app.themes import LIGHT_THEME
@@ -63,17 +65,35 @@ async def keys_handled(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+WORKERS_WAIT_ROUNDS = 100
+"""Most times :func:`workers_done` waits again after a superseded worker (each wait ends when
+the workers of that moment have; a draft typed meanwhile starts another)."""
+
+
+async def workers_done(app: App) -> None:
+    """Wait until every worker has finished. A worker of an exclusive group (a draft's sizing)
+    that a newer one superseded ends cancelled: by design, so the newer one is awaited instead
+    (Textual's ``wait_for_complete`` raises WorkerCancelled for it)."""
+    for _ in range(WORKERS_WAIT_ROUNDS):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+    await app.workers.wait_for_complete()
+
+
 async def settle(pilot: Pilot) -> None:
     """Wait for workers and pending refreshes; freeze cursors; drop toasts."""
     app = pilot.app
     await keys_handled(pilot)
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     for widget in app.screen.query(Input):
         widget.cursor_blink = False
     app.clear_notifications()
     await pilot.wait_for_scheduled_animations()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
 
 
