@@ -9,7 +9,7 @@ Units: bytes, seconds, FLOPs inside; the public result reports GB, ms and tokens
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from functools import lru_cache
@@ -606,6 +606,14 @@ def alltoall_call(gpu: GPU, ep: int, message: float, engine: EngineProfile | Non
     return latency + (ep - 1) / ep * message / (bandwidth * C.LINK_EFFICIENCY)
 
 
+_STEP_MEMO_MAX = 4096
+"""Most curve readings one layout remembers (StepCoefficients.memo)."""
+_UNSET = object()
+"""Not yet read (a reading may be None: nothing measured)."""
+_DECODE_CURVE, _GEMM_CURVE, _MOE_CURVE, _ALLREDUCE_CURVE, _PREFILL_CURVE = range(5)
+"""Which measured curve a StepCoefficients.memo key reads."""
+
+
 @dataclass(frozen=True, slots=True)
 class StepCoefficients:
     """What one step's time needs that does not depend on the batch, computed once per layout
@@ -665,6 +673,18 @@ class StepCoefficients:
     dp_moe_layers: float
     """MoE layers of one stage that dispatch / combine under DP attention (0 otherwise)."""
     imbalance: float
+    memo: dict[tuple, float | None] = field(default_factory=dict, repr=False, compare=False)
+    """The layout's measured-curve readings by (curve, value...): the solver asks for the same batch
+    sizes again and again, and a lookup here is a fraction of one through ``_smooth``'s cache
+    (whose key also hashes the part, engine and precision). Cleared past ``_STEP_MEMO_MAX``."""
+
+    def _curve_at(self, key: tuple, lookup, value: float, *args) -> float | None:  # type: ignore[no-untyped-def]
+        """``_smooth(lookup, value, *args)``, remembered under ``key`` in :attr:`memo`."""
+        memo = self.memo
+        if len(memo) >= _STEP_MEMO_MAX:
+            memo.clear()
+        found = memo[key] = _smooth(lookup, value, *args)
+        return found
 
     def step(self, decode_tokens: float, decode_context: float, prefill_tokens: float = 0.0,
              prefill_context: float = 0.0, tokens_per_sequence: float = 1.0) -> Step:
@@ -688,8 +708,11 @@ class StepCoefficients:
         if k.kernel_engine and decode_tokens > 0:
             # Decode attention: the engine's own measured paged-KV kernel (an engine without one on
             # this part borrows the median of those measured: catalog/kernels.py).
-            measured_bw = _smooth(_kernel_decode_attention_at, decode_tokens, _grid_floor(decode_context),
-                                  k.curve_gpu, k.kernel_engine, k.attention_kind, k.kv_precision)
+            measured_bw = k.memo.get((_DECODE_CURVE, decode_tokens, decode_context), _UNSET)
+            if measured_bw is _UNSET:
+                measured_bw = k._curve_at((_DECODE_CURVE, decode_tokens, decode_context), _kernel_decode_attention_at,
+                                          decode_tokens, _grid_floor(decode_context), k.curve_gpu,
+                                          k.kernel_engine, k.attention_kind, k.kv_precision)
             if measured_bw:
                 kv_read = decode_tokens * kv_per_seq / (measured_bw * k.bandwidth_scale)
         positions = decode_tokens * tokens_per_sequence
@@ -732,16 +755,20 @@ class StepCoefficients:
             gemm_tokens = tokens * share * tp  # at least KERNEL_GEMM_MIN_TOKENS (max(), without a call)
             if gemm_tokens < C.KERNEL_GEMM_MIN_TOKENS:
                 gemm_tokens = C.KERNEL_GEMM_MIN_TOKENS
-            measured = _smooth(_kernel_gemm, gemm_tokens, k.curve_gpu,
-                               k.kernel_engine, k.math_precision)
+            measured = k.memo.get((_GEMM_CURVE, gemm_tokens), _UNSET)
+            if measured is _UNSET:
+                measured = k._curve_at((_GEMM_CURVE, gemm_tokens), _kernel_gemm, gemm_tokens, k.curve_gpu,
+                                       k.kernel_engine, k.math_precision)
             if measured:
                 rate = measured * 1e12 * k.compute_scale
             if routed_flops:
                 per_expert = tokens * k.experts_per_token / k.experts_divisor
                 if per_expert < C.KERNEL_GEMM_MIN_TOKENS:
                     per_expert = C.KERNEL_GEMM_MIN_TOKENS
-                measured = _smooth(_kernel_moe, per_expert, k.curve_gpu,
-                                   k.kernel_engine, k.math_precision, k.model.experts)
+                measured = k.memo.get((_MOE_CURVE, per_expert), _UNSET)
+                if measured is _UNSET:
+                    measured = k._curve_at((_MOE_CURVE, per_expert), _kernel_moe, per_expert, k.curve_gpu,
+                                           k.kernel_engine, k.math_precision, k.model.experts)
                 moe_rate = measured * 1e12 * k.compute_scale if measured else k.kernel_moe_fallback_rate
         linear_compute = dense_flops / rate
         if routed_flops:
@@ -761,7 +788,12 @@ class StepCoefficients:
         if tp > 1:
             # allreduce_time(): two all-reduces of the step's activations per layer
             message = tokens * k.hidden_size * C.ACTIVATION_BYTES
-            per_call = _smooth(_kernel_allreduce, message, k.gpu.id, k.comm_engine, tp) if k.comm_engine else None
+            per_call = None
+            if k.comm_engine:
+                per_call = k.memo.get((_ALLREDUCE_CURVE, message), _UNSET)
+                if per_call is _UNSET:
+                    per_call = k._curve_at((_ALLREDUCE_CURVE, message), _kernel_allreduce, message, k.gpu.id,
+                                           k.comm_engine, tp)
             if not per_call:  # allreduce_call()'s model where nothing is measured
                 latency, spread, link = k.allreduce_model
                 per_call = latency + spread * message / link
@@ -769,8 +801,12 @@ class StepCoefficients:
         prefill_rate = k.attn_rate
         if k.kernel_engine and prefill_tokens > 0:
             pair_context = 2 * prefill_context
-            measured_rate = _smooth(_kernel_prefill_attention, pair_context if pair_context > 1.0 else 1.0, k.curve_gpu,
-                                    k.kernel_engine, k.attention_kind)
+            if pair_context < 1.0:
+                pair_context = 1.0
+            measured_rate = k.memo.get((_PREFILL_CURVE, pair_context), _UNSET)
+            if measured_rate is _UNSET:
+                measured_rate = k._curve_at((_PREFILL_CURVE, pair_context), _kernel_prefill_attention, pair_context,
+                                            k.curve_gpu, k.kernel_engine, k.attention_kind)
             if measured_rate:
                 prefill_rate = measured_rate * 1e12 * k.attention_compute_scale
         return Step(weights, linear_compute, kv_read, decode_attention, prefill_attn_flops / prefill_rate,
