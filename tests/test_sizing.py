@@ -316,12 +316,13 @@ def test_the_search_drops_a_layout_as_soon_as_a_failing_point_already_buys_more_
     assert free[1] == "tpot" and free[0] > 1  # a searched answer (neither end of the bracket)
     # Any number in flight wins: the same answer as with nothing to beat.
     assert sizer.best_concurrency(*args, lambda conc: True, s.options)[:2] == free[:2]
-    # Winning needs more in flight than the answer: the first failing point ends the search.
+    # The layout could win at its capacity, but no point that misses a target would: the first
+    # such point of the search ends it.
     asked: list[int] = []
 
     def beats_best(conc: int) -> bool:
         asked.append(conc)
-        return conc > 2 * free[0] if len(asked) == 1 else conc > free[0] + 1
+        return len(asked) == 1
 
     conc, bound, op = sizer.best_concurrency(*args, beats_best, s.options)
     assert (conc, bound) == (-1, "dominated") and len(asked) == 2

@@ -313,8 +313,6 @@ def dp_balance_wait(ctx: _Ctx, rate: float, step_s: float) -> float:
     return min((dp - 1) / (2.0 * rate), steps * step_s)
 
 
-
-
 class _Solver:
     """The steady states of one replica context (model, GPU, precisions, layout, traffic shape,
     options, engine): what does not depend on the number decoding is computed once, and every
@@ -595,10 +593,8 @@ def _queue(op: Operating, in_system: float, cap: float) -> Operating:
     if in_system <= held + 1e-9:
         return op
     wait = (in_system - held) / op.requests_per_s if op.requests_per_s > 0 else 0.0
-    return Operating(running=op.running, ttft_s=op.ttft_s + wait, tpot_s=op.tpot_s,
-                     tokens_per_s=op.tokens_per_s, requests_per_s=op.requests_per_s, bound=op.bound,
-                     queued=True, in_system=in_system, prefill_saturated=op.prefill_saturated,
-                     ttft_terms=op.ttft_terms, tpot_spread=op.tpot_spread, queue_wait=op.queue_wait + wait)
+    return op._replace(ttft_s=op.ttft_s + wait, queued=True, in_system=in_system,
+                       queue_wait=op.queue_wait + wait)
 
 
 def operating_point(model: Model, gpu: GPU, precision: str, kv_precision: str, layout: Layout,

@@ -686,6 +686,18 @@ class StepCoefficients:
         found = memo[key] = _smooth(lookup, value, *args)
         return found
 
+    def prefill_alone(self, tokens: float) -> float:
+        """One stage's time to prefill a prompt of ``tokens`` tokens alone (``tokens`` > 0), in
+        chunks of the engine's step budget (:func:`prefill_seconds` adds the stages)."""
+        chunks = max(1, math.ceil(tokens / self.engine.max_num_batched_tokens))
+        chunk = tokens / chunks
+        alone = self.decode(0.0, 0.0)  # a prefill step decodes nothing
+        total = 0.0
+        for index in range(chunks):
+            # Later chunks attend to the earlier ones: average position inside this chunk.
+            total += self.with_decode(alone, chunk, index * chunk + chunk / 2).total
+        return total
+
     def step(self, decode_tokens: float, decode_context: float, prefill_tokens: float = 0.0,
              prefill_context: float = 0.0, tokens_per_sequence: float = 1.0) -> Step:
         """:func:`step_time` for this layout."""
@@ -961,14 +973,5 @@ def prefill_seconds(
     if tokens <= 0:
         return 0.0
     engine = engine or default_engine(gpu)
-    budget = engine.max_num_batched_tokens
-    chunks = max(1, math.ceil(tokens / budget))
-    chunk = tokens / chunks
-    total = 0.0
-    for index in range(chunks):
-        # Later chunks attend to the earlier ones: average position inside this chunk.
-        position = index * chunk + chunk / 2
-        step = step_time(model, gpu, precision, kv_precision, tp, pp, 0.0, 0.0, chunk, position,
-                         engine=engine, ep=ep, dp=dp)
-        total += step.total
-    return total * pp + (pp - 1) * C.PIPELINE_HOP_S
+    k = step_coefficients(model, gpu, precision, kv_precision, tp, pp, engine, ep, dp)
+    return k.prefill_alone(tokens) * pp + (pp - 1) * C.PIPELINE_HOP_S

@@ -936,8 +936,8 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
     best_tpot: tuple[float, str] | None = None
     best_ttft: tuple[float, str] | None = None
     prefill_tokens = r.input_tokens * (1 - r.options.prefix_hit_rate)
-    # Loop invariants of perf.step_time() / perf.prefill_seconds(), which the loop below spells
-    # out on each layout's step coefficients (the same arithmetic: this runs for every GPU and
+    # Loop invariants; the loop reads each layout's step coefficients directly (perf.step_time()
+    # and perf.prefill_seconds() on one stage, the same arithmetic: this runs for every GPU and
     # TP size on every sizing).
     positions = r.options.speculative_positions or r.options.speculative_speedup
     context = r.input_tokens + r.output_tokens
@@ -949,8 +949,6 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
         if not engine.runs_on(gpu.vendor):
             continue
         fixed = perf.request_fixed_seconds(r.model, engine)
-        chunks = max(1, math.ceil(prefill_tokens / engine.max_num_batched_tokens)) if prefill_tokens > 0 else 0
-        chunk = prefill_tokens / chunks if chunks else 0.0
         for tp in powers_of_two(gpu.gpus_per_node):
             plan = perf.memory_plan(r.model, gpu, precision, tp, 1, r.options.gpu_memory_utilization, engine)
             if perf.max_sequences(r.model, plan, kv_precision, context, tp) < 1:
@@ -958,13 +956,7 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
             k = perf.step_coefficients(r.model, gpu, precision, kv_precision, tp, 1, engine)
             step = k.with_decode(k.decode(1, decode_context, positions))
             tpot = step.total / r.options.speculative_speedup
-            prefill = 0.0
-            if chunks:
-                alone = k.decode(0.0, 0.0)  # a prefill step decodes nothing
-                for index in range(chunks):
-                    # Later chunks attend to the earlier ones: average position inside this chunk.
-                    prefill += k.with_decode(alone, chunk, index * chunk + chunk / 2).total
-            ttft = fixed + prefill
+            ttft = fixed + (k.prefill_alone(prefill_tokens) if prefill_tokens > 0 else 0.0)
             ttft += perf.first_token_lag_seconds(engine, tpot, r.model)
             if best_tpot is None or tpot < best_tpot[0]:
                 best_tpot = (tpot, gpu.id)
