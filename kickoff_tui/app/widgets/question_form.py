@@ -227,9 +227,11 @@ class QuestionForm(Vertical):
     def _reveal(self, field: Widget) -> None:
         if isinstance(field, RadioSet) and field.pressed_index >= 0:
             field._selected = field.pressed_index  # arrows start from the current answer
-        if field.is_mounted:
-            self.query_one("#q-body", VerticalScroll).scroll_to_widget(
-                field, animate=False, immediate=True)
+        # The form can be on its way out by the time this refresh comes round (the next
+        # question's form is being swapped in): then its body may already be gone.
+        body = next(iter(self.query("#q-body").results(VerticalScroll)), None)
+        if field.is_mounted and body is not None and body.is_mounted:
+            body.scroll_to_widget(field, animate=False, immediate=True)
 
     # --- reading the value ------------------------------------------------------------------
 
