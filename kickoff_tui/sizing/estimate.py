@@ -536,7 +536,7 @@ def _static(ctx: _Ctx, batch: float) -> Operating:
     lay, opt = ctx.layout, ctx.options
     isl_eff = ctx.isl * (1 - opt.prefix_hit_rate)
     prefill_s = perf.prefill_seconds(ctx.model, ctx.gpu, ctx.precision, ctx.kv_precision, lay.tp, lay.pp,
-                                     batch * isl_eff, engine=ctx.engine, ep=lay.ep, dp=lay.dp)
+                                     isl_eff, engine=ctx.engine, ep=lay.ep, dp=lay.dp, prompts=batch)
     stage = _step(ctx, batch)
     tpot = stage.total * lay.pp / opt.speculative_speedup
     cycle = prefill_s + ctx.osl * tpot

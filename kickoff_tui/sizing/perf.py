@@ -686,12 +686,21 @@ class StepCoefficients:
         found = memo[key] = _smooth(lookup, value, *args)
         return found
 
-    def prefill_alone(self, tokens: float) -> float:
-        """One stage's time to prefill a prompt of ``tokens`` tokens alone (``tokens`` > 0), in
-        chunks of the engine's step budget (:func:`prefill_seconds` adds the stages)."""
+    def prefill_alone(self, tokens: float, prompts: float = 1.0) -> float:
+        """One stage's time to prefill ``prompts`` prompts of ``tokens`` tokens each (``tokens``
+        > 0) with nothing decoding, in chunks of the engine's step budget
+        (:func:`prefill_seconds` adds the stages)."""
+        alone = self.decode(0.0, 0.0)  # a prefill step decodes nothing
+        if prompts > 1.0:
+            # A batch of prompts (a static batch): the engine packs them into budget-sized
+            # chunks, and each token attends only to its own prompt, half of it on average (a
+            # prompt is not a context for the next one).
+            total_tokens = tokens * prompts
+            chunks = max(1, math.ceil(total_tokens / self.engine.max_num_batched_tokens))
+            chunk = total_tokens / chunks
+            return chunks * self.with_decode(alone, chunk, tokens / 2).total
         chunks = max(1, math.ceil(tokens / self.engine.max_num_batched_tokens))
         chunk = tokens / chunks
-        alone = self.decode(0.0, 0.0)  # a prefill step decodes nothing
         total = 0.0
         for index in range(chunks):
             # Later chunks attend to the earlier ones: average position inside this chunk.
@@ -966,12 +975,13 @@ def request_fixed_seconds(model: Model, engine: EngineProfile, pp: int = 1) -> f
 
 def prefill_seconds(
     model: Model, gpu: GPU, precision: str, kv_precision: str, tp: int, pp: int, tokens: float,
-    engine: EngineProfile | None = None, ep: int = 1, dp: int = 1,
+    engine: EngineProfile | None = None, ep: int = 1, dp: int = 1, prompts: float = 1.0,
 ) -> float:
-    """Time to prefill one prompt of ``tokens`` tokens alone, in chunks of the step budget,
-    through all pipeline stages (no per-request fixed cost)."""
+    """Time to prefill one prompt of ``tokens`` tokens alone (or ``prompts`` such prompts
+    together, as a static batch does), in chunks of the step budget, through all pipeline
+    stages (no per-request fixed cost)."""
     if tokens <= 0:
         return 0.0
     engine = engine or default_engine(gpu)
     k = step_coefficients(model, gpu, precision, kv_precision, tp, pp, engine, ep, dp)
-    return k.prefill_alone(tokens) * pp + (pp - 1) * C.PIPELINE_HOP_S
+    return k.prefill_alone(tokens, prompts) * pp + (pp - 1) * C.PIPELINE_HOP_S
