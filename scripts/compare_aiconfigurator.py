@@ -372,7 +372,8 @@ def main() -> None:
             continue
         family = COMPARED.get(r.metric)
         if family is None:
-            not_compared[f"{r.metric} (p99: not compared)"] += 1
+            why = "p99" if "p99" in r.metric else "a static batch's life, not a serving figure"
+            not_compared[f"{r.metric} ({why}: not compared)"] += 1
             continue
         k = r.row.model_dump_json(exclude={"line"})
         if k not in estimates:

@@ -151,6 +151,37 @@ def test_calibration_targets_hold_on_every_shared_file():
     assert {"sglang / nvidia / moe", "tensorrt-llm / nvidia / moe", "atom / amd / moe"} <= groups
 
 
+PUBLISHED_HEADER = ("source_type,model,precision,gpu,gpu_count,parallelism,engine,input_len,output_len,"
+                    "workload_note,scenario,load,e2e_latency_s,output_tok_s\n")
+
+
+def test_published_static_batch_latencies_are_scored_apart_from_the_targets():
+    """benchmark_latency rows of the raw table: one static batch's end-to-end time, scored
+    against the model's static batch (prefill + every decode step), reported as their own
+    family and kept out of the headline row. A bare 'H200' is the SXM board; a row whose engine
+    is not stated is skipped, as is a max-throughput row of a source cases.csv already holds."""
+    from kickoff_tui.sizing.calibration import FAMILY, parse_published, report, score
+
+    text = PUBLISHED_HEADER + (
+        "vLLM CI performance benchmark (buildkite),Llama-3.1-8B,,H200,1,TP1,vLLM (CI build 9515),32,128,,"
+        "static batch latency,batch_size=8,0.8334,\n"
+        "Oracle OCI blog,Llama-3.1-405B,FP8,MI300X 192GB (OCI BM.GPU.MI300X.8),8,TP8,vLLM (benchmark_latency.py),"
+        "128,128,,static batch latency,batch_size=256,17.75,\n"
+        "Azure AI-benchmarking-guide results,Llama-3-8B,,H200 141GB,1,single GPU,not stated in results file,"
+        "128,8,,static batch,batch_size=64,1.0,\n"
+        "AMD ROCm vLLM docs (dev-docker),Llama-3.1-70B-Instruct (amd/...-FP8-KV),FP8 (weights+KV),MI300X 192GB 750W,"
+        "8,TP8,vLLM v0.10.0,128,2048,,max throughput (infinite request rate),num_prompts=3200,,13383.3\n")
+    cases = parse_published(text)
+    assert [(c[1].model, c[1].gpu, c[1].concurrency, c[2]) for c in cases] == [
+        ("llama-3.1-8b", "h200-sxm", 8, "e2e_static_s"), ("llama-3.1-405b", "mi300x", 256, "e2e_static_s")]
+    assert all(c[1].static_batch for c in cases)
+    rows = score(cases)
+    assert all(r.predicted is not None and abs(r.error) < 0.25 for r in rows), [(r.predicted, r.measured) for r in rows]
+    rep = report(rows)
+    assert [g.name for g in rep.by_metric] == ["static batch e2e"] and FAMILY["e2e_static_s"] == "static batch e2e"
+    assert rep.overall.rows == 0
+
+
 def test_catalog_lists(capsys):
     assert main(["catalog", "gpus"]) == 0
     assert "h100-sxm" in capsys.readouterr().out

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from kickoff_tui.catalog import CatalogError
-from kickoff_tui.sizing.estimate import estimate
+from kickoff_tui.sizing.estimate import ServingOptions, estimate
 
 MAX_BATCH_ROWS = 10_000
 """Most rows in one batch file (each is a full estimate; a sweep of every model on every GPU
@@ -52,6 +52,10 @@ class BatchRow(BaseModel):
     engine: str | None = None
     expert_parallel: bool | None = None
     dp_attention: bool | None = None
+    static_batch: bool = False
+    """One static batch of ``concurrency`` requests, prefilled together and decoded to the end
+    (continuous batching off; offline latency benchmarks). Not a CSV column: the calibration
+    report sets it for published static-batch latencies."""
 
     @classmethod
     def from_csv(cls, raw: dict[str, str | None], line: int) -> "BatchRow":
@@ -156,7 +160,12 @@ def run_row(row: BatchRow) -> dict[str, Any]:
             tensor_parallel=row.tensor_parallel, concurrency=row.concurrency,
             max_throughput=row.max_throughput, engine=row.engine,
             expert_parallel=row.expert_parallel, dp_attention=row.dp_attention,
+            options=ServingOptions(continuous_batching=False) if row.static_batch else None,
         )
     except (CatalogError, ValueError) as err:
         return {"line": row.line, "model": row.model, "gpu": row.gpu, "fits": False, "reason": str(err)}
-    return result.model_dump()
+    out = result.model_dump()
+    if row.static_batch and result.fits and result.requests_per_s:
+        # One batch's life: its prefill and every decode step (Little's law over the batch).
+        out["e2e_static_s"] = result.concurrency / result.requests_per_s
+    return out

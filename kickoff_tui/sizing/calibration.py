@@ -26,11 +26,17 @@ from pydantic import BaseModel, ConfigDict
 
 from kickoff_tui.sizing.batch import BatchRow, run_row
 
-METRICS = ("output_tokens_per_s", "tpot_ms", "ttft_ms", "tpot_p50_ms", "ttft_p50_ms", "tpot_p99_ms", "ttft_p99_ms")
+METRICS = ("output_tokens_per_s", "tpot_ms", "ttft_ms", "tpot_p50_ms", "ttft_p50_ms", "tpot_p99_ms", "ttft_p99_ms",
+           "e2e_static_s")
 FAMILY = {"output_tokens_per_s": "throughput", "tpot_ms": "tpot", "tpot_p50_ms": "tpot", "ttft_ms": "ttft",
-          "ttft_p50_ms": "ttft", "tpot_p99_ms": "tpot p99", "ttft_p99_ms": "ttft p99"}
-"""Metric families the targets are stated for: means and medians together; p99 apart."""
-FAMILIES = ("throughput", "tpot", "ttft", "tpot p99", "ttft p99")
+          "ttft_p50_ms": "ttft", "tpot_p99_ms": "tpot p99", "ttft_p99_ms": "ttft p99",
+          "e2e_static_s": "static batch e2e"}
+"""Metric families: the targets are stated for the first three (means and medians together);
+p99 and the end-to-end latency of one static batch (offline latency benchmarks: a check of the
+prefill and decode steps without a server around them) are reported apart."""
+FAMILIES = ("throughput", "tpot", "ttft", "tpot p99", "ttft p99", "static batch e2e")
+TARGETED = ("throughput", "tpot", "ttft")
+"""The families of the headline row ("all rows (means and medians)")."""
 
 
 class CalibrationRow(BaseModel):
@@ -167,7 +173,9 @@ def parse_inferencex(text: str) -> list[Case]:
 
 
 _MODEL_NAMES = {"llama-3.1-405b": "llama-3.1-405b", "llama-3.1-70b": "llama-3.1-70b", "llama-3.1-8b": "llama-3.1-8b",
-                "llama-3.3-70b": "llama-3.3-70b"}
+                "llama-3.3-70b": "llama-3.3-70b", "llama-3-70b": "llama-3-70b", "llama-3-8b": "llama-3-8b",
+                "mixtral-8x7b": "mixtral-8x7b"}
+_BATCH = re.compile(r"batch_size=(\d+)")
 
 
 def _gpu_id(text: str) -> str | None:
@@ -177,34 +185,54 @@ def _gpu_id(text: str) -> str | None:
     for gpu in sorted(gpus(), key=lambda g: -len(g.id)):
         if lowered.startswith(gpu.id) or lowered.startswith(gpu.id.replace("-sxm", " sxm")):
             return gpu.id
+    # A bare name ("H200", "H100 80GB") is the SXM board, the form sold in 8-GPU servers; the
+    # PCIe and NVL boards are always named as such.
+    words = lowered.replace("-", " ").split()
+    if words and not any(w in ("pcie", "nvl") for w in words[1:3]):
+        for gpu in gpus():
+            if gpu.id == f"{words[0]}-sxm":
+                return gpu.id
     return None
 
 
 def parse_published(text: str) -> list[Case]:
-    """Max-throughput rows of the raw table that other files do not already hold."""
+    """Max-throughput rows of the raw table that other files do not already hold, and its
+    static-batch latencies (one batch prefilled and decoded to the end, no server: ``vLLM
+    benchmark_latency`` and the like) of a named engine."""
     covered = ("NVIDIA NIM", "TensorRT-LLM perf-overview", "AMD ROCm vLLM", "TensorRT-LLM blog (DeepSeek")
     out = []
     for number, raw in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         source = (raw.get("source_type") or "").strip()
-        if any(source.startswith(c) for c in covered):
-            continue
-        if "max throughput" not in (raw.get("scenario") or ""):
+        scenario = raw.get("scenario") or ""
+        static = "static batch latency" in scenario
+        if not static and (any(source.startswith(c) for c in covered) or "max throughput" not in scenario):
             continue
         name = re.split(r"[\s(]", (raw.get("model") or "").strip().lower())[0].removesuffix("-instruct")
         model = _MODEL_NAMES.get(name)
         gpu = _gpu_id(raw.get("gpu") or "")
+        engine = engine_from_source(raw.get("engine") or "") or ""
+        precision = ((raw.get("precision") or "").strip().lower().split() or [""])[0] or None
         try:
             isl, osl = int(raw["input_len"]), int(raw["output_len"])
-            measured = float(raw["output_tok_s"])
             count = int(raw["gpu_count"])
-        except (KeyError, TypeError, ValueError):
+            if static:
+                measured = float(raw["e2e_latency_s"])
+                batch = int(_BATCH.fullmatch((raw.get("load") or "").strip()).group(1))  # type: ignore[union-attr]
+            else:
+                measured = float(raw["output_tok_s"])
+        except (AttributeError, KeyError, TypeError, ValueError):
             continue
-        if not model or not gpu:
+        if not model or not gpu or (static and not engine):
             continue
-        engine = engine_from_source(raw.get("engine") or "") or ""
+        if static:
+            row = BatchRow(line=number, model=model, gpu=gpu, gpus=count, tensor_parallel=count,
+                           precision=precision, input_tokens=isl, output_tokens=osl, concurrency=batch,
+                           engine=engine, static_batch=True)
+            out.append((source, row, "e2e_static_s", measured))
+            continue
         row = BatchRow(line=number, model=model, gpu=gpu, gpus=count, tensor_parallel=count,
-                       precision=(raw.get("precision") or "").strip().lower() or None,
-                       input_tokens=isl, output_tokens=osl, max_throughput=True, engine=engine or None)
+                       precision=precision, input_tokens=isl, output_tokens=osl, max_throughput=True,
+                       engine=engine or None)
         out.append((source, row, "output_tokens_per_s", measured))
     return out
 
@@ -263,7 +291,7 @@ def report(rows: list[CalibrationRow]) -> CalibrationReport:
         by_source=[stats(s, v) for s, v in by_source.items()],
         by_group=[stats(g, v) for g, v in sorted(by_group.items())],
         by_group_metric=[stats(g, v) for g, v in sorted(by_group_metric.items())],
-        overall=stats("all rows (means and medians)", [r for r in rows if "p99" not in FAMILY.get(r.metric, "")]),
+        overall=stats("all rows (means and medians)", [r for r in rows if FAMILY.get(r.metric) in TARGETED]),
     )
 
 
