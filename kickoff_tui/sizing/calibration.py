@@ -224,16 +224,13 @@ def parse_published(text: str) -> list[Case]:
             continue
         if not model or not gpu or (static and not engine):
             continue
+        shape = dict(line=number, model=model, gpu=gpu, gpus=count, tensor_parallel=count, precision=precision,
+                     input_tokens=isl, output_tokens=osl)
         if static:
-            row = BatchRow(line=number, model=model, gpu=gpu, gpus=count, tensor_parallel=count,
-                           precision=precision, input_tokens=isl, output_tokens=osl, concurrency=batch,
-                           engine=engine, static_batch=True)
-            out.append((source, row, "e2e_static_s", measured))
-            continue
-        row = BatchRow(line=number, model=model, gpu=gpu, gpus=count, tensor_parallel=count,
-                       precision=precision, input_tokens=isl, output_tokens=osl, max_throughput=True,
-                       engine=engine or None)
-        out.append((source, row, "output_tokens_per_s", measured))
+            row = BatchRow(**shape, concurrency=batch, engine=engine, static_batch=True)
+        else:
+            row = BatchRow(**shape, max_throughput=True, engine=engine or None)
+        out.append((source, row, "e2e_static_s" if static else "output_tokens_per_s", measured))
     return out
 
 

@@ -690,17 +690,15 @@ class StepCoefficients:
         """One stage's time to prefill ``prompts`` prompts of ``tokens`` tokens each (``tokens``
         > 0) with nothing decoding, in chunks of the engine's step budget
         (:func:`prefill_seconds` adds the stages)."""
+        total_tokens = tokens * prompts if prompts > 1.0 else tokens
+        chunks = max(1, math.ceil(total_tokens / self.engine.max_num_batched_tokens))
+        chunk = total_tokens / chunks
         alone = self.decode(0.0, 0.0)  # a prefill step decodes nothing
         if prompts > 1.0:
-            # A batch of prompts (a static batch): the engine packs them into budget-sized
-            # chunks, and each token attends only to its own prompt, half of it on average (a
-            # prompt is not a context for the next one).
-            total_tokens = tokens * prompts
-            chunks = max(1, math.ceil(total_tokens / self.engine.max_num_batched_tokens))
-            chunk = total_tokens / chunks
+            # A batch of prompts (a static batch), packed into budget-sized chunks: each token
+            # attends only to its own prompt, half of it on average (a prompt is not a context
+            # for the next one).
             return chunks * self.with_decode(alone, chunk, tokens / 2).total
-        chunks = max(1, math.ceil(tokens / self.engine.max_num_batched_tokens))
-        chunk = tokens / chunks
         total = 0.0
         for index in range(chunks):
             # Later chunks attend to the earlier ones: average position inside this chunk.
