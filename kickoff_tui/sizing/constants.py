@@ -52,6 +52,12 @@ causal masks, short chunks and paged KV)."""
 ATTENTION_PRECISION = "bf16"
 """Attention math runs in 16-bit in mainstream engines even with an FP8 KV cache."""
 
+KV_PROBE_BATCH = 64
+KV_PROBE_CONTEXT = 4096
+"""The decode step at which an engine's FP8-KV and 16-bit-KV attention kernels are compared to
+pick the default KV precision (perf.default_kv_precision): a mid-load step, 64 sequences of 4K
+tokens, inside every measured curve's grid (batch 1-512, context 128-131072)."""
+
 # --- Tensor-parallel communication --------------------------------------------------------------
 
 ALLREDUCES_PER_LAYER = 2

@@ -657,9 +657,9 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
     if input_tokens < 1 or output_tokens < 1:
         raise ValueError("input and output tokens must be at least 1")
     precision = perf.check_precision(precision or perf.default_precision(model))
-    kv_precision = perf.check_precision(kv_precision or perf.default_kv_precision(gpu, precision))
-    math_precision, weight_only = perf.compute_precision(gpu, precision)
     engine, engine_note = engine_for(options.engine, gpu.vendor)
+    kv_precision = perf.check_precision(kv_precision or perf.default_kv_precision(gpu, precision, model, engine))
+    math_precision, weight_only = perf.compute_precision(gpu, precision)
     base = dict(model=model.id, gpu=gpu.id, gpus=gpus, precision=precision, kv_precision=kv_precision,
                 compute_precision=math_precision, weight_only=weight_only,
                 input_tokens=input_tokens, output_tokens=output_tokens, engine=engine.id,

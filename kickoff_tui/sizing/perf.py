@@ -59,12 +59,39 @@ def default_precision(model: Model) -> str:
     return model.native_precision
 
 
-def default_kv_precision(gpu: GPU, precision: str) -> str:
+def default_kv_precision(gpu: GPU, precision: str, model: Model | None = None,
+                         engine: EngineProfile | None = None) -> str:
     """FP8 KV cache when weights are served at 8 bits or less on a part with FP8 math (what
-    TensorRT-LLM / NIM FP8 checkpoints and vLLM ``--kv-cache-dtype fp8`` do), else 16-bit."""
-    if BYTES_PER_VALUE[precision] <= 1 and "fp8" in gpu.native_precisions:
-        return "fp8"
-    return "bf16"
+    TensorRT-LLM / NIM FP8 checkpoints and vLLM ``--kv-cache-dtype fp8`` do), else 16-bit.
+
+    FP8 KV is an opt-in in every engine (``--kv-cache-dtype`` defaults to the model's dtype), and
+    teams turn it on where the engine has a fast FP8 attention kernel. So where the engine's
+    measured FP8-KV decode attention on this part (``model``'s attention kind) reads a token's
+    KV slower than its 16-bit kernel does, the default stays 16-bit: e.g. SGLang's MLA decode
+    on Hopper with an FP8 KV cache, measured at under a tenth of its 16-bit rate in NVIDIA's
+    kernel database (docs/kernels.md). A user's explicit KV precision is never changed."""
+    if BYTES_PER_VALUE[precision] > 1 or "fp8" not in gpu.native_precisions:
+        return "bf16"
+    if model is not None and engine is not None and fp8_kv_decode_slower(model, gpu, engine):
+        return "bf16"
+    return "fp8"
+
+
+def fp8_kv_decode_slower(model: Model, gpu: GPU, engine: EngineProfile) -> bool:
+    """Whether the engine's measured decode attention on this part takes longer per token with
+    an FP8 KV cache than with a 16-bit one, at a mid-load decode step (C.KV_PROBE_BATCH sequences
+    of C.KV_PROBE_CONTEXT tokens). False where either curve is not measured."""
+    part = curve_part(gpu)
+    if part is None or not engine.kernel_curves:
+        return False
+    kind = "mla" if model.attention == "mla" else "gqa"
+    rates = [_kernel_decode_attention_at(float(C.KV_PROBE_BATCH), float(C.KV_PROBE_CONTEXT), part.gpu_id,
+                                         engine.kernel_curves, kind, kv) for kv in ("fp8", "bf16")]
+    if not all(rates):
+        return False
+    fp8_rate, bf16_rate = rates
+    # Time per token is bytes / rate; an FP8 token is half the bytes of a 16-bit one.
+    return BYTES_PER_VALUE["fp8"] / fp8_rate > BYTES_PER_VALUE["bf16"] / bf16_rate
 
 
 # ----------------------------------------------------------------------------------------------

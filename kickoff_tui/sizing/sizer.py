@@ -579,7 +579,8 @@ def size_on(r: Resolved, gpu: GPU, gpus_only: bool = False) -> SkuSizing:
     """The SKU's sizing; ``gpus_only`` stops once the layout and GPU count are known (no
     operating points at the load, racks or price: for the GPU-count band)."""
     precision, _ = serving_precision(r, gpu)
-    kv_precision = r.kv_precision or perf.default_kv_precision(gpu, precision)
+    engine, _ = engine_for(r.options.engine, gpu.vendor)
+    kv_precision = r.kv_precision or perf.default_kv_precision(gpu, precision, r.model, engine)
     _, weight_only = perf.compute_precision(gpu, precision)
     node = r.gpus_per_node or gpu.gpus_per_node
     out = SkuSizing(gpu=gpu, fits=False, precision=precision, kv_precision=kv_precision,
@@ -588,7 +589,6 @@ def size_on(r: Resolved, gpu: GPU, gpus_only: bool = False) -> SkuSizing:
         out.reason = (f"{r.sized_context:,}-token requests exceed {r.model.id}'s "
                       f"{r.model.native_context:,}-token context")
         return out
-    engine, _ = engine_for(r.options.engine, gpu.vendor)
     out.engine = engine.id
     if not engine.runs_on(gpu.vendor):
         out.reason = f"{engine.name} does not run on {gpu.vendor} GPUs"
@@ -944,8 +944,8 @@ def physical_limits(r: Resolved) -> PhysicalLimits | None:
     decode_context = r.input_tokens + r.output_tokens / 2
     for gpu in gpus():
         precision, _ = serving_precision(r, gpu)
-        kv_precision = r.kv_precision or perf.default_kv_precision(gpu, precision)
         engine, _ = engine_for(r.options.engine, gpu.vendor)
+        kv_precision = r.kv_precision or perf.default_kv_precision(gpu, precision, r.model, engine)
         if not engine.runs_on(gpu.vendor):
             continue
         fixed = perf.request_fixed_seconds(r.model, engine)
