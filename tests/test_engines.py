@@ -195,3 +195,7 @@ def test_default_kv_cache_follows_the_engines_measured_fp8_kernel():
     # The measured FP8-KV kernel reads the 8K contexts about 5x slower than the 16-bit one.
     assert default.tpot_ms < 0.6 * forced.tpot_ms
     assert default.output_tokens_per_s > 1.5 * forced.output_tokens_per_s
+    spec = size(SizingInputs(model="deepseek-r1", gpu="h200-sxm", serving_engine="sglang", peak_concurrency=64,
+                             avg_input_tokens=8192, avg_output_tokens=1024))
+    kv = next(a for a in spec.assumptions if a.field == "kv_precision")
+    assert (spec.kv_precision, kv.value) == ("bf16", "bf16") and "slower per token" in kv.reason

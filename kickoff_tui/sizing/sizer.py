@@ -1053,8 +1053,12 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         assumptions.append(Assumption(field="precision", value=s.precision,
                                       reason="FP8 on parts with FP8 math, else the release precision"))
     if r.kv_precision is None:
-        assumptions.append(Assumption(field="kv_precision", value=s.kv_precision,
-                                      reason="FP8 KV with FP8 (or lower) weights on FP8 parts, else 16-bit"))
+        reason = "FP8 KV with FP8 (or lower) weights on FP8 parts, else 16-bit"
+        engine, _ = engine_for(r.options.engine, s.gpu.vendor)
+        if s.kv_precision != "fp8" and perf.fp8_kv_decode_slower(model, s.gpu, engine):
+            reason = (f"16-bit: {engine.name}'s measured FP8-KV decode attention on {s.gpu.id} is "
+                      "slower per token than its 16-bit kernel (docs/model.md, section 3)")
+        assumptions.append(Assumption(field="kv_precision", value=s.kv_precision, reason=reason))
     base = dict(
         model=model.id, model_name=model.name, gpu=s.gpu.id, gpu_name=s.gpu.name,
         precision=s.precision, kv_precision=s.kv_precision, weight_only=s.weight_only,
