@@ -199,3 +199,18 @@ def test_default_kv_cache_follows_the_engines_measured_fp8_kernel():
                              avg_input_tokens=8192, avg_output_tokens=1024))
     kv = next(a for a in spec.assumptions if a.field == "kv_precision")
     assert (spec.kv_precision, kv.value) == ("bf16", "bf16") and "slower per token" in kv.reason
+
+
+def test_sizer_takes_an_fp8_cache_where_the_kv_cache_bounds_a_replica():
+    """Long answers at a loose TPOT target: the 16-bit cache bounds each replica, and an FP8
+    cache (twice the tokens, slower SGLang kernel on H200) buys fewer GPUs, so the sizer keeps it
+    and says why; an answered KV precision is sized as given."""
+    base = dict(model="deepseek-r1", gpu="h200-sxm", serving_engine="sglang", peak_concurrency=512,
+                avg_input_tokens=1024, avg_output_tokens=8192, tpot_target_ms=300, ttft_target_ms=60000)
+    chosen = size(SizingInputs(**base))
+    forced = size(SizingInputs(**base, kv_precision="bf16"))
+    assert (chosen.kv_precision, forced.kv_precision) == ("fp8", "bf16")
+    assert chosen.total_gpus < forced.total_gpus
+    kv = next(a for a in chosen.assumptions if a.field == "kv_precision")
+    assert "buys fewer GPUs" in kv.reason
+    assert not any(a.field == "kv_precision" for a in forced.assumptions)

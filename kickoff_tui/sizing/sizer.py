@@ -577,10 +577,30 @@ PREFILL_SATURATION_WARNING = (
 
 def size_on(r: Resolved, gpu: GPU, gpus_only: bool = False) -> SkuSizing:
     """The SKU's sizing; ``gpus_only`` stops once the layout and GPU count are known (no
-    operating points at the load, racks or price: for the GPU-count band)."""
+    operating points at the load, racks or price: for the GPU-count band).
+
+    With the KV precision unanswered and a 16-bit default only because the engine's FP8-KV
+    decode kernel is slower on this part (perf.default_kv_precision), an FP8 cache is sized too
+    where the 16-bit one fits nothing or its KV cache is what bounds a replica: it holds twice
+    the tokens, which can buy fewer GPUs for long contexts at load. The one that buys fewer GPUs
+    is kept (the 16-bit default on a tie)."""
+    sized = _size_on(r, gpu, gpus_only)
+    if r.kv_precision is not None or sized.kv_precision == "fp8" or (sized.fits and sized.bound != "memory"):
+        return sized  # answered, already FP8, or a replica bound by latency, not by its KV cache
     precision, _ = serving_precision(r, gpu)
     engine, _ = engine_for(r.options.engine, gpu.vendor)
-    kv_precision = r.kv_precision or perf.default_kv_precision(gpu, precision, r.model, engine)
+    if perf.default_kv_precision(gpu, precision) != "fp8" or not engine.runs_on(gpu.vendor):
+        return sized
+    other = _size_on(r, gpu, gpus_only, kv_precision="fp8")
+    if other.fits and (not sized.fits or (other.gpus_bought, other.total_gpus) < (sized.gpus_bought, sized.total_gpus)):
+        return other
+    return sized
+
+
+def _size_on(r: Resolved, gpu: GPU, gpus_only: bool = False, kv_precision: str | None = None) -> SkuSizing:
+    precision, _ = serving_precision(r, gpu)
+    engine, _ = engine_for(r.options.engine, gpu.vendor)
+    kv_precision = kv_precision or r.kv_precision or perf.default_kv_precision(gpu, precision, r.model, engine)
     _, weight_only = perf.compute_precision(gpu, precision)
     node = r.gpus_per_node or gpu.gpus_per_node
     out = SkuSizing(gpu=gpu, fits=False, precision=precision, kv_precision=kv_precision,
@@ -1055,9 +1075,12 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
     if r.kv_precision is None:
         reason = "FP8 KV with FP8 (or lower) weights on FP8 parts, else 16-bit"
         engine, _ = engine_for(r.options.engine, s.gpu.vendor)
-        if s.kv_precision != "fp8" and perf.fp8_kv_decode_slower(model, s.gpu, engine):
-            reason = (f"16-bit: {engine.name}'s measured FP8-KV decode attention on {s.gpu.id} is "
-                      "slower per token than its 16-bit kernel (docs/model.md, section 3)")
+        if perf.fp8_kv_decode_slower(model, s.gpu, engine):
+            slower = f"{engine.name}'s measured FP8-KV decode attention on {s.gpu.id} is slower per token than its 16-bit kernel"
+            if s.kv_precision == "fp8":
+                reason = f"FP8: buys fewer GPUs than a 16-bit cache here (twice the tokens), although {slower}"
+            else:
+                reason = f"16-bit: {slower} (docs/model.md, section 3); an FP8 cache buys no fewer GPUs"
         assumptions.append(Assumption(field="kv_precision", value=s.kv_precision, reason=reason))
     base = dict(
         model=model.id, model_name=model.name, gpu=s.gpu.id, gpu_name=s.gpu.name,
