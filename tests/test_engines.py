@@ -192,6 +192,7 @@ def test_default_kv_cache_follows_the_engines_measured_fp8_kernel():
     default = estimate("deepseek-r1", "h200-sxm", 8, 8192, 1024, **kwargs)
     forced = estimate("deepseek-r1", "h200-sxm", 8, 8192, 1024, kv_precision="fp8", **kwargs)
     assert (default.kv_precision, forced.kv_precision) == ("bf16", "fp8")
+    assert "slower per token" in default.kv_note and forced.kv_note == ""
     # The measured FP8-KV kernel reads the 8K contexts about 5x slower than the 16-bit one.
     assert default.tpot_ms < 0.6 * forced.tpot_ms
     assert default.output_tokens_per_s > 1.5 * forced.output_tokens_per_s

@@ -287,6 +287,8 @@ def _estimate_card(r: dict[str, Any]) -> None:
     for label, key in ESTIMATE_FIELDS:
         table.add_row(label, special.get(key) or _fmt(r.get(key)))
     console.print(table)
+    if r.get("kv_note"):
+        console.print(safe(r["kv_note"]))
     if r.get("band_note"):
         console.print(f"Bands: 10th-90th percentile of the measured / predicted ratio for {r['band_group']}; "
                       f"{r['band_note']}")

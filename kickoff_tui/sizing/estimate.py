@@ -64,6 +64,8 @@ class Estimate(BaseModel):
     engine: str = ""
     engine_note: str = ""
     """What was assumed about the engine (empty when it was given and runs on the GPU)."""
+    kv_note: str = ""
+    """Why the KV cache is 16-bit when FP8 would be the rule (empty otherwise)."""
     tensor_parallel: int = 0
     pipeline_parallel: int = 1
     expert_parallel: int = 1
@@ -658,12 +660,18 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
         raise ValueError("input and output tokens must be at least 1")
     precision = perf.check_precision(precision or perf.default_precision(model))
     engine, engine_note = engine_for(options.engine, gpu.vendor)
-    kv_precision = perf.check_precision(kv_precision or perf.default_kv_precision(gpu, precision, model, engine))
+    kv_note = ""
+    if kv_precision is None:
+        kv_precision = perf.default_kv_precision(gpu, precision, model, engine)
+        if kv_precision != perf.default_kv_precision(gpu, precision):
+            kv_note = (f"16-bit KV: {engine.name}'s measured FP8-KV decode attention on {gpu.id} is slower "
+                       "per token (--kv-precision fp8 gives twice the KV room at a slower TPOT)")
+    kv_precision = perf.check_precision(kv_precision)
     math_precision, weight_only = perf.compute_precision(gpu, precision)
     base = dict(model=model.id, gpu=gpu.id, gpus=gpus, precision=precision, kv_precision=kv_precision,
                 compute_precision=math_precision, weight_only=weight_only,
                 input_tokens=input_tokens, output_tokens=output_tokens, engine=engine.id,
-                engine_note=engine_note)
+                engine_note=engine_note, kv_note=kv_note)
     if not engine.runs_on(gpu.vendor):
         return Estimate(**base, fits=False,
                         reason=f"{engine.name} does not run on {gpu.vendor} GPUs ({gpu.id})")
