@@ -21,9 +21,10 @@ from kickoff_tui.planning.deploy import (
     repo_id,
     sglang_args,
     trtllm_args,
+    trtllm_options,
     vllm_args,
 )
-from kickoff_tui.sizing import SizingInputs
+from kickoff_tui.sizing import SizingInputs, size
 
 DATA = Path(__file__).parent / "data"
 
@@ -466,3 +467,37 @@ def test_real_spec_round_trip(tmp_path):
     assert f"--max-num-seqs {spec.concurrency_per_replica}" in text
     assert f"--tensor-parallel-size {spec.tensor_parallel}" in text
     assert len(paths) == 9
+
+
+def test_moe_layout_of_the_spec_reaches_every_engine():
+    """The sizer's EP / DP-attention layout is what the engines are launched with (a spec sized
+    for DP attention holds 8x the KV of plain TP; launched without it, it would not)."""
+    spec = size(SizingInputs(model="deepseek-r1", gpu="h200-sxm", serving_engine="sglang", peak_concurrency=512,
+                             avg_input_tokens=1024, avg_output_tokens=8192, tpot_target_ms=300,
+                             ttft_target_ms=60000, redundancy="none"))
+    assert (spec.tensor_parallel, spec.expert_parallel, spec.dp_attention) == (8, 8, True)
+    assert spec.layout == "TP8, EP8, DP attention"
+    # Each attention rank holds its own sequences: the replica's KV room is 8 ranks' worth.
+    assert spec.kv_cache_tokens_per_replica >= spec.concurrency_per_replica * spec.sized_context_tokens
+    s = deploy_settings(spec, SizingInputs())
+    g = sglang_args(s)
+    assert flags(g) <= SGLANG_ARGS
+    assert (values(g, "--tp-size"), values(g, "--ep-size"), values(g, "--dp-size")) == ("8", "8", "8")
+    assert "--enable-dp-attention" in g
+    v = vllm_args(s)
+    assert flags(v) <= VLLM_ARGS
+    assert (values(v, "--tensor-parallel-size"), values(v, "--data-parallel-size")) == ("1", "8")
+    assert "--enable-expert-parallel" in v
+    # vLLM runs one scheduler per DP rank: the replica's cap is split over them.
+    assert int(values(v, "--max-num-seqs")) == -(-spec.concurrency_per_replica // 8)
+    t = trtllm_args(s)
+    assert values(t, "--ep_size") == "8" and trtllm_options(s)["enable_attention_dp"] is True
+
+
+def test_dense_layout_launches_without_moe_flags():
+    spec, inputs = _case()
+    s = deploy_settings(spec, inputs)
+    for args in (vllm_args(s), sglang_args(s), trtllm_args(s)):
+        assert not flags(args) & {"--enable-expert-parallel", "--data-parallel-size", "--ep-size",
+                                  "--enable-dp-attention", "--dp-size", "--ep_size"}
+    assert "enable_attention_dp" not in trtllm_options(s)

@@ -405,8 +405,7 @@ def spec_value(spec, key: str) -> str:
             return "-"
         return _fmt(value) + (f" ({_fmt(low)}-{_fmt(high)})" if low is not None and high is not None else "")
     if key == "_layout":
-        text = f"{spec.gpus_per_replica} (TP{spec.tensor_parallel}"
-        return text + (f" x PP{spec.pipeline_parallel})" if spec.pipeline_parallel > 1 else ")")
+        return f"{spec.gpus_per_replica} ({spec.layout})"
     if key == "_units":
         spare = f": {spec.spare_gpus} spare" if spec.spare_gpus else ""
         return f"{spec.units} x {spec.unit_name} = {spec.gpus_bought} GPUs{spare}"

@@ -426,9 +426,7 @@ def memo_markdown(
                 "",
             ]
         out += ["### Sized spec", ""]
-        parallel = f"TP {spec.tensor_parallel}" + (
-            f" x PP {spec.pipeline_parallel}" if spec.pipeline_parallel > 1 else ""
-        )
+        parallel = spec.layout
         rows = [
             ("Hardware", f"{spec.total_gpus} x {spec.gpu_name}, {spec.nodes} node(s), "
              f"{spec.replicas} replicas of {spec.gpus_per_replica} GPU(s) ({parallel})"),

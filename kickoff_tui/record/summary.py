@@ -32,7 +32,7 @@ def spec_line(spec: SizedSpec | None, error: str = "") -> str:
         return f"not sized: {error}" if error else "not sized"
     if not spec.feasible:
         return f"infeasible on {spec.gpu_name or spec.gpu}: {spec.infeasible_reason}"
-    parallel = f"TP{spec.tensor_parallel}" + (f"xPP{spec.pipeline_parallel}" if spec.pipeline_parallel > 1 else "")
+    parallel = spec.layout
     parts = [
         f"{spec.total_gpus} x {spec.gpu_name or spec.gpu}",
         f"{spec.replicas} replicas ({parallel})",
@@ -57,6 +57,8 @@ SPEC_FIELDS: tuple[tuple[str, str], ...] = (
     ("sized_context_tokens", "Context per sequence (tokens)"),
     ("tensor_parallel", "Tensor parallel"),
     ("pipeline_parallel", "Pipeline parallel"),
+    ("expert_parallel", "Expert parallel (MoE)"),
+    ("dp_attention", "Data-parallel attention (MoE)"),
     ("gpus_per_replica", "GPUs per replica"),
     ("replicas_for_load", "Replicas for load"),
     ("replicas_for_redundancy", "Replicas for redundancy"),

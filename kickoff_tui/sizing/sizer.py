@@ -1137,6 +1137,8 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         "load": r.load_note + (f" ({r.concurrency_note})" if r.concurrency_note else ""),
         "gpus_per_replica": (
             f"{layout.gpus} = TP{layout.tp}" + (f" x PP{layout.pp}" if layout.pp > 1 else "")
+            + (f", experts split whole over {layout.ep} GPUs (EP{layout.ep})" if layout.ep > 1 else "")
+            + (f", attention data-parallel over {layout.dp} ranks (each its own sequences)" if layout.dp > 1 else "")
             + f": weights {plan.weights / 1e9:.1f} GB per GPU at {s.precision}"
             + f" leave {plan.kv / 1e9:.1f} GB per GPU for KV cache"
             + (f"; TP stays inside the {s.domain}-GPU NVLink domain" if s.domain > s.gpus_per_node else "")
@@ -1207,7 +1209,8 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
             f"${cost_per_m_all:.3f} per million tokens; ${cost_per_m:.3f} per million output tokens")
     return SizedSpec(
         feasible=True,
-        tensor_parallel=layout.tp, pipeline_parallel=layout.pp, gpus_per_replica=layout.gpus,
+        tensor_parallel=layout.tp, pipeline_parallel=layout.pp, expert_parallel=layout.ep,
+        dp_attention=layout.dp > 1, gpus_per_replica=layout.gpus,
         concurrency_per_replica=s.concurrency, deployments=s.deployments,
         replicas_for_load=s.replicas_for_load, replicas_for_redundancy=s.replicas_for_redundancy,
         replicas_for_headroom=s.replicas_for_headroom, replicas=serving,
@@ -1230,7 +1233,7 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         output_tokens_per_s_average=round(avg_tps, 1), input_tokens_per_s_average=round(avg_in_tps, 1),
         speculative=s.spec_plan.why() if s.spec_plan else "",
         speculative_accepted_per_step=round(s.spec_plan.accepted_per_step, 3) if s.spec_plan else 1.0,
-        kv_cache_tokens_per_replica=perf.kv_token_capacity(model, plan, s.kv_precision, layout.tp, layout.pp),
+        kv_cache_tokens_per_replica=perf.kv_token_capacity(model, plan, s.kv_precision, layout.tp, layout.pp, layout.dp),
         weights_gb_per_gpu=round(plan.weights / 1e9, 2), kv_gb_per_gpu=round(max(plan.kv, 0) / 1e9, 2),
         overhead_gb_per_gpu=round(plan.overhead / 1e9, 2),
         memory_gb_per_gpu=round(s.gpu.memory_gb, 1),

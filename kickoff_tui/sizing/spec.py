@@ -91,6 +91,10 @@ class SizedSpec(_Out):
 
     tensor_parallel: int = 0
     pipeline_parallel: int = 1
+    expert_parallel: int = 1
+    """MoE: GPUs the experts are split over whole (1 = every expert sliced by tensor parallelism)."""
+    dp_attention: bool = False
+    """MoE: attention runs data-parallel (each GPU of the replica its own sequences and KV)."""
     gpus_per_replica: int = 0
     concurrency_per_replica: int = 0
     deployments: int = 1
@@ -214,6 +218,14 @@ class SizedSpec(_Out):
         if self.total_gpus_high is None:
             return f"{self.total_gpus:,} GPUs ({self.total_gpus_low:,} or more: the targets may be missed)"
         return f"{self.total_gpus:,} GPUs ({self.total_gpus_low:,}-{self.total_gpus_high:,})"
+
+    @property
+    def layout(self) -> str:
+        """``TP8``, ``TP8 x PP2``, ``TP8, EP8, DP attention``: how one replica splits the model."""
+        text = f"TP{self.tensor_parallel}" + (f" x PP{self.pipeline_parallel}" if self.pipeline_parallel > 1 else "")
+        if self.expert_parallel > 1:
+            text += f", EP{self.expert_parallel}"
+        return text + (", DP attention" if self.dp_attention else "")
 
     def is_assumed(self, field: str) -> bool:
         return any(a.field == field for a in self.assumptions)

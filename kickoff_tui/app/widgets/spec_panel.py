@@ -97,7 +97,9 @@ def spec_rows(spec: SizedSpec, cost_month: MonthlyCost | None = None,
     IT's fabric answer ("InfiniBand"), shown instead of the sizer's generic requirement."""
     fabric = short_fabric(spec.scale_up_fabric)
     scale_out = scale_out_answer or short_fabric(spec.scale_out_fabric)
-    tp = f" (TP {spec.tensor_parallel})" if spec.tensor_parallel > 1 else ""
+    # Compact for the panel's narrow value column: "TP8 EP8 DP-attn".
+    compact = spec.layout.replace(", ", " ").replace("DP attention", "DP-attn")
+    tp = f" ({compact})" if spec.tensor_parallel > 1 else ""
     cooling = cooling_words(spec.cooling) or "—"
     if spec.cooling and not spec.cooling_ok:
         cooling += " ✗ too weak"
