@@ -215,3 +215,10 @@ def test_sizer_takes_an_fp8_cache_where_the_kv_cache_bounds_a_replica():
     kv = next(a for a in chosen.assumptions if a.field == "kv_precision")
     assert "buys fewer GPUs" in kv.reason
     assert not any(a.field == "kv_precision" for a in forced.assumptions)
+
+
+def test_naming_the_other_vendors_build_says_what_is_used():
+    profile, note = engine_for("sglang-rocm", "NVIDIA")
+    assert profile.id == "sglang" and "AMD build" in note
+    assert engine_for("sglang", "AMD") == (engine_for("sglang-rocm", "AMD")[0], "")
+    assert "AMD build" in estimate("llama-3.1-8b", "h100-sxm", 1, 500, 100, engine="vllm-rocm").engine_note

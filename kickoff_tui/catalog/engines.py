@@ -30,6 +30,10 @@ VENDOR_BUILDS: dict[tuple[str, str], str] = {
 }
 """The same engine on the other vendor's GPUs is its other build."""
 
+VENDOR_BUILD_SUFFIX = "-rocm"
+"""Engine ids that name a vendor build rather than the engine (the others are the CUDA builds,
+named as the engine itself)."""
+
 ALIASES: dict[str, str] = {
     "trtllm": "tensorrt-llm", "tensorrt_llm": "tensorrt-llm", "tensorrt": "tensorrt-llm",
     "trt-llm": "tensorrt-llm", "nim": "tensorrt-llm", "vllm_rocm": "vllm-rocm",
@@ -144,8 +148,12 @@ def engine_for(name: str | None, vendor: str) -> tuple[EngineProfile, str]:
     if wanted is None:
         default = DEFAULT_ENGINE_BY_VENDOR.get(key, "generic")
         return get_engine(default), f"no engine named: {default} assumed on {vendor}"
-    wanted = VENDOR_BUILDS.get((wanted, key), wanted)
-    profile = get_engine(wanted)
+    build = VENDOR_BUILDS.get((wanted, key), wanted)
+    profile = get_engine(build)
+    if build != wanted and wanted.endswith(VENDOR_BUILD_SUFFIX):
+        # "sglang-rocm" named for an NVIDIA part: the same engine in that vendor's build ("sglang"
+        # on AMD is the engine's name, its ROCm build is meant, nothing to say).
+        return profile, f"{wanted} is the AMD build: {profile.name} used on {vendor}"
     return profile, ""
 
 
