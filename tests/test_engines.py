@@ -222,3 +222,12 @@ def test_naming_the_other_vendors_build_says_what_is_used():
     assert profile.id == "sglang" and "AMD build" in note
     assert engine_for("sglang", "AMD") == (engine_for("sglang-rocm", "AMD")[0], "")
     assert "AMD build" in estimate("llama-3.1-8b", "h100-sxm", 1, 500, 100, engine="vllm-rocm").engine_note
+
+
+def test_kv_reason_names_the_kernel_only_where_fp8_was_the_rule():
+    """BF16 weights (or a part without FP8 math) keep a 16-bit cache for the plain reason."""
+    base = dict(model="deepseek-r1", serving_engine="sglang", peak_concurrency=64)
+    for extra in ({"gpu": "h200-sxm", "precision": "bf16"}, {"gpu": "a100-80gb"}):
+        spec = size(SizingInputs(**base, **extra))
+        kv = next(a for a in spec.assumptions if a.field == "kv_precision")
+        assert kv.value == "bf16" and "slower per token" not in kv.reason, extra

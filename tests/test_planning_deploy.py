@@ -501,3 +501,21 @@ def test_dense_layout_launches_without_moe_flags():
         assert not flags(args) & {"--enable-expert-parallel", "--data-parallel-size", "--ep-size",
                                   "--enable-dp-attention", "--dp-size", "--ep_size"}
     assert "enable_attention_dp" not in trtllm_options(s)
+
+
+def test_dp_attention_across_pods_and_per_rank_limits():
+    """A DP-attention replica over several pods puts vLLM's DP ranks on the Ray cluster; one
+    sequence must fit one rank's KV cache; the queue alert sums a pod's per-rank series."""
+    spec = make_spec(model="deepseek-r1", gpu="gb200", tensor_parallel=16, gpus_per_replica=16,
+                     gpus_per_node=4, expert_parallel=16, dp_attention=True,
+                     concurrency_per_replica=320, kv_cache_tokens_per_replica=16 * 20_000,
+                     sized_context_tokens=60_000)
+    s = deploy_settings(spec, SizingInputs())
+    assert s.spans_nodes
+    v = vllm_args(s)
+    assert flags(v) <= VLLM_ARGS
+    assert values(v, "--data-parallel-backend") == "ray" and "--distributed-executor-backend" not in v
+    assert values(v, "--data-parallel-size") == "16" and values(v, "--max-num-seqs") == "20"
+    assert s.max_model_len == 20_000  # one rank's KV, not the replica's 320,000 tokens
+    rules = deployment_files(spec, SizingInputs(), engine="vllm")["prometheus-rules.yaml"]
+    assert "max(sum by (pod) (vllm:num_requests_waiting" in rules

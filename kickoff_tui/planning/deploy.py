@@ -440,11 +440,13 @@ def deploy_settings(
         )
     if native_ctx and max_len > native_ctx:
         max_len, why = native_ctx, f"{why}, capped at the model's native context {native_ctx}"
-    if spec.kv_cache_tokens_per_replica and max_len > spec.kv_cache_tokens_per_replica:
-        max_len = spec.kv_cache_tokens_per_replica
+    # With DP attention a sequence lives on one rank: one rank's KV cache is what must hold it.
+    per_rank_kv = spec.kv_cache_tokens_per_replica // (max(1, spec.tensor_parallel) if spec.dp_attention else 1)
+    if per_rank_kv and max_len > per_rank_kv:
+        max_len = per_rank_kv
         why += (
-            f", capped at the replica's KV capacity {spec.kv_cache_tokens_per_replica} tokens "
-            "(the engine refuses to start if one sequence cannot fit)"
+            f", capped at the KV capacity of {'one attention rank' if spec.dp_attention else 'the replica'}, "
+            f"{per_rank_kv} tokens (the engine refuses to start if one sequence cannot fit)"
         )
     notes.append(f"max model length {max_len}: {why}")
     concurrency = max(1, spec.concurrency_per_replica)
@@ -552,9 +554,11 @@ def deploy_settings(
     if spans:
         notes.append(
             f"one replica needs {spec.gpus_per_replica} GPUs but a node has {per_node}: each "
-            f"replica runs as a LeaderWorkerSet group of {nodes_per_replica} pods (tensor "
-            f"parallel {spec.tensor_parallel} inside a node, pipeline parallel "
-            f"{spec.pipeline_parallel} across nodes)"
+            f"replica runs as a LeaderWorkerSet group of {nodes_per_replica} pods ("
+            + (f"data-parallel attention and expert parallelism over all {spec.gpus_per_replica} GPUs"
+               if spec.dp_attention else
+               f"tensor parallel {spec.tensor_parallel}, pipeline parallel {spec.pipeline_parallel}")
+            + " across the pods)"
         )
     fixed = spec.price_basis == "purchase"
     if fixed:
@@ -660,7 +664,10 @@ def vllm_args(s: DeploySettings, multi_node: bool | None = None) -> list[str]:
     if s.pipeline_parallel > 1:
         args += ["--pipeline-parallel-size", str(s.pipeline_parallel)]
     if s.spans_nodes if multi_node is None else multi_node:
-        args += ["--distributed-executor-backend", "ray"]
+        # Across pods vLLM places its engine ranks on the Ray cluster the workers joined: the DP
+        # ranks themselves with DP attention (vLLM docs, Data Parallel Deployment: Ray backend),
+        # else the TP / PP workers of the one engine.
+        args += ["--data-parallel-backend" if s.dp_attention else "--distributed-executor-backend", "ray"]
     args += [
         "--max-num-seqs",
         str(s.max_seqs_per_scheduler),
@@ -1498,7 +1505,9 @@ def alert_rules(s: DeploySettings, engine: str, target: str = "k8s") -> list[dic
             q, why = queue_threshold(s)
             rule(
                 "KickoffQueueDepth",
-                f"max({names['waiting']}{sel}) > {q}",
+                # Summed per pod: with DP attention an engine reports one series per attention
+                # rank, and the threshold is the replica's.
+                f"max(sum by (pod) ({names['waiting']}{sel})) > {q}",
                 C.ALERT_FOR_SATURATION,
                 "warning",
                 "requests are queueing beyond what the TTFT target absorbs",
@@ -1847,9 +1856,13 @@ def readme(s: DeploySettings, engine: str, target: str, files: list[str]) -> str
     rows = [
         ("tensor parallel", s.tensor_parallel, "spec.tensor_parallel (smallest TP that fits in memory)"),
         ("pipeline parallel", s.pipeline_parallel, "spec.pipeline_parallel"),
+        ("expert parallel (MoE)", s.expert_parallel, "spec.expert_parallel (1: experts sliced by TP)"),
+        ("DP attention (MoE)", "on" if s.dp_attention else "off", "spec.dp_attention (each GPU its own sequences)"),
         ("pods per replica", s.nodes_per_replica, "GPUs per replica / GPUs per node"),
         ("replicas per deployment", s.replicas, f"spec.replicas / {s.deployments} deployment(s)"),
-        ("max sequences", s.max_num_seqs, "spec.concurrency_per_replica"),
+        ("max sequences", s.max_num_seqs, "spec.concurrency_per_replica"
+         + (f" (vLLM / TensorRT-LLM: {s.max_seqs_per_scheduler} per attention rank, one scheduler each)"
+            if s.dp_attention else "")),
         ("max model length", s.max_model_len, "see notes"),
         ("weights", s.model_ref, f"the {s.precision} checkpoint the spec was sized with"),
         ("GPU memory utilisation", f"{s.gpu_memory_utilization:g}", "inputs or sizing default"),

@@ -58,6 +58,14 @@ KV_PROBE_CONTEXT = 4096
 pick the default KV precision (perf.default_kv_precision): a mid-load step, 64 sequences of 4K
 tokens, inside every measured curve's grid (batch 1-512, context 128-131072)."""
 
+KV_FP8_SLOWER_MARGIN = 1.1
+"""How much slower per token the FP8-KV kernel must be before the default stays 16-bit. Some
+kernels read an FP8 token in the same time as a 16-bit one (half the bytes at half the rate:
+TensorRT-LLM's MLA decode on L40S measures 0.50x its 16-bit bytes/s at every context), a tie
+within the database's few-percent spread; a tie keeps FP8 and its doubled room, and only a
+clearly slower kernel (SGLang's MLA decode on Hopper, 0.08-0.25x) gives it up. Kickoff's
+choice of tolerance."""
+
 # --- Tensor-parallel communication --------------------------------------------------------------
 
 ALLREDUCES_PER_LAYER = 2

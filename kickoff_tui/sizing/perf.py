@@ -91,7 +91,7 @@ def fp8_kv_decode_slower(model: Model, gpu: GPU, engine: EngineProfile) -> bool:
         return False
     fp8_rate, bf16_rate = rates
     # Time per token is bytes / rate; an FP8 token is half the bytes of a 16-bit one.
-    return BYTES_PER_VALUE["fp8"] / fp8_rate > BYTES_PER_VALUE["bf16"] / bf16_rate
+    return BYTES_PER_VALUE["fp8"] / fp8_rate > C.KV_FP8_SLOWER_MARGIN * BYTES_PER_VALUE["bf16"] / bf16_rate
 
 
 # ----------------------------------------------------------------------------------------------

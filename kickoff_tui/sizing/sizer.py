@@ -1075,12 +1075,13 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
     if r.kv_precision is None:
         reason = "FP8 KV with FP8 (or lower) weights on FP8 parts, else 16-bit"
         engine, _ = engine_for(r.options.engine, s.gpu.vendor)
-        if perf.fp8_kv_decode_slower(model, s.gpu, engine):
+        if perf.default_kv_precision(s.gpu, s.precision) == "fp8" and perf.fp8_kv_decode_slower(model, s.gpu, engine):
             slower = f"{engine.name}'s measured FP8-KV decode attention on {s.gpu.id} is slower per token than its 16-bit kernel"
             if s.kv_precision == "fp8":
                 reason = f"FP8: buys fewer GPUs than a 16-bit cache here (twice the tokens), although {slower}"
             else:
-                reason = f"16-bit: {slower} (docs/model.md, section 3); an FP8 cache buys no fewer GPUs"
+                reason = (f"16-bit: {slower} (docs/model.md, section 3); FP8 is sized too only where the "
+                          "KV cache bounds a replica")
         assumptions.append(Assumption(field="kv_precision", value=s.kv_precision, reason=reason))
     base = dict(
         model=model.id, model_name=model.name, gpu=s.gpu.id, gpu_name=s.gpu.name,
@@ -1104,6 +1105,9 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
     assert plan is not None and unit is not None and s.design is not None and s.average is not None
     warnings = base.pop("warnings")
     warnings.extend(s.notes)
+    build_note = engine_for(r.options.engine, s.gpu.vendor)[1] if r.options.engine else ""
+    if build_note:
+        warnings.append(build_note)
     if s.weight_only:
         warnings.append(f"{s.gpu.id} runs {s.precision} as weights only: weights are stored compressed "
                         f"but the matmuls run at 16-bit, so prefill gets no low-precision speed-up")
