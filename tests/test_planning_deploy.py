@@ -477,6 +477,7 @@ def test_moe_layout_of_the_spec_reaches_every_engine():
                              ttft_target_ms=60000, redundancy="none"))
     assert (spec.tensor_parallel, spec.expert_parallel, spec.dp_attention) == (8, 8, True)
     assert spec.layout == "TP8, EP8, DP attention"
+    assert next(o for o in spec.comparison if o.gpu == "h200-sxm").layout == spec.layout
     # Each attention rank holds its own sequences: the replica's KV room is 8 ranks' worth.
     assert spec.kv_cache_tokens_per_replica >= spec.concurrency_per_replica * spec.sized_context_tokens
     s = deploy_settings(spec, SizingInputs())

@@ -232,6 +232,24 @@ def test_none_values_are_left_out() -> None:
     assert loads_session(out).signed_spec == spec
 
 
+def test_moe_layout_round_trips_and_dense_layout_stays_out_of_the_file() -> None:
+    from kickoff_tui.sizing.spec import SkuOption
+
+    session = load_session(EXAMPLE)
+    assert session.signed_spec is not None
+    dense = SkuOption(gpu="b200", gpu_name="B200", fits=True, tensor_parallel=4)
+    moe = SkuOption(gpu="h200-sxm", gpu_name="H200", fits=True, tensor_parallel=8, expert_parallel=8,
+                    dp_attention=True)
+    spec = session.signed_spec.model_copy(update={"expert_parallel": 8, "dp_attention": True,
+                                                  "comparison": [moe, dense]})
+    session.signed_spec = spec
+    out = dumps_session(session)
+    again = loads_session(out).signed_spec
+    assert again == spec and again.layout.endswith("EP8, DP attention")
+    assert again.comparison[0].layout == "TP8, EP8, DP attention" and again.comparison[1].layout == "TP4"
+    assert out.count("expert_parallel") == 2 and out.count("dp_attention") == 2  # spec + the MoE row
+
+
 # --- atomic writes ----------------------------------------------------------------------------------
 
 

@@ -462,6 +462,7 @@ def print_spec(spec, title: str = "Sized spec") -> None:
     from rich.table import Table
 
     from kickoff_tui.record.text import plain_markup_safe as safe
+    from kickoff_tui.sizing.spec import short_layout
 
     console = _console()
     if not spec.feasible:
@@ -490,14 +491,14 @@ def print_spec(spec, title: str = "Sized spec") -> None:
         console.print(f"[yellow]! {safe(warning)}[/]")
     if spec.comparison:
         table = Table(title="SKU comparison (cheapest first)", title_justify="left")
-        for col in ("GPU", "fits", "TP", "replicas", "GPUs", "kW", "USD/month", "TPOT", "TTFT", "note"):
-            table.add_column(col, justify="left" if col in ("GPU", "fits", "note") else "right")
+        for col in ("GPU", "fits", "layout", "replicas", "GPUs", "kW", "USD/month", "TPOT", "TTFT", "note"):
+            table.add_column(col, justify="left" if col in ("GPU", "fits", "layout", "note") else "right")
         for o in spec.comparison:
             marker = " *" if o.gpu == spec.recommended else ""
             if not o.fits:  # no layout: no figures to show, only why (never "0 GPUs, 0.0 kW")
                 table.add_row(safe(o.gpu) + marker, "no", "-", "-", "-", "-", "-", "-", "-", safe(o.reason))
                 continue
-            table.add_row(safe(o.gpu) + marker, "yes", _fmt(o.tensor_parallel), _fmt(o.replicas),
+            table.add_row(safe(o.gpu) + marker, "yes", short_layout(o.layout), _fmt(o.replicas),
                           _fmt(o.total_gpus), _fmt(o.it_power_kw), _fmt(o.cost_per_month, 0)
                           + (" (est.)" if o.price_is_estimate and o.cost_per_month else ""),
                           _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(o.reason))

@@ -179,6 +179,10 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         spec = session.signed_spec.model_dump(exclude_none=True)
         if not spec.get("comparison"):
             spec.pop("comparison", None)  # snapshots leave the per-SKU table out
+        for row in spec.get("comparison", []):
+            for key, plain in (("expert_parallel", 1), ("dp_attention", False)):
+                if row.get(key) == plain:
+                    del row[key]  # as for the spec itself, below
         for key, plain in (("expert_parallel", 1), ("dp_attention", False)):
             if spec.get(key) == plain:
                 del spec[key]  # a dense layout reads as before the MoE layout was recorded

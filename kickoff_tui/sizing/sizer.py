@@ -999,6 +999,8 @@ def _option(s: SkuSizing) -> SkuOption:
         reason=s.reason or "; ".join([*s.notes, *([s.bound_note] if s.bound_note else [])]),
         tensor_parallel=s.layout.tp if s.layout else 0,
         pipeline_parallel=s.layout.pp if s.layout else 1,
+        expert_parallel=s.layout.ep if s.layout else 1,
+        dp_attention=bool(s.layout and s.layout.dp > 1),
         concurrency_per_replica=s.concurrency, replicas=s.replicas * s.deployments,
         total_gpus=s.total_gpus, nodes=s.nodes, it_power_kw=round(s.it_power_kw, 1),
         cost_per_month=round(s.cost_per_hour * C.HOURS_PER_MONTH, 0) if s.cost_per_hour else None,

@@ -21,6 +21,19 @@ class Assumption(_Out):
     reason: str
 
 
+def layout_text(tp: int, pp: int = 1, ep: int = 1, dp_attention: bool = False) -> str:
+    """``TP8``, ``TP8 x PP2``, ``TP8, EP8, DP attention``: how one replica splits the model."""
+    text = f"TP{tp}" + (f" x PP{pp}" if pp > 1 else "")
+    if ep > 1:
+        text += f", EP{ep}"
+    return text + (", DP attention" if dp_attention else "")
+
+
+def short_layout(layout: str) -> str:
+    """:func:`layout_text` for a narrow column: ``TP8 EP8 DP-attn``."""
+    return layout.replace(", ", " ").replace("DP attention", "DP-attn")
+
+
 class SkuOption(_Out):
     """One SKU sized for the same workload (a row of the comparison table)."""
 
@@ -31,6 +44,8 @@ class SkuOption(_Out):
     """Why it cannot meet the SLO (or does not fit at all); empty when it can."""
     tensor_parallel: int = 0
     pipeline_parallel: int = 1
+    expert_parallel: int = 1
+    dp_attention: bool = False
     concurrency_per_replica: int = 0
     replicas: int = 0
     total_gpus: int = 0
@@ -40,6 +55,14 @@ class SkuOption(_Out):
     tpot_ms: float | None = None
     ttft_ms: float | None = None
     price_is_estimate: bool = False
+
+    @property
+    def layout(self) -> str:
+        """How one replica splits the model (:func:`layout_text`); empty when nothing fits."""
+        if not self.tensor_parallel:
+            return ""
+        return layout_text(self.tensor_parallel, self.pipeline_parallel, self.expert_parallel, self.dp_attention)
+
 
 
 class PhysicalLimits(_Out):
@@ -221,11 +244,8 @@ class SizedSpec(_Out):
 
     @property
     def layout(self) -> str:
-        """``TP8``, ``TP8 x PP2``, ``TP8, EP8, DP attention``: how one replica splits the model."""
-        text = f"TP{self.tensor_parallel}" + (f" x PP{self.pipeline_parallel}" if self.pipeline_parallel > 1 else "")
-        if self.expert_parallel > 1:
-            text += f", EP{self.expert_parallel}"
-        return text + (", DP attention" if self.dp_attention else "")
+        """How one replica splits the model (:func:`layout_text`)."""
+        return layout_text(self.tensor_parallel, self.pipeline_parallel, self.expert_parallel, self.dp_attention)
 
     def is_assumed(self, field: str) -> bool:
         return any(a.field == field for a in self.assumptions)

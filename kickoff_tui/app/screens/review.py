@@ -41,6 +41,7 @@ from kickoff_tui.planning.cost import monthly_cost
 from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES
 from kickoff_tui.record.io import export_file_name
 from kickoff_tui.sizing import SizedSpec, SizingInputs
+from kickoff_tui.sizing.spec import short_layout
 
 WHY_ORDER: tuple[str, ...] = (
     "gpus_per_replica", "concurrency_per_replica", "replicas", "total_gpus", "nodes", "racks",
@@ -166,7 +167,7 @@ class ReviewScreen(Screen[str | None]):
         self.title = f"Review · {session.title}"
         self.sub_title = "spec, plan, sign-off, export"
         skus = self.query_one("#review-skus", DataTable)
-        skus.add_columns("SKU", "Fits", "TP", "Replicas", "GPUs", "Nodes", "kW", "$/month",
+        skus.add_columns("SKU", "Fits", "Layout", "Replicas", "GPUs", "Nodes", "kW", "$/month",
                          "TPOT")
         log = self.query_one("#review-log", DataTable)
         for label, width in LOG_COLUMNS:
@@ -373,7 +374,7 @@ class ReviewScreen(Screen[str | None]):
                               cell(o.reason or "", style="dim"))
                 continue
             cost = money(o.cost_per_month) + (" est." if o.price_is_estimate and o.cost_per_month else "")
-            table.add_row(name, "✓ yes", str(o.tensor_parallel), str(o.replicas),
+            table.add_row(name, "✓ yes", short_layout(o.layout), str(o.replicas),
                           Text(str(o.total_gpus), style="bold"), str(o.nodes),
                           f"{o.it_power_kw:,.1f}", cost, ms(o.tpot_ms))
 

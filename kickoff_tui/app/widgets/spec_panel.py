@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from kickoff_tui.app.format import ASSUMED_TAG, clip, kw, money, safe
 from kickoff_tui.record.text import BOUND_WORDS, COOLING_WORDS, cooling_words  # noqa: F401 - re-exported
+from kickoff_tui.sizing.spec import short_layout
 
 if TYPE_CHECKING:
     from kickoff_tui.planning.cost import MonthlyCost
@@ -97,9 +98,7 @@ def spec_rows(spec: SizedSpec, cost_month: MonthlyCost | None = None,
     IT's fabric answer ("InfiniBand"), shown instead of the sizer's generic requirement."""
     fabric = short_fabric(spec.scale_up_fabric)
     scale_out = scale_out_answer or short_fabric(spec.scale_out_fabric)
-    # Compact for the panel's narrow value column: "TP8 EP8 DP-attn".
-    compact = spec.layout.replace(", ", " ").replace("DP attention", "DP-attn")
-    tp = f" ({compact})" if spec.tensor_parallel > 1 else ""
+    tp = f" ({short_layout(spec.layout)})" if spec.tensor_parallel > 1 else ""
     cooling = cooling_words(spec.cooling) or "—"
     if spec.cooling and not spec.cooling_ok:
         cooling += " ✗ too weak"
