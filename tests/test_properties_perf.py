@@ -101,8 +101,11 @@ def test_never_above_the_roofline(c, isl, osl, gpus, concurrency):
     assert BYTES_PER_VALUE[precision] > 0
 
 
-FLAT_WAVE = 1e-4
-"""Relative dip of a flat (compute-bound) throughput that the monotonicity property allows."""
+FLAT_WAVE = 1e-3
+"""Relative dip of a flat (compute-bound) throughput that the monotonicity property allows. The
+largest seen is 1.1e-4 (Llama 3.1 70B BF16 on A100 at TP2, generic engine, 88 -> 95 in flight:
+610.22 -> 610.15 tok/s, the same on the code of 2026-12-01), from the measured curves' waves;
+a fault in the serving model moves throughput by percents, ten times this and more."""
 
 ENGINES = st.sampled_from(["vllm", "sglang", "tensorrt-llm", "generic"])
 
