@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+settings.register_profile("kickoff-ci", derandomize=True)
+settings.register_profile("kickoff-random", derandomize=False)
+settings.load_profile("kickoff-random" if os.environ.get("KICKOFF_HYP_RANDOM") else "kickoff-ci")
+"""Property tests draw the same examples on every machine (a fresh clone passes or fails as this
+one does); ``KICKOFF_HYP_RANDOM=1`` draws new ones, for hunting with more examples."""
 
 
 @pytest.fixture(autouse=True)
