@@ -102,6 +102,11 @@ def _cases() -> dict[str, tuple]:
         lora_adapters=True, speculative_decoding=True,
     )
     cases["amd-mi300x"] = (size(amd), amd)
+    moe = SizingInputs(
+        model="deepseek-r1", gpu="h200-sxm", serving_engine="vllm", peak_concurrency=512,
+        avg_input_tokens=1024, avg_output_tokens=8192, tpot_target_ms=300, ttft_target_ms=60000,
+    )
+    cases["moe-dp-attention"] = (size(moe), moe)
     return cases
 
 
@@ -114,6 +119,7 @@ CASE_NAMES = [
     "session-support-assistant",
     "405b-multinode",
     "amd-mi300x",
+    "moe-dp-attention",
 ]
 
 
@@ -123,6 +129,7 @@ def test_the_cases_cover_what_the_issue_names():
     big, _ = cases["405b-multinode"]
     assert big.gpus_per_replica > big.gpus_per_node  # a replica spans nodes
     assert cases["amd-mi300x"][0].gpu == "mi300x"
+    assert cases["moe-dp-attention"][0].dp_attention  # the engines launch EP + DP attention
 
 
 def _validate_pod(spec: dict, version: str) -> None:
