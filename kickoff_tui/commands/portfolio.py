@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kickoff_tui.errors import KickoffError
+from kickoff_tui.sizing.spec import short_layout
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -173,7 +174,7 @@ def print_portfolio(spec, portfolio, title: str) -> None:
             table.add_row(escape(w.name), w.model, w.gpu, "", "", "", "", w.peak_hours, "",
                           f"[red]cannot serve[/]: {escape(w.reason[:80])}")
             continue
-        layout = f"TP{w.tensor_parallel}" + (f"xPP{w.pipeline_parallel}" if w.pipeline_parallel > 1 else "")
+        layout = short_layout(w.layout)
         replicas = f"{w.replicas} x {layout} ({w.concurrency_per_replica} each)"
         peak = w.peak_hours
         if w.off_peak_gpus is not None:

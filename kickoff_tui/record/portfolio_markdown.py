@@ -7,6 +7,7 @@ from kickoff_tui.record.markdown import _table  # one escaping rule for every re
 from kickoff_tui.record.questionnaire import ROLE_LABELS
 from kickoff_tui.record.session import Session
 from kickoff_tui.record.text import bound_words, cooling_words
+from kickoff_tui.sizing.spec import short_layout
 
 
 def _money(value: float | None) -> str:
@@ -24,7 +25,7 @@ def fleet_markdown(session: Session) -> list[str]:
         if not w.feasible:
             rows.append((w.name, f"{w.model} ({w.precision})", w.gpu, "cannot be served", "-", "-", w.reason[:160]))
             continue
-        layout = f"TP{w.tensor_parallel}" + (f"xPP{w.pipeline_parallel}" if w.pipeline_parallel > 1 else "")
+        layout = short_layout(w.layout)
         rows.append((w.name, f"{w.model} ({w.precision})", w.gpu,
                      f"{w.replicas} x {layout} ({w.concurrency_per_replica} in flight each)",
                      w.total_gpus, _money(w.cost_per_month),

@@ -114,6 +114,8 @@ class WorkloadSizing(_Out):
     reason: str = ""
     tensor_parallel: int = 0
     pipeline_parallel: int = 1
+    layout: str = ""
+    """How one replica splits the model (``SizedSpec.layout``: TP / PP, and EP / DP attention)."""
     gpus_per_replica: int = 0
     concurrency_per_replica: int = 0
     peak_concurrency: int = 0
@@ -736,8 +738,8 @@ def _breakdown(ctx: _Ctx, fleet: FleetOption | None) -> list[WorkloadSizing]:
         out.append(WorkloadSizing(
             name=d.name, gpu=gpu, model=spec.model, precision=spec.precision, feasible=spec.feasible,
             reason=spec.infeasible_reason, tensor_parallel=spec.tensor_parallel,
-            pipeline_parallel=spec.pipeline_parallel, gpus_per_replica=spec.gpus_per_replica,
-            concurrency_per_replica=spec.concurrency_per_replica,
+            pipeline_parallel=spec.pipeline_parallel, layout=spec.layout if spec.feasible else "",
+            gpus_per_replica=spec.gpus_per_replica, concurrency_per_replica=spec.concurrency_per_replica,
             peak_concurrency=spec.peak_concurrency, replicas=spec.replicas,
             total_gpus=spec.total_gpus, cost_per_month=spec.cost_per_month,
             binding_constraint=spec.binding_constraint,

@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from kickoff_tui.app.format import money, safe
+from kickoff_tui.sizing.spec import short_layout
 
 
 def _month(value: int | None, horizon: int) -> str:
@@ -53,7 +54,7 @@ def portfolio_lines(spec: Any, current: str | None = None, growth: Any = None) -
             lines.append(f"{mark} [b]{safe(w.name)}[/]: [$error]cannot be served[/]")
             continue
         share = f" [dim](shares with {safe(', '.join(w.shares_with))})[/]" if w.shares_with else ""
-        lines.append(f"{mark} [b]{safe(w.name)}[/]: {w.replicas} x TP{w.tensor_parallel} "
+        lines.append(f"{mark} [b]{safe(w.name)}[/]: {w.replicas} x {short_layout(w.layout)} "
                      f"{safe(w.model)} on {safe(w.gpu)}, {w.total_gpus} GPUs{share}")
         if w.name in rows:
             lines += growth_lines(rows[w.name], growth.horizon_months)
