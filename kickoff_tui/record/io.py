@@ -179,15 +179,21 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         spec = session.signed_spec.model_dump(exclude_none=True)
         if not spec.get("comparison"):
             spec.pop("comparison", None)  # snapshots leave the per-SKU table out
-        for row in spec.get("comparison", []):
-            for key, plain in (("expert_parallel", 1), ("dp_attention", False)):
-                if row.get(key) == plain:
-                    del row[key]  # as for the spec itself, below
-        for key, plain in (("expert_parallel", 1), ("dp_attention", False)):
-            if spec.get(key) == plain:
-                del spec[key]  # a dense layout reads as before the MoE layout was recorded
+        for layout in (spec, *spec.get("comparison", [])):
+            _drop_dense_layout(layout)
         data["signed_spec"] = spec
     return data
+
+
+DENSE_LAYOUT = (("expert_parallel", 1), ("dp_attention", False))
+"""MoE layout fields at their dense values: left out of the file, so a dense spec (or SKU row)
+reads exactly as it did before the layout was recorded."""
+
+
+def _drop_dense_layout(data: dict[str, Any]) -> None:
+    for key, plain in DENSE_LAYOUT:
+        if data.get(key) == plain:
+            del data[key]
 
 
 def _flag_dict(data: dict[str, Any]) -> dict[str, Any]:

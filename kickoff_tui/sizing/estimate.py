@@ -663,9 +663,9 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
     kv_note = ""
     if kv_precision is None:
         kv_precision = perf.default_kv_precision(gpu, precision, model, engine)
-        if kv_precision != perf.default_kv_precision(gpu, precision):
-            kv_note = (f"16-bit KV: {engine.name}'s measured FP8-KV decode attention on {gpu.id} is slower "
-                       "per token (--kv-precision fp8 gives twice the KV room at a slower TPOT)")
+        if perf.fp8_kv_held_back(gpu, precision, model, engine):
+            kv_note = (f"16-bit KV: {perf.fp8_kv_slower_words(gpu, engine)} "
+                       "(--kv-precision fp8 gives twice the KV room at a slower TPOT)")
     kv_precision = perf.check_precision(kv_precision)
     math_precision, weight_only = perf.compute_precision(gpu, precision)
     base = dict(model=model.id, gpu=gpu.id, gpus=gpus, precision=precision, kv_precision=kv_precision,

@@ -77,6 +77,17 @@ def default_kv_precision(gpu: GPU, precision: str, model: Model | None = None,
     return "fp8"
 
 
+def fp8_kv_held_back(gpu: GPU, precision: str, model: Model, engine: EngineProfile) -> bool:
+    """Whether the default KV cache is 16-bit only because the engine's FP8-KV decode kernel is
+    slower here (:func:`default_kv_precision` without the kernel check would say FP8)."""
+    return default_kv_precision(gpu, precision) == "fp8" and fp8_kv_decode_slower(model, gpu, engine)
+
+
+def fp8_kv_slower_words(gpu: GPU, engine: EngineProfile) -> str:
+    """Why :func:`fp8_kv_held_back`, in words for a note or an assumption."""
+    return f"{engine.name}'s measured FP8-KV decode attention on {gpu.id} is slower per token than its 16-bit kernel"
+
+
 def fp8_kv_decode_slower(model: Model, gpu: GPU, engine: EngineProfile) -> bool:
     """Whether the engine's measured decode attention on this part takes longer per token with
     an FP8 KV cache than with a 16-bit one, at a mid-load decode step (C.KV_PROBE_BATCH sequences

@@ -585,11 +585,11 @@ def size_on(r: Resolved, gpu: GPU, gpus_only: bool = False) -> SkuSizing:
     the tokens, which can buy fewer GPUs for long contexts at load. The one that buys fewer GPUs
     is kept (the 16-bit default on a tie)."""
     sized = _size_on(r, gpu, gpus_only)
-    if r.kv_precision is not None or sized.kv_precision == "fp8" or (sized.fits and sized.bound != "memory"):
-        return sized  # answered, already FP8, or a replica bound by latency, not by its KV cache
+    if r.kv_precision is not None or (sized.fits and sized.bound != "memory"):
+        return sized  # answered, or a replica bound by latency, not by its KV cache
     precision, _ = serving_precision(r, gpu)
     engine, _ = engine_for(r.options.engine, gpu.vendor)
-    if perf.default_kv_precision(gpu, precision) != "fp8" or not engine.runs_on(gpu.vendor):
+    if not engine.runs_on(gpu.vendor) or not perf.fp8_kv_held_back(gpu, precision, r.model, engine):
         return sized
     other = _size_on(r, gpu, gpus_only, kv_precision="fp8")
     if other.fits and (not sized.fits or (other.gpus_bought, other.total_gpus) < (sized.gpus_bought, sized.total_gpus)):
@@ -1077,8 +1077,8 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
     if r.kv_precision is None:
         reason = "FP8 KV with FP8 (or lower) weights on FP8 parts, else 16-bit"
         engine, _ = engine_for(r.options.engine, s.gpu.vendor)
-        if perf.default_kv_precision(s.gpu, s.precision) == "fp8" and perf.fp8_kv_decode_slower(model, s.gpu, engine):
-            slower = f"{engine.name}'s measured FP8-KV decode attention on {s.gpu.id} is slower per token than its 16-bit kernel"
+        if perf.fp8_kv_held_back(s.gpu, s.precision, model, engine):
+            slower = perf.fp8_kv_slower_words(s.gpu, engine)
             if s.kv_precision == "fp8":
                 reason = f"FP8: buys fewer GPUs than a 16-bit cache here (twice the tokens), although {slower}"
             else:

@@ -64,7 +64,6 @@ class SkuOption(_Out):
         return layout_text(self.tensor_parallel, self.pipeline_parallel, self.expert_parallel, self.dp_attention)
 
 
-
 class PhysicalLimits(_Out):
     """Best latency any catalog SKU reaches for this model at batch 1 (a floor for SLOs)."""
 
