@@ -79,11 +79,27 @@ def test_queueing_beyond_kv_capacity_raises_ttft_not_throughput():
     assert over.ttft_ms > 10 * fit.ttft_ms
 
 
-def test_default_tp_is_smallest_power_of_two_and_replicas_fill():
-    # 141 GB of BF16 weights: TP1 cannot hold them; TP2 leaves ~3.9 GB per GPU for KV on the
-    # 85.5 GB the driver reports (vLLM's 0.9 of total), so TP2 it is, and 8 GPUs hold 4 replicas
-    result = estimate("llama-3.1-70b", "h100-sxm", 8, 2000, 200, precision="bf16")
-    assert result.tensor_parallel == 2 and result.replicas == 4
+def test_default_tp_serves_the_most_tokens_of_the_sizes_that_fit():
+    # 141 GB of BF16 weights: TP1 cannot hold them. TP2 leaves ~3.9 GB per GPU for KV on the
+    # 85.5 GB the driver reports (vLLM's 0.9 of total): at 100 in flight its two replicas hold
+    # 11 requests each and the rest queue, while one TP4 replica holds them all.
+    chosen = estimate("llama-3.1-70b", "h100-sxm", 4, 1024, 1024, precision="bf16", concurrency=100)
+    tp2 = estimate("llama-3.1-70b", "h100-sxm", 4, 1024, 1024, precision="bf16", concurrency=100,
+                   tensor_parallel=2)
+    tp4 = estimate("llama-3.1-70b", "h100-sxm", 4, 1024, 1024, precision="bf16", concurrency=100,
+                   tensor_parallel=4)
+    assert tp2.queued and not tp4.queued
+    assert chosen.tensor_parallel == 4 and chosen.replicas == 1
+    assert chosen.output_tokens_per_s == tp4.output_tokens_per_s > tp2.output_tokens_per_s
+    assert "TP2 x2" in chosen.layout_note and "TP4 x1" in chosen.layout_note
+    assert tp4.layout_note == ""  # a size given is not second-guessed
+    # At high load on a small model, more replicas serve more than one wide replica: the rule
+    # is throughput at the load asked for, not "widest".
+    many = estimate("llama-3.1-8b", "h100-sxm", 8, 1024, 256, precision="bf16", concurrency=400)
+    assert many.tensor_parallel < 8 and many.replicas == 8 // many.tensor_parallel
+    wide = estimate("llama-3.1-8b", "h100-sxm", 8, 1024, 256, precision="bf16", concurrency=400,
+                    tensor_parallel=8)
+    assert many.output_tokens_per_s > wide.output_tokens_per_s
     assert not estimate("llama-3.1-70b", "h100-sxm", 1, 2000, 200, precision="bf16").fits
 
 

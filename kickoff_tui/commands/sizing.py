@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output-tokens", type=int, help="average answer length")
     p.add_argument("--precision", choices=PRECISION_CHOICES, help="weights precision (default: the model's release)")
     p.add_argument("--kv-precision", choices=PRECISION_CHOICES, help="KV cache precision")
-    p.add_argument("--tensor-parallel", type=int, help="GPUs per replica (default: smallest power of two that fits)")
+    p.add_argument("--tensor-parallel", type=int, help="GPUs per replica (default: the power of two that fits and serves the most tokens/s at the load given)")
     p.add_argument("--engine", help="serving engine: vllm, sglang, tensorrt-llm, vllm-rocm, sglang-rocm, atom, "
                    "generic (default: vLLM in the GPU vendor's build)")
     p.add_argument("--expert-parallel", action=argparse.BooleanOptionalAction, default=None,
@@ -287,8 +287,9 @@ def _estimate_card(r: dict[str, Any]) -> None:
     for label, key in ESTIMATE_FIELDS:
         table.add_row(label, special.get(key) or _fmt(r.get(key)))
     console.print(table)
-    if r.get("kv_note"):
-        console.print(safe(r["kv_note"]))
+    for note in ("layout_note", "kv_note"):
+        if r.get(note):
+            console.print(safe(r[note]))
     if r.get("band_note"):
         console.print(f"Bands: 10th-90th percentile of the measured / predicted ratio for {r['band_group']}; "
                       f"{r['band_note']}")

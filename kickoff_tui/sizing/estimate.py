@@ -66,6 +66,9 @@ class Estimate(BaseModel):
     """What was assumed about the engine (empty when it was given and runs on the GPU)."""
     kv_note: str = ""
     """Why the KV cache is 16-bit when FP8 would be the rule (empty otherwise)."""
+    layout_note: str = ""
+    """How the tensor-parallel size was chosen when none was given (empty when it was given or
+    only one size fits the GPUs)."""
     tensor_parallel: int = 0
     pipeline_parallel: int = 1
     expert_parallel: int = 1
@@ -706,17 +709,26 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
                                                   kv_precision=kv_precision, context=context,
                                                   engine=engine))
     assert layout is not None
-    replicas = gpus // layout.gpus
-    cap, plan = replica_capacity(model, gpu, precision, kv_precision, layout, input_tokens, output_tokens,
-                                 options, engine)
-    if max_throughput:
-        op = operating_point(model, gpu, precision, kv_precision, layout, input_tokens, output_tokens,
-                             float(cap), options, engine)
-        per_replica = op.in_system
-    else:
-        per_replica = (concurrency if concurrency is not None else 1.0) / replicas
-        op = operate(model, gpu, precision, kv_precision, layout, input_tokens, output_tokens,
-                     per_replica, cap, options, engine)
+
+    def serve(candidate: Layout) -> Served:
+        copies = gpus // candidate.gpus
+        limit, memory = replica_capacity(model, gpu, precision, kv_precision, candidate, input_tokens,
+                                         output_tokens, options, engine)
+        if max_throughput:
+            point = operating_point(model, gpu, precision, kv_precision, candidate, input_tokens,
+                                    output_tokens, float(limit), options, engine)
+            return point, limit, memory, point.in_system, copies
+        load = (concurrency if concurrency is not None else 1.0) / copies
+        point = operate(model, gpu, precision, kv_precision, candidate, input_tokens, output_tokens,
+                        load, limit, options, engine)
+        return point, limit, memory, load, copies
+
+    layout_note = ""
+    op, cap, plan, per_replica, replicas = serve(layout)
+    if not tensor_parallel and layout.pp == 1:
+        layout, layout_note, (op, cap, plan, per_replica, replicas) = _best_tp(
+            model, layout, gpus, gpu, options, engine, serve, (op, cap, plan, per_replica, replicas),
+            "as many in flight as fit" if max_throughput else f"{(concurrency or 1.0):g} in flight")
     total_tps = op.tokens_per_s * replicas
     band = bands.band_for(engine.id, gpu, model)
     ttft_ms, tpot_ms = op.ttft_s * 1e3, op.tpot_s * 1e3
@@ -729,6 +741,7 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
     return Estimate(
         **base,
         fits=True,
+        layout_note=layout_note,
         tensor_parallel=layout.tp,
         pipeline_parallel=layout.pp,
         expert_parallel=layout.ep,
@@ -755,6 +768,42 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
         bound=op.bound,
         queued=op.queued,
     )
+
+
+Served = tuple["Operating", int, perf.MemoryPlan, float, int]
+"""A layout's steady state in ``estimate_for``: (operating point, per-replica limit, memory
+plan, requests per replica, replicas)."""
+
+
+def _best_tp(model: Model, smallest: Layout, gpus: int, gpu: GPU, options: ServingOptions,
+             engine: EngineProfile, serve: Callable[[Layout], Served], first: Served,
+             load: str) -> tuple[Layout, str, Served]:
+    """With no tensor-parallel size given: of the power-of-two sizes from the smallest that fits
+    up to the GPUs given (within one node or NVLink domain), the one whose replicas together serve
+    the most output tokens/s at the load asked for. At a fixed number of requests in flight that
+    is also the shortest request life (Little's law: in flight = rate x (TTFT + answer time)), so
+    a size whose requests queue is only chosen where it still finishes them sooner. At low load a
+    wider TP decodes faster; at high load more, narrower replicas may serve more. Returns the
+    layout, a note naming the sizes compared, and the chosen size's ``serve`` result."""
+    node = max(gpu.gpus_per_node, gpu.scale_up_domain if gpu.scale_up_gbs else 1, 1)
+    sizes = [tp for tp in powers_of_two(min(gpus, node)) if tp > smallest.tp and tp_divides(model, tp)]
+    if not sizes:
+        return smallest, "", first
+    tried = [(smallest, first)]
+    for tp in sizes:
+        candidate = moe_layout(model, tp, 1, engine, options)
+        tried.append((candidate, serve(candidate)))
+
+    def merit(item: tuple[Layout, Served]) -> float:
+        point, copies = item[1][0], item[1][4]
+        return -point.tokens_per_s * copies
+
+    best = min(tried, key=merit)  # min() keeps the first (smallest) size on a tie
+    words = ", ".join(f"TP{lay.tp} x{res[4]} {res[0].tokens_per_s * res[4]:,.0f} tok/s"
+                      + (" (queues)" if res[0].queued else "") for lay, res in tried)
+    note = (f"TP{best[0].tp} chosen: the most output tokens/s at {load} of {words} "
+            "(--tensor-parallel sets it)")
+    return best[0], note, best[1]
 
 
 def _no_fit_reason(model: Model, gpu: GPU, precision: str, plan: perf.MemoryPlan, tp: int,
