@@ -442,6 +442,15 @@ def _evaluate(ctx: _Ctx, running: float, solver: _Solver | None = None) -> Opera
     # average, the arriving stream, loaded the slot at exactly 100% whenever every step carried
     # prompt tokens, and the wait had no finite value: docs/model.md section 5.)
     drain_per_token = mixed_step(spare).total * pp / spare if chunk > 0 else 0.0
+    # Every request's prompt passes through that budget, at best one full budget per step (the
+    # steps then carry the decodes too), so requests leave no faster than whole prompts drain:
+    # the prefill slot's utilisation, all prompts counted, is at most one. Without this bound a
+    # prompt-heavy load (long prompts, a few tokens out) at one or two in flight was credited
+    # with more prefill than the GPU's steps hold, and throughput fell as more were added.
+    if drain_per_token > 0:
+        prefill_ceiling = 1.0 / (isl_eff * drain_per_token)
+        if prefill_ceiling < ceiling:
+            ceiling = prefill_ceiling
 
     # The prompts that interrupt a request's decoding are the OTHER requests' (its own is its
     # TTFT): a share (N - 1) / N of the prefill stream, N the requests in the system (none for
