@@ -301,3 +301,57 @@ async def test_bindings_have_ids_and_tooltips_and_footer_stays_small() -> None:
         shown = [b for b in bindings if b.show]
         assert len(shown) <= 7, (screen, len(shown))
     assert 5 <= len([b for b in [*WizardScreen.BINDINGS, *KickoffApp.BINDINGS] if b.show]) <= 7
+
+
+async def test_an_unanswered_yes_no_switch_shows_and_records_what_sizing_assumes() -> None:
+    """"Is continuous batching on?" has no default of its own; sizing assumes yes. The switch
+    starts at yes (it once started at No while the status line said the sizing assumed True),
+    so saving it with only a rationale records what was assumed, not its opposite."""
+    from textual.widgets import Static, Switch
+
+    app = KickoffApp(clock=fixed_clock)
+    async with app.run_test(size=(120, 40), notifications=False) as pilot:
+        await _wizard(app, pilot)
+        wizard = app.screen
+        wizard._show_question("continuous_batching")
+        await pilot.pause()
+        await pilot.pause()
+        assert wizard.query_one("#q-input", Switch).value is True
+        status = str(wizard.query_one("#q-status", Static).render())
+        assert "sizing assumes yes" in status and "True" not in status
+        wizard.query_one("#q-why").value = "engine default"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        answer = app.controller.session.answers["continuous_batching"]
+        assert answer.value is True and answer.rationale == "engine default"
+
+
+async def test_leaving_a_question_with_an_unsaved_choice_restores_the_recorded_spec() -> None:
+    """A precision highlighted but not saved previews on the spec panel; moving on to the next
+    question puts the panel back on the recorded answers."""
+    from textual.widgets import RadioSet
+
+    from kickoff_tui.app.widgets.spec_panel import SpecPanel
+
+    app = KickoffApp(clock=fixed_clock)
+    async with app.run_test(size=(120, 40), notifications=False) as pilot:
+        await _wizard(app, pilot)
+        wizard = app.screen
+        wizard._show_question("precision")
+        await pilot.pause()
+        await pilot.pause()
+        panel = wizard.query_one("#spec", SpecPanel)
+        recorded = app.controller.spec()
+        radios = wizard.query_one("#q-input", RadioSet)
+        other = next(b for b in radios.query("RadioButton") if b.name != recorded.precision)
+        other.value = True  # picked, not saved
+        await workers_done(app)
+        await pilot.pause()
+        assert panel.spec.precision == other.name  # the preview
+        assert "precision" not in app.controller.session.answers
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await workers_done(app)
+        await pilot.pause()
+        assert panel.spec.precision == recorded.precision
+        assert panel.spec.total_gpus == recorded.total_gpus

@@ -110,6 +110,8 @@ def assumed_value(question: Question, spec: SizedSpec | None) -> str:
     if question.feeds and spec is not None:
         for assumption in spec.assumptions:
             if assumption.field == question.feeds:
+                if question.type == "yes_no" and assumption.value in ("True", "False"):
+                    return question.label_of(assumption.value == "True")  # "yes" / "no"
                 return assumption.value
     return ""
 
@@ -164,6 +166,8 @@ class WizardScreen(Screen[None]):
         self._form: QuestionForm | None = None
         """The form of the current question (mounted shortly after it is built)."""
         self._draft_seq = 0
+        self._draft_shown = False
+        """True while the panels may show a draft answer instead of the recorded ones."""
         """Number of the latest draft; a sizing result for an older one is dropped."""
 
     @property
@@ -257,6 +261,10 @@ class WizardScreen(Screen[None]):
             listed = self.visible_questions()
             ids = [q.id for q in listed]
         self.current_id = question_id
+        if self._draft_shown:
+            # Leaving a question with an unsaved draft (a choice highlighted, a number typed):
+            # the panels go back to the recorded answers.
+            self._refresh_results()
         spec = self.controller.spec()
         answer = session.answer(question_id, self.controller.current_workload())
         form = QuestionForm(
@@ -303,6 +311,7 @@ class WizardScreen(Screen[None]):
         """Feed the panels: the session's spec (or a preview) and its flags."""
         session = self.controller.require()
         self._drop_draft()
+        self._draft_shown = False
         if spec is None and error is None:
             workload = self.controller.current_workload()
             spec, error = self.controller.spec(), session.workload_sizing_error(workload)
@@ -321,6 +330,7 @@ class WizardScreen(Screen[None]):
     def _drafted(self, message: AnswerDrafted) -> None:
         """Size the draft in a worker (the latest draft wins); "sizing…" until it is back."""
         self._draft_seq += 1
+        self._draft_shown = True
         self._show_sizing(True)
         answers = self.controller.draft_answers(message.question_id, message.value)
         self._size_draft(self._draft_seq, answers)

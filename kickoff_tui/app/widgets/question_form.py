@@ -156,7 +156,15 @@ class QuestionForm(Vertical):
                     id="q-input",
                 )
         elif q.type == "yes_no":
-            start = bool(current) if current is not None else bool(q.default)
+            # Unanswered, the switch shows what sizing assumes (the question's default, else the
+            # sizer's assumption): saving it with only a rationale records that, never the
+            # opposite of what the status line says is assumed.
+            if current is not None:
+                start = bool(current)
+            elif q.default is not None:
+                start = bool(q.default)
+            else:
+                start = self.default_text.strip().lower() in ("yes", "true")
             with Horizontal(id="q-switch-row"):
                 yield Switch(value=start, id="q-input")
                 yield Static(self._yes_no(start), id="q-switch-label")
