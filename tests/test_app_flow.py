@@ -355,3 +355,33 @@ async def test_leaving_a_question_with_an_unsaved_choice_restores_the_recorded_s
         await pilot.pause()
         assert panel.spec.precision == recorded.precision
         assert panel.spec.total_gpus == recorded.total_gpus
+
+
+async def test_new_then_straight_back_leaves_no_empty_session_to_resume(tmp_path: Path) -> None:
+    """N then Esc on the participants screen used to leave an empty session file (and its
+    lock) behind, newer than the real meeting, so R resumed the empty one."""
+    from kickoff_tui.app.demo import DEMO_PEOPLE
+    from kickoff_tui.record import Session
+    from kickoff_tui.record.io import list_sessions
+
+    real = Session.new("Support bot", participants=DEMO_PEOPLE, clock=fixed_clock, autosave=True)
+    real.record_answer("peak_concurrency", 90, "Dana Whitfield", "app_owner", "logs")
+    app = KickoffApp(clock=fixed_clock)
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        await workers_done(app)
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ParticipantsScreen"
+        assert len(list(list_sessions())) == 2
+        await pilot.press("escape")
+        await workers_done(app)
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"
+        assert list(list_sessions()) == [real.autosave_file]
+        assert not list((tmp_path / "data").rglob("*.lock"))
+        await pilot.press("r")
+        await workers_done(app)
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WizardScreen"
+        assert app.controller.session.answers["peak_concurrency"].value == 90

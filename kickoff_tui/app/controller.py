@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -150,6 +151,21 @@ class Controller:
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+    def abandon_if_empty(self) -> bool:
+        """Leaving a session that holds nothing yet (no one added, nothing answered or logged:
+        "new" then straight back): remove its file and lock, so the start screen does not offer
+        an empty meeting as the one to resume. True when it was removed."""
+        session = self.session
+        if session is None or session.participants or session.answers or session.events or session.workloads:
+            return False
+        path = session.autosave_file
+        self.release_lock()
+        self.session = None
+        if path is not None:
+            with suppress(OSError):
+                path.unlink()
+        return True
 
     def read(self, path: Path) -> Session:
         """Load a session file (safe to call from a worker thread)."""

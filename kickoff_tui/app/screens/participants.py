@@ -252,4 +252,5 @@ class ParticipantsScreen(Screen[None]):
             self._rename()
             self.dismiss(None)
             return
+        self.app.controller.abandon_if_empty()  # type: ignore[attr-defined]
         self.app.pop_screen()
