@@ -378,3 +378,21 @@ def test_merge_keeps_a_manual_resolution_while_raised() -> None:
     )
     kept = merge_flags([record], [_flag()], T2)
     assert kept[0].state == "resolved" and kept[0].by == "Priya"
+
+
+def test_an_engine_without_a_build_for_the_vendor_is_not_called_a_memory_problem() -> None:
+    """TensorRT-LLM on an MI300X: the flag names the engine and its fix, not "more memory"."""
+    from kickoff_tui.app.demo import DEMO_PEOPLE
+    from kickoff_tui.record import Session
+
+    session = Session.new("t", participants=DEMO_PEOPLE)
+    ai, it = session.participants[1], session.participants[2]
+    session.record_answer("serving_engine", "tensorrt-llm", ai.name, ai.role, "")
+    session.record_answer("gpu", "mi300x", it.name, it.role, "")
+    flag = next(f for f in session.active_flags() if f.id == "model-does-not-fit")
+    assert "TensorRT-LLM does not run on AMD GPUs" in flag.message
+    assert "memory" not in flag.fix and "ROCm" in flag.fix
+    assert flag.owner == "ai_team" and "serving_engine" in flag.questions
+    # a real memory misfit keeps the memory advice
+    spec = make_spec(feasible=False, infeasible_reason="too big")
+    assert "more memory" in RULES["model-does-not-fit"].check(make_ctx({"gpu": "l4"}, spec=spec))[0].fix

@@ -197,6 +197,22 @@ def role_phrase(role: str) -> str:
     return label if role == "it" else f"the {label}"
 
 
+def _engine_not_built_for(ctx: FlagContext) -> str:
+    """"<engine> does not run on <vendor> GPUs" when the engine answered has no build for the
+    spec's GPU vendor, else ""."""
+    if ctx.spec is None or not ctx.spec.gpu:
+        return ""
+    from kickoff_tui.catalog import CatalogError, get_gpu
+    from kickoff_tui.catalog.engines import engine_for
+
+    try:
+        gpu = get_gpu(ctx.spec.gpu)
+        engine, _ = engine_for(ctx.inputs.serving_engine, gpu.vendor)
+    except (CatalogError, ValueError):
+        return ""
+    return "" if engine.runs_on(gpu.vendor) else f"{engine.name} does not run on {gpu.vendor} GPUs"
+
+
 def _gpu_words(ctx: FlagContext) -> str:
     if ctx.spec is None:
         return "the chosen GPU"
@@ -510,6 +526,20 @@ def model_does_not_fit(ctx: FlagContext) -> list[Flag]:
         return []
     gpu_chosen = ctx.inputs.gpu not in (None, "recommend")
     reason = spec.infeasible_reason or "no parallel layout fits in memory"
+    unsupported = _engine_not_built_for(ctx)
+    if unsupported:
+        # Not a memory problem: the engine asked for has no build for this GPU's vendor.
+        return [
+            Flag(
+                id="model-does-not-fit",
+                severity="critical",
+                owner="ai_team",
+                message=f"{unsupported} ({_gpu_words(ctx)}), so nothing can be sized on it.",
+                fix=("Pick an engine with a build for this GPU's vendor (for AMD: vLLM or SGLang "
+                     "on ROCm, or ATOM), or a GPU the engine runs on."),
+                questions=ctx.about("serving_engine", "gpu"),
+            )
+        ]
     return [
         Flag(
             id="model-does-not-fit",

@@ -161,8 +161,9 @@ def render_spec(spec: SizedSpec | None, *, pending: str = "", width: int = 40,
         lines.append(f"{label:<{LABEL_WIDTH}}[{style}]{safe(value)}[/]{tag}")
         if figure == "cost" and cost is not None and cost.value is not None:
             lines.append(f"  [dim]{safe(cost.basis)}[/]")  # wraps when narrow, never cut
-    bound = BOUND_LABELS.get(spec.binding_constraint, spec.binding_constraint)
-    lines.append(f"[b $warning]▲ Bound by:[/] {safe(bound)}")
+    if spec.feasible:  # an infeasible spec is bound by its reason above, not by a target
+        bound = BOUND_LABELS.get(spec.binding_constraint, spec.binding_constraint)
+        lines.append(f"[b $warning]▲ Bound by:[/] {safe(bound)}")
     if compact and any_assumed:
         lines.append("[dim]* assumed: rests on defaults[/]")
     return Content.from_markup("\n".join(lines))
