@@ -89,6 +89,10 @@ async def test_full_session_start_to_exported_toml(tmp_path: Path) -> None:
         await pilot.pause()
         assert session.is_signed_off
         assert session.cadence is not None and session.cadence.every == "quarterly"
+        # preselected: IT owns the cadence, so a plain click raises no wrong-role flag
+        assert session.cadence.set_by == "Priya"
+        assert not any(f.id.startswith("answered-by") or "review_cadence" in f.questions
+                       and "decision" in f.message for f in session.active_flags())
         await pilot.press("ctrl+s")
         await workers_done(app)  # the export runs in a worker
         await pilot.pause()

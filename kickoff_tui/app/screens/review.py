@@ -38,7 +38,7 @@ from kickoff_tui.app.widgets.spec_panel import SpecPanel, cooling_words, short_g
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import Figure, PlanningOverrides
 from kickoff_tui.planning.cost import monthly_cost
-from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES
+from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES, Session
 from kickoff_tui.record.io import export_file_name
 from kickoff_tui.sizing import SizedSpec, SizingInputs
 from kickoff_tui.sizing.spec import short_layout
@@ -60,6 +60,23 @@ LOG_COLUMNS: tuple[tuple[str, int], ...] = (
 """Decision log columns and their widths: 102 columns of text plus a cell's padding on each
 side fit a 120-column terminal with the scroll bar; long prompts, answers and reasons wrap
 inside their column (a row grows taller) instead of pushing By and Why off screen."""
+
+
+def cadence_setter(session: Session) -> object:
+    """The "Set by" to preselect for the review cadence (as an index string): who set it
+    before, else the first person of the role that owns the cadence question (IT), else the
+    first person; Select.NULL when nobody was added. (Preselecting the first person, often the
+    application owner, raised an "answered by the wrong role" flag on a plain click.)"""
+    people = list(session.participants)
+    if not people:
+        return Select.NULL
+    if session.cadence is not None:
+        for i, p in enumerate(people):
+            if p.name == session.cadence.set_by:
+                return str(i)
+    question = session.questionnaire.find("review_cadence")
+    owner = question.role if question is not None else None
+    return str(next((i for i, p in enumerate(people) if p.role == owner), 0))
 
 
 class ReviewScreen(Screen[str | None]):
@@ -151,7 +168,7 @@ class ReviewScreen(Screen[str | None]):
                         yield Select([(cell(f"{p.name} · {ROLE_SHORT[p.role]}"), str(i))
                                       for i, p in enumerate(session.participants)],
                                      prompt="Set by", allow_blank=not session.participants,
-                                     value="0" if session.participants else Select.NULL,
+                                     value=cadence_setter(session),
                                      id="cadence-by")
                         yield Button("Set cadence", id="cadence-set", variant="primary")
                     yield Label("Export folder ('.' = the folder Kickoff was started in)")
