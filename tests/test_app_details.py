@@ -81,6 +81,41 @@ async def test_its_fabric_answer_is_shown_in_the_spec() -> None:
         assert "InfiniBand" in str(app.screen.query_one("#spec").render())
 
 
+async def test_review_and_replay_show_the_wizards_fabric_and_cost() -> None:
+    """The scale-out fabric IT answered and the monthly cost (staff included) read the same on
+    the wizard's panel, Review's Spec tab and the replay (the replay showed the bare GPU rent
+    and Review the sizer's generic fabric)."""
+    from kickoff_tui.app.screens.replay import ReplayScreen
+
+    app = demo_app()
+    async with app.run_test(size=(140, 40), notifications=False) as pilot:
+        await answered_wizard(pilot)
+        session = app.controller.require()
+        name, role = DEMO_PEOPLE[2]
+        session.record_answer("fabric", "roce", name, role)
+        app.screen._refresh_results()  # type: ignore[attr-defined]
+        await settle(pilot)
+        wizard_panel = app.screen.query_one("#spec")
+        wizard_text = str(wizard_panel.render())
+        assert "RoCE" in wizard_text
+        cost = wizard_panel.cost
+        assert cost is not None and cost.value is not None
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        review_panel = app.screen.query_one("#review-spec")
+        assert "RoCE" in str(review_panel.render())
+        assert review_panel.cost == cost
+        await pilot.press("escape")
+        await settle(pilot)
+        app.push_screen(ReplayScreen(session))
+        await workers_done(app)
+        await settle(pilot)
+        for panel_id in ("#replay-spec", "#replay-spec-today"):
+            panel = app.screen.query_one(panel_id)
+            assert "RoCE" in str(panel.render())
+            assert panel.cost is not None and panel.cost.value == cost.value
+
+
 def test_an_infeasible_spec_reads_in_words_not_zeros() -> None:
     spec = size(SizingInputs(model="llama-3.1-405b", gpu="l4", precision="bf16"))
     assert not spec.feasible

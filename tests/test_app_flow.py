@@ -349,8 +349,11 @@ async def test_leaving_a_question_with_an_unsaved_choice_restores_the_recorded_s
         radios = wizard.query_one("#q-input", RadioSet)
         other = next(b for b in radios.query("RadioButton") if b.name != recorded.precision)
         other.value = True  # picked, not saved
-        await workers_done(app)
-        await pilot.pause()
+        for _ in range(100):  # the draft is sized in a worker after a typing pause
+            await workers_done(app)
+            await pilot.pause(0.02)
+            if panel.spec.precision == other.name:
+                break
         assert panel.spec.precision == other.name  # the preview
         assert "precision" not in app.controller.session.answers
         await pilot.press("pagedown")

@@ -346,7 +346,8 @@ class Controller:
         return size_answers(self.questionnaire, answers)
 
     def monthly_cost(self, spec: SizedSpec | None,
-                     answers: dict[str, AnswerValue] | None = None) -> MonthlyCost | None:
+                     answers: dict[str, AnswerValue] | None = None,
+                     questionnaire: Questionnaire | None = None) -> MonthlyCost | None:
         """The one monthly cost of ``spec`` (the Plan tab's figure, staff included, with its
         basis), for the session's answers or a draft copy of them; None when not priceable."""
         if spec is None:
@@ -354,7 +355,7 @@ class Controller:
         from kickoff_tui.record.mapping import inputs_from_answers
         from kickoff_tui.record.plan_answers import planning_from_answers
 
-        questionnaire = self.questionnaire
+        questionnaire = questionnaire or self.questionnaire
         try:
             if answers is None:
                 session = self.require()

@@ -15,8 +15,10 @@ from kickoff_tui.app.format import safe
 from kickoff_tui.app.roles import badge_markup
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.footer import KeyFooter
-from kickoff_tui.app.widgets.spec_panel import SpecPanel
+from kickoff_tui.app.widgets.spec_panel import SpecPanel, fabric_words
+from kickoff_tui.planning.cost import MonthlyCost
 from kickoff_tui.record import Event, ReplayState, Session, replay_states
+from kickoff_tui.sizing import SizedSpec
 
 
 def describe_event(event: Event, session: Session) -> str:
@@ -122,9 +124,25 @@ class ReplayScreen(Screen[None]):
         options += [Option(describe_event(s.event, self.session), id=str(s.step))
                     for s in states[1:] if s.event is not None]
         events.set_options(options)
-        self.query_one("#replay-spec-today", SpecPanel).spec = today  # type: ignore[assignment]
+        today_panel = self.query_one("#replay-spec-today", SpecPanel)
+        last = states[-1] if states else None
+        if last is not None:  # the figures the wizard and Review show for the same answers
+            today_panel.cost = self._cost(today, last)  # type: ignore[arg-type]
+            today_panel.scale_out_answer = self._fabric(last)
+        today_panel.spec = today  # type: ignore[assignment]
         events.focus()
         self.show_step(len(states) - 1)
+
+    def _cost(self, spec: SizedSpec | None, state: ReplayState) -> MonthlyCost | None:
+        """The monthly cost the wizard's panel and the Plan tab show (staff included, with its
+        basis), for the answers at this step."""
+        values = {qid: a.value for qid, a in state.answers.items()}
+        return self.app.controller.monthly_cost(  # type: ignore[attr-defined]
+            spec, values, self.session.questionnaire)
+
+    def _fabric(self, state: ReplayState) -> str:
+        answer = state.answers.get("fabric")
+        return fabric_words(self.session.questionnaire, answer.value if answer is not None else None)
 
     def show_step(self, index: int) -> None:
         """Display the state at ``index`` (0 = before any event)."""
@@ -138,6 +156,8 @@ class ReplayScreen(Screen[None]):
             events.highlighted = index
         panel = self.query_one("#replay-spec", SpecPanel)
         panel.pending = state.sizing_error
+        panel.cost = self._cost(state.spec, state)
+        panel.scale_out_answer = self._fabric(state)
         panel.spec = state.spec
         self.query_one("#replay-flags", FlagsPanel).show(
             [f for f in state.flags if f.is_active])

@@ -34,7 +34,7 @@ from kickoff_tui.app.widgets.charts import GrowthBars, MemoryChart, SensitivityB
 from kickoff_tui.app.widgets.field import Field
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.footer import KeyFooter
-from kickoff_tui.app.widgets.spec_panel import SpecPanel, cooling_words, short_gpu_name
+from kickoff_tui.app.widgets.spec_panel import SpecPanel, cooling_words, fabric_words, short_gpu_name
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import Figure, PlanningOverrides
 from kickoff_tui.planning.cost import monthly_cost
@@ -201,6 +201,8 @@ class ReviewScreen(Screen[str | None]):
         panel = self.query_one("#review-spec", SpecPanel)
         panel.pending = session.sizing_error
         panel.cost = self.controller.monthly_cost(spec)
+        answer = session.answer("fabric")  # IT's fabric, as the wizard's panel shows it
+        panel.scale_out_answer = fabric_words(session.questionnaire, answer.value if answer else None)
         panel.spec = spec
         self.query_one("#review-memory", MemoryChart).spec = spec
         self.query_one("#review-sku-bars", SkuBars).spec = spec

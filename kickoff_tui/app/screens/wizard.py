@@ -33,7 +33,7 @@ from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.footer import KeyFooter
 from kickoff_tui.app.widgets.portfolio_panel import PortfolioPanel, portfolio_lines
 from kickoff_tui.app.widgets.question_form import QuestionForm, default_answerer
-from kickoff_tui.app.widgets.spec_panel import SpecPanel
+from kickoff_tui.app.widgets.spec_panel import SpecPanel, fabric_words
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning.cost import MonthlyCost
 from kickoff_tui.record import ROLES, AnswerValue, Question, Session
@@ -98,9 +98,7 @@ def progress_text(session: Session, workload: str | None = None) -> str:
 def fabric_answer(session: Session) -> str:
     """IT's scale-out fabric answer in words, for the spec panel ("" when the spec decides)."""
     answer = session.answer("fabric")
-    if answer is None or answer.value == "auto" or session.questionnaire.find("fabric") is None:
-        return ""
-    return session.questionnaire.get("fabric").label_of(answer.value)
+    return fabric_words(session.questionnaire, answer.value if answer is not None else None)
 
 
 def assumed_value(question: Question, spec: SizedSpec | None) -> str:

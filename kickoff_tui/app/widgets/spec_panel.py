@@ -14,6 +14,7 @@ from kickoff_tui.sizing.spec import short_layout
 
 if TYPE_CHECKING:
     from kickoff_tui.planning.cost import MonthlyCost
+    from kickoff_tui.record import Questionnaire
     from kickoff_tui.sizing import SizedSpec
 
 FIGURE_INPUTS: dict[str, tuple[str, ...]] = {
@@ -68,6 +69,16 @@ def short_gpu_name(name: str) -> str:
         if name.startswith(prefix):
             return name[len(prefix):]
     return name
+
+
+def fabric_words(questionnaire: Questionnaire, value: object) -> str:
+    """IT's fabric answer in words ("" for none or ``auto``, when the spec decides): the
+    scale-out figure every spec panel (the wizard's, Review's, the replay's) shows, so the
+    three agree."""
+    question = questionnaire.find("fabric")
+    if value is None or value == "auto" or question is None:
+        return ""
+    return question.label_of(value)  # type: ignore[arg-type]
 
 
 def short_fabric(text: str) -> str:
