@@ -231,3 +231,18 @@ def test_kv_reason_names_the_kernel_only_where_fp8_was_the_rule():
         spec = size(SizingInputs(**base, **extra))
         kv = next(a for a in spec.assumptions if a.field == "kv_precision")
         assert kv.value == "bf16" and "slower per token" not in kv.reason, extra
+
+
+def test_vllm_named_for_a_plugin_vendor_is_sized_generic_not_refused():
+    """vLLM runs on Gaudi, TPU and Trainium through vendor plugins: named for such a part (in
+    either build's name) it is sized with the generic profile and says so; the SKU comparison
+    under vllm-rocm no longer refuses Gaudi while sizing every NVIDIA part."""
+    from kickoff_tui.catalog import get_gpu
+
+    for gpu_id in ("gaudi3", "tpu-v5p", "trainium2"):
+        vendor = get_gpu(gpu_id).vendor
+        for name in ("vllm", "vllm-rocm"):
+            profile, note = engine_for(name, vendor)
+            assert profile.id == "generic" and "no measured profile" in note
+        assert not engine_for("tensorrt-llm", vendor)[0].runs_on(vendor)  # still refused
+    assert estimate("llama-3.1-8b", "gaudi3", 1, 1000, 200, engine="vllm-rocm", concurrency=8).fits
