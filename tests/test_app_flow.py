@@ -197,6 +197,17 @@ async def test_role_filter_unanswered_first_and_back_next() -> None:
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert wizard.visible_questions()[-1].id == "use_case"
+        # the form's "n/count" follows the list at once (it stayed stale until the next page)
+        from textual.widgets import Static
+
+        ids = [q.id for q in wizard.visible_questions()]
+        where = f"{ids.index(wizard.current_id) + 1}/{len(ids)}"
+        assert where in str(wizard.query_one("#q-meta", Static).render())
+        await pilot.press("ctrl+f")  # APP OWNER only: a shorter list
+        await pilot.pause()
+        ids = [q.id for q in wizard.visible_questions()]
+        where = f"{ids.index(wizard.current_id) + 1}/{len(ids)}"
+        assert where in str(wizard.query_one("#q-meta", Static).render())
 
 
 async def test_resume_and_replay_from_the_start_screen(tmp_path: Path) -> None:

@@ -240,6 +240,9 @@ class WizardScreen(Screen[None]):
         if self.current_id:
             with suppress(OptionDoesNotExist):  # the current question is filtered out
                 nav.highlighted = nav.get_option_index(self.current_id)
+        ids = [q.id for q in self.visible_questions()]
+        if self._form is not None and self._form.question.id in ids:
+            self._form.set_position((ids.index(self._form.question.id) + 1, len(ids)))
         label = ROLE_BADGES[self.role_filter] if self.role_filter else "all roles"
         order = " · unanswered first" if self.unanswered_first else ""
         answering = f"\n[b]for workload {safe(workload)}[/]" if workload is not None else ""

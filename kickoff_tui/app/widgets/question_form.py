@@ -94,17 +94,26 @@ class QuestionForm(Vertical):
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield Static(self._meta_text(), id="q-meta")
+        yield Static(f"[b]{safe(self.question.prompt)}[/]", id="q-prompt")
+        with VerticalScroll(id="q-body"):
+            yield from self._compose_body()
+
+    def _meta_text(self) -> str:
         q = self.question
         number, count = self.position
         where = f"{number}/{count}" if number else (
             f"[$warning]not asked: applies only when {safe(q.when or '')}[/]")
-        yield Static(
-            f"{badge_markup(q.role)} [dim]owns this · {safe(q.section)} · {where}[/]",
-            id="q-meta",
-        )
-        yield Static(f"[b]{safe(q.prompt)}[/]", id="q-prompt")
-        with VerticalScroll(id="q-body"):
-            yield from self._compose_body()
+        return f"{badge_markup(q.role)} [dim]owns this · {safe(q.section)} · {where}[/]"
+
+    def set_position(self, position: tuple[int, int]) -> None:
+        """The list around the question changed (role filter, unanswered first): say where it
+        stands now, without rebuilding the form (a half-typed answer stays)."""
+        if position == self.position:
+            return
+        self.position = position
+        for meta in self.query("#q-meta").results(Static):
+            meta.update(self._meta_text())
 
     def _compose_body(self) -> ComposeResult:
         q = self.question
