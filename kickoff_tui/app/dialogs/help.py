@@ -10,19 +10,22 @@ from textual.widgets import Button, Static
 
 from kickoff_tui.app.format import safe
 
-HOW_IT_WORKS = """\
-[b]How a kickoff runs[/]
-1. [b]Participants[/]: add who is in the room and their role
-   ([b]APP[/] application owner, [b]AI[/] AI team, [b]IT[/] infrastructure).
-2. [b]Questions[/]: each question names the role that owns it. Type or pick
-   the answer, say who gave it and why, press [b]Enter[/]: it is saved at once.
-3. The [b]spec[/] on the right is re-sized after every answer. Figures marked
-   [i]assumed[/] still rest on defaults; answer more questions to firm them up.
-4. [b]Red flags[/] appear the moment an answer looks wrong. Fix the answer,
-   or acknowledge the flag with a reason.
-5. [b]Review[/]: check the spec and decision log, sign off as IT and AI team,
-   set a review cadence, then export TOML and Markdown.
-"""
+HOW_IT_WORKS = (
+    "[b]How a kickoff runs[/]\n"
+    "1. [b]Participants[/]: add who is in the room and their role ([b]APP[/] application owner, "
+    "[b]AI[/] AI team, [b]IT[/] infrastructure).\n"
+    "2. [b]Questions[/]: each question names the role that owns it. Type or pick the answer, say "
+    "who gave it and why, then record it: [b]Enter[/] in a text or number field, [b]Ctrl+S[/] "
+    "anywhere (on a choice, Enter only picks). It is saved to disk at once.\n"
+    "3. The [b]spec[/] on the right is re-sized after every answer. Figures marked [i]assumed[/] "
+    "still rest on defaults; answer more questions to firm them up.\n"
+    "4. [b]Red flags[/] appear the moment an answer looks wrong. Fix the answer, or acknowledge "
+    "the flag with a reason.\n"
+    "5. [b]Review[/]: check the spec and decision log, sign off as IT and AI team, set a review "
+    "cadence, then export TOML and Markdown.\n"
+)
+# One line per step, wrapped by the dialog to its width (hard line breaks broke mid-sentence at
+# 80 columns).
 """Text at the top of the help dialog: the whole meeting in five steps."""
 
 
