@@ -207,3 +207,16 @@ async def test_a_question_swapped_in_while_a_dialog_closes_gets_the_focus_withou
         assert wizard.current_id == "peak_concurrency"  # type: ignore[attr-defined]
         assert isinstance(app.focused, Input) and app.focused.id == "q-input"
         assert app.focused in wizard._form.query("#q-input")  # type: ignore[attr-defined]
+
+
+def test_the_decision_log_uses_the_terminal_width() -> None:
+    """The Why column stays on screen at 80 columns and grows on a wide terminal (the table
+    had fixed widths: Why off screen at 80, and a table stopping at column 112 at 200)."""
+    from kickoff_tui.app.screens.review import LOG_CHROME, LOG_MIN, log_widths
+
+    for total in (80, 100, 120, 160, 200):
+        widths = dict(log_widths(total))
+        assert sum(widths.values()) + LOG_CHROME <= max(total, sum(LOG_MIN.values()) + 5 + LOG_CHROME)
+        assert all(widths[k] >= v for k, v in LOG_MIN.items())
+    assert dict(log_widths(200))["Why"] > dict(log_widths(120))["Why"] > dict(log_widths(80))["Why"]
+    assert sum(dict(log_widths(200)).values()) + LOG_CHROME == 200

@@ -57,9 +57,27 @@ same for every option, is stated above it)."""
 LOG_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Question", 32), ("Owner", 5), ("Answer", 18), ("By", 17), ("Why", 30),
 )
-"""Decision log columns and their widths: 102 columns of text plus a cell's padding on each
-side fit a 120-column terminal with the scroll bar; long prompts, answers and reasons wrap
-inside their column (a row grows taller) instead of pushing By and Why off screen."""
+"""Decision log columns and their widths at 120 columns (102 columns of text plus a cell's
+padding on each side and the scroll bar); :func:`log_widths` scales them to the terminal. Long
+prompts, answers and reasons wrap inside their column (a row grows taller)."""
+
+LOG_SHARES = {"Question": 0.27, "Answer": 0.19, "By": 0.16, "Why": 0.38}
+"""Share of the flexible width each text column takes (Why, the reasons, the most)."""
+LOG_MIN = {"Question": 14, "Answer": 10, "By": 10, "Why": 16}
+"""Narrowest each text column gets (at 80 columns all five stay on screen)."""
+LOG_CHROME = 2 * 5 + 3
+"""Columns the table spends besides text: a cell's padding on each side and the scroll bar."""
+
+
+def log_widths(total: int) -> list[tuple[str, int]]:
+    """The decision log's columns for a table ``total`` cells wide: Owner fixed, the others
+    sharing what is left (never below their minimum; wider than 120 columns gives Why and the
+    others room instead of a table that stops at column 112)."""
+    owner = dict(LOG_COLUMNS)["Owner"]
+    room = max(total - LOG_CHROME - owner, sum(LOG_MIN.values()))
+    widths = {name: max(LOG_MIN[name], int(room * share)) for name, share in LOG_SHARES.items()}
+    widths["Why"] += max(room - sum(widths.values()), 0)  # rounding left-overs to the reasons
+    return [(label, owner if label == "Owner" else widths[label]) for label, _ in LOG_COLUMNS]
 
 
 def cadence_setter(session: Session) -> object:
@@ -186,11 +204,26 @@ class ReviewScreen(Screen[str | None]):
         skus = self.query_one("#review-skus", DataTable)
         skus.add_columns("SKU", "Fits", "Layout", "Replicas", "GPUs", "Nodes", "kW", "$/month",
                          "TPOT")
-        log = self.query_one("#review-log", DataTable)
-        for label, width in LOG_COLUMNS:
-            log.add_column(label, width=width)
+        self._log_width = 0
+        self._lay_out_log()
         self.query_one("#plan-options", DataTable).add_columns(*OPTION_COLUMNS)
         self.refresh_all()
+
+    def on_resize(self) -> None:
+        if self._lay_out_log():
+            self._fill_log()
+
+    def _lay_out_log(self) -> bool:
+        """(Re)make the decision log's columns for the screen's width; True when they changed."""
+        width = self.size.width or 120
+        if width == self._log_width:
+            return False
+        self._log_width = width
+        log = self.query_one("#review-log", DataTable)
+        log.clear(columns=True)
+        for label, cells in log_widths(width):
+            log.add_column(label, width=cells)
+        return True
 
     # --- filling --------------------------------------------------------------------------
 
