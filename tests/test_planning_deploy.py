@@ -520,3 +520,37 @@ def test_dp_attention_across_pods_and_per_rank_limits():
     assert s.max_model_len == 20_000  # one rank's KV, not the replica's 320,000 tokens
     rules = deployment_files(spec, SizingInputs(), engine="vllm")["prometheus-rules.yaml"]
     assert "max(sum by (pod) (vllm:num_requests_waiting" in rules
+
+
+@pytest.mark.parametrize("value", ["org/model\ntouch /tmp/PWNED #", "org/model\r", "org/\tm",
+                                   "org/m\x85x", "org/\u2028m", "org/\u202em", "org/\x00m"])
+def test_a_control_character_in_the_checkpoint_is_refused(value):
+    """--checkpoint lands in every launch script (and in a comment of each file): a newline
+    would start a shell line of its own, even after a '#'."""
+    with pytest.raises(KickoffError, match="control character U\\+"):
+        deployment_files(make_spec(), SizingInputs(), checkpoint=value)
+    with pytest.raises(KickoffError, match="at most 4,096"):
+        deployment_files(make_spec(), SizingInputs(), checkpoint="org/" + "m" * 5000)
+    files = deployment_files(make_spec(), SizingInputs(), checkpoint="/models/Llama 70B (fp8)")
+    assert "exec vllm serve '/models/Llama 70B (fp8)'" in files["vllm-serve.sh"]
+
+
+def test_a_newline_in_a_note_cannot_leave_its_comment():
+    """Every value quoted in a header comment (notes name models, checkpoints, repos) is shown
+    with its control characters escaped: no line of a script, manifest or README is injected."""
+    import yaml
+
+    from kickoff_tui.planning.deploy import _yaml_file, k8s_objects, launch_script, readme
+
+    s = deploy_settings(make_spec(), SizingInputs())
+    s.notes.append("repo org/m\ntouch /tmp/PWNED #\rkind: Secret\u2028x: 1\x85y")
+    texts = [launch_script(engine, s) for engine in ("vllm", "sglang", "trtllm")]
+    manifest = _yaml_file(s, "Kubernetes.", k8s_objects(s, "vllm"))
+    texts += [manifest, readme(s, "vllm", "k8s", ["README.md"])]
+    for text in texts:
+        assert not [line for line in text.splitlines() if line.startswith(("touch", "kind: Secret"))]
+        assert "\r" not in text and "\u2028" not in text and "\x85" not in text
+    assert "# - repo org/m\\ntouch /tmp/PWNED #\\x0dkind: Secret\\u2028x: 1\\x85y" in texts[0]
+    assert next(d for d in yaml.safe_load_all(manifest) if d)["kind"] == "Deployment"
+    s.model_ref = "org/m\ntouch /tmp/PWNED"  # an argument: inside single quotes, inert
+    assert "exec vllm serve 'org/m\ntouch /tmp/PWNED'" in launch_script("vllm", s)

@@ -618,6 +618,131 @@ def test_a_report_next_to_a_received_session_never_writes_through_a_planted_link
     assert (tmp_path / "received.md").stat().st_mode & 0o777 == 0o644
 
 
+def test_a_charts_folder_planted_as_a_symlink_is_refused(tmp_path: Path) -> None:
+    """``received-charts -> /elsewhere`` next to a received session would carry the SVG charts
+    out of the folder: refused in one line before anything is written."""
+    session = tmp_path / "received.toml"
+    shutil.copyfile(EXAMPLE_SESSION, session)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "received-charts").symlink_to(outside)
+    for argv in (["export", str(session), "--markdown"],
+                 ["export", str(session), "--markdown", "--deploy", str(tmp_path / "deploy")]):
+        code, out, err = run(argv)
+        assert_clean(code, out, err, "export")
+        assert code == 2 and "received-charts is a symbolic link" in err
+        assert list(outside.iterdir()) == []
+        assert not (tmp_path / "received.md").exists() and not (tmp_path / "deploy").exists()
+    (tmp_path / "received-charts").unlink()
+    (tmp_path / "received-charts").write_text("a file")
+    code, out, err = run(["export", str(session), "--markdown"])
+    assert_clean(code, out, err, "export")
+    assert code == 2 and "is a file, not a folder" in err
+
+
+def test_the_apps_report_export_refuses_a_planted_charts_link(tmp_path: Path) -> None:
+    """The app writes its Markdown report through ``record.markdown.write_report``: the same
+    refusal as ``kickoff export`` (it made the charts folder with mkdir and wrote through it)."""
+    from kickoff_tui.errors import KickoffError
+    from kickoff_tui.record import load_session
+    from kickoff_tui.record.markdown import write_report
+
+    session = load_session(EXAMPLE_SESSION)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "received-charts").symlink_to(outside)
+    with pytest.raises(KickoffError, match="received-charts is a symbolic link"):
+        write_report(session, tmp_path / "received.md")
+    assert list(outside.iterdir()) == [] and not (tmp_path / "received.md").exists()
+    (tmp_path / "received-charts").unlink()
+    written = write_report(session, tmp_path / "received.md")
+    assert (tmp_path / "received.md") in written and (tmp_path / "received-charts").is_dir()
+
+
+@pytest.mark.parametrize("how", ["export --deploy", "deploy --out", "deploy --out --force"])
+def test_a_workload_folder_planted_as_a_symlink_is_refused(how: str, tmp_path: Path) -> None:
+    """A portfolio writes DIR/<workload>/: ``DIR/chat-assistant -> /elsewhere`` is refused
+    (one line, nothing written anywhere), with or without --force."""
+    out = tmp_path / "deploy"
+    out.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (out / "chat-assistant").symlink_to(outside)
+    if how == "export --deploy":
+        session = tmp_path / "session-portfolio.toml"
+        shutil.copyfile(ROOT / "examples" / "session-portfolio.toml", session)
+        argv = ["export", str(session), "--deploy", str(out)]
+    else:
+        argv = ["deploy", str(ROOT / "examples" / "portfolio.toml"), "--out", str(out)]
+        argv += ["--force"] if how.endswith("--force") else []
+    code, o, err = run(argv)
+    assert_clean(code, o, err, how)
+    assert code == 2 and "chat-assistant is a symbolic link" in err and "nothing was written" in err
+    assert list(outside.iterdir()) == [] and [p.name for p in out.iterdir()] == ["chat-assistant"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_output_that_is_a_fifo_or_a_device_is_refused(kind: str, tmp_path: Path) -> None:
+    """A FIFO or a device where a report or a deployment file goes is refused in one line,
+    never opened (no hang) and never replaced by a file; no charts folder appears."""
+    import stat
+
+    session = tmp_path / "s.toml"
+    shutil.copyfile(EXAMPLE_SESSION, session)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def plant(path: Path) -> None:
+        if kind == "fifo":
+            os.mkfifo(path)
+            return
+        try:
+            os.mknod(path, 0o644 | stat.S_IFCHR, os.makedev(1, 3))  # /dev/null's numbers
+        except PermissionError:
+            pytest.skip("making a device needs root")
+
+    check = stat.S_ISFIFO if kind == "fifo" else stat.S_ISCHR
+    report = tmp_path / "null"
+    plant(report)
+    plant(out / "README.md")
+    for argv in (["export", str(session), "--markdown", "--out", str(report)],
+                 ["export", str(session), "--html", "--out", str(report)],
+                 ["deploy", str(session), "--out", str(out), "--force"],
+                 ["export", str(session), "--deploy", str(out), "--force"]):
+        code, o, err = run(argv)
+        assert_clean(code, o, err, " ".join(argv[:3]))
+        assert code == 2 and "not a regular file" in err, err
+    assert check(os.lstat(report).st_mode) and check(os.lstat(out / "README.md").st_mode)
+    assert not (tmp_path / "null-charts").exists() and [p.name for p in out.iterdir()] == ["README.md"]
+
+
+def test_a_newline_in_checkpoint_is_refused_not_written_into_the_scripts(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for value in ("org/model\ntouch /tmp/PWNED #", "org/model\rx", "org/\u2028model", "org/\x1b[2Jm"):
+        code, o, err = run(["deploy", str(ROOT / "examples" / "chat-assistant.toml"), "--out", str(out),
+                            "--checkpoint", value])
+        assert_clean(code, o, err, "deploy --checkpoint")
+        assert code == 2 and "--checkpoint" in err and "control character" in err
+        assert not out.exists()
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    (BATCH.replace("concurrency\n", "concurrency,model\n").replace(",4\n", ",4,llama-3.3-70b\n"),
+     "line 1: the header names the column 'model' twice"),
+    (BATCH.replace(",4\n", ",4,8\n"), "line 2: 10 cells, but the header has 9 columns"),
+])
+def test_a_batch_csv_with_a_duplicate_column_or_extra_cells_is_refused(text: str, said: str, tmp_path: Path) -> None:
+    """csv.DictReader keeps the last of two same-named columns and files extra cells away under
+    None: either would size something other than what the file seems to say."""
+    batch = tmp_path / "batch.csv"
+    batch.write_text(text)
+    code, out, err = run(["estimate", "--batch", str(batch), "--json"])
+    assert_clean(code, out, err, "estimate --batch")
+    assert code == 2 and said in err, err
+    batch.write_text(BATCH.replace(",4\n", ",4,\n"))  # a trailing comma: a blank extra cell is fine
+    assert run(["estimate", "--batch", str(batch), "--json"])[0] == 0
+
+
 def test_a_session_saved_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     from kickoff_tui.record import load_session
 

@@ -7,11 +7,11 @@ Headless: nothing here imports Textual (``replay --tui`` hands over to the app m
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from kickoff_tui.commands import json_output
 from kickoff_tui.errors import KickoffError
 
 
@@ -193,7 +193,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
                     "acknowledged_flags": [f.id for f in state.acknowledged_flags],
                 }
             )
-        json.dump(
+        json_output.dump(
             {"schema_version": JSON_SCHEMA_VERSION, "session": session.id, "title": session.title,
              "steps": steps},
             sys.stdout,
@@ -265,7 +265,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 {"section": e.section, "key": e.key, "a": e.a, "b": e.b} for e in result.entries
             ],
         }
-        json.dump(data, sys.stdout, indent=2)
+        json_output.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 1 if result.entries else 0
     _VisibleWriter(sys.stdout).write("\n".join(result.lines()) + "\n")
@@ -296,6 +296,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kickoff_tui.planning.html import markdown_to_html
     from kickoff_tui.planning.markdown import CHART_NAMES
     from kickoff_tui.record import atomic_write_text
+    from kickoff_tui.record.io import check_write_target, make_folders
     from kickoff_tui.record.markdown import export_spec, report_markdown
     from kickoff_tui.record.text import visible
 
@@ -307,6 +308,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     md_path, html_path = _report_paths(args)
     # Everything is computed before anything is written: a refused input leaves no half export.
     files: dict[Path, str] = {}
+    roots: dict[Path, Path] = {}  # each file -> the folder the user chose for it
     stdout_text = ""
     if args.markdown or args.html:
         chart_dir = f"{(md_path or Path(args.file)).stem}-charts"
@@ -316,6 +318,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             files[md_path] = text
             for name, svg in svgs.items():
                 files[md_path.parent / chart_dir / f"{name}.svg"] = svg
+                roots[md_path.parent / chart_dir / f"{name}.svg"] = md_path.parent
         if args.html:
             page = markdown_to_html(
                 text, {links[name]: svg for name, svg in svgs.items()}, title=session.title
@@ -326,6 +329,10 @@ def cmd_export(args: argparse.Namespace) -> int:
                 stdout_text = page
         elif md_path is None:
             stdout_text = text  # stdout: no chart files to link
+    # A FIFO or device at a report name, a symlink planted at the charts folder: refused
+    # before anything (deployment files included) is written.
+    for path in files:
+        check_write_target(path, roots.get(path, path.parent))
     report = sys.stderr if args.out == "-" else sys.stdout
     written: list[str] = []
     if args.deploy and len(getattr(session, "workloads", ())) > 1:  # one folder per workload
@@ -353,13 +360,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
         ]
     for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(roots.get(path, path.parent), path.parent)  # never through a planted link
         atomic_write_text(path, text, follow_symlinks=False)  # a planted link is replaced
         written.append(str(path))
     if stdout_text:
         sys.stdout.write(stdout_text)
     if args.json and args.out != "-":
-        json.dump({"schema_version": JSON_SCHEMA_VERSION, "written": written}, sys.stdout, indent=2)  # json escapes control characters
+        json_output.dump({"schema_version": JSON_SCHEMA_VERSION, "written": written}, sys.stdout, indent=2)  # json escapes control characters
         sys.stdout.write("\n")
     else:
         for path in written:
@@ -377,7 +384,7 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
         questionnaire = load_questionnaire(args.file)
     except QuestionnaireError as err:
         if getattr(args, "json", False):
-            json.dump({"schema_version": JSON_SCHEMA_VERSION, "file": args.file, "ok": False,
+            json_output.dump({"schema_version": JSON_SCHEMA_VERSION, "file": args.file, "ok": False,
                        "problems": list(err.problems)}, sys.stdout, indent=2)
             sys.stdout.write("\n")
         from kickoff_tui.record.text import visible
@@ -392,7 +399,7 @@ def cmd_questionnaire_check(args: argparse.Namespace) -> int:
     fed = sum(q.feeds is not None for q in questionnaire.questions)
     planned = sum(q.planning is not None for q in questionnaire.questions)
     if getattr(args, "json", False):
-        json.dump(
+        json_output.dump(
             {"schema_version": JSON_SCHEMA_VERSION, "file": args.file, "ok": True,
              "id": questionnaire.id, "version": questionnaire.version,
              "questions": len(questionnaire.questions), "by_role": roles,
@@ -423,7 +430,7 @@ def cmd_questionnaire_show(args: argparse.Namespace) -> int:
              "default": q.default}
             for q in questionnaire.questions
         ]
-        json.dump({"schema_version": JSON_SCHEMA_VERSION, "id": questionnaire.id,
+        json_output.dump({"schema_version": JSON_SCHEMA_VERSION, "id": questionnaire.id,
                    "version": questionnaire.version, "title": questionnaire.title,
                    "questions": questions}, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")

@@ -33,6 +33,7 @@ from kickoff_tui.record.questionnaire import (
     read_untrusted_file,
     summarize_problems,
 )
+from kickoff_tui.record.safe_read import _kind
 from kickoff_tui.record.session import Session
 
 DATA_DIR_ENV = "KICKOFF_DATA_DIR"
@@ -293,18 +294,22 @@ def atomic_write_text(
     The temp file is made by ``mkstemp`` in the target folder (``O_CREAT | O_EXCL``, a random
     name, mode 0600 until written), so a symlink planted at a predictable temp name cannot
     redirect the write. When ``path`` is a symlink the write goes to the file it points to and
-    the link stays (``follow_symlinks=False`` replaces the link itself instead). ``mode`` sets
-    the new file's permissions (default: the old file's, else 0644)."""
+    the link stays (``follow_symlinks=False`` replaces the link itself instead). A FIFO, a
+    device, a socket or a folder at ``path`` is refused (:class:`SaveFailed`), never opened nor
+    replaced. ``mode`` sets the new file's permissions (default: the old file's, else 0644)."""
     path = write_target(path) if follow_symlinks else Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if mode is None:
-            try:
-                info = os.stat(path, follow_symlinks=False)
-            except FileNotFoundError:
-                mode = _NEW_FILE_MODE
-            else:  # keep a file's mode; a link's 0777 or a folder's mode is no guide
-                mode = info.st_mode & 0o777 if stat.S_ISREG(info.st_mode) else _NEW_FILE_MODE
+        try:
+            info: os.stat_result | None = os.stat(path, follow_symlinks=False)
+        except FileNotFoundError:
+            info = None
+        if info is not None and not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+            # A FIFO, a device, a socket or a folder is never replaced by a file (nor opened).
+            raise OSError(errno.EINVAL, f"{_kind(info.st_mode)} is there, not a regular file")
+        if mode is None:  # keep a file's mode; a link's 0777 is no guide
+            regular = info is not None and stat.S_ISREG(info.st_mode)
+            mode = info.st_mode & 0o777 if regular else _NEW_FILE_MODE
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     except OSError as err:
         raise SaveFailed(path, err) from None
@@ -327,6 +332,87 @@ def atomic_write_text(
             os.unlink(tmp)
         raise
     _fsync_folder(path.parent)
+
+
+def _folder_problem(folder: Path) -> str | None:
+    """Why files cannot go into ``folder`` without leaving it (None: a real folder, or nothing
+    there yet): a symbolic link (it could lead anywhere) or something that is not a folder."""
+    try:
+        info = os.stat(folder, follow_symlinks=False)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as err:
+        return f"cannot be checked ({err.strerror or err})"
+    if stat.S_ISLNK(info.st_mode):
+        return ("is a symbolic link; Kickoff writes only into real folders, never through a link "
+                "(it could lead anywhere): remove the link or choose another folder")
+    if not stat.S_ISDIR(info.st_mode):
+        return f"is {'a file' if stat.S_ISREG(info.st_mode) else _kind(info.st_mode)}, not a folder"
+    return None
+
+
+def _folders_below(root: Path, folder: Path) -> list[Path]:
+    """``folder`` and the folders between it and ``root`` (``root`` excluded), outermost first."""
+    parts = Path(folder).relative_to(root).parts  # ValueError: a caller bug, not user input
+    return [root.joinpath(*parts[: n + 1]) for n in range(len(parts))]
+
+
+def check_write_target(path: str | Path, root: str | Path | None = None) -> None:
+    """Refuse, before anything is written, a write to ``path`` that could leave ``root`` (the
+    folder the user chose, default ``path``'s own folder) or destroy what is not a file: one
+    line (:class:`KickoffError`).
+
+    * Every part of the path below ``root`` that exists must be a real folder: a symbolic link
+      planted there (``received-charts -> /elsewhere`` next to a received session,
+      ``deploy/chat-assistant -> /elsewhere``) would carry the files out of the folder. ``root``
+      itself is as the user named it (a link the user gave is theirs).
+    * An existing ``path`` must be a regular file or a symbolic link (which
+      :func:`atomic_write_text` with ``follow_symlinks=False`` replaces, never writing through
+      it). A FIFO, a device, a socket or a folder is refused, checked with ``lstat`` and never
+      opened (a FIFO would block)."""
+    from kickoff_tui.record.text import visible
+
+    path = Path(path)
+    root = path.parent if root is None else Path(root)
+    for folder in _folders_below(root, path.parent):
+        problem = _folder_problem(folder)
+        if problem is not None:
+            raise KickoffError(f"{visible(folder)} {problem}")
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # nothing there yet (a file in the way of a folder is named when it is made)
+    except OSError:
+        return  # the write itself says what the system refuses
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        raise KickoffError(
+            f"{visible(path)} is {_kind(info.st_mode)}, not a regular file: Kickoff replaces only "
+            "regular files; remove it or choose another name"
+        )
+
+
+def make_folders(root: str | Path, folder: str | Path) -> None:
+    """Create ``folder`` (``root`` or a folder below it) to write into: ``root`` as the user named
+    it (its parents created too), then each part below it one at a time, refused (one line,
+    :class:`KickoffError`) when it is a symbolic link or not a folder, checked after the
+    ``mkdir`` so a link that was there already is never written through."""
+    from kickoff_tui.record.text import visible
+
+    root, folder = Path(root), Path(folder)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SaveFailed(root, err) from None
+    for part in _folders_below(root, folder):
+        try:
+            os.mkdir(part)
+        except FileExistsError:
+            pass  # checked just below, whatever is there
+        except OSError as err:
+            raise SaveFailed(part, err) from None
+        problem = _folder_problem(part)
+        if problem is not None:
+            raise KickoffError(f"{visible(part)} {problem}")
 
 
 TEMP_SUFFIX = ".tmp"

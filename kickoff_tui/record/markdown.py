@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kickoff_tui.planning.markdown import BREAK, keep, safe_markdown
 from kickoff_tui.record.flags import FlagRecord
 from kickoff_tui.record.models import SCORECARD_OWNER
 from kickoff_tui.record.questionnaire import ROLE_LABELS
@@ -51,8 +52,10 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
 
 
 def _cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """Text safe inside a Markdown table cell (its line breaks become ``<br>`` when
+    :func:`~kickoff_tui.planning.markdown.safe_markdown` escapes the finished report)."""
+    text = str(text).replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\r", "").replace("\n", BREAK)
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
@@ -252,8 +255,8 @@ def session_markdown(
         out.append("No review cadence was set.")
     out.append("")
 
-    if planning:
-        out += [planning.rstrip("\n"), ""]
+    if planning:  # already safe Markdown (markdown_sections, portfolio_planning_markdown)
+        out += [keep(line) for line in planning.rstrip("\n").split("\n")] + [""]
     out += ["## Glossary", ""]
     out += _table(("Term", "Meaning"), list(GLOSSARY))
     out.append("")
@@ -267,7 +270,7 @@ def session_markdown(
         for event in session.events:
             out.append(f"{event.seq}. {event.at:%Y-%m-%d %H:%M} {_cell(event_line(event, q))}")
         out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    return safe_markdown("\n".join(out).rstrip()) + "\n"
 
 
 # --- the decision memo ---------------------------------------------------------------------------
@@ -464,7 +467,7 @@ def memo_markdown(
                     + ("" if banded else " No error band yet: the sizer does not attach one to "
                        "its spec (the figures are its central estimate).")]
             if charts.get("cost"):
-                out += ["", f"![Monthly cost per price basis]({charts['cost']})"]
+                out += ["", keep(f"![Monthly cost per price basis]({charts['cost']})")]
             out.append("")
     out += ["### Open risks", ""]
     open_flags = session.open_flags()
@@ -514,9 +517,9 @@ def planning_markdown(session: Session) -> str:
         return portfolio_planning_markdown(session, session_parts(session))
     spec = export_spec(session)
     if spec is None:
-        return "\n".join(
+        return safe_markdown("\n".join(
             ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
-        )
+        ))
     return markdown_sections(spec, session.sizing_inputs(), session.planning())
 
 
@@ -553,9 +556,9 @@ def report_markdown(session: Session, charts: dict[str, str] | None = None) -> t
         charts = {}
         planning = portfolio_planning_markdown(session, parts)
     elif parts is None:
-        planning = "\n".join(
+        planning = safe_markdown("\n".join(
             ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
-        )
+        ))
         svgs = {}
     else:
         svgs = chart_svgs(parts)
@@ -581,12 +584,17 @@ def report_files(session: Session, path: Path) -> dict[Path, str]:
 
 
 def write_report(session: Session, path: Path) -> list[Path]:
-    """Write :func:`report_files` (each file atomically); return the paths."""
-    from kickoff_tui.record.io import atomic_write_text
+    """Write :func:`report_files` (each file atomically); return the paths. As ``kickoff
+    export``: a symlink planted at the charts folder, or a FIFO or device at a file name, is
+    refused before anything is written; a link at a file name is replaced, not written through."""
+    from kickoff_tui.record.io import atomic_write_text, check_write_target, make_folders
 
+    files = report_files(session, path)
+    for file in files:
+        check_write_target(file, path.parent)
     written = []
-    for file, text in report_files(session, path).items():
-        file.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(file, text)
+    for file, text in files.items():
+        make_folders(path.parent, file.parent)
+        atomic_write_text(file, text, follow_symlinks=False)
         written.append(file)
     return written

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from kickoff_tui.catalog import CatalogError
+from kickoff_tui.sizing.constants import MAX_GPUS
 from kickoff_tui.sizing.estimate import ServingOptions, estimate
 
 MAX_BATCH_ROWS = 10_000
@@ -41,7 +42,7 @@ class BatchRow(BaseModel):
     line: int = 0
     model: str
     gpu: str
-    gpus: int = Field(ge=1)
+    gpus: int = Field(ge=1, le=MAX_GPUS)
     tensor_parallel: int | None = Field(default=None, ge=1)
     precision: str | None = None
     kv_precision: str | None = None
@@ -136,15 +137,27 @@ class BatchRow(BaseModel):
 def parse_batch(text: str) -> list[BatchRow]:
     """The rows of a batch CSV; :class:`ValueError` (one line, naming the line) for a file that
     is not one: a missing header, a malformed or over-long field (``csv.Error``), a cell that is
-    not a finite number where one is needed, more than :data:`MAX_BATCH_ROWS` rows."""
+    not a finite number where one is needed, more than :data:`MAX_BATCH_ROWS` rows, a column
+    the header names twice (``csv.DictReader`` would keep the last one silently), a row with
+    more (non-blank) cells than the header has columns."""
     reader = csv.DictReader(io.StringIO(text))
     rows: list[BatchRow] = []
     try:
         if not reader.fieldnames or not {"model", "gpu"} <= set(reader.fieldnames):
             raise ValueError(f"batch CSV needs a header with the columns {','.join(BATCH_COLUMNS)}")
+        seen: set[str] = set()
+        for name in reader.fieldnames:
+            if name.strip() and name in seen:
+                shown = name[:40] + ("..." if len(name) > 40 else "")
+                raise ValueError(f"line 1: the header names the column {shown!r} twice; name each column once")
+            seen.add(name)
         for n, raw in enumerate(reader, start=2):
             if len(rows) >= MAX_BATCH_ROWS:
                 raise ValueError(f"more than {MAX_BATCH_ROWS:,} rows; split the file")
+            extra = raw.get(None) or []  # DictReader's restkey: the cells past the header
+            if any(cell.strip() for cell in extra):  # blank ones (a trailing comma) say nothing
+                raise ValueError(f"line {n}: {len(reader.fieldnames) + len(extra)} cells, but the header "
+                                 f"has {len(reader.fieldnames)} columns")
             rows.append(BatchRow.from_csv(raw, n))
     except csv.Error as err:  # e.g. a field larger than csv.field_size_limit() (131,072)
         raise ValueError(f"line {reader.line_num}: not a usable CSV row ({err})") from None
