@@ -43,7 +43,7 @@ FILE_ARGS = ("file", "a", "b")
 MAX_STDIN_BYTES = 5_000_000
 """Largest input read from standard input (the same limit as for files)."""
 
-_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
+_CHOICE = re.compile(r"(?:argument ([^:]+): )?invalid choice: '([^']*)' \(choose from (.*)\)")
 
 
 def output_width() -> int:
@@ -74,13 +74,19 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         match = _CHOICE.search(message)
         if match:
-            typed = match.group(1)
-            choices = [c.strip().strip("'") for c in match.group(2).split(",")]
+            argument, typed = match.group(1) or "", match.group(2)
+            choices = [c.strip().strip("'") for c in match.group(3).split(",")]
             close = difflib.get_close_matches(typed, choices, n=1, cutoff=0.6)
+            if argument.startswith("-"):  # an option's value: "--precision: unknown precision"
+                what = f"{argument}: unknown {argument.lstrip('-').replace('-', ' ')}"
+            elif argument.isupper() or not argument:  # the COMMAND (or ACTION) metavar
+                what = "unknown command"
+            else:  # another positional with choices (catalog gpus|models, completion bash|zsh)
+                what = f"unknown {argument.replace('_', ' ')}"
             if close:
-                message = f"unknown command {typed!r}; did you mean {close[0]!r}?"
+                message = f"{what} {typed!r}; did you mean {close[0]!r}?"
             else:
-                message = f"unknown command {typed!r}; choose from {', '.join(choices)}"
+                message = f"{what} {typed!r}; choose from {', '.join(choices)}"
         from kickoff_tui.record.text import visible
 
         self.exit(

@@ -226,8 +226,10 @@ SKIPPED_FOLLOW_UPS = {"requests_per_second", "spare_nodes", "speculative_speedup
 """Follow-ups that do not apply to these answers: the wizard must never show them."""
 
 
-def keys_for(question, value: object, start_index: int) -> list[str]:  # type: ignore[no-untyped-def]
-    """Keys that put ``value`` into the question's field (form just opened)."""
+def keys_for(question, value: object, start_index: int, switch_on: bool | None = None) -> list[str]:  # type: ignore[no-untyped-def]
+    """Keys that put ``value`` into the question's field (form just opened). ``switch_on``: where
+    a yes/no switch starts (what sizing assumes while unanswered; default: the question's own
+    default)."""
     from kickoff_tui.app.widgets.question_form import RADIO_MAX_CHOICES
 
     if question.type == "choice":
@@ -239,7 +241,7 @@ def keys_for(question, value: object, start_index: int) -> list[str]:  # type: i
         # The list opens on the blank "Pick one" row: Home goes to it, one Down per choice.
         return ["enter", "home", *["down"] * (index + 1), "enter"]
     if question.type == "yes_no":
-        start = bool(question.default)
+        start = bool(question.default) if switch_on is None else switch_on
         return ["space"] if bool(value) != start else []
     return list(str(value))
 
@@ -286,7 +288,8 @@ async def test_scripted_bank_kickoff_keeps_every_answer_and_rationale(_isolated:
                 await settle(app, pilot)
                 continue
             question = session.questionnaire.get(qid)
-            await type_keys(app, answer_keys(keys_for(question, value, 0), why), gap=BANK_GAP_S)
+            on = wizard.query_one("#q-input").value if question.type == "yes_no" else None  # type: ignore[attr-defined]
+            await type_keys(app, answer_keys(keys_for(question, value, 0, on), why), gap=BANK_GAP_S)
             await settle(app, pilot)
             assert qid in session.answers, (qid, str(wizard.query_one("#q-error").render()))
         assert not SKIPPED_FOLLOW_UPS & set(seen)
@@ -296,7 +299,8 @@ async def test_scripted_bank_kickoff_keeps_every_answer_and_rationale(_isolated:
             await type_keys(app, ["ctrl+g", *question.prompt[:20], "enter"], gap=BANK_GAP_S)
             await settle(app, pilot)
             assert wizard.current_id == qid  # type: ignore[attr-defined]
-            await type_keys(app, answer_keys(keys_for(question, value, 0), why), gap=BANK_GAP_S)
+            on = wizard.query_one("#q-input").value if question.type == "yes_no" else None  # type: ignore[attr-defined]
+            await type_keys(app, answer_keys(keys_for(question, value, 0, on), why), gap=BANK_GAP_S)
             await settle(app, pilot)
         spec = session.spec()
         assert spec is not None and spec.feasible, spec.infeasible_reason if spec else ""

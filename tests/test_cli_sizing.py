@@ -250,3 +250,25 @@ def test_size_names_each_assumption_in_words_with_its_reason(capsys):
     assert "burst_factor=" not in out and "rack_power_basis" not in out
     assert "  - burst factor = 1: no burst given" in out
     assert "  - rack power basis = breaker: " in out
+
+
+@pytest.mark.parametrize("gpus", ["100000000000", "1000001"])
+def test_an_impossible_gpu_count_is_refused(gpus, tmp_path):
+    from kickoff_tui.sizing.constants import MAX_GPUS
+
+    base = ["estimate", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--input-tokens", "100",
+            "--output-tokens", "100"]
+    result = run(*base, "--gpus", gpus)
+    assert result.returncode == 2 and f"at most {MAX_GPUS:,}" in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) == 1 and not result.stdout
+    assert run(*base, "--gpus", str(MAX_GPUS)).returncode == 0
+    batch = tmp_path / "b.csv"
+    batch.write_text("model,gpu,gpus,tensor_parallel,precision,kv_precision,input_tokens,"
+                     f"output_tokens,concurrency\nllama-3.1-8b,h100-sxm,{gpus},,,,100,100,1\n")
+    result = run("estimate", "--batch", str(batch))
+    assert result.returncode == 2 and "line 2: gpus" in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    from kickoff_tui.sizing import estimate
+
+    with pytest.raises(ValueError, match="at most"):
+        estimate("llama-3.1-8b", "h100-sxm", int(gpus), 100, 100)

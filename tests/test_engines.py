@@ -233,16 +233,13 @@ def test_kv_reason_names_the_kernel_only_where_fp8_was_the_rule():
         assert kv.value == "bf16" and "slower per token" not in kv.reason, extra
 
 
-def test_vllm_named_for_a_plugin_vendor_is_sized_generic_not_refused():
-    """vLLM runs on Gaudi, TPU and Trainium through vendor plugins: named for such a part (in
-    either build's name) it is sized with the generic profile and says so; the SKU comparison
-    under vllm-rocm no longer refuses Gaudi while sizing every NVIDIA part."""
-    from kickoff_tui.catalog import get_gpu
-
+def test_vllm_refused_on_a_plugin_vendor_says_what_to_do():
+    """vLLM (either build's name) on Gaudi / TPU / Trainium: refused, since no profile of the
+    vendor plugin exists, with a reason naming the way out (it read "vLLM (ROCm) does not run on
+    Intel GPUs")."""
     for gpu_id in ("gaudi3", "tpu-v5p", "trainium2"):
-        vendor = get_gpu(gpu_id).vendor
         for name in ("vllm", "vllm-rocm"):
-            profile, note = engine_for(name, vendor)
-            assert profile.id == "generic" and "no measured profile" in note
-        assert not engine_for("tensorrt-llm", vendor)[0].runs_on(vendor)  # still refused
-    assert estimate("llama-3.1-8b", "gaudi3", 1, 1000, 200, engine="vllm-rocm", concurrency=8).fits
+            result = estimate("llama-3.1-8b", gpu_id, 1, 1000, 200, engine=name, concurrency=8)
+            assert not result.fits and "plugin" in result.reason and "generic" in result.reason
+            assert "ROCm" not in result.reason
+        assert estimate("llama-3.1-8b", gpu_id, 1, 1000, 200, engine="generic", concurrency=8).fits

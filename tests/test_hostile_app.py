@@ -647,3 +647,50 @@ def test_the_signal_handler_saves_what_is_not_on_disk_then_exits(monkeypatch: py
     assert exits == [128 + int(signal.SIGTERM)]
     assert not session.unsaved_events
     assert load_session(session.autosave_file).answers["users"].value == 4242
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "session-support-assistant.toml"
+
+
+def _example_with(path: Path, old: str, new: str) -> Path:
+    text = EXAMPLE.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+async def test_a_session_dated_past_the_last_utc_moment_shows_a_message(tmp_path: Path) -> None:
+    """``9999-12-31 23:59:59-23:59`` overflows when converted to UTC: the app's loader (the
+    CLI's) names the field instead of crashing the worker."""
+    path = _example_with(tmp_path / "far.toml", "updated = 2026-01-15 10:38:00+00:00",
+                         "updated = 9999-12-31 23:59:59-23:59")
+    for mode in ("open", "replay"):
+        app = KickoffApp(start=mode, path=path, clock=lambda: NOW)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await _settle(app, pilot)
+            assert app.is_running and app.controller.session is None
+            said = _messages(app)
+        assert any("updated: the year 9999 is out of range" in m for m in said), said
+
+
+def test_the_app_exports_a_report_of_answers_that_no_longer_size(tmp_path: Path) -> None:
+    """A signed-off session whose model answer is not in the catalog (``[/]``): the Markdown
+    export says growth and sensitivity cannot be computed and writes the rest; the Plan tab
+    names the reason instead of a worker crash."""
+    from kickoff_tui.app.plan import PlanReports, plan_projections
+    from kickoff_tui.planning import markdown_sections
+
+    path = _example_with(tmp_path / "m.toml", 'value = "llama-3.3-70b"', 'value = "[/]"')
+    app = KickoffApp(clock=lambda: NOW)
+    session = app.controller.read(path)
+    app.controller.session = session
+    report = app.controller.export_markdown(tmp_path / "report.md")
+    text = report.read_text("utf-8")
+    assert "## Growth\n\nNot computed: the answers cannot be re-sized: unknown model '[/]'" in text
+    assert "## Sensitivity\n\nNot computed:" in text and "## Cost (" in text and "## Deployment" in text
+    spec = app.controller.export_spec()
+    assert spec is not None
+    plan = plan_projections(PlanReports(), spec, session.sizing_inputs(), session.planning())
+    assert "unknown model '[/]'" in plan.growth_error and plan.growth is None
+    assert "unknown model '[/]'" in plan.sensitivity_error
+    assert "Not computed" in markdown_sections(spec, session.sizing_inputs(), session.planning())

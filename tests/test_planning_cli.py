@@ -285,3 +285,138 @@ def test_size_prints_the_same_one_monthly_cost_as_cost(capsys):
     out = capsys.readouterr().out
     assert f"Cost per month: {figure} (1-year reserved rent, incl. staff)" in out
     assert "per million tokens (input + output)" in out and "GPU cost per month" in out
+
+
+# --- absurd option values: one line, exit 2 (never an OverflowError or "unexpected error") -------
+
+
+def _exit_code(argv: list[str]) -> int:
+    """The exit code of a command, whether it returns it or argparse exits."""
+    try:
+        return main(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+
+
+@pytest.mark.parametrize("value", ["1e308", "inf", "nan", "-inf", "1e20", "0", "-1"])
+def test_growth_refuses_non_finite_or_absurd_scenarios(value, small, capsys):
+    code = _exit_code(["growth", small, f"--scenario={value}"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kickoff: ") and "--scenario" in lines[0], err
+    assert "unexpected error" not in err and "Traceback" not in err
+    assert ("finite number" in err) if "inf" in value or "nan" in value else ("at most 1,000" in err)
+
+
+def test_growth_accepts_the_largest_scenario_and_the_library_never_overflows(small, capsys):
+    from kickoff_tui.commands.sizing import load_inputs
+    from kickoff_tui.errors import KickoffError
+    from kickoff_tui.planning import GrowthSettings, growth_report
+    from kickoff_tui.planning.growth import MAX_SCENARIO_MULTIPLIER, grown_inputs
+    from kickoff_tui.sizing import size
+
+    assert main(["growth", small, "--json", "--scenario", str(MAX_SCENARIO_MULTIPLIER)]) == 0
+    assert json.loads(capsys.readouterr().out)["scenarios"][0]["multiplier"] == 1000
+    inputs = load_inputs(small)[0]
+    spec = size(inputs)
+    for k in (float("inf"), float("nan"), 1e308):
+        with pytest.raises(KickoffError, match="not a finite number"):
+            grown_inputs(inputs, spec, k)
+    with pytest.raises(ValueError, match="less than or equal to 1000"):
+        GrowthSettings(scenarios=[1e308])
+    with pytest.raises(ValueError, match="finite number"):
+        GrowthSettings(scenarios=[float("inf")])
+    assert growth_report(spec, inputs, GrowthSettings(scenarios=[1000.0])).scenarios
+
+
+def _strict_json(text: str):
+    """``json.loads`` refusing the NaN / Infinity tokens Python writes and no parser must read."""
+
+    def refuse(token: str):
+        raise ValueError(f"invalid JSON token {token}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_sensitivity_json_is_valid_when_a_change_cannot_be_served(capsys):
+    """chat-assistant: continuous batching off cannot be served, its swing was Infinity."""
+    assert main(["sensitivity", CHAT, "--json"]) == 0
+    data = _strict_json(capsys.readouterr().out)
+    unservable = [r for r in data["rows"] if r["unservable"]]
+    assert unservable and all(r["swing"] is None for r in unservable)
+    assert data["rows"][0]["unservable"]  # ranks first, as in the table
+    assert all(isinstance(r["swing"], (int, float)) for r in data["rows"] if not r["unservable"])
+    from kickoff_tui.planning.sensitivity import SensitivityReport
+
+    data.pop("schema_version")
+    back = SensitivityReport.model_validate(data)  # null reads back as infinite
+    assert back.rows[0].swing == float("inf")
+    assert main(["sensitivity", CHAT]) == 0
+    assert "cannot be served" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "example", sorted(p.name for p in (ROOT / "examples").glob("*.toml"))
+)
+def test_every_json_output_of_every_example_is_valid_json(example, capsys):
+    path = str(ROOT / "examples" / example)
+    for command in ("cost", "growth", "sensitivity"):
+        code = main([command, path, "--json"])
+        out, err = capsys.readouterr()
+        assert code in (0, 1, 2) and "unexpected error" not in err, (command, err)
+        if out.strip():
+            _strict_json(out)
+
+
+def test_the_json_helper_writes_null_for_non_finite_numbers():
+    from kickoff_tui.commands.json_output import dumps
+
+    data = {"a": float("inf"), "b": [float("nan"), 1.5, (float("-inf"),)], "c": "x"}
+    assert _strict_json(dumps(data)) == {"a": None, "b": [None, 1.5, [None]], "c": "x"}
+
+
+@pytest.mark.parametrize(
+    "flag, value, said",
+    [
+        ("--on-demand", "nan", "--on-demand: must be a finite number, got 'nan'"),
+        ("--on-demand", "inf", "must be a finite number"),
+        ("--pue", "-inf", "must be a finite number"),
+        ("--value-per-request", "nan", "must be a finite number"),
+        ("--price-date", "2026-13-45", "--price-date: expected a date as YYYY-MM-DD"),
+        ("--price-date", "garbage[/]", "expected a date as YYYY-MM-DD, got 'garbage[/]'"),
+        ("--price-date", "2026-02-29", "expected a date as YYYY-MM-DD"),
+        ("--price-date", "26-1-1", "expected a date as YYYY-MM-DD"),
+    ],
+)
+def test_cost_flags_say_what_is_wrong_in_one_line(flag, value, said, small, capsys):
+    code = _exit_code(["cost", small, f"{flag}={value}"])
+    err = capsys.readouterr().err
+    assert code == 2 and said in err, err
+    assert len(err.splitlines()) == 1 and "less than or equal" not in err
+
+
+def test_a_real_price_date_is_kept(small, capsys):
+    assert main(["cost", small, "--json", "--price-date", "2028-02-29"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert any(q["date"] == "2028-02-29" for q in data["cost"]["quotes"])
+
+
+@pytest.mark.parametrize(
+    "argv, said",
+    [
+        (["estimate", "--precision", "fp3"], "--precision: unknown precision 'fp3'; did you mean 'fp8'?"),
+        (["estimate", "--kv-precision", "zz"], "--kv-precision: unknown kv precision 'zz'; choose from"),
+        (["deploy", "f", "--out", "x", "--target", "k9s"], "--target: unknown target 'k9s'"),
+        (["completion", "fish"], "unknown shell 'fish'; choose from bash, zsh"),
+        (["catalog", "gpuz"], "unknown command 'gpuz'; did you mean 'gpus'?"),
+    ],
+)
+def test_an_unknown_option_value_is_not_called_a_command(argv, said, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and said in err, err
+    assert len(err.splitlines()) == 1
+    if argv[0] != "catalog":
+        assert "unknown command" not in err

@@ -184,3 +184,91 @@ def test_next_actions_without_a_cadence(tmp_path):
     due = f"{(session.updated.date() + __import__('datetime').timedelta(days=14))}"
     assert actions[0] == ("Set a review cadence for the sized inputs", "Priya Raman", due)
     assert ("Sign off the spec for AI team", "Sam Lindqvist", due) in actions
+
+
+# --- text from a received session never becomes HTML or a link ---------------------------------
+
+HOSTILE = ("<script>alert(1)</script> <b>bold</b> & [x](javascript:alert(1)) ![i](javascript:y) "
+           "[r]: javascript:z")
+"""Raw HTML, a javascript: link, an image and a link definition, as a stranger might type."""
+
+
+def _hostile_session():
+    from kickoff_tui.planning.scorecard import Criterion, Provider
+    from kickoff_tui.record import Session
+    from kickoff_tui.record.example import stepping_clock
+
+    s = Session.new(f"T {HOSTILE}", participants=[(f"Dana {HOSTILE}", "app_owner"), ("Sam", "ai_team"),
+                                                 ("Priya <i>", "it")], clock=stepping_clock())
+    s.record_answer("use_case", "rag", f"Dana {HOSTILE}", "app_owner", HOSTILE)
+    s.record_answer("users", 1200, f"Dana {HOSTILE}", "app_owner", f"{HOSTILE}\n```\n<img src=x>\n")
+    s.record_answer("gpu", "h100-sxm", "Priya <i>", "it", HOSTILE)
+    s.record_answer("price_quote_source", HOSTILE, "Priya <i>", "it", HOSTILE)
+    card = Scorecard(criteria=[Criterion(name="<b>price</b>", weight=1)],
+                     providers=[Provider(name="[Acme](javascript:x)", scores={"<b>price</b>": 5})])
+    s.set_scorecard(card, "Priya <i>", "it", HOSTILE)
+    for flag in s.open_flags()[:2]:
+        s.acknowledge_flag(flag.id, HOSTILE, "Priya <i>")
+    return s
+
+
+def test_user_text_in_the_markdown_report_is_escaped_and_readable():
+    from kickoff_tui.planning.html import markdown_to_html
+    from kickoff_tui.record.markdown import report_markdown
+
+    md, _ = report_markdown(_hostile_session(), {"cost": "r-charts/cost.svg", "growth": "r-charts/growth.svg",
+                                                 "sensitivity": "r-charts/sensitivity.svg"})
+    for raw in ("<script", "<b>", "<i>", "<img", "](javascript", "]: javascript"):
+        assert raw not in md, raw
+    assert "# Kickoff: T &lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt; &amp; [x&#93;(javascript" in md
+    assert "&lt;b&gt;price&lt;/b&gt;" in md and "[Acme&#93;(javascript:x)" in md  # the scorecard
+    # a fence typed in an answer opens no code block: the only ones are the report's own
+    fences = [line for line in md.splitlines() if line.lstrip().startswith(("```", "~~~"))]
+    assert fences == ["```sh", "```"], fences
+    # the report's own Markdown is untouched: chart images, table line breaks, emphasis
+    assert "\n![Change in GPUs when each input moves by half](r-charts/sensitivity.svg)\n" in md
+    assert "<br>" in md and "**Acknowledged" not in md and "*Acknowledged by Priya &lt;i&gt;:*" in md
+    # the HTML export shows the text as typed, escaped once (not "&amp;lt;")
+    page = markdown_to_html(md)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt; &amp; [x](javascript:alert(1))" in page
+    assert "&amp;lt;" not in page and "&#93;" not in page and "<script" not in page
+
+
+def test_a_commonmark_renderer_makes_no_html_or_link_of_user_text():
+    markdown_it = pytest.importorskip("markdown_it")
+    from kickoff_tui.record.markdown import report_markdown
+
+    md, _ = report_markdown(_hostile_session())
+    page = markdown_it.MarkdownIt("commonmark", {"html": True}).enable("table").render(md)
+    assert "<script" not in page and "<b>" not in page and "<img" not in page
+    assert not re.search(r'(?:href|src)="javascript', page), page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<pre>") == 1  # the vLLM command, nothing typed
+
+
+def test_the_shipped_report_renders_as_before():
+    """Escaping changes how the Markdown reads, not what it shows: `<=` becomes `&lt;=`."""
+    from kickoff_tui.planning.markdown import escape_text, safe_markdown, unescape_text
+
+    line = "air <= 20 kW & rear-door > 35 kW [assumed] ends](x) `a` **b** | c \\| d"
+    assert unescape_text(escape_text(line)) == line
+    assert escape_text("```sh") == "&#96;``sh" and escape_text("  ~~~") == "  &#126;~~"
+    assert escape_text("[x] (y) [r]: z") == "[x&#93; (y) [r&#93;: z"
+    assert safe_markdown("a<b\n\x02![c](d.svg)\n| x\x01y |") == "a&lt;b\n![c](d.svg)\n| x<br>y |"
+
+
+def test_export_of_an_answer_the_catalog_lacks_writes_the_report_with_a_note(tmp_path, capsys):
+    """The signed spec stands; growth and sensitivity re-size the answers and cannot: said so."""
+    text = SESSION.read_text("utf-8")
+    at = text.index("[answers.model]")
+    start = text.index("value = ", at)
+    for value in ('"nope-model"', '"[/]"'):
+        path = tmp_path / "m.toml"
+        path.write_text(text[:start] + f"value = {value}" + text[text.index("\n", start):], "utf-8")
+        assert main(["export", str(path), "--markdown", "--out", "-"]) == 0
+        out, err = capsys.readouterr()
+        assert not err
+        assert f"## Growth\n\nNot computed: the answers cannot be re-sized: unknown model {value.replace(chr(34), chr(39))}" in out
+        assert "## Sensitivity\n\nNot computed:" in out and "## Cost (" in out and "## Deployment" in out
+        assert main(["export", str(path), "--html", "--out", "-"]) == 0
+        assert "Not computed" in capsys.readouterr().out

@@ -361,3 +361,43 @@ def test_datetimes_are_utc_and_dates_are_dates() -> None:
     assert session.cadence is not None and isinstance(session.cadence.next_review, date)
     naive = Session(id="x", title="x", created=datetime(2026, 1, 1, 12), updated=datetime(2026, 1, 1, 12))
     assert naive.created.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("updated = 2026-01-15 10:38:00+00:00", "updated = 9999-12-31 23:59:59-23:59", "updated: the year 9999"),
+        ("created = 2026-01-15 09:00:00+00:00", "created = 0001-01-01 00:00:00+23:59", "created: the year 1 "),
+        ("updated = 2026-01-15 10:38:00+00:00", "updated = 9999-12-31 23:59:59", "updated: the year 9999"),
+        ("next_review = 2026-04-15", "next_review = 9999-12-31", "cadence.next_review: the year 9999"),
+    ],
+)
+def test_a_date_out_of_range_is_one_line_naming_the_field(old: str, new: str, words: str, tmp_path: Path,
+                                                          capsys) -> None:
+    """``9999-12-31 23:59:59-23:59`` is past the last datetime in UTC: converting it raised
+    OverflowError ("unexpected error" from replay, diff and export)."""
+    from kickoff_tui.cli import main
+
+    text_in = _example_with(old, new)
+    with pytest.raises(SessionFileError) as err:
+        loads_session(text_in, "s.toml")
+    assert words in str(err.value) and "\n" not in str(err.value)
+    path = tmp_path / "far.toml"
+    path.write_text(text_in, encoding="utf-8")
+    for argv in (["replay", str(path)], ["diff", str(path), str(EXAMPLE)],
+                 ["export", str(path), "--markdown", "--out", "-"], ["size", str(path)]):
+        assert main(argv) == 2, argv
+        said = capsys.readouterr().err
+        assert said.count("\n") == 1 and words in said and "unexpected error" not in said, said
+
+
+def test_the_date_range_keeps_every_derived_date_in_range() -> None:
+    """The latest date a record holds, a year of cadence and two weeks later, still a date."""
+    from kickoff_tui.record.models import EARLIEST_YEAR, LATEST_YEAR, _utc
+    from kickoff_tui.record.session import add_months
+
+    latest = _utc(datetime(LATEST_YEAR, 12, 31, 23, 59, 59, tzinfo=timezone(-timedelta(hours=23, minutes=59))))
+    assert latest.year == LATEST_YEAR + 1
+    assert add_months((latest + timedelta(days=14)).date(), 12).year == LATEST_YEAR + 2
+    earliest = _utc(datetime(EARLIEST_YEAR, 1, 1, tzinfo=timezone(timedelta(hours=23, minutes=59))))
+    assert earliest.year == EARLIEST_YEAR - 1

@@ -30,16 +30,6 @@ VENDOR_BUILDS: dict[tuple[str, str], str] = {
 }
 """The same engine on the other vendor's GPUs is its other build."""
 
-VLLM_VENDOR_PLUGINS: dict[str, str] = {
-    "intel": "vLLM's Gaudi plugin (vllm-gaudi, HPU)",
-    "google": "vLLM's TPU backend (tpu-inference)",
-    "aws": "vLLM on Neuron (NxD Inference)",
-}
-"""Vendors whose accelerators run vLLM through a vendor plugin (vLLM docs, Installation /
-Hardware plugins, 2025-10). No measured profile exists for them here, so vLLM named for such a
-part is sized with the ``generic`` profile (its assumptions and the widest error band) instead
-of being refused."""
-
 VENDOR_BUILD_SUFFIX = "-rocm"
 """Engine ids that name a vendor build rather than the engine (the others are the CUDA builds,
 named as the engine itself)."""
@@ -160,15 +150,25 @@ def engine_for(name: str | None, vendor: str) -> tuple[EngineProfile, str]:
         return get_engine(default), f"no engine named: {default} assumed on {vendor}"
     build = VENDOR_BUILDS.get((wanted, key), wanted)
     profile = get_engine(build)
-    if wanted in ("vllm", "vllm-rocm") and key in VLLM_VENDOR_PLUGINS and not profile.runs_on(key):
-        generic = get_engine("generic")
-        return generic, (f"{VLLM_VENDOR_PLUGINS[key]}: no measured profile, sized with "
-                         f"{generic.name}'s assumptions and its wide band")
     if build != wanted and wanted.endswith(VENDOR_BUILD_SUFFIX):
         # "sglang-rocm" named for an NVIDIA part: the same engine in that vendor's build ("sglang"
         # on AMD is the engine's name, its ROCm build is meant, nothing to say).
         return profile, f"{wanted} is the AMD build: {profile.name} used on {vendor}"
     return profile, ""
+
+
+PLUGIN_VENDORS: frozenset[str] = frozenset({"intel", "google", "aws"})
+"""Vendors whose parts run vLLM only through a vendor plugin (Gaudi, TPU, Neuron; vLLM docs,
+Hardware plugins, 2025-10), of which no engine profile is measured here."""
+
+
+def not_run_reason(engine: EngineProfile, vendor: str) -> str:
+    """Why ``engine`` sizes nothing on ``vendor``'s parts, in words a user can act on."""
+    key = vendor_key(vendor)
+    if engine.id in ("vllm", "vllm-rocm") and key in PLUGIN_VENDORS:
+        return (f"vLLM runs on {vendor} parts only through the vendor's plugin, of which Kickoff "
+                f"has no measured profile; answer another engine (generic) to size it")
+    return f"{engine.name} does not run on {vendor} GPUs"
 
 
 def clear_cache() -> None:

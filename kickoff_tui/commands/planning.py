@@ -9,11 +9,13 @@ later winning. Nothing here imports Textual.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kickoff_tui.commands import json_output
+from kickoff_tui.commands.options import finite_float, iso_date
 from kickoff_tui.errors import KickoffError
 
 if TYPE_CHECKING:
@@ -24,23 +26,33 @@ TARGET_CHOICES = ("k8s", "lws", "helm-production-stack", "kserve")
 JSON_SCHEMA_VERSION = 1
 """``schema_version`` of every ``--json`` output; raised when a field changes meaning."""
 
-COST_FLAGS: tuple[tuple[str, str, type, str], ...] = (
-    ("--on-demand", "on_demand_usd_per_gpu_hour", float, "quoted on-demand $/GPU-hour"),
-    ("--reserved-1y", "reserved_1y_usd_per_gpu_hour", float, "quoted 1-year committed $/GPU-hour"),
-    ("--reserved-3y", "reserved_3y_usd_per_gpu_hour", float, "quoted 3-year committed $/GPU-hour"),
-    ("--spot", "spot_usd_per_gpu_hour", float, "quoted spot $/GPU-hour"),
+COST_FLAGS: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
+    ("--on-demand", "on_demand_usd_per_gpu_hour", finite_float, "quoted on-demand $/GPU-hour"),
+    (
+        "--reserved-1y",
+        "reserved_1y_usd_per_gpu_hour",
+        finite_float,
+        "quoted 1-year committed $/GPU-hour",
+    ),
+    (
+        "--reserved-3y",
+        "reserved_3y_usd_per_gpu_hour",
+        finite_float,
+        "quoted 3-year committed $/GPU-hour",
+    ),
+    ("--spot", "spot_usd_per_gpu_hour", finite_float, "quoted spot $/GPU-hour"),
     (
         "--purchase-price",
         "purchase_usd_per_gpu",
-        float,
+        finite_float,
         "purchase $ per GPU incl. its server share",
     ),
     ("--price-provider", "price_provider", str, "who quoted the prices above"),
-    ("--price-date", "price_date", str, "when the prices above were quoted (YYYY-MM-DD)"),
+    ("--price-date", "price_date", iso_date, "when the prices above were quoted (YYYY-MM-DD)"),
     (
         "--depreciation-years",
         "depreciation_years",
-        float,
+        finite_float,
         "straight-line depreciation of bought hardware",
     ),
     (
@@ -49,52 +61,62 @@ COST_FLAGS: tuple[tuple[str, str, type, str], ...] = (
         int,
         "length of the rent/reserve/buy comparison (default 3)",
     ),
-    ("--power-price", "power_usd_per_kwh", float, "electricity $/kWh for owned hardware"),
-    ("--pue", "pue", float, "facility PUE for owned hardware"),
-    ("--ops-per-100", "ops_engineers_per_100_gpus", float, "operations engineers per 100 GPUs"),
+    ("--power-price", "power_usd_per_kwh", finite_float, "electricity $/kWh for owned hardware"),
+    ("--pue", "pue", finite_float, "facility PUE for owned hardware"),
+    (
+        "--ops-per-100",
+        "ops_engineers_per_100_gpus",
+        finite_float,
+        "operations engineers per 100 GPUs",
+    ),
     (
         "--ops-salary",
         "ops_engineer_usd_per_year",
-        float,
+        finite_float,
         "fully loaded $/year per operations engineer",
     ),
-    ("--utilisation", "utilisation", float, "average share of the sized throughput used (0-1)"),
+    (
+        "--utilisation",
+        "utilisation",
+        finite_float,
+        "average share of the sized throughput used (0-1)",
+    ),
     (
         "--api-price-out",
         "managed_api_usd_per_million_output_tokens",
-        float,
+        finite_float,
         "managed API $ per M output tokens",
     ),
     (
         "--api-price-in",
         "managed_api_usd_per_million_input_tokens",
-        float,
+        finite_float,
         "managed API $ per M input tokens",
     ),
     ("--api-name", "managed_api_name", str, "which managed API"),
 )
 """CLI flag -> CostOverrides field."""
 
-BUSINESS_FLAGS: tuple[tuple[str, str, type, str], ...] = (
+BUSINESS_FLAGS: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
     (
         "--value-per-request",
         "value_per_request_usd",
-        float,
+        finite_float,
         "business case: $ value of one request",
     ),
     (
         "--replaced-cost",
         "replaced_cost_per_year_usd",
-        float,
+        finite_float,
         "business case: $/year of what the system replaces",
     ),
     (
         "--requests-per-month",
         "requests_per_month",
-        float,
+        finite_float,
         "business case: requests per month (else derived)",
     ),
-    ("--setup-cost", "setup_cost_usd", float, "business case: one-off setup $"),
+    ("--setup-cost", "setup_cost_usd", finite_float, "business case: one-off setup $"),
 )
 """CLI flag -> BusinessCase field."""
 
@@ -130,12 +152,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     _common(p)
     p.add_argument(
-        "--monthly-growth", type=float, help="traffic growth per month, fraction (0.05 = 5%%)"
+        "--monthly-growth",
+        type=finite_float,
+        help="traffic growth per month, fraction (0.05 = 5%%)",
     )
     p.add_argument("--months", type=int, help="months to project (default 36)")
     p.add_argument(
         "--scenario",
-        type=float,
+        type=finite_float,
         action="append",
         metavar="K",
         help="traffic multiplier to size for (repeatable; default 1.5, 2, 3)",
@@ -335,7 +359,15 @@ def growth_settings(base: GrowthSettings, args: argparse.Namespace) -> GrowthSet
     from pydantic import ValidationError
 
     from kickoff_tui.planning import GrowthSettings
+    from kickoff_tui.planning.figures import num
+    from kickoff_tui.planning.growth import MAX_SCENARIO_MULTIPLIER
 
+    for k in args.scenario or ():
+        if not (0 < k <= MAX_SCENARIO_MULTIPLIER):  # finite already (finite_float)
+            raise KickoffError(
+                f"options: --scenario {k:g}: a traffic multiplier must be above 0 and at most "
+                f"{num(MAX_SCENARIO_MULTIPLIER)} (1,000x today's traffic is a new system to size)"
+            )
     settings = base.model_dump()
     for key, value in (("monthly_rate", args.monthly_growth), ("months", args.months),
                        ("scenarios", args.scenario)):
@@ -345,8 +377,6 @@ def growth_settings(base: GrowthSettings, args: argparse.Namespace) -> GrowthSet
         growth = GrowthSettings.model_validate(settings)
     except ValidationError as err:
         raise KickoffError(f"options: {_first(err)}") from None
-    if growth.scenarios and any(k <= 0 for k in growth.scenarios):
-        raise KickoffError("options: --scenario multipliers must be above 0")
     return growth
 
 
@@ -365,7 +395,7 @@ def _console():
 def _print_json(data: Any) -> None:
     if isinstance(data, dict) and "schema_version" not in data:
         data = {"schema_version": JSON_SCHEMA_VERSION, **data}
-    json.dump(data, sys.stdout, indent=2, default=str)
+    json_output.dump(data, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")
 
 

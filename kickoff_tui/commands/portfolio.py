@@ -11,11 +11,11 @@ Exit codes: 0 ok; 1 infeasible (no fleet serves every workload, or nothing fits 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from pathlib import Path
 from typing import Any
 
+from kickoff_tui.commands import json_output
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.sizing.spec import short_layout
 
@@ -139,7 +139,7 @@ def run(path: str, as_json: bool = False, budget: float | None = None, gpu: str 
             "mix": mix.model_dump(mode="json") if mix else None,
             "growth": growth.model_dump(mode="json") if growth else None,
         }
-        print(json.dumps(out, indent=2))
+        print(json_output.dumps(out, indent=2))
         return code
     print_portfolio(spec, portfolio, title=title or f"Portfolio {portfolio.title or path}")
     if mix is not None:
@@ -347,7 +347,7 @@ def deploy(path: str, out: Path, engine: str | None = None, name: str | None = N
     written, notes = portfolio_deployment(path, out, engine, name, gpu, force=force, target=target,
                                           keda=keda)
     if as_json:
-        print(json.dumps({"written": [str(p) for p in written], "notes": notes}, indent=2))
+        print(json_output.dumps({"written": [str(p) for p in written], "notes": notes}, indent=2))
         return 0
     for file in written:
         print(visible(file))

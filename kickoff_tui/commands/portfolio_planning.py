@@ -12,10 +12,10 @@ every workload, 2 for bad input.
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from kickoff_tui.commands import json_output
 from kickoff_tui.errors import KickoffError
 
 
@@ -99,7 +99,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
     plan = load_plan(args.file, args.planning, args.gpu)
     reports = [(name, cost_report(spec, inputs, plan.overrides.cost)) for name, inputs, spec in plan.workloads]
     if args.json:
-        print(json.dumps({
+        print(json_output.dumps({
             "schema_version": 1, "portfolio": plan.title,
             "fleet": plan.spec.fleet.model_dump(mode="json"),
             "workloads": [{"name": n, "cost": r.model_dump(mode="json")} for n, r in reports],
@@ -148,7 +148,7 @@ def cmd_growth(args: argparse.Namespace) -> int:
     history = portfolio_growth(plan.demands, plan.spec, plan.histories,
                                growth.months or DEFAULT_HORIZON_MONTHS)
     if args.json:
-        print(json.dumps({
+        print(json_output.dumps({
             "schema_version": 1, "portfolio": plan.title,
             "workloads": [{"name": n, "growth": r.model_dump(mode="json")} for n, r in reports],
             "history": history.model_dump(mode="json") if history else None,
@@ -185,7 +185,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     plan = load_plan(args.file, args.planning, args.gpu)
     reports = [(name, sensitivity(spec, inputs)) for name, inputs, spec in plan.workloads]
     if args.json:
-        print(json.dumps({
+        print(json_output.dumps({
             "schema_version": 1, "portfolio": plan.title,
             "workloads": [{"name": n, "sensitivity": r.model_dump(mode="json")} for n, r in reports],
         }, indent=2))

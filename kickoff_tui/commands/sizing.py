@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kickoff_tui.catalog.schema import PRECISIONS
+from kickoff_tui.commands import json_output
 from kickoff_tui.errors import KickoffError
 
 PRECISION_CHOICES = PRECISIONS  # the one list (catalog/schema.py)
@@ -60,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("catalog", help="list the GPU or model catalog")
-    p.add_argument("which", choices=("gpus", "models"))
+    p.add_argument("which", choices=("gpus", "models"), metavar="LIST", help="gpus or models")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_catalog)
 
@@ -184,6 +185,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     from kickoff_tui.catalog import CatalogError
     from kickoff_tui.sizing import estimate
     from kickoff_tui.sizing.batch import parse_batch, run_row
+    from kickoff_tui.sizing.constants import MAX_GPUS
 
     if args.batch:
         try:
@@ -192,7 +194,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             raise KickoffError(f"{args.batch}: {err}") from None
         results = [run_row(row) for row in rows]
         if args.json:
-            json.dump(results, sys.stdout, separators=(",", ":"))
+            json_output.dump(results, sys.stdout, separators=(",", ":"))
             sys.stdout.write("\n")
         else:
             _estimate_table(results)
@@ -206,6 +208,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
                         ("--output-tokens", args.output_tokens), ("--tensor-parallel", args.tensor_parallel)):
         if value is not None and value < 1:
             raise KickoffError(f"{flag} must be at least 1")
+    if args.gpus > MAX_GPUS:
+        raise KickoffError(f"--gpus {args.gpus:,} is more GPUs than any fleet: "
+                           f"at most {MAX_GPUS:,}")
     if args.concurrency is not None and not (math.isfinite(args.concurrency) and args.concurrency > 0):
         raise KickoffError("--concurrency must be a finite number greater than 0")
     engine = _engine_arg(args.engine)
@@ -218,7 +223,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     except (CatalogError, ValueError) as err:
         raise KickoffError(str(err)) from None
     if args.json:
-        print(json.dumps(result.model_dump(), indent=2))
+        print(json_output.dumps(result.model_dump(), indent=2))
     else:
         _estimate_card(result.model_dump())
     return 0
@@ -614,7 +619,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     if args.which == "gpus":
         items = gpus()
         if args.json:
-            print(json.dumps([g.model_dump() for g in items], indent=2))
+            print(json_output.dumps([g.model_dump() for g in items], indent=2))
             return 0
         table = Table(title=f"GPU catalog ({catalog_version()})", title_justify="left")
         for col in ("id", "name", "GB", "TB/s", "BF16 TF", "FP8 TF", "FP4 TF", "native", "TDP W",
@@ -637,7 +642,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     for problem in user_model_problems():  # a broken file in models/ is named, never fatal
         print(f"kickoff: warning: {problem}", file=sys.stderr)
     if args.json:
-        print(json.dumps([m.model_dump() for m in items], indent=2))
+        print(json_output.dumps([m.model_dump() for m in items], indent=2))
         return 0
     table = Table(title=f"Model catalog ({catalog_version()})", title_justify="left")
     for col in ("id", "name", "params B", "active B", "layers", "heads/kv", "attention", "context", "native"):
@@ -701,7 +706,8 @@ def cmd_models_import(args: argparse.Namespace) -> int:
     atomic_write_text(target, text, follow_symlinks=False)
     clear_cache()
     if getattr(args, "json", False):
-        print(json.dumps({"schema_version": 1, "path": str(target), "model": data}, indent=2))
+        print(json_output.dumps({"schema_version": 1, "path": str(target), "model": data},
+                                indent=2))
         return 0
     from kickoff_tui.record.text import visible
 

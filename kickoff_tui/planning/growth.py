@@ -16,10 +16,11 @@ from kickoff_tui.sizing.sizer import size_pinned
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import constants as C
 from kickoff_tui.planning.charts import bar_chart
 from kickoff_tui.planning.figures import Figure, num, pct
@@ -38,6 +39,17 @@ answer is shown as "more than 64x": the fleet is far oversized)."""
 CAPACITY_SEARCH_STEPS = 14
 """Bisection steps for that multiple: 64 / 2^14 is well under a percent of traffic."""
 
+MAX_SCENARIO_MULTIPLIER = 1_000.0
+"""Largest traffic multiplier a growth scenario may ask for (``--scenario``, the planning
+file's ``scenarios``). Traffic a thousand times today's is a different system, sized afresh
+rather than grown into; a larger multiplier is a typo, and ``1e308`` would overflow the
+in-flight count to infinity."""
+
+ScenarioMultiplier = Annotated[
+    float, Field(gt=0, le=MAX_SCENARIO_MULTIPLIER, allow_inf_nan=False)
+]
+"""One growth scenario's traffic multiplier: finite, above 0, at most 1,000."""
+
 
 class GrowthSettings(BaseModel):
     """How traffic is expected to grow (stored in the session)."""
@@ -48,7 +60,7 @@ class GrowthSettings(BaseModel):
     """Compound monthly traffic growth, as a fraction (0.05 = +5% a month)."""
     months: int | None = Field(default=None, ge=1, le=120)
     """How far the projection looks ahead."""
-    scenarios: list[float] | None = Field(default=None, max_length=12)
+    scenarios: list[ScenarioMultiplier] | None = Field(default=None, max_length=12)
     """Traffic multipliers to size for (1.5 = +50%); default +50%, +100% and 3x."""
     review_months: int | None = Field(default=None, ge=1, le=120)
     """Months until the next review (the agreed review cadence: 3 for quarterly). The expected
@@ -163,9 +175,15 @@ def grown_inputs(inputs: SizingInputs, spec: SizedSpec, multiplier: float) -> Si
     count the burst twice). Specs without a stated load multiply their design load.
     """
     stated = spec.stated_concurrency or spec.peak_concurrency
+    grown = stated * multiplier
+    if not (math.isfinite(grown) and multiplier > 0):  # nan, inf, 1e308: never an OverflowError
+        raise KickoffError(
+            f"traffic multiplier {multiplier:g} is not a finite number above 0 "
+            f"(a growth scenario is at most {num(MAX_SCENARIO_MULTIPLIER)}x)"
+        )
     return inputs.model_copy(
         update={
-            "peak_concurrency": max(1, math.ceil(stated * multiplier - 1e-9)),
+            "peak_concurrency": max(1, math.ceil(grown - 1e-9)),
             "users": None,
             "requests_per_second": None,
             "requests_per_user_per_hour": None,
@@ -186,7 +204,12 @@ class _Needed:
         grown = grown_inputs(self.inputs, self.spec, multiplier)
         key = grown.peak_concurrency or 0
         if key not in self.cache:
-            self.cache[key] = self.sizer(grown)
+            from kickoff_tui.catalog import CatalogError
+
+            try:
+                self.cache[key] = self.sizer(grown)
+            except CatalogError as err:  # answers naming a model or GPU the catalog lacks
+                raise KickoffError(f"the answers cannot be re-sized: {err}") from None
         return self.cache[key]
 
     def gpus_at(self, multiplier: float) -> int | None:

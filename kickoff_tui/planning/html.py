@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import re
 
+from kickoff_tui.planning.markdown import unescape_text
+
 CSS = """
 body { font-family: Helvetica, Arial, sans-serif; color: #1f2328; max-width: 1000px;
        margin: 2rem auto; padding: 0 1.5rem; line-height: 1.45; font-size: 15px; }
@@ -41,7 +43,9 @@ _ORDERED = re.compile(r"^\d+\.\s+(.*)$")
 
 
 def _inline(text: str) -> str:
-    out = html.escape(text, quote=False)
+    # The Markdown escapes user text with entities (planning.markdown.escape_text): back to the
+    # text as typed, then escaped for HTML here, as before.
+    out = html.escape(unescape_text(text), quote=False)
     out = out.replace("&lt;br&gt;", "<br>")
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)

@@ -4,6 +4,7 @@ sensitivity, deployment). The lead's ``kickoff export --markdown`` appends
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import TYPE_CHECKING
 
@@ -19,12 +20,66 @@ if TYPE_CHECKING:
     from kickoff_tui.sizing import SizedSpec, SizingInputs
 
 
+KEEP = "\x02"
+"""Starts a line of ours that :func:`safe_markdown` writes as it is: a chart image, a code fence
+and the lines inside it, or a section already made safe. User text can never start a line with
+it: files, answers and the catalog refuse control characters."""
+
+BREAK = "\x01"
+"""A line break inside a table cell: ``<br>`` once :func:`safe_markdown` has escaped the text."""
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_LINK_CLOSE = re.compile(r"\](?=\s*[(:])")
+"""A ``]`` that could close a link or an image (``[x](javascript:...)``) or a link definition
+(``[ref]: javascript:...``; ``[x][ref]`` and ``[ref]`` links need one, so they cannot form)."""
+_FENCE = re.compile(r"^(\s*)([`~])(?=\2\2)")
+_UNESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&#93;": "]", "&#96;": "`", "&#126;": "~"}
+_UNESCAPE = re.compile("|".join(re.escape(k) for k in _UNESCAPES))
+
+
+def escape_text(line: str) -> str:
+    """One line of report text made inert for any Markdown renderer, still readable: ``&``, ``<``
+    and ``>`` as entities (no raw HTML, no ``<javascript:...>`` autolink), a ``]`` that could
+    close a link or an image as ``&#93;``, and a fence a line of text would open (```` ``` ````)
+    broken, so no block of ours is read as code or code as text."""
+    out = "".join(_ESCAPES.get(c, c) for c in line)
+    out = _LINK_CLOSE.sub("&#93;", out)
+    return _FENCE.sub(lambda m: m.group(1) + ("&#96;" if m.group(2) == "`" else "&#126;"), out)
+
+
+def unescape_text(text: str) -> str:
+    """The text :func:`escape_text` escaped, as it was (the HTML export escapes it its own way)."""
+    return _UNESCAPE.sub(lambda m: _UNESCAPES[m.group()], text)
+
+
+def keep(line: str) -> str:
+    """A line of ours that :func:`safe_markdown` must not escape (a chart image, a code fence)."""
+    return KEEP + line
+
+
+def safe_markdown(text: str) -> str:
+    """The report's Markdown with every line escaped (:func:`escape_text`) except the lines
+    marked :func:`keep`, and the table cells' line breaks (:data:`BREAK`) as ``<br>``.
+
+    Text from a received session (titles, names, answers, rationales, flag reasons, scorecard
+    names) reaches the report in many places, mixed with the report's own emphasis; escaping the
+    whole text once, where it is finished, leaves none of them out. The report's own Markdown
+    (headings, lists, tables, ``**bold**``, `` `code` ``) uses none of the escaped characters."""
+    lines = []
+    for line in text.split("\n"):
+        if line.startswith(KEEP):
+            lines.append(line[len(KEEP):])
+        else:
+            lines.append(escape_text(line).replace(BREAK, "<br>"))
+    return "\n".join(lines)
+
+
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _table(header: list[str], rows: list[list[object]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return out
 
@@ -150,7 +205,7 @@ def cost_markdown(
         rows,
     )
     if chart:
-        out += ["", f"![Monthly cost per price basis, staff included]({chart})"]
+        out += ["", keep(f"![Monthly cost per price basis, staff included]({chart})")]
     out += [
         "",
         "How the figures were computed (each monthly cost = the GPU figure per month + staff):",
@@ -236,7 +291,7 @@ def growth_markdown(
         rows,
     )
     if chart:
-        out += ["", f"![GPUs needed month by month against the sized fleet]({chart})"]
+        out += ["", keep(f"![GPUs needed month by month against the sized fleet]({chart})")]
     return out + [""]
 
 
@@ -317,7 +372,7 @@ def sensitivity_markdown(
         )
     out += _table(["input", "owner", "base", "-50%", "+50% / flipped"], rows)
     if chart:
-        out += ["", f"![Change in GPUs when each input moves by half]({chart})"]
+        out += ["", keep(f"![Change in GPUs when each input moves by half]({chart})")]
     if report.skipped:
         out += [
             "",
@@ -350,9 +405,9 @@ def deployment_markdown(spec: SizedSpec, inputs: SizingInputs) -> list[str]:
         "`--out -` for `kubectl apply -f -`) writes the manifests, a PrometheusRule and "
         "ServiceMonitor, and launch scripts for vLLM, SGLang and TensorRT-LLM.",
         "",
-        "```sh",
-        command,
-        "```",
+        keep("```sh"),
+        *(keep(line) for line in command.split("\n")),
+        keep("```"),
         "",
     ]
     rows = [
@@ -387,9 +442,11 @@ class PlanningParts:
     """Every planning report of one spec, computed once for the Markdown, the charts and the
     memo (growth and sensitivity call the sizer dozens of times)."""
 
-    def __init__(self, spec, inputs, plan, cost, business, growth, sens) -> None:
+    def __init__(self, spec, inputs, plan, cost, business, growth, sens, errors=None) -> None:
         self.spec, self.inputs, self.plan = spec, inputs, plan
         self.cost, self.business, self.growth, self.sensitivity = cost, business, growth, sens
+        self.errors: dict[str, str] = errors or {}
+        """Why a report could not be computed ("growth", "sensitivity" -> a one-line reason)."""
 
 
 def planning_parts(
@@ -420,9 +477,23 @@ def planning_parts(
     business = (
         business_report(plan.business, spec, cost, plan.cost) if plan.business is not None else None
     )
-    growth = growth_report(spec, inputs, plan.growth, sizer, plan.cost)
-    sens = sensitivity(spec, inputs, sizer) if include_sensitivity else None
-    return PlanningParts(spec, inputs, plan, cost, business, growth, sens)
+    from kickoff_tui.errors import KickoffError
+
+    # Growth and sensitivity re-size the answers: answers a spec signed off earlier no longer
+    # match (a model since taken out of the catalog) cannot be re-sized. The rest of the report
+    # stands; the section says why it is missing.
+    errors: dict[str, str] = {}
+    growth = sens = None
+    try:
+        growth = growth_report(spec, inputs, plan.growth, sizer, plan.cost)
+    except KickoffError as err:
+        errors["growth"] = str(err)
+    if include_sensitivity:
+        try:
+            sens = sensitivity(spec, inputs, sizer)
+        except KickoffError as err:
+            errors["sensitivity"] = str(err)
+    return PlanningParts(spec, inputs, plan, cost, business, growth, sens, errors)
 
 
 CHART_NAMES: tuple[str, ...] = ("cost", "growth", "sensitivity")
@@ -509,15 +580,25 @@ def markdown_sections(
         ]
         if plan.scorecard is not None:
             out += scorecard_markdown(plan.scorecard)
-        return "\n".join(out)
+        return safe_markdown("\n".join(out))
     out: list[str] = []
     out += cost_markdown(parts.cost, spec, charts.get("cost"), overrides=plan.cost)
     if parts.business is not None:
         out += business_markdown(parts.business)
-    out += growth_markdown(parts.growth, parts.cost, charts.get("growth"))
+    if parts.growth is not None:
+        out += growth_markdown(parts.growth, parts.cost, charts.get("growth"))
+    else:
+        out += not_computed("Growth", parts.errors.get("growth", ""))
     if parts.sensitivity is not None:
         out += sensitivity_markdown(parts.sensitivity, chart=charts.get("sensitivity"))
+    elif "sensitivity" in parts.errors:
+        out += not_computed("Sensitivity", parts.errors["sensitivity"])
     if plan.scorecard is not None:
         out += scorecard_markdown(plan.scorecard)
     out += deployment_markdown(spec, inputs)
-    return "\n".join(out)
+    return safe_markdown("\n".join(out))
+
+
+def not_computed(title: str, why: str) -> list[str]:
+    """A section that could not be computed, and why (the rest of the report stands)."""
+    return [f"## {title}", "", f"Not computed: {why or 'the answers cannot be re-sized'}.", ""]

@@ -18,7 +18,14 @@ import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_serializer,
+    field_validator,
+)
 
 from kickoff_tui.planning import constants as C
 from kickoff_tui.planning.charts import diverging_chart
@@ -154,7 +161,20 @@ class SensitivityRow(BaseModel):
     high: Side | None = None
     """+50% (numeric) or the flipped value (toggle)."""
     swing: float = 0.0
-    """Ranking key: the larger absolute GPU change; infinite when a side cannot be served."""
+    """Ranking key: the larger absolute GPU change; infinite when a side cannot be served (JSON
+    has no infinity: written as ``null``, with ``unservable`` true)."""
+    unservable: bool = False
+    """A side cannot be served at all (the row ranks first; ``swing`` is infinite)."""
+
+    @field_validator("swing", mode="before")
+    @classmethod
+    def _swing_in(cls, value: Any) -> Any:
+        """``null`` (as written to JSON) reads back as infinite."""
+        return math.inf if value is None else value
+
+    @field_serializer("swing", when_used="json")
+    def _swing_out(self, value: float) -> float | None:
+        return value if math.isfinite(value) else None
 
 
 class SensitivityReport(BaseModel):
@@ -380,6 +400,7 @@ def sensitivity(
             if hi_value == base
             else side(hi_value, {field: cast(hi_value)})
         )
+        moved = swing(lo, hi)
         rows.append(
             SensitivityRow(
                 field=field,
@@ -389,13 +410,15 @@ def sensitivity(
                 assumed=assumed,
                 low=lo,
                 high=hi,
-                swing=swing(lo, hi),
+                swing=moved,
+                unservable=math.isinf(moved),
             )
         )
     for field in TOGGLES:
         given = getattr(inputs, field)
         current = TOGGLE_DEFAULTS[field] if given is None else bool(given)
         flipped = side(not current, {field: not current})
+        moved = swing(flipped)
         rows.append(
             SensitivityRow(
                 field=field,
@@ -404,7 +427,8 @@ def sensitivity(
                 base=_fmt(current),
                 assumed=given is None,
                 high=flipped,
-                swing=swing(flipped),
+                swing=moved,
+                unservable=math.isinf(moved),
             )
         )
     rows.sort(key=lambda r: (-r.swing, r.field))

@@ -203,14 +203,14 @@ def _engine_not_built_for(ctx: FlagContext) -> str:
     if ctx.spec is None or not ctx.spec.gpu:
         return ""
     from kickoff_tui.catalog import CatalogError, get_gpu
-    from kickoff_tui.catalog.engines import engine_for
+    from kickoff_tui.catalog.engines import engine_for, not_run_reason
 
     try:
         gpu = get_gpu(ctx.spec.gpu)
         engine, _ = engine_for(ctx.inputs.serving_engine, gpu.vendor)
     except (CatalogError, ValueError):
         return ""
-    return "" if engine.runs_on(gpu.vendor) else f"{engine.name} does not run on {gpu.vendor} GPUs"
+    return "" if engine.runs_on(gpu.vendor) else not_run_reason(engine, gpu.vendor)
 
 
 def _gpu_words(ctx: FlagContext) -> str:

@@ -24,14 +24,41 @@ SCORECARD_OWNER = "it"
 """The role that owns the vendor scorecard (issue 6: provider choice is IT's decision)."""
 
 
+EARLIEST_YEAR = 1900
+"""Earliest year a record's date may carry (no meeting was recorded before computers were)."""
+LATEST_YEAR = 9000
+"""Latest year a record's date may carry. Far beyond any meeting, and far enough from Python's
+year 9999 that converting an offset to UTC (``9999-12-31 23:59:59-23:59``) and the dates the
+report adds (two weeks for an action, a year of review cadence) can never overflow."""
+
+
+def _in_range(value: date) -> None:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(
+            f"the year {value.year} is out of range (a date from {EARLIEST_YEAR} to {LATEST_YEAR})"
+        )
+
+
 def _utc(value: datetime) -> datetime:
+    _in_range(value)
     if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except (OverflowError, ValueError):  # an offset that cannot be applied: never a crash
+        raise ValueError("the date cannot be converted to UTC (out of range)") from None
+
+
+def _day(value: date) -> date:
+    _in_range(value)
+    return value
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
-"""A datetime normalised to UTC."""
+"""A datetime normalised to UTC, in the years :data:`EARLIEST_YEAR` to :data:`LATEST_YEAR`."""
+
+RecordDate = Annotated[date, AfterValidator(_day)]
+"""A calendar date in the years :data:`EARLIEST_YEAR` to :data:`LATEST_YEAR`."""
 
 
 MAX_NAME_CHARS = 200
@@ -191,7 +218,7 @@ class Event(_Record):
     reason: FreeText = ""
     """Flag events: why. Answer, change and clear events: which signed figure the answer moved
     when it withdrew the sign-offs (e.g. ``total GPUs 8 -> 12``)."""
-    next_review: date | None = None
+    next_review: RecordDate | None = None
     scorecard: Scorecard | None = None
     """The vendor scorecard a ``scorecard`` event sets (criteria, weights, scores per provider).
     Its ``reason`` holds the weighted totals and trade-offs computed when it was set."""
@@ -232,7 +259,7 @@ class ReviewCadence(_Record):
     """When the sized inputs are looked at again."""
 
     every: Cadence
-    next_review: date
+    next_review: RecordDate
     set_by: NameText = Field(min_length=1)
     at: UtcDatetime
 

@@ -3,6 +3,7 @@ decisions (a session with named workloads; ``kickoff export FILE --markdown``)."
 
 from __future__ import annotations
 
+from kickoff_tui.planning.markdown import safe_markdown
 from kickoff_tui.record.markdown import _table  # one escaping rule for every report table
 from kickoff_tui.record.questionnaire import ROLE_LABELS
 from kickoff_tui.record.session import Session
@@ -338,8 +339,9 @@ def portfolio_deployment_markdown(spec, rows) -> list[str]:  # noqa: ANN001
     sets = portfolio_deployment_sets(work, spec)
     out = ["## Deployment (one folder per workload)", "",
            "`kickoff deploy FILE --out DIR` (or *Export deployment files* in the app) writes each "
-           "workload's launch scripts, manifests, autoscaler and alert rules into `DIR/<folder>/`, on "
-           "the SKU the shared fleet gives it; every folder is checked before any file is written. "
+           "workload's launch scripts, manifests, autoscaler and alert rules into `DIR/FOLDER/` "
+           "(the folders below), on the SKU the shared fleet gives it; every folder is checked "
+           "before any file is written. "
            "Each folder's README says where every value comes from.", ""]
     table = []
     notes = []
@@ -384,4 +386,4 @@ def portfolio_planning_markdown(session: Session, parts=None) -> str:  # noqa: A
         out += scorecard_markdown(plan.scorecard)
     if planned is not None:
         out += portfolio_deployment_markdown(spec, rows)
-    return "\n".join(out)
+    return safe_markdown("\n".join(out))

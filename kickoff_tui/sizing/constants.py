@@ -172,6 +172,11 @@ HOURS_PER_YEAR = 8760.0
 HOURS_PER_MONTH = HOURS_PER_YEAR / 12
 """Average hours in a month (730)."""
 
+MAX_GPUS = 1_000_000
+"""Most GPUs one estimate may span (``kickoff estimate --gpus``, the batch CSV's ``gpus`` cell)
+and the largest GPU budget an answer may hold: the largest fleets anyone sizes are a few
+hundred thousand GPUs, so a count above a million is a typo, whose figures would mean nothing."""
+
 MAX_PIPELINE_STAGES = 64
 """Most pipeline stages (nodes) the sizer tries for one replica before calling it unservable."""
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict, Field
 
 from kickoff_tui.catalog import GPU, Model, get_gpu, get_model
-from kickoff_tui.catalog.engines import EngineProfile, engine_for
+from kickoff_tui.catalog.engines import EngineProfile, engine_for, not_run_reason
 from kickoff_tui.sizing import constants as C
 from kickoff_tui.sizing import perf
 
@@ -668,6 +668,8 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
 
     if gpus < 1:
         raise ValueError("gpus must be at least 1")
+    if gpus > C.MAX_GPUS:
+        raise ValueError(f"gpus must be at most {C.MAX_GPUS:,} (got {gpus:,})")
     if input_tokens < 1 or output_tokens < 1:
         raise ValueError("input and output tokens must be at least 1")
     precision = perf.check_precision(precision or perf.default_precision(model))
@@ -686,7 +688,7 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
                 engine_note=engine_note, kv_note=kv_note)
     if not engine.runs_on(gpu.vendor):
         return Estimate(**base, fits=False,
-                        reason=f"{engine.name} does not run on {gpu.vendor} GPUs ({gpu.id})")
+                        reason=f"{not_run_reason(engine, gpu.vendor)} ({gpu.id})")
     context = input_tokens + output_tokens
     if context > model.native_context:
         return Estimate(**base, fits=False,

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kickoff_tui.sizing.constants import MAX_GPUS
+
 UseCase = Literal["chat", "rag", "agent", "code", "batch"]
 Redundancy = Literal["none", "n+1", "n+2", "spare-node", "n+2-node", "spare-nodes", "2n", "multi-site"]
 Cooling = Literal["air", "rdhx", "dlc"]
@@ -94,7 +96,7 @@ class SizingInputs(BaseModel):
     # IT
     gpu: str | None = None
     """Catalog id, or None / "recommend" to compare every SKU."""
-    gpu_count_budget: int | None = Field(default=None, ge=1, le=1_000_000)
+    gpu_count_budget: int | None = Field(default=None, ge=1, le=MAX_GPUS)
     """GPUs IT already has or plans to buy (checked against the spec, never used to size it)."""
     gpus_per_node: int | None = Field(default=None, ge=1, le=72)
     fabric: Fabric | None = None

@@ -19,7 +19,7 @@ from kickoff_tui.catalog.schema import BYTES_PER_VALUE, SaleUnit
 from kickoff_tui.sizing import constants as C
 from kickoff_tui.sizing import defaults as D
 from kickoff_tui.sizing import perf, speculative
-from kickoff_tui.catalog.engines import engine_for, normalise_engine
+from kickoff_tui.catalog.engines import engine_for, normalise_engine, not_run_reason
 from kickoff_tui.sizing.estimate import (
     Layout,
     Operating,
@@ -611,7 +611,7 @@ def _size_on(r: Resolved, gpu: GPU, gpus_only: bool = False, kv_precision: str |
         return out
     out.engine = engine.id
     if not engine.runs_on(gpu.vendor):
-        out.reason = f"{engine.name} does not run on {gpu.vendor} GPUs"
+        out.reason = not_run_reason(engine, gpu.vendor)
         return out
     layouts = candidate_layouts(r, gpu, precision, kv_precision, node, engine)
     if not layouts:
