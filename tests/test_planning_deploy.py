@@ -535,6 +535,13 @@ def test_a_control_character_in_the_checkpoint_is_refused(value):
     assert "exec vllm serve '/models/Llama 70B (fp8)'" in files["vllm-serve.sh"]
 
 
+def test_a_kubernetes_variable_reference_in_the_checkpoint_is_refused():
+    """Kubernetes expands $(VAR) in container args whatever the shell quoting."""
+    with pytest.raises(KickoffError, match="Kubernetes expands"):
+        deployment_files(make_spec(), SizingInputs(), checkpoint="org/$(HF_TOKEN)")
+    assert deployment_files(make_spec(), SizingInputs(), checkpoint="/models/$HOME-ok")
+
+
 def test_a_newline_in_a_note_cannot_leave_its_comment():
     """Every value quoted in a header comment (notes name models, checkpoints, repos) is shown
     with its control characters escaped: no line of a script, manifest or README is injected."""

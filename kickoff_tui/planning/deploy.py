@@ -349,6 +349,14 @@ def check_checkpoint(checkpoint: str) -> str:
             f"--checkpoint '{visible(checkpoint[:80])}': contains the control character "
             f"U+{ord(bad):04X}; give a Hugging Face repo (org/model) or a folder path"
         )
+    if "$(" in checkpoint:
+        # Kubernetes expands $(VAR) in a container's command and args whatever the shell quoting
+        # (Kubernetes docs, "Define a Command and Arguments for a Container"); no repo id or
+        # path needs it.
+        raise KickoffError(
+            f"--checkpoint '{visible(checkpoint[:80])}': contains '$(', which Kubernetes expands "
+            "in container arguments; give a Hugging Face repo (org/model) or a folder path"
+        )
     if len(checkpoint) > MAX_CHECKPOINT_CHARS:
         raise KickoffError(
             f"--checkpoint: {len(checkpoint):,} characters (at most {MAX_CHECKPOINT_CHARS:,}); "
