@@ -36,10 +36,11 @@ def finite_float(text: str) -> float:
 
 def iso_date(text: str) -> str:
     """A calendar date written YYYY-MM-DD (``2026-09-01``), kept as the text given."""
+    problem = argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {_shown(text)}")
+    if not ISO_DATE.fullmatch(text):
+        raise problem
     try:
-        if ISO_DATE.fullmatch(text):
-            date.fromisoformat(text)
-            return text
+        date.fromisoformat(text)  # 2026-13-45 and 2026-02-29 match the pattern but are no dates
     except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {_shown(text)}")
+        raise problem from None
+    return text

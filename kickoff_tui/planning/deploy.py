@@ -37,6 +37,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from kickoff_tui.planning import constants as C
+from kickoff_tui.record.text import visible
 
 if TYPE_CHECKING:
     from kickoff_tui.sizing import SizedSpec, SizingInputs
@@ -341,7 +342,6 @@ def check_checkpoint(checkpoint: str) -> str:
     clear error: no control character (a newline would start a new line of the script, even
     after a ``#``), no line or paragraph separator (YAML breaks lines there), no bidi override."""
     from kickoff_tui.errors import KickoffError
-    from kickoff_tui.record.text import visible
 
     bad = next((c for c in checkpoint if c == "\t" or visible(c) != c), None)
     if bad is not None:
@@ -887,8 +887,6 @@ def _comment_block(lines: list[str]) -> list[str]:
     """``# ``-prefixed lines. A newline or other control character in a line (a note quoting a
     value) is shown as an escape (``\\n``): it cannot end the comment and start a shell or YAML
     line of its own."""
-    from kickoff_tui.record.text import visible
-
     return [f"# {visible(line)}" if line else "#" for line in lines]
 
 
@@ -949,8 +947,6 @@ def _shell_command(parts: list[str]) -> str:
 def launch_script(engine: str, s: DeploySettings) -> str:
     """A POSIX shell script that starts one replica of ``engine`` (on each node of it when a
     replica spans nodes), or refuses with the reason when the engine cannot serve the spec."""
-    from kickoff_tui.record.text import visible
-
     lines = ["#!/usr/bin/env sh", *_header(s, f"Start one replica with {engine}."), "set -eu", ""]
     problem = engine_problem(s, engine) if engine == "trtllm" or s.checkpoint_problem else None
     if problem:
@@ -1926,8 +1922,6 @@ def readme(s: DeploySettings, engine: str, target: str, files: list[str]) -> str
         "helm-production-stack": "helm repo add vllm https://vllm-project.github.io/production-stack\n"
         "helm install kickoff vllm/vllm-stack -f values.yaml\nkubectl apply -f monitoring.yaml",
     }[target]
-    from kickoff_tui.record.text import visible
-
     out = [
         f"# Deployment files for {visible(s.model_id)} on {visible(s.gpu)}",
         "",
@@ -1992,8 +1986,6 @@ class FilesExist(KickoffError):
     ``paths`` lists them; pass ``force=True`` (``--force`` on the command line) to overwrite."""
 
     def __init__(self, folder: Path, paths: list[Path]) -> None:
-        from kickoff_tui.record.text import visible
-
         self.folder = folder
         self.paths = paths
         names = ", ".join(visible(p.name) for p in paths[:4]) + (f" and {len(paths) - 4} more" if len(paths) > 4 else "")
@@ -2110,8 +2102,6 @@ def write_file_sets(
     if existing:
         root = Path(os.path.commonpath([str(folder) for folder, _ in sets]))
         err = FilesExist(root, existing)
-        from kickoff_tui.record.text import visible
-
         names = [visible(p.relative_to(root)) for p in existing]
         shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
         err.args = (f"{visible(root)} already holds {shown}; nothing was written. Pass --force to "

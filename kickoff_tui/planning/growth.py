@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kickoff_tui.catalog import CatalogError
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import constants as C
 from kickoff_tui.planning.charts import bar_chart
@@ -204,8 +205,6 @@ class _Needed:
         grown = grown_inputs(self.inputs, self.spec, multiplier)
         key = grown.peak_concurrency or 0
         if key not in self.cache:
-            from kickoff_tui.catalog import CatalogError
-
             try:
                 self.cache[key] = self.sizer(grown)
             except CatalogError as err:  # answers naming a model or GPU the catalog lacks

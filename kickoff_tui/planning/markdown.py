@@ -8,6 +8,7 @@ import re
 import shlex
 from typing import TYPE_CHECKING
 
+from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning.figures import Figure, num, usd
 
 if TYPE_CHECKING:
@@ -477,8 +478,6 @@ def planning_parts(
     business = (
         business_report(plan.business, spec, cost, plan.cost) if plan.business is not None else None
     )
-    from kickoff_tui.errors import KickoffError
-
     # Growth and sensitivity re-size the answers: answers a spec signed off earlier no longer
     # match (a model since taken out of the catalog) cannot be re-sized. The rest of the report
     # stands; the section says why it is missing.

@@ -505,6 +505,13 @@ def export_spec(session: Session):  # noqa: ANN201 - SizedSpec | None
     return session.signed_spec if session.signed_spec is not None else session.spec()
 
 
+def _not_sized(session: Session) -> str:
+    """The planning section of a session whose answers cannot be sized, and why."""
+    return safe_markdown("\n".join(
+        ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
+    ))
+
+
 def planning_markdown(session: Session) -> str:
     """The planning sections (cost, business case, growth, sensitivity, scorecard, deployment) of
     the session's export, from its spec, sizing inputs and :meth:`Session.planning`. Raises
@@ -517,9 +524,7 @@ def planning_markdown(session: Session) -> str:
         return portfolio_planning_markdown(session, session_parts(session))
     spec = export_spec(session)
     if spec is None:
-        return safe_markdown("\n".join(
-            ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
-        ))
+        return _not_sized(session)
     return markdown_sections(spec, session.sizing_inputs(), session.planning())
 
 
@@ -556,9 +561,7 @@ def report_markdown(session: Session, charts: dict[str, str] | None = None) -> t
         charts = {}
         planning = portfolio_planning_markdown(session, parts)
     elif parts is None:
-        planning = safe_markdown("\n".join(
-            ["## Cost, growth and deployment", "", f"Not computed: {session.sizing_error}", ""]
-        ))
+        planning = _not_sized(session)
         svgs = {}
     else:
         svgs = chart_svgs(parts)
