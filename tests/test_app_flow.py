@@ -114,6 +114,16 @@ async def _wizard(app: KickoffApp, pilot) -> None:  # type: ignore[no-untyped-de
     assert type(app.screen).__name__ == "WizardScreen"
 
 
+async def _question(app: KickoffApp, pilot, question_id: str):  # type: ignore[no-untyped-def]
+    """The wizard with ``question_id`` on screen, its form laid out."""
+    await _wizard(app, pilot)
+    wizard = app.screen
+    wizard._show_question(question_id)  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.pause()
+    return wizard
+
+
 async def test_number_field_validates_inline_and_previews_the_spec() -> None:
     app = KickoffApp(clock=fixed_clock)
     async with app.run_test(size=(80, 24), notifications=False) as pilot:
@@ -326,11 +336,7 @@ async def test_an_unanswered_yes_no_switch_shows_and_records_what_sizing_assumes
 
     app = KickoffApp(clock=fixed_clock)
     async with app.run_test(size=(120, 40), notifications=False) as pilot:
-        await _wizard(app, pilot)
-        wizard = app.screen
-        wizard._show_question("continuous_batching")
-        await pilot.pause()
-        await pilot.pause()
+        wizard = await _question(app, pilot, "continuous_batching")
         assert wizard.query_one("#q-input", Switch).value is True
         status = str(wizard.query_one("#q-status", Static).render())
         assert "sizing assumes yes" in status and "True" not in status
@@ -350,11 +356,7 @@ async def test_leaving_a_question_with_an_unsaved_choice_restores_the_recorded_s
 
     app = KickoffApp(clock=fixed_clock)
     async with app.run_test(size=(120, 40), notifications=False) as pilot:
-        await _wizard(app, pilot)
-        wizard = app.screen
-        wizard._show_question("precision")
-        await pilot.pause()
-        await pilot.pause()
+        wizard = await _question(app, pilot, "precision")
         panel = wizard.query_one("#spec", SpecPanel)
         recorded = app.controller.spec()
         radios = wizard.query_one("#q-input", RadioSet)
