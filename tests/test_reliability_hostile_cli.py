@@ -743,6 +743,22 @@ def test_a_batch_csv_with_a_duplicate_column_or_extra_cells_is_refused(text: str
     assert run(["estimate", "--batch", str(batch), "--json"])[0] == 0
 
 
+@pytest.mark.parametrize("header", [
+    "model,gpu,gpus,input_tokens,output_tokens,metric,measured,measured",
+    "source,date,engine,engine_image,model,gpu,gpus,tensor_parallel,expert_parallel,dp_attention,precision,"
+    "input_tokens,output_tokens,concurrency,median_ttft_ms,p99_ttft_ms,median_tpot_ms,p99_tpot_ms,"
+    "output_tokens_per_s,total_tokens_per_s,median_tpot_ms",
+])
+def test_a_calibration_csv_naming_a_column_twice_is_refused(header: str, tmp_path: Path) -> None:
+    """Either kind of calibration file: the last of two same-named columns would be scored."""
+    cells = ",".join(["1"] * len(header.split(",")))
+    data = tmp_path / "calib.csv"
+    data.write_text(f"{header}\n{cells}\n")
+    code, out, err = run(["calibrate", str(data)])
+    assert_clean(code, out, err, "calibrate")
+    assert code == 2 and "twice" in err and ("'measured'" in err or "'median_tpot_ms'" in err), err
+
+
 def test_a_session_saved_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     from kickoff_tui.record import load_session
 

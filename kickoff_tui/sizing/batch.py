@@ -134,6 +134,17 @@ class BatchRow(BaseModel):
             raise ValueError(f"line {line}: {field}: {first.get('msg')}") from None
 
 
+def refuse_repeated_columns(fieldnames: list[str]) -> None:
+    """:class:`ValueError` for a CSV header that names a column twice (``csv.DictReader`` would
+    keep the last one's cells silently); blank names are left to the caller."""
+    seen: set[str] = set()
+    for name in fieldnames:
+        if name.strip() and name in seen:
+            shown = name[:40] + ("..." if len(name) > 40 else "")
+            raise ValueError(f"line 1: the header names the column {shown!r} twice; name each column once")
+        seen.add(name)
+
+
 def parse_batch(text: str) -> list[BatchRow]:
     """The rows of a batch CSV; :class:`ValueError` (one line, naming the line) for a file that
     is not one: a missing header, a malformed or over-long field (``csv.Error``), a cell that is
@@ -145,12 +156,7 @@ def parse_batch(text: str) -> list[BatchRow]:
     try:
         if not reader.fieldnames or not {"model", "gpu"} <= set(reader.fieldnames):
             raise ValueError(f"batch CSV needs a header with the columns {','.join(BATCH_COLUMNS)}")
-        seen: set[str] = set()
-        for name in reader.fieldnames:
-            if name.strip() and name in seen:
-                shown = name[:40] + ("..." if len(name) > 40 else "")
-                raise ValueError(f"line 1: the header names the column {shown!r} twice; name each column once")
-            seen.add(name)
+        refuse_repeated_columns(reader.fieldnames)
         for n, raw in enumerate(reader, start=2):
             if len(rows) >= MAX_BATCH_ROWS:
                 raise ValueError(f"more than {MAX_BATCH_ROWS:,} rows; split the file")

@@ -24,7 +24,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel, ConfigDict
 
-from kickoff_tui.sizing.batch import BatchRow, run_row
+from kickoff_tui.sizing.batch import BatchRow, refuse_repeated_columns, run_row
 
 METRICS = ("output_tokens_per_s", "tpot_ms", "ttft_ms", "tpot_p50_ms", "ttft_p50_ms", "tpot_p99_ms", "ttft_p99_ms",
            "e2e_static_s")
@@ -124,6 +124,7 @@ Case = tuple[str, BatchRow, str, float]
 
 def parse_cases(text: str) -> list[Case]:
     reader = csv.DictReader(io.StringIO(text))
+    refuse_repeated_columns(reader.fieldnames or [])
     fields = set(reader.fieldnames or [])
     if "median_ttft_ms" in fields:
         return parse_inferencex(text)
