@@ -226,6 +226,7 @@ def _stdin_to_file(args: argparse.Namespace) -> Path | None:
     path = folder / "stdin.toml"
     path.write_bytes(data)
     setattr(args, names[0], str(path))
+    args.stdin_label = "<stdin>"  # what a command prints as the file's name (never the temp path)
     if getattr(args, "command", None) == "export" and getattr(args, "out", None) is None:
         args.out = "-"  # a report of standard input goes to standard output
     return folder

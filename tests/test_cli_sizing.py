@@ -272,3 +272,14 @@ def test_an_impossible_gpu_count_is_refused(gpus, tmp_path):
 
     with pytest.raises(ValueError, match="at most"):
         estimate("llama-3.1-8b", "h100-sxm", int(gpus), 100, 100)
+
+
+def test_an_estimate_an_engine_cannot_run_says_cannot_be_served_not_does_not_fit() -> None:
+    """An engine built for another vendor is not a memory problem: the card words it as one
+    reason a request cannot be served, as it does a model too large for the part."""
+    engine = run("estimate", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--gpus", "1", "--engine", "atom",
+                 "--input-tokens", "100", "--output-tokens", "100")
+    memory = run("estimate", "--model", "llama-3.1-405b", "--gpu", "l4", "--gpus", "1",
+                 "--input-tokens", "100", "--output-tokens", "100")
+    assert engine.returncode == 0 and "Cannot be served:" in engine.stdout and "does not run on NVIDIA" in engine.stdout
+    assert "Does not fit" not in engine.stdout + memory.stdout and "Cannot be served:" in memory.stdout

@@ -167,3 +167,13 @@ def test_sensitivity_counts_gpus_bought_in_whole_units():
     assert (row.low.total_gpus, row.low.needed_gpus, row.low.delta) == (8, 5, -8)
     assert (row.high.total_gpus, row.high.needed_gpus, row.high.delta) == (16, 15, 0)
     assert "GPUs bought" in r.chart()[0]
+
+
+def test_the_report_says_the_load_is_held_in_flight_only_when_it_was_answered_so() -> None:
+    """With the load answered as requests in flight, shorter answers mean more requests a second:
+    the report says so, as that reading (fewer tokens out, more GPUs) surprises."""
+    spec = make_spec(total_gpus=14)
+    held = sensitivity(spec, INPUTS, sizer=LinearSizer()).held
+    assert "100 requests in flight" in held and "avg_output_tokens" in held
+    by_rate = INPUTS.model_copy(update={"peak_concurrency": None, "requests_per_second": 5.0})
+    assert sensitivity(spec, by_rate, sizer=LinearSizer()).held == ""

@@ -430,7 +430,6 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
     from kickoff_tui.planning import business_report, cost_report
     from kickoff_tui.planning.figures import usd
-    from kickoff_tui.planning.constants import HOURS_PER_MONTH
     from kickoff_tui.planning.markdown import monthly_cost as planning_month
 
     inputs, overrides, spec = load(args.file, args.planning, args.gpu)
@@ -482,12 +481,8 @@ def cmd_cost(args: argparse.Namespace) -> int:
         "break-even",
     ):
         table.add_column(col, justify="left" if col == "option" else "right")
-    # Million tokens a month at the average load (output, and input + output): every row's
-    # per-million figures divide its one monthly cost (staff included) by these.
-    per_month_m = HOURS_PER_MONTH * 3600 / 1e6
-    out_m = (report.served_tokens_per_s.value or 0.0) * per_month_m
-    in_m = ((report.input_tokens_per_s.value if report.input_tokens_per_s else None) or 0.0) * per_month_m
-    both_m = out_m + in_m
+    # every row's per-million figures divide its one monthly cost (staff included) by these
+    out_m, both_m = report.million_tokens_a_month()
     for opt in report.options:
         if not opt.available:
             table.add_row(escape(opt.option), "-", "-", "-", "-", "-", "-")
@@ -715,6 +710,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         console.print(
             "Not varied: " + escape("; ".join(f"{k} ({v})" for k, v in report.skipped.items()))
         )
+    if report.held:
+        console.print(escape(report.held))
     return 0
 
 

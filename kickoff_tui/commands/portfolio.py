@@ -100,11 +100,13 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     budget = getattr(args, "budget", None)
     if budget is not None and not (math.isfinite(budget) and 0 < budget <= 1e10):
         raise KickoffError("--budget must be a monthly amount in USD, greater than 0")
-    return run(args.file, as_json=args.json, budget=budget, gpu=getattr(args, "gpu", None))
+    return run(args.file, as_json=args.json, budget=budget, gpu=getattr(args, "gpu", None),
+               shown=getattr(args, "stdin_label", None))
 
 
 def run(path: str, as_json: bool = False, budget: float | None = None, gpu: str | None = None,
-        title: str | None = None) -> int:
+        title: str | None = None, shown: str | None = None) -> int:
+    """Size and print a portfolio; ``shown`` is the file's name as the user gave it (``<stdin>``)."""
     from kickoff_tui.catalog import CatalogError, get_gpu
     from kickoff_tui.planning.history import DEFAULT_HORIZON_MONTHS, portfolio_growth
     from kickoff_tui.record.portfolio import demands, mix_options
@@ -135,13 +137,13 @@ def run(path: str, as_json: bool = False, budget: float | None = None, gpu: str 
     code = 0 if spec.feasible and (mix is None or mix.feasible) else 1
     if as_json:
         out: dict[str, Any] = {
-            "title": portfolio.title, "portfolio": spec.model_dump(mode="json"),
+            "schema_version": 1, "title": portfolio.title, "portfolio": spec.model_dump(mode="json"),
             "mix": mix.model_dump(mode="json") if mix else None,
             "growth": growth.model_dump(mode="json") if growth else None,
         }
         print(json_output.dumps(out, indent=2))
         return code
-    print_portfolio(spec, portfolio, title=title or f"Portfolio {portfolio.title or path}")
+    print_portfolio(spec, portfolio, title=title or f"Portfolio {portfolio.title or shown or path}")
     if mix is not None:
         print_mix(mix)
     if growth is not None:
@@ -163,6 +165,7 @@ def print_portfolio(spec, portfolio, title: str) -> None:
     from rich.table import Table
 
     from kickoff_tui.commands.sizing import _console, _fmt
+    from kickoff_tui.record.text import cooling_words
 
     console = _console()
     table = Table(title=f"{escape(title)}: workloads", title_justify="left")
@@ -202,7 +205,7 @@ def print_portfolio(spec, portfolio, title: str) -> None:
             ("Racks", lambda p: f"{p.racks} (up to {p.nodes_per_rack} nodes each)", _fmt(fleet.racks)),
             ("IT power (kW)", lambda p: _fmt(p.it_power_kw), _fmt(fleet.it_power_kw)),
             ("Facility power (kW)", lambda p: _fmt(p.facility_power_kw), ""),
-            ("Cooling", lambda p: p.cooling + ("" if p.cooling_ok else " (facility short)"), ""),
+            ("Cooling", lambda p: cooling_words(p.cooling) + ("" if p.cooling_ok else " (facility short)"), ""),
             ("Scale-out fabric", lambda p: p.scale_out_fabric, ""),
             ("Price per GPU-hour", lambda p: (escape(f"${p.price_usd_per_gpu_hour:,.2f} ({p.price_source})")
                                               if p.price_usd_per_gpu_hour is not None else "-"), ""),
@@ -286,7 +289,7 @@ def print_growth(growth) -> None:
 
     table = Table(title=f"Growth from history (log-linear fit, {growth.horizon_months}-month horizon)",
                   title_justify="left")
-    for col in ("workload", "monthly growth (80% interval)", "capacity", "outgrows in month"):
+    for col in ("workload", "monthly growth (80% interval)", "its fleet replicas carry", "outgrows them in month"):
         table.add_column(col)
     for w in growth.workloads:
         if w.fit is None:

@@ -156,7 +156,7 @@ def cmd_growth(args: argparse.Namespace) -> int:
         return 0
     console = _console()
     table = Table(title=f"Growth per workload: {escape(plan.title)}", title_justify="left")
-    for col in ("workload", "GPUs sized", "needed today", "carries", "monthly growth", "out of headroom"):
+    for col in ("workload", "GPUs sized", "needed today", "carries (GPUs sized)", "monthly growth", "out of headroom"):
         table.add_column(col)
     for name, r in reports:
         month = r.out_of_headroom_month

@@ -16,6 +16,8 @@ from kickoff_tui.commands import json_output
 from kickoff_tui.errors import KickoffError
 
 PRECISION_CHOICES = PRECISIONS  # the one list (catalog/schema.py)
+JSON_SCHEMA_VERSION = 1
+"""``schema_version`` of the ``--json`` objects here (the same number as the planning commands')."""
 MODEL_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 """Ids of imported models: safe as a file name and as a catalog key."""
 MAX_INPUT_BYTES = 5_000_000
@@ -136,6 +138,12 @@ def load_inputs(path: str):
     return check_inputs(path, inputs), None
 
 
+def shown_file(args: argparse.Namespace) -> str:
+    """The input file as the user named it: ``<stdin>`` for ``-`` (read into a temporary copy by
+    ``cli._stdin_to_file``, whose path means nothing to the user)."""
+    return getattr(args, "stdin_label", None) or args.file
+
+
 def check_inputs(path: str, inputs):  # noqa: ANN001, ANN201 - SizingInputs, imported lazily
     """Refuse, in one line, the values of a sizing-inputs file that the model accepts as text but
     the sizer has no data for (``precision = "fp3"``), before any sizing runs."""
@@ -223,7 +231,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     except (CatalogError, ValueError) as err:
         raise KickoffError(str(err)) from None
     if args.json:
-        print(json_output.dumps(result.model_dump(), indent=2))
+        print(json_output.dumps({"schema_version": JSON_SCHEMA_VERSION, **result.model_dump()}, indent=2))
     else:
         _estimate_card(result.model_dump())
     return 0
@@ -267,7 +275,7 @@ def _estimate_card(r: dict[str, Any]) -> None:
 
     console = _console()
     if not r.get("fits"):
-        console.print(f"[red]Does not fit:[/] {safe(r.get('reason'))}")
+        console.print(f"[red]Cannot be served:[/] {safe(r.get('reason'))}")
         return
     special = {
         "_what": safe(f"{r['model']} on {r['gpus']} x {r['gpu']}"),
@@ -340,7 +348,7 @@ def cmd_size(args: argparse.Namespace) -> int:
 
     if _portfolio.is_portfolio_file(args.file):  # several workloads: the portfolio printer
         return _portfolio.run(args.file, as_json=args.json, gpu=args.gpu,
-                              title=f"Sized spec for {args.file} (portfolio)")
+                              title=f"Sized spec for {shown_file(args)} (portfolio)")
     inputs, session = load_inputs(args.file)
     if args.gpu:
         inputs = inputs.model_copy(update={"gpu": args.gpu})
@@ -355,7 +363,7 @@ def cmd_size(args: argparse.Namespace) -> int:
         return code
     from kickoff_tui.record.text import plain_markup_safe
 
-    print_spec(spec, title=f"Sized spec for {plain_markup_safe(args.file)}")
+    print_spec(spec, title=f"Sized spec for {plain_markup_safe(shown_file(args))}")
     if spec.feasible:
         print_one_cost(args.file, inputs, session, spec)
     if previous is not None:
@@ -457,10 +465,21 @@ def print_one_cost(path: str, inputs, session, spec) -> None:  # noqa: ANN001
         per_m.append(f"${report.per_million_tokens.value:,.3f} per million tokens (input + output)")
     if report.per_million_output_tokens is not None:
         per_m.append(f"{usd(report.per_million_output_tokens.value)} per million output tokens")
+    tail = "The GPU rows above are before staff; `kickoff cost` prices every basis."
+    chosen = report.chosen
+    gpu_month = chosen.per_month.value if chosen.per_month is not None else None
+    if (gpu_month is not None and spec.cost_per_month is not None and chosen.quote is not None
+            and abs(gpu_month - spec.cost_per_month) >= 0.5):
+        # A price quoted in the session (or a planning file): the GPU rows above stay at the
+        # catalog price, so say which price this figure uses instead of "before staff".
+        tail = (f"The GPU rows above are at the catalog price ({usd(spec.cost_per_month)}/month); "
+                f"this figure prices the GPUs at {safe(chosen.quote.price_text())} "
+                f"({safe(chosen.quote.provider)}): {usd(gpu_month)}/month + staff "
+                f"{usd(report.staff_per_month.value)}/month; `kickoff cost` prices every basis.")
     _console().print(
         f"[bold]Cost per month: {usd(report.monthly.value)}[/] ({safe(report.monthly_basis)})"
         + (f"; {safe('; '.join(per_m))} at the average load" if per_m else "")
-        + ". The GPU rows above are before staff; `kickoff cost` prices every basis.")
+        + ". " + tail)
 
 
 def print_spec(spec, title: str = "Sized spec") -> None:
@@ -509,7 +528,14 @@ def print_spec(spec, title: str = "Sized spec") -> None:
                           + (" (est.)" if o.price_is_estimate and o.cost_per_month else ""),
                           _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(o.reason))
         console.print(table)
-        console.print(f"Recommended: [bold]{safe(spec.recommended or '-')}[/]   runner-up: {safe(spec.runner_up or '-')}")
+        if spec.recommended and spec.recommended != spec.gpu:
+            # IT fixed the SKU: the spec above stays on it; the comparison only names the cheapest
+            console.print(f"Cheapest in the comparison: [bold]{safe(spec.recommended)}[/]   runner-up: "
+                          f"{safe(spec.runner_up or '-')}   (the spec above is sized on {safe(spec.gpu)}, "
+                          "the GPU answered)")
+        else:
+            console.print(f"Recommended: [bold]{safe(spec.recommended or '-')}[/]   "
+                          f"runner-up: {safe(spec.runner_up or '-')}")
     if spec.physical_limits:
         pl = spec.physical_limits
         console.print(f"Physical limits for {safe(spec.model)}: best TPOT {pl.best_tpot_ms:.1f} ms ({pl.best_tpot_gpu}), "
@@ -542,7 +568,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     except (ValueError, csv.Error) as err:  # csv.Error: a malformed or over-long field
         raise KickoffError(f"{args.file}: {err}") from None
     if args.json:
-        print(report.model_dump_json(indent=2))
+        print(json_output.dumps({"schema_version": JSON_SCHEMA_VERSION, **report.model_dump(mode="json")},
+                                indent=2))
         return 0
     if args.markdown:
         from kickoff_tui.record.text import visible

@@ -228,6 +228,14 @@ class CostReport(BaseModel):
     def chosen(self) -> OptionCost:
         return self.option(self.chosen_option)
 
+    def million_tokens_a_month(self) -> tuple[float, float]:
+        """(output, input + output) million tokens a month at the average load: what every
+        basis's staff-included cost per million tokens divides its monthly cost by."""
+        per_month_m = C.HOURS_PER_MONTH * 3600 / 1e6
+        out_m = (self.served_tokens_per_s.value or 0.0) * per_month_m
+        in_m = ((self.input_tokens_per_s.value if self.input_tokens_per_s else None) or 0.0) * per_month_m
+        return out_m, out_m + in_m
+
     def headline(self) -> list[Figure]:
         """The one monthly cost (staff included, basis named) and the cost per million tokens,
         input + output and output only, at the average load."""

@@ -1892,7 +1892,8 @@ def readme(s: DeploySettings, engine: str, target: str, files: list[str]) -> str
     q, q_why = queue_threshold(s)
     res = pod_resources(s)["requests"]
     rows = [
-        ("tensor parallel", s.tensor_parallel, "spec.tensor_parallel (smallest TP that fits in memory)"),
+        ("tensor parallel", s.tensor_parallel,
+         "spec.tensor_parallel (the layout that meets the SLOs with the fewest GPUs bought)"),
         ("pipeline parallel", s.pipeline_parallel, "spec.pipeline_parallel"),
         ("expert parallel (MoE)", s.expert_parallel, "spec.expert_parallel (1: experts sliced by TP)"),
         ("DP attention (MoE)", "on" if s.dp_attention else "off", "spec.dp_attention (each GPU its own sequences)"),

@@ -145,7 +145,7 @@ COMPONENT_LABELS = {
 
 def _component(fig: Figure) -> Figure:
     option, _, part = fig.key.rpartition(".")
-    if option and part in COMPONENT_LABELS:
+    if option and option != "staff" and part in COMPONENT_LABELS:  # staff is not a GPU cost
         return fig.model_copy(update={"label": COMPONENT_LABELS[part].format(option=option)})
     return fig
 
@@ -172,16 +172,18 @@ def cost_markdown(
         f"**{report.cheapest_option or 'n/a'}**. Every monthly cost below includes the operations "
         f"staff ({usd(staff)}/month, the same for every basis)."
         + (f" At the average load ({report.utilisation.text()} utilisation) that is "
-           f"**{report.per_million_tokens.text()}** per million tokens, input + output"
-           + (f", and {report.per_million_output_tokens.text()} per million output tokens"
+           f"**${report.per_million_tokens.value:,.3f} per million tokens** (input + output)"
+           + (f", and {usd(report.per_million_output_tokens.value)} per million output tokens"
               if report.per_million_output_tokens is not None else "")
-           + "." if report.per_million_tokens is not None else "")
+           + ", staff included." if report.per_million_tokens is not None
+           and report.per_million_tokens.value is not None else "")
     )
+    out_m, both_m = report.million_tokens_a_month()  # as `kickoff cost` divides each row
     out.append("")
     rows = []
     for opt in report.options:
         if not opt.available:
-            rows.append([opt.option, "n/a", "n/a", "n/a", "n/a", opt.reason])
+            rows.append([opt.option, "n/a", "n/a", "n/a", "n/a", "n/a", opt.reason])
             continue
         month = monthly_cost(report, opt.option)
         rows.append(
@@ -189,7 +191,8 @@ def cost_markdown(
                 opt.option + (" (chosen)" if opt.option == report.chosen_option else ""),
                 f"{usd(month)}/month",
                 opt.horizon_total_with_staff.text() if opt.horizon_total_with_staff else "",
-                opt.per_million_output_tokens.text() if opt.per_million_output_tokens else "",
+                f"${month / both_m:,.3f}" if month is not None and both_m > 0 else "-",
+                usd(month / out_m) if month is not None and out_m > 0 else "-",
                 opt.break_even_utilisation.text() if opt.break_even_utilisation else "-",
                 f"{opt.quote.price_text()} ({opt.quote.cite()})" if opt.quote else "",
             ]
@@ -199,7 +202,8 @@ def cost_markdown(
             "basis",
             "monthly cost",
             f"{report.horizon_years}-year total",
-            "GPU cost per M output tokens (avg use)",
+            "per M tokens, in + out (avg load)",
+            "per M output tokens (avg load)",
             "break-even utilisation",
             "price",
         ],
@@ -310,7 +314,7 @@ def _scenario_month(sc, cost: CostReport | None) -> float | None:
 
 def business_markdown(report: BusinessReport) -> list[str]:
     """The business case: ROI, payback and the verdict (red flag in words)."""
-    flag = {"red": "RED FLAG", "weak": "WEAK", "adequate": "OK", "strong": "STRONG"}[report.verdict]
+    flag = {"red": "RED FLAG", "weak": "WEAK", "adequate": "ADEQUATE", "strong": "STRONG"}[report.verdict]
     out = ["## Business case", "", f"**{flag}**: {report.message} (option: {report.option}).", ""]
     figures = [
         report.requests_per_month,
@@ -379,6 +383,8 @@ def sensitivity_markdown(
             "",
             "Not varied: " + "; ".join(f"{k} ({v})" for k, v in report.skipped.items()) + ".",
         ]
+    if report.held:
+        out += ["", report.held]
     return out + [""]
 
 

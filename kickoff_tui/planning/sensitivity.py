@@ -192,6 +192,8 @@ class SensitivityReport(BaseModel):
     rows: list[SensitivityRow]
     """Most influential first."""
     skipped: dict[str, str] = Field(default_factory=dict)
+    held: str = ""
+    """How the load is held while the other inputs move (said where it changes a reading)."""
     calls: int = 0
     """How many times the sizer ran."""
 
@@ -432,7 +434,15 @@ def sensitivity(
             )
         )
     rows.sort(key=lambda r: (-r.swing, r.field))
+    held = ""
+    if inputs.peak_concurrency is not None:
+        # The load answered as requests in flight stays fixed: by Little's law, shorter answers
+        # (or prompts) then mean more requests a second, each with a prompt to prefill.
+        held = (f"The load is held at the answered {inputs.peak_concurrency:,} requests in flight: "
+                "shorter answers at the same count in flight mean more requests a second (more "
+                "prompts to prefill), so avg_output_tokens -50% can need more GPUs, not fewer.")
     return SensitivityReport(
+        held=held,
         gpu=spec.gpu,
         baseline_gpus=base_gpus,
         baseline_needed=baseline.total_gpus,

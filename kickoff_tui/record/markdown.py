@@ -310,7 +310,7 @@ def _spec_rows(spec: Any, parts: PlanningParts | None) -> list[tuple[str, str]]:
         return rows
     out = []
     for label, value in rows:
-        if label.lower().startswith("cost per month"):
+        if "cost per month" in label.lower():
             out.append(("Monthly cost", _cost_words(parts)))
         elif label.lower().startswith(("cost", "price")):
             continue

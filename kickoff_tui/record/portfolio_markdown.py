@@ -250,7 +250,7 @@ def portfolio_growth_markdown(session: Session, spec, rows, settings) -> list[st
                 f"month {month.value:g}" if month.value is not None else f"not within {r.months} months")
         table.append((demand.name, r.sized_gpus, r.needed_today if r.needed_today is not None else "-",
                       r.capacity_multiplier.text(), r.monthly_rate.text() if r.monthly_rate else "-", when))
-    out += _table(("Workload", "GPUs sized", "Needed today", "Carries", "Monthly growth (answered)",
+    out += _table(("Workload", "GPUs sized", "Needed today", "Carries (GPUs sized)", "Monthly growth (answered)",
                    "Out of headroom"), table)
     out.append("")
     growth = session.portfolio_growth()
@@ -272,7 +272,7 @@ def portfolio_growth_markdown(session: Session, spec, rows, settings) -> list[st
             continue
         fitted.append((w.name, w.fit.describe(), capacity,
                        at(w.outgrows_month) + _between(w.outgrows_earliest, w.outgrows_latest, at)))
-    out += _table(("Workload", "Monthly growth (80% interval)", "Its replicas carry", "Outgrows them in"), fitted)
+    out += _table(("Workload", "Monthly growth (80% interval)", "Its fleet replicas carry", "Outgrows them in"), fitted)
     lasts = growth.fleet_outgrows_month is None and growth.fleet_outgrows_earliest is None
     out += ["", (f"At the fitted rates the shared fleet lasts the {growth.horizon_months}-month horizon"
                  if lasts else

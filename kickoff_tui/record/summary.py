@@ -44,7 +44,7 @@ def spec_line(spec: SizedSpec | None, error: str = "") -> str:
     if spec.ttft_ms is not None:
         parts.append(f"TTFT {number(spec.ttft_ms, 0)} ms")
     if spec.cost_per_month is not None:
-        parts.append(f"{money(spec.cost_per_month)}/month")
+        parts.append(f"GPUs {money(spec.cost_per_month)}/month at the catalog price")
     return f"{spec.model_name or spec.model} @ {spec.precision}: " + ", ".join(parts)
 
 
@@ -76,7 +76,7 @@ SPEC_FIELDS: tuple[tuple[str, str], ...] = (
     ("ttft_ms", "TTFT (ms)"),
     ("tpot_ms", "TPOT (ms)"),
     ("output_tokens_per_s", "Output tokens/s"),
-    ("cost_per_month", "Cost per month (USD)"),
+    ("cost_per_month", "GPU cost per month (USD, catalog price, before staff)"),
     ("binding_constraint", "Binding constraint"),
 )
 """Spec figures worth showing to people and comparing between sessions, with their labels."""
@@ -84,6 +84,10 @@ SPEC_FIELDS: tuple[tuple[str, str], ...] = (
 
 def spec_value(spec: SizedSpec, field: str) -> str:
     value = getattr(spec, field)
+    if field == "cooling" and isinstance(value, str) and value:
+        from kickoff_tui.record.text import cooling_words
+
+        return cooling_words(value)  # "rear-door heat exchanger", as the spec's why says it
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float)):

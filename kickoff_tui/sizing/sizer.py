@@ -1168,7 +1168,7 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         "units": (f"{s.total_gpus} GPUs needed, {s.gpus_bought} bought: {s.units} x {unit.name} "
                   f"({unit.gpus} GPUs each, {unit.kind}; {unit.source})"
                   + (f"; {spare} spare" if spare else "")),
-        "nodes": f"{s.nodes} nodes of {s.gpus_per_node} GPUs ({s.gpu.node_name})",
+        "nodes": f"{s.nodes} node{'' if s.nodes == 1 else 's'} of {s.gpus_per_node} GPUs ({s.gpu.node_name})",
         "racks": (f"{s.racks} rack(s), up to {s.nodes_per_rack} node(s) each: "
                   f"{_rack_words(r.rack_power_kw, r.rack_power_basis)}"
                   + (f"; {s.sites} sites" if s.sites > 1 else "")

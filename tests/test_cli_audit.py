@@ -1,0 +1,181 @@
+"""Findings of the headless-CLI audit (2026-12): each test runs a command the README or docs/
+show and checks what the user reads against the same figure elsewhere."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kickoff_tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SESSION = str(EXAMPLES / "session-support-assistant.toml")
+PORTFOLIO_SESSION = str(EXAMPLES / "session-portfolio.toml")
+CASES = ROOT.parent / "shared" / "calibration" / "cases.csv"
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode()))
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exit_:
+                code = int(exit_.code or 0)
+    finally:
+        sys.stdin = old_stdin
+    return code, out.getvalue(), err.getvalue()
+
+
+# --- --json carries schema_version on every command (README, docs/planning.md conventions) ----
+
+
+def test_estimate_json_carries_schema_version():
+    code, out, _ = run("estimate", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--gpus", "1",
+                       "--input-tokens", "500", "--output-tokens", "100", "--json")
+    assert code == 0 and json.loads(out)["schema_version"] == 1
+
+
+@pytest.mark.parametrize("command", ["portfolio", "size"])
+def test_portfolio_json_carries_schema_version(command):
+    code, out, _ = run(command, str(EXAMPLES / "portfolio.toml"), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["schema_version"] == 1 and "portfolio" in data
+
+
+@pytest.mark.skipif(not CASES.exists(), reason="shared calibration data not checked out")
+def test_calibrate_json_carries_schema_version():
+    code, out, _ = run("calibrate", str(CASES), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["schema_version"] == 1 and data["overall"]["rows"] > 0
+
+
+# --- what `kickoff size` prints -------------------------------------------------------------
+
+
+def test_size_from_stdin_names_stdin_not_a_temporary_path():
+    text = (EXAMPLES / "chat-assistant.toml").read_text()
+    code, out, _ = run("size", "-", stdin=text)
+    assert code == 0
+    assert "Sized spec for <stdin>" in out and "kickoff-stdin" not in out
+
+
+def test_size_with_a_fixed_gpu_does_not_call_another_sku_recommended():
+    code, out, _ = run("size", str(EXAMPLES / "bank-rag.toml"))
+    assert code == 0
+    assert "Recommended: b200" not in out
+    assert "Cheapest in the comparison:" in out and "sized on h200-sxm" in out
+
+
+def test_size_of_a_session_with_a_quoted_price_explains_the_gpu_rows():
+    """The GPU rows are at the catalog price ($49,669); the one monthly cost uses the quoted
+    $2.45/GPU-h ($42,924 + $6,000 staff = $48,924): "before staff" would contradict it."""
+    code, out, _ = run("size", SESSION)
+    flat = " ".join(out.split())
+    assert code == 0 and "Cost per month: $48,924" in flat
+    assert "The GPU rows above are before staff" not in flat
+    assert "at the catalog price ($49,669/month)" in flat and "$42,924/month + staff $6,000/month" in flat
+
+
+# --- cooling in words, everywhere a spec is shown -------------------------------------------
+
+
+def test_portfolio_fleet_names_the_cooling_in_words():
+    code, out, _ = run("portfolio", PORTFOLIO_SESSION)
+    row = next(line for line in out.splitlines() if "Cooling" in line)
+    assert "rear-door heat exchanger" in row and "rdhx" not in row
+
+
+def test_replay_state_names_cooling_and_the_catalog_gpu_cost():
+    code, out, _ = run("replay", SESSION)
+    assert code == 0
+    cooling = next(line for line in out.splitlines() if line.strip().startswith("Cooling"))
+    assert "rear-door heat exchanger" in cooling
+    assert "Cost per month (USD)" not in out  # the report's one monthly cost is $48,924, not this
+    assert "GPU cost per month (USD, catalog price, before staff)" in out
+
+
+# --- the Markdown report --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report() -> str:
+    code, out, _ = run("export", SESSION, "--markdown", "--out", "-")
+    assert code == 0
+    return out
+
+
+def test_report_spec_table_names_cooling_in_words(report):
+    assert "| Cooling | rear-door heat exchanger |" in report and "| Cooling | rdhx |" not in report
+
+
+def test_report_staff_is_not_labelled_a_gpu_cost(report):
+    assert "staff GPU cost per month" not in report
+    assert "**operations staff per month**: $6,000/month" in report
+
+
+def test_report_cost_per_million_tokens_reads_once(report):
+    assert "/M tokens** per million tokens" not in report
+    assert "**$0.290 per million tokens** (input + output), and $5.25 per million output tokens" in report
+
+
+def test_report_business_verdict_matches_the_memo(report):
+    memo = report.split("## Status")[0]
+    assert "Business case (reserved-1y): **adequate**" in memo
+    assert "## Business case\n\n**ADEQUATE**:" in report
+
+
+def test_report_cost_table_per_million_matches_kickoff_cost(report):
+    """`kickoff cost` and the report's cost table give the same per-million figures per basis
+    (staff included), not a GPU-only figure in one and the total in the other."""
+    code, out, _ = run("cost", SESSION)
+    assert code == 0
+    cli = {}
+    for line in out.splitlines():
+        m = re.match(r"│ ([a-z0-9-]+)(?: \*)? +│.*│ +(\$[\d.,]+) │ +(\$[\d.,]+) │ +[\d.%-]+ +│$", line)
+        if m:
+            cli[m.group(1)] = (m.group(2), m.group(3))
+    md = {}
+    for line in report.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 7 and cells[1].endswith("/month") and cells[0].split()[0] in cli:
+            md[cells[0].split()[0]] = (cells[3], cells[4])
+    assert cli and md.keys() == cli.keys()
+    assert md == cli
+
+
+# --- deployment files -------------------------------------------------------------------------
+
+
+def test_deploy_readme_says_why_that_tensor_parallel(tmp_path):
+    """bank-rag: TP1 and TP2 hold the FP8 70B weights on an H200; TP4 is chosen because it meets
+    the SLOs with the fewest GPUs, so "smallest TP that fits in memory" was wrong."""
+    code, _, _ = run("deploy", str(EXAMPLES / "bank-rag.toml"), "--out", str(tmp_path))
+    text = (tmp_path / "README.md").read_text()
+    assert code == 0 and "| tensor parallel | 4 |" in text
+    assert "smallest TP that fits in memory" not in text and "fewest GPUs bought" in text
+
+
+def test_the_readme_deploy_targets_all_run(tmp_path):
+    """Every `kickoff deploy` line of the README, on a sizing example."""
+    file = str(EXAMPLES / "bank-rag.toml")
+    readme = (ROOT / "README.md").read_text()
+    lines = [line for line in readme.splitlines() if line.startswith("$ kickoff deploy FILE")]
+    assert len(lines) >= 4
+    for i, line in enumerate(lines):
+        words = line.split("#")[0].split("|")[0].split()[2:]  # drop "$ kickoff"
+        words = [file if w == "FILE" else str(tmp_path / f"d{i}") if w == "deploy/" else w for w in words]
+        proc = subprocess.run([sys.executable, "-m", "kickoff_tui", *words], capture_output=True,
+                              text=True, cwd=ROOT)
+        assert proc.returncode == 0, (line, proc.stderr)
