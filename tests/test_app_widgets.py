@@ -106,8 +106,21 @@ def test_jump_matching_uses_all_words() -> None:
 
 def test_assumed_value_names_the_default_used(default_spec) -> None:  # type: ignore[no-untyped-def]
     q = default_questionnaire().get("use_case")
-    assert assumed_value(q, default_spec) == "chat"
+    assert assumed_value(q, default_spec) == "Chat assistant"  # the choice's words, not its id
 
 
 def test_flags_summary_counts() -> None:
     assert "No open red flags" in flags_summary([])
+
+
+def test_memory_chart_is_scaled_to_the_memory_an_engine_can_use(default_spec) -> None:  # type: ignore[no-untyped-def]
+    """An "80GB" H100 reports 85.5 GB to the engine and the sizer plans in that: a TensorRT-LLM
+    spec using 84 GB read "Memory per GPU 84 GB" next to "H100 SXM5 80GB", as if it overflowed."""
+    from kickoff_tui.catalog import get_gpu
+
+    h100 = get_gpu("h100-sxm")
+    spec = default_spec.model_copy(update={"gpu": "h100-sxm", "memory_gb_per_gpu": 80.0, "weights_gb_per_gpu": 70.55,
+                                           "kv_gb_per_gpu": 10.7, "overhead_gb_per_gpu": 3.07})
+    text = render_memory(spec, 40).plain
+    assert f"{h100.usable_memory_bytes / 1e9:.1f} GB usable" in text.splitlines()[0], text
+    assert "free 1" in text  # 85.5 - 84.3 GB, not 0

@@ -108,10 +108,25 @@ def assumed_value(question: Question, spec: SizedSpec | None) -> str:
     if question.feeds and spec is not None:
         for assumption in spec.assumptions:
             if assumption.field == question.feeds:
-                if question.type == "yes_no" and assumption.value in ("True", "False"):
-                    return question.label_of(assumption.value == "True")  # "yes" / "no"
-                return assumption.value
+                return _as_answer_label(question, assumption.value)
     return ""
+
+
+def _as_answer_label(question: Question, value: str) -> str:
+    """The sizer's assumed input as the answer would read: the choice's words ("One failed or
+    updating replica (N+1 GPUs)", not ``n+1``), a number with the question's unit (``1,000 ms``,
+    not ``1000``)."""
+    if question.type == "yes_no" and value in ("True", "False"):
+        return question.label_of(value == "True")  # "yes" / "no"
+    if question.type == "choice":
+        return question.label_of(value)
+    if question.type == "number":
+        try:
+            number = float(value) / question.scale  # the input is the answer x scale
+        except ValueError:
+            return value
+        return question.label_of(int(number) if number.is_integer() else round(number, 6))
+    return value
 
 
 class WizardScreen(Screen[None]):

@@ -57,10 +57,22 @@ def split_cells(parts: list[float], width: int) -> list[int]:
     return cells
 
 
+def usable_gb(spec: SizedSpec) -> float:
+    """GB an engine can allocate on one GPU of the spec: the driver's figure from the catalog
+    (an "80GB" H100 reports 81,559 MiB = 85.5 GB, and the sizer plans in that), else the
+    spec's nominal memory."""
+    from kickoff_tui.catalog import CatalogError, get_gpu
+
+    try:
+        return get_gpu(spec.gpu).usable_memory_bytes / 1e9
+    except CatalogError:
+        return spec.memory_gb_per_gpu
+
+
 def memory_parts(spec: SizedSpec) -> list[float]:
     """GB per GPU for weights, KV cache, overhead and free memory (free is never negative)."""
     used = spec.weights_gb_per_gpu + spec.kv_gb_per_gpu + spec.overhead_gb_per_gpu
-    capacity = max(spec.memory_gb_per_gpu, used)
+    capacity = max(usable_gb(spec), used)
     return [spec.weights_gb_per_gpu, spec.kv_gb_per_gpu, spec.overhead_gb_per_gpu,
             capacity - used]
 
@@ -80,8 +92,8 @@ def render_memory(spec: SizedSpec | None, width: int) -> Content:
         items.append(f"[{colour}]{glyph}[/] {label} {value:.0f}" + " " * (LEGEND_CELL - len(plain)))
     per_row = max(1, width // LEGEND_CELL)
     legend = "\n".join("".join(items[i:i + per_row]).rstrip() for i in range(0, len(items), per_row))
-    capacity = max(spec.memory_gb_per_gpu, sum(parts[:3]))
-    title = f"[b]Memory per GPU[/] [dim]{capacity:.0f} GB[/]"
+    capacity = sum(parts)
+    title = f"[b]Memory per GPU[/] [dim]{capacity:.1f} GB usable[/]"
     return Content.from_markup(f"{title}\n{bar}\n{legend}")
 
 

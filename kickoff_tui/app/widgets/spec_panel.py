@@ -129,7 +129,8 @@ def spec_rows(spec: SizedSpec, cost_month: MonthlyCost | None = None,
             cost += " est."
     return [
         ("gpu", "GPU", short_gpu_name(spec.gpu_name or spec.gpu or "—")),
-        ("gpus_per_replica", "Per replica", f"{spec.gpus_per_replica} GPU{tp}"),
+        ("gpus_per_replica", "Per replica",
+         f"{spec.gpus_per_replica} GPU{'' if spec.gpus_per_replica == 1 else 's'}{tp}"),
         ("replicas", "Replicas", str(spec.replicas)),
         ("total_gpus", "Total GPUs", gpu_band(spec)),
         *([("units", "Bought", f"{spec.units} × {spec.unit_gpus}"
