@@ -124,3 +124,12 @@ def test_memory_chart_is_scaled_to_the_memory_an_engine_can_use(default_spec) ->
     text = render_memory(spec, 40).plain
     assert f"{h100.usable_memory_bytes / 1e9:.1f} GB usable" in text.splitlines()[0], text
     assert "free 1" in text  # 85.5 - 84.3 GB, not 0
+
+
+def test_a_long_spec_value_goes_on_under_its_column_instead_of_being_cut(default_spec) -> None:  # type: ignore[no-untyped-def]
+    """Replay's narrow panels read "Cooling  rear-door heat…" and the wizard's "GB200 NVL72 (pe…"."""
+    spec = default_spec.model_copy(update={"cooling": "rdhx"})
+    lines = render_spec(spec, width=32).plain.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Cooling"))
+    assert "…" not in lines[at] and "rear-door" in lines[at]
+    assert lines[at + 1].startswith(" " * 12) and "exchanger" in lines[at + 1], lines[at:at + 2]

@@ -129,11 +129,14 @@ def test_sku_names_cut_in_the_chart_end_with_an_ellipsis() -> None:
 
 
 def test_a_long_value_in_the_narrow_spec_panel_ends_with_an_ellipsis() -> None:
+    """A GPU name goes on to a second line under its column; what even two lines cannot hold
+    ends in "…" (a cut name must look cut)."""
     spec = size(SizingInputs())
-    long_gpu = spec.model_copy(update={"gpu_name": "NVIDIA H100 SXM5 80GB with a very long name"})
+    long_gpu = spec.model_copy(update={"gpu_name": "NVIDIA H100 SXM5 80GB with a very long name indeed"})
     lines = render_spec(long_gpu, width=30).plain.splitlines()
-    gpu_line = next(line for line in lines if line.startswith("GPU "))
-    assert "H100 SXM5 80GB…" in gpu_line, gpu_line
+    at = next(i for i, line in enumerate(lines) if line.startswith("GPU "))
+    assert "H100 SXM5 80GB" in lines[at] and "…" not in lines[at], lines[at]
+    assert lines[at + 1].startswith(" " * 12) and lines[at + 1].rstrip(" *").endswith("…"), lines[at + 1]
 
 
 # --- ids in words --------------------------------------------------------------------------------

@@ -144,6 +144,21 @@ def spec_rows(spec: SizedSpec, cost_month: MonthlyCost | None = None,
     ]
 
 
+def fold(value: str, room: int) -> tuple[str, str]:
+    """``value`` in at most two lines of ``room`` columns, broken between words: (first line,
+    the rest, cut with "…" if even two lines are too short; "" when it fits on one)."""
+    if len(value) <= room:
+        return value, ""
+    cut = value.rfind(" ", 0, room + 1)
+    if cut <= 0:
+        return clip(value, room), ""
+    return value[:cut], clip(value[cut + 1:], room)
+
+
+FOLDED = frozenset({"gpu", "cooling"})
+"""Figures whose value goes on to a second line rather than being cut: what is bought and how
+it is cooled must read whole; the fabric rows stay one line (Review's why spells them out)."""
+
 COMPACT_BELOW = 36
 """Below this many columns the panel marks assumed figures with ``*`` and a legend line."""
 ASSUMED_MARK = "[dim]*[/]"
@@ -169,8 +184,12 @@ def render_spec(spec: SizedSpec | None, *, pending: str = "", width: int = 40,
         tag = (f" {ASSUMED_MARK}" if compact else f" {ASSUMED_TAG}") if assumed else ""
         style = "b $accent" if figure == "total_gpus" else "b"
         value_room = max(width - LABEL_WIDTH - (2 if compact else 8 if assumed else 0), 6)
-        value = clip(value, value_room)
-        lines.append(f"{label:<{LABEL_WIDTH}}[{style}]{safe(value)}[/]{tag}")
+        first, rest = fold(value, value_room) if figure in FOLDED else (clip(value, value_room), "")
+        if not rest:
+            lines.append(f"{label:<{LABEL_WIDTH}}[{style}]{safe(first)}[/]{tag}")
+        else:  # a long name goes on under its own column ("rear-door heat / exchanger")
+            lines.append(f"{label:<{LABEL_WIDTH}}[{style}]{safe(first)}[/]")
+            lines.append(f"{'':<{LABEL_WIDTH}}[{style}]{safe(rest)}[/]{tag}")
         if figure == "cost" and cost is not None and cost.value is not None:
             lines.append(f"  [dim]{safe(cost.basis)}[/]")  # wraps when narrow, never cut
     if spec.feasible:  # an infeasible spec is bound by its reason above, not by a target
