@@ -111,3 +111,25 @@ async def test_gpus_per_replica_reads_in_the_plural() -> None:
         assert panel.spec is not None and panel.spec.gpus_per_replica == 4
         text = screen_text(app)
         assert "Per replica 4 GPUs (TP4)" in text and "4 GPU (TP4)" not in text, text
+
+
+@pytest.mark.parametrize(("question", "hint"), [
+    ("ttft_target_ms", "Enter or Ctrl+S records what you type"),
+    ("continuous_batching", "Ctrl+S records the switch"),
+    ("redundancy", "Ctrl+S records the one you pick"),
+])
+async def test_the_hint_says_what_the_keys_record(question: str, hint: str) -> None:
+    """An empty number field said "sizing assumes 1,000 ms · Enter or Ctrl+S records the
+    answer", and Ctrl+S then answered "Give an answer first.": the assumption is not recorded
+    for a typed field or a choice, only a switch always holds a value."""
+    from textual.widgets import Static
+
+    from kickoff_tui.app.demo import to_wizard
+
+    app = demo_app()
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        await to_wizard(pilot)
+        app.screen._show_question(question)  # type: ignore[attr-defined]
+        await settle(pilot)
+        status = " ".join(str(app.screen.query_one("#q-status", Static).render()).split())
+        assert hint in status and "records the answer" not in status, status

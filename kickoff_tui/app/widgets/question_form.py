@@ -219,8 +219,12 @@ class QuestionForm(Vertical):
             why = f" · why: {safe(a.rationale)}" if a.rationale else ""
             return (f"[$success]✓ Recorded[/]: [b]{safe(self.question.label_of(a.value))}[/] "
                     f"by {safe(a.answered_by)} {badge_markup(a.role, short=True)}{why}{mismatch}")
-        typed = self.question.type in ("number", "text", "duration")
-        hint = "Enter or Ctrl+S records the answer" if typed else "Ctrl+S records the answer"
+        # what the keys record: a typed field and a choice record nothing until given one (the
+        # assumption stays an assumption); a switch always holds a value
+        hint = {"number": "Enter or Ctrl+S records what you type",
+                "text": "Enter or Ctrl+S records what you type",
+                "duration": "Enter or Ctrl+S records what you type",
+                "yes_no": "Ctrl+S records the switch"}.get(self.question.type, "Ctrl+S records the one you pick")
         if self.default_text:
             return (f"[dim]Not answered · sizing assumes [b]{safe(self.default_text)}[/] · "
                     f"{hint}[/]")
