@@ -260,3 +260,17 @@ def test_empty_text_is_refused_and_catalog_labels_are_names() -> None:
     assert q.get("model").label_of("llama-3.3-70b").endswith("(llama-3.3-70b)")
     assert q.get("finetuned_variants").label_of(1) == "1 variant"
     assert q.get("expected_growth").label_of(30) == "30%"
+
+
+@pytest.mark.parametrize(("typed", "readings"), [
+    ("32k", ("32,000", "32,768")),
+    ("128 K", ("128,000", "131,072")),
+    ("1.5M", ("1,500,000", "1,572,864")),
+])
+def test_a_number_written_with_k_or_m_is_refused_with_both_readings(typed: str, readings: tuple[str, str]) -> None:
+    """People type "32k" for a context length (32,768) and "1.5k" for users (1,500): Kickoff
+    cannot tell which, so it spells out both instead of a bare "is not a number"."""
+    q = default_questionnaire().get("max_context_tokens")
+    with pytest.raises(KickoffError) as err:
+        q.validate_value(typed)
+    assert all(r in str(err.value) for r in readings), err.value

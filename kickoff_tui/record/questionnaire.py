@@ -37,6 +37,10 @@ ROLE_LABELS: dict[str, str] = {
 }
 """How each role is written for people (reports, CLI output)."""
 
+SHORTHAND = re.compile(r"(\d+(?:\.\d+)?)\s*([kKmM])")
+"""A number written "32k" or "1.5M": refused with both readings spelled out (context lengths
+count k as 1,024, traffic as 1,000)."""
+
 QuestionType = Literal["choice", "number", "yes_no", "text", "duration"]
 """Answer types. ``duration`` answers are strings such as ``"4h"`` or ``"2d"``."""
 
@@ -499,6 +503,13 @@ class Question(BaseModel):
                 try:
                     value = float(text)
                 except ValueError:
+                    short = SHORTHAND.fullmatch(text)
+                    if short:  # "32k": a thousand, or 1,024 as context lengths count it?
+                        n = float(short.group(1))
+                        thousand, binary = (1e3, 1024) if short.group(2) in "kK" else (1e6, 1024 ** 2)
+                        raise KickoffError(
+                            f"{where}: {value!r} is not a number; write it in full, e.g. "
+                            f"{n * thousand:,.0f} or {n * binary:,.0f}") from None
                     raise KickoffError(f"{where}: {value!r} is not a number") from None
         if not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
             raise KickoffError(f"{where}: expected a number, not {value!r}")
