@@ -133,3 +133,15 @@ def test_a_long_spec_value_goes_on_under_its_column_instead_of_being_cut(default
     at = next(i for i, line in enumerate(lines) if line.startswith("Cooling"))
     assert "…" not in lines[at] and "rear-door" in lines[at]
     assert lines[at + 1].startswith(" " * 12) and "exchanger" in lines[at + 1], lines[at:at + 2]
+
+
+def test_a_scaled_assumption_reads_in_the_questions_unit(default_spec) -> None:  # type: ignore[no-untyped-def]
+    """The sizer assumes an acceptance of 0.7; the question asks for a percentage (scale 0.01):
+    the status must say 70%, not 0.7%."""
+    from kickoff_tui.sizing.spec import Assumption
+
+    q = default_questionnaire().get("speculative_acceptance")
+    assert q.scale != 1.0
+    spec = default_spec.model_copy(update={"assumptions": [
+        *default_spec.assumptions, Assumption(field=q.feeds, value="0.7", reason="default")]})
+    assert assumed_value(q, spec) == "70%"

@@ -85,7 +85,22 @@ def test_size_of_a_session_with_a_quoted_price_explains_the_gpu_rows():
     flat = " ".join(out.split())
     assert code == 0 and "Cost per month: $48,924" in flat
     assert "The GPU rows above are before staff" not in flat
-    assert "at the catalog price ($49,669/month)" in flat and "$42,924/month + staff $6,000/month" in flat
+    assert "at the catalog GPU price ($49,669/month)" in flat and "$42,924/month + staff $6,000/month" in flat
+    assert "at the quoted $2.45/GPU-h" in flat
+
+
+def test_size_on_the_purchase_basis_names_what_the_gpu_cost_counts_not_a_quote(tmp_path: Path):
+    """Bought, the monthly GPU cost adds the server share and power to the catalog GPU price:
+    the line said "prices the GPUs at $30,000/GPU (Kickoff estimate)", the catalog price itself,
+    as if a quote explained the gap."""
+    buy = tmp_path / "buy.toml"
+    text = (EXAMPLES / "chat-assistant.toml").read_text()
+    assert 'price_basis = "reserved-1y"' in text
+    buy.write_text(text.replace('price_basis = "reserved-1y"', 'price_basis = "purchase"'))
+    code, out, _ = run("size", str(buy))
+    flat = " ".join(out.split())
+    assert code == 0 and "counts the GPUs as bought" in flat, flat[-600:]
+    assert "quoted" not in flat and "prices the GPUs at" not in flat
 
 
 # --- cooling in words, everywhere a spec is shown -------------------------------------------
@@ -179,3 +194,10 @@ def test_the_readme_deploy_targets_all_run(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "kickoff_tui", *words], capture_output=True,
                               text=True, cwd=ROOT)
         assert proc.returncode == 0, (line, proc.stderr)
+
+
+def test_kickoff_cost_words_an_adequate_business_case_as_the_report_does():
+    """The report says ADEQUATE, the app "adequate"; `kickoff cost` still said "OK"."""
+    code, out, _ = run("cost", SESSION)
+    line = next(x for x in out.splitlines() if x.startswith("Business case"))
+    assert code == 0 and "ADEQUATE" in line and " OK " not in f" {line} ", line

@@ -274,3 +274,14 @@ def test_a_number_written_with_k_or_m_is_refused_with_both_readings(typed: str, 
     with pytest.raises(KickoffError) as err:
         q.validate_value(typed)
     assert all(r in str(err.value) for r in readings), err.value
+
+
+def test_the_1024_reading_is_offered_for_token_counts_only() -> None:
+    """ "50k" dollars is 50,000 (51,200 is no reading of it); "1m" on a time may mean a minute."""
+    questions = default_questionnaire()
+    with pytest.raises(KickoffError) as err:
+        questions.get("monthly_budget_usd").validate_value("50k")
+    assert "50,000" in str(err.value) and "51,200" not in str(err.value)
+    with pytest.raises(KickoffError) as err:
+        questions.get("ttft_target_ms").validate_value("1m")
+    assert "write it in full" not in str(err.value)

@@ -13,6 +13,9 @@ import math
 import sys
 from typing import Any, TextIO
 
+SCHEMA_VERSION = 1
+"""``schema_version`` of every ``--json`` output of the CLI; raised when a field changes meaning."""
+
 
 def finite(data: Any) -> Any:
     """``data`` with every non-finite float (in dicts, lists and tuples) replaced by ``None``."""

@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 
 ENGINE_CHOICES = ("vllm", "sglang", "trtllm")
 TARGET_CHOICES = ("k8s", "lws", "helm-production-stack", "kserve")
-JSON_SCHEMA_VERSION = 1
-"""``schema_version`` of every ``--json`` output; raised when a field changes meaning."""
+JSON_SCHEMA_VERSION = json_output.SCHEMA_VERSION  # one number for every --json output
 
 COST_FLAGS: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
     ("--on-demand", "on_demand_usd_per_gpu_hour", finite_float, "quoted on-demand $/GPU-hour"),
@@ -545,7 +544,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
         word = {
             "red": "[red]RED FLAG[/]",
             "weak": "[yellow]WEAK[/]",
-            "adequate": "OK",
+            "adequate": "ADEQUATE",
             "strong": "[green]STRONG[/]",
         }[business.verdict]
         console.print(

@@ -137,7 +137,7 @@ def run(path: str, as_json: bool = False, budget: float | None = None, gpu: str 
     code = 0 if spec.feasible and (mix is None or mix.feasible) else 1
     if as_json:
         out: dict[str, Any] = {
-            "schema_version": 1, "title": portfolio.title, "portfolio": spec.model_dump(mode="json"),
+            "schema_version": json_output.SCHEMA_VERSION, "title": portfolio.title, "portfolio": spec.model_dump(mode="json"),
             "mix": mix.model_dump(mode="json") if mix else None,
             "growth": growth.model_dump(mode="json") if growth else None,
         }

@@ -100,7 +100,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
     reports = [(name, cost_report(spec, inputs, plan.overrides.cost)) for name, inputs, spec in plan.workloads]
     if args.json:
         print(json_output.dumps({
-            "schema_version": 1, "portfolio": plan.title,
+            "schema_version": json_output.SCHEMA_VERSION, "portfolio": plan.title,
             "fleet": plan.spec.fleet.model_dump(mode="json"),
             "workloads": [{"name": n, "cost": r.model_dump(mode="json")} for n, r in reports],
         }, indent=2))
@@ -149,7 +149,7 @@ def cmd_growth(args: argparse.Namespace) -> int:
                                growth.months or DEFAULT_HORIZON_MONTHS)
     if args.json:
         print(json_output.dumps({
-            "schema_version": 1, "portfolio": plan.title,
+            "schema_version": json_output.SCHEMA_VERSION, "portfolio": plan.title,
             "workloads": [{"name": n, "growth": r.model_dump(mode="json")} for n, r in reports],
             "history": history.model_dump(mode="json") if history else None,
         }, indent=2))
@@ -186,7 +186,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     reports = [(name, sensitivity(spec, inputs)) for name, inputs, spec in plan.workloads]
     if args.json:
         print(json_output.dumps({
-            "schema_version": 1, "portfolio": plan.title,
+            "schema_version": json_output.SCHEMA_VERSION, "portfolio": plan.title,
             "workloads": [{"name": n, "sensitivity": r.model_dump(mode="json")} for n, r in reports],
         }, indent=2))
         return 0

@@ -104,8 +104,7 @@ def _load(path: str, args: argparse.Namespace):
     return load_session(Path(path), questionnaire=questionnaire)
 
 
-JSON_SCHEMA_VERSION = 1
-"""``schema_version`` of the ``--json`` outputs here (the same number as the planning commands')."""
+JSON_SCHEMA_VERSION = json_output.SCHEMA_VERSION  # one number for every --json output
 
 
 def _wrap(text: str, indent: str) -> str:

@@ -16,8 +16,7 @@ from kickoff_tui.commands import json_output
 from kickoff_tui.errors import KickoffError
 
 PRECISION_CHOICES = PRECISIONS  # the one list (catalog/schema.py)
-JSON_SCHEMA_VERSION = 1
-"""``schema_version`` of the ``--json`` objects here (the same number as the planning commands')."""
+JSON_SCHEMA_VERSION = json_output.SCHEMA_VERSION  # one number for every --json output
 MODEL_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 """Ids of imported models: safe as a file name and as a catalog key."""
 MAX_INPUT_BYTES = 5_000_000
@@ -468,13 +467,19 @@ def print_one_cost(path: str, inputs, session, spec) -> None:  # noqa: ANN001
     tail = "The GPU rows above are before staff; `kickoff cost` prices every basis."
     chosen = report.chosen
     gpu_month = chosen.per_month.value if chosen.per_month is not None else None
-    if (gpu_month is not None and spec.cost_per_month is not None and chosen.quote is not None
-            and abs(gpu_month - spec.cost_per_month) >= 0.5):
-        # A price quoted in the session (or a planning file): the GPU rows above stay at the
-        # catalog price, so say which price this figure uses instead of "before staff".
-        tail = (f"The GPU rows above are at the catalog price ({usd(spec.cost_per_month)}/month); "
-                f"this figure prices the GPUs at {safe(chosen.quote.price_text())} "
-                f"({safe(chosen.quote.provider)}): {usd(gpu_month)}/month + staff "
+    if gpu_month is not None and spec.cost_per_month is not None and abs(gpu_month - spec.cost_per_month) >= 0.5:
+        # The GPU rows above stay at the catalog's GPU price; this figure's GPU cost differs (a
+        # price quoted in the session, or a purchase with its server share and power): say
+        # what it counts instead of "before staff".
+        quote = chosen.quote
+        if quote is not None and quote.override:
+            priced = f"at the quoted {safe(quote.price_text())} ({safe(quote.provider)})"
+        elif chosen.option == "buy":
+            priced = "as bought (depreciation, the server around each GPU, power)"
+        else:
+            priced = f"on the {safe(chosen.option)} basis"
+        tail = (f"The GPU rows above are at the catalog GPU price ({usd(spec.cost_per_month)}/month); "
+                f"this figure counts the GPUs {priced}: {usd(gpu_month)}/month + staff "
                 f"{usd(report.staff_per_month.value)}/month; `kickoff cost` prices every basis.")
     _console().print(
         f"[bold]Cost per month: {usd(report.monthly.value)}[/] ({safe(report.monthly_basis)})"
@@ -733,7 +738,7 @@ def cmd_models_import(args: argparse.Namespace) -> int:
     atomic_write_text(target, text, follow_symlinks=False)
     clear_cache()
     if getattr(args, "json", False):
-        print(json_output.dumps({"schema_version": 1, "path": str(target), "model": data},
+        print(json_output.dumps({"schema_version": JSON_SCHEMA_VERSION, "path": str(target), "model": data},
                                 indent=2))
         return 0
     from kickoff_tui.record.text import visible

@@ -231,7 +231,7 @@ class CostReport(BaseModel):
     def million_tokens_a_month(self) -> tuple[float, float]:
         """(output, input + output) million tokens a month at the average load: what every
         basis's staff-included cost per million tokens divides its monthly cost by."""
-        per_month_m = C.HOURS_PER_MONTH * 3600 / 1e6
+        per_month_m = C.HOURS_PER_MONTH * C.SECONDS_PER_HOUR / C.TOKENS_PER_MILLION
         out_m = (self.served_tokens_per_s.value or 0.0) * per_month_m
         in_m = ((self.input_tokens_per_s.value if self.input_tokens_per_s else None) or 0.0) * per_month_m
         return out_m, out_m + in_m

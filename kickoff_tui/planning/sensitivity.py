@@ -440,7 +440,7 @@ def sensitivity(
         # (or prompts) then mean more requests a second, each with a prompt to prefill.
         held = (f"The load is held at the answered {inputs.peak_concurrency:,} requests in flight: "
                 "shorter answers at the same count in flight mean more requests a second (more "
-                "prompts to prefill), so avg_output_tokens -50% can need more GPUs, not fewer.")
+                f"prompts to prefill), so avg_output_tokens -{step:.0%} can need more GPUs, not fewer.")
     return SensitivityReport(
         held=held,
         gpu=spec.gpu,

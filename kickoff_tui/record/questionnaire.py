@@ -37,9 +37,9 @@ ROLE_LABELS: dict[str, str] = {
 }
 """How each role is written for people (reports, CLI output)."""
 
-SHORTHAND = re.compile(r"(\d+(?:\.\d+)?)\s*([kKmM])")
-"""A number written "32k" or "1.5M": refused with both readings spelled out (context lengths
-count k as 1,024, traffic as 1,000)."""
+SHORTHAND = re.compile(r"(\d+(?:\.\d+)?)\s*([kKM])")
+"""A number written "32k" or "1.5M": refused with the number written out (for a token count
+both readings, as context lengths count k as 1,024); a lower-case "m" is left alone (minutes?)."""
 
 QuestionType = Literal["choice", "number", "yes_no", "text", "duration"]
 """Answer types. ``duration`` answers are strings such as ``"4h"`` or ``"2d"``."""
@@ -504,12 +504,14 @@ class Question(BaseModel):
                     value = float(text)
                 except ValueError:
                     short = SHORTHAND.fullmatch(text)
-                    if short:  # "32k": a thousand, or 1,024 as context lengths count it?
+                    if short:  # "32k": write it in full (a token count may mean 1,024s)
                         n = float(short.group(1))
                         thousand, binary = (1e3, 1024) if short.group(2) in "kK" else (1e6, 1024 ** 2)
+                        full = f"{n * thousand:,.10g}"
+                        if self.unit == "tokens" and n * binary != n * thousand:
+                            full += f" or {n * binary:,.10g}"
                         raise KickoffError(
-                            f"{where}: {value!r} is not a number; write it in full, e.g. "
-                            f"{n * thousand:,.0f} or {n * binary:,.0f}") from None
+                            f"{where}: {value!r} is not a number; write it in full, e.g. {full}") from None
                     raise KickoffError(f"{where}: {value!r} is not a number") from None
         if not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
             raise KickoffError(f"{where}: expected a number, not {value!r}")
