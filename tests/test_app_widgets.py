@@ -145,3 +145,20 @@ def test_a_scaled_assumption_reads_in_the_questions_unit(default_spec) -> None: 
     spec = default_spec.model_copy(update={"assumptions": [
         *default_spec.assumptions, Assumption(field=q.feeds, value="0.7", reason="default")]})
     assert assumed_value(q, spec) == "70%"
+
+
+@pytest.mark.parametrize("text", ["x [/b", "x [bold", "x [/", "a\\[b", "[b]hi[/b]", "[/]"])
+def test_safe_text_reads_as_typed_next_to_the_markups_own_tags(text: str) -> None:
+    """Textual's escape leaves an unclosed "[/b" as it is, and its parser then rejects the
+    panel's closing "[/]" after it (a GPU name cut inside a tag crashed the spec panel)."""
+    from textual.content import Content
+
+    from kickoff_tui.app.format import safe
+
+    assert Content.from_markup(f"[b]{safe(text)}[/]").plain == text
+
+
+def test_a_name_cut_inside_a_tag_does_not_break_the_panel(default_spec) -> None:  # type: ignore[no-untyped-def]
+    spec = default_spec.model_copy(update={"gpu_name": "Acme [bold]GPU[/bold] name that wraps"})
+    for width in range(20, 50):
+        assert "Acme" in render_spec(spec, width=width).plain

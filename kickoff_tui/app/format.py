@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.content import Content
-from textual.markup import escape
 
 from kickoff_tui.record.text import visible
 
@@ -47,9 +46,11 @@ def clip(text: str, width: int) -> str:
 
 
 def safe(text: object) -> str:
-    """User or file text, to put inside content markup: brackets escaped (``[/]`` shows as
-    typed instead of closing a tag) and control characters shown as ``\\x1b``-style escapes."""
-    return escape(visible(text, keep_newlines=True))
+    """User or file text, to put inside content markup: every ``[`` escaped (``[/]`` shows as
+    typed instead of closing a tag; so does an unclosed ``[/b`` next to the markup's own tags,
+    or a name cut inside a tag, which Textual's ``escape`` leaves as they are and its parser then
+    rejects) and control characters shown as ``\\x1b``-style escapes."""
+    return visible(text, keep_newlines=True).replace("[", "\\[")
 
 
 def plain(text: object) -> Content:
