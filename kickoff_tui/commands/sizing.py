@@ -537,7 +537,7 @@ def print_spec(spec, title: str = "Sized spec") -> None:
             # IT fixed the SKU: the spec above stays on it; the comparison only names the cheapest
             console.print(f"Cheapest in the comparison: [bold]{safe(spec.recommended)}[/]   runner-up: "
                           f"{safe(spec.runner_up or '-')}   (the spec above is sized on {safe(spec.gpu)}, "
-                          "the GPU answered)")
+                          "the GPU asked for)")
         else:
             console.print(f"Recommended: [bold]{safe(spec.recommended or '-')}[/]   "
                           f"runner-up: {safe(spec.runner_up or '-')}")
@@ -571,7 +571,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     try:
         report = calibrate_texts(read_calibration(args.file))
     except (ValueError, csv.Error) as err:  # csv.Error: a malformed or over-long field
-        raise KickoffError(f"{args.file}: {err}") from None
+        text, name = str(err), Path(args.file).name
+        if not Path(args.file).is_dir() and text.startswith(f"{name}: "):
+            text = text[len(name) + 2:]  # one file: its name once ("calib.csv: calib.csv: line 1")
+        raise KickoffError(f"{args.file}: {text}") from None
     if args.json:
         print(json_output.dumps({"schema_version": JSON_SCHEMA_VERSION, **report.model_dump(mode="json")},
                                 indent=2))
