@@ -60,6 +60,56 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     return rows
 
 
+KEY_COLUMN = 14
+"""Cells of the right-aligned key column; descriptions start two cells after it."""
+
+
+def key_lines(rows: list[tuple[str, str, str]], width: int) -> str:
+    """The key table as markup, each description (bold) and tooltip (dim) wrapped to ``width``
+    cells under its own column (a wrapped line used to start at the left edge, under the keys,
+    at 80 columns)."""
+    indent = KEY_COLUMN + 2
+    room = max(width - indent, 20)
+    out: list[str] = []
+    for keys, description, tooltip in rows:
+        words = [(w, "b") for w in description.split()] + [(w, "dim") for w in tooltip.split()]
+        lines: list[list[tuple[str, str]]] = [[]]
+        used = 0
+        for word, style in words:
+            extra = len(word) + (1 if lines[-1] else 0) + (1 if lines[-1] and style != lines[-1][-1][1] else 0)
+            if lines[-1] and used + extra > room:
+                lines.append([])
+                used, extra = 0, len(word)
+            lines[-1].append((word, style))
+            used += extra
+        for n, line in enumerate(lines):
+            head = f"[b $accent]{safe(keys):>{KEY_COLUMN}}[/]  " if n == 0 else " " * indent
+            body = ""
+            for i, (word, style) in enumerate(line):
+                gap = "" if i == 0 else ("  " if style != line[i - 1][1] else " ")
+                body += f"{gap}[{style}]{safe(word)}[/]"
+            out.append(head + body)
+    return "\n".join(out)
+
+
+class KeyTable(Static):
+    """The screen's keys, re-wrapped to the dialog's width."""
+
+    def __init__(self, rows: list[tuple[str, str, str]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows = rows
+
+    def render(self):  # noqa: ANN201 - Content
+        from textual.content import Content
+
+        if not self.rows:
+            return Content.from_markup("[dim]No keys.[/]")
+        return Content.from_markup(key_lines(self.rows, self.content_size.width or 76))
+
+    def on_resize(self) -> None:
+        self.refresh(layout=True)
+
+
 class HelpDialog(ModalScreen[None]):
     """Modal help; Escape, F1 or the Close button dismiss it."""
 
@@ -74,16 +124,18 @@ class HelpDialog(ModalScreen[None]):
         """Screen whose key bindings are listed."""
 
     def compose(self) -> ComposeResult:
-        keys = "\n".join(
-            f"[b $accent]{safe(k):>14}[/]  [b]{safe(d)}[/]" + (f"  [dim]{safe(t)}[/]" if t else "")
-            for k, d, t in binding_rows(self._target)
-        )
+        topic = getattr(self._target, "help_topic", None)
+        topic_text = topic() if callable(topic) else ""
         with Vertical(id="help-box"):
             yield Static("Kickoff help", id="help-title")
             with VerticalScroll(id="help-body"):
-                yield Static(HOW_IT_WORKS, id="help-how")
+                if topic_text:
+                    # F1 on a question: its whole "why it matters" first (below 30 rows the
+                    # form shows only its first lines)
+                    yield Static(topic_text, id="help-topic")
+                yield Static(HOW_IT_WORKS, id="help-how", classes="help-heading" if topic_text else "")
                 yield Static("[b]Keys on this screen[/]", classes="help-heading")
-                yield Static(keys or "[dim]No keys.[/]", id="help-keys")
+                yield KeyTable(binding_rows(self._target), id="help-keys")
                 yield Static(
                     "[b]Also[/]: [b]Ctrl+P[/] opens the command palette (every action, jump to a "
                     "question, export, replay, theme). The mouse works everywhere. [b]Tab[/] "

@@ -84,9 +84,11 @@ class ParticipantsScreen(Screen[None]):
         people.remove_children()
         if not session.participants:
             people.mount(Static("[dim]Nobody yet.[/]"))
+        # a portfolio session keeps each workload's own answers apart from the shared ones
+        given = [*session.answers.values(),
+                 *(a for record in session.workloads for a in record.answers.values())]
         for index, person in enumerate(session.participants):
-            answers = sum(1 for a in session.answers.values()
-                          if a.answered_by == person.name and a.role == person.role)
+            answers = sum(1 for a in given if a.answered_by == person.name and a.role == person.role)
             count = f"  [dim]{answers} answer{'s' if answers != 1 else ''}[/]" if answers else ""
             people.mount(Horizontal(
                 Static(f"{badge_markup(person.role)}  {safe(person.name)}{count}",

@@ -12,7 +12,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kickoff_tui.app.format import safe
-from kickoff_tui.app.roles import badge_markup
+from kickoff_tui.app.roles import badge_markup, role_label
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.footer import KeyFooter
 from kickoff_tui.app.widgets.spec_panel import SpecPanel, fabric_words
@@ -176,6 +176,12 @@ class ReplayScreen(Screen[None]):
         signed = self.session.signed_spec
         today = f"[dim]Right: the final answers re-sized with today's catalog ({safe(catalog_version())}).[/]"
         if signed is None:
+            if self.session.signoffs:
+                # a portfolio session keeps no single signed spec: each workload's and the
+                # fleet's were signed as sized then; say who signed, not "Not signed off"
+                who = ", ".join(f"{role_label(s.role)} ({safe(s.name)})" for s in self.session.signoffs)
+                return (today + f"\n[$success]✓ Signed off[/] by {who} "
+                        f"[dim](catalog {safe(self.session.catalog_version)})[/]")
             return today + "\n[dim]Not signed off.[/]"
         return (today + f"\n[$success]✓ Signed off[/] with [b]{signed.total_gpus} × "
                 f"{safe(signed.gpu_name)}[/] [dim](catalog {safe(self.session.catalog_version)})[/]")

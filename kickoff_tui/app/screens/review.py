@@ -3,13 +3,14 @@ files), decision log, open flags, sign-off, cadence, export."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -34,6 +35,7 @@ from kickoff_tui.app.widgets.charts import GrowthBars, MemoryChart, SensitivityB
 from kickoff_tui.app.widgets.field import Field
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.footer import KeyFooter
+from kickoff_tui.app.widgets.portfolio_panel import PortfolioPanel, portfolio_lines
 from kickoff_tui.app.widgets.spec_panel import SpecPanel, cooling_words, fabric_words, short_gpu_name
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import Figure, PlanningOverrides
@@ -132,9 +134,10 @@ class ReviewScreen(Screen[str | None]):
         with TabbedContent(id="review-tabs", initial="tab-spec"):
             with TabPane("Spec", id="tab-spec"):
                 with Horizontal(id="review-spec-row"):
-                    with Vertical(id="review-spec-col"):
+                    with VerticalScroll(id="review-spec-col"):
                         yield SpecPanel(id="review-spec")
                         yield MemoryChart(id="review-memory")
+                        yield PortfolioPanel(id="review-portfolio")
                     with VerticalScroll(id="review-why-col"):
                         yield Static("", id="review-why")
             with TabPane("SKUs", id="tab-skus"):
@@ -201,6 +204,11 @@ class ReviewScreen(Screen[str | None]):
         session = self.controller.require()
         self.title = f"Review · {session.title}"
         self.sub_title = "spec, plan, sign-off, export"
+        workload = self._workload_words()
+        if workload:
+            # a portfolio session: every tab shows the workload being answered; say which
+            self.sub_title = f"{workload} · {self.sub_title}"
+            self.query_one("#review-spec-col").border_title = workload
         skus = self.query_one("#review-skus", DataTable)
         skus.add_columns("SKU", "Fits", "Layout", "Replicas", "GPUs", "Nodes", "kW", "$/month",
                          "TPOT")
@@ -208,6 +216,8 @@ class ReviewScreen(Screen[str | None]):
         self._lay_out_log()
         self.query_one("#plan-options", DataTable).add_columns(*OPTION_COLUMNS)
         self.refresh_all()
+        # the log's owner badges are coloured from the theme when filled: refill on a switch
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._fill_log())
 
     def on_resize(self) -> None:
         if self._lay_out_log():
@@ -225,14 +235,25 @@ class ReviewScreen(Screen[str | None]):
             log.add_column(label, width=cells)
         return True
 
+    def _workload_words(self) -> str:
+        """ "workload chat (1 of 3)" in a session of several workloads (the one being answered,
+        whose spec, plan and answers the tabs show), else ""."""
+        session = self.controller.require()
+        names = session.workload_names()
+        if len(names) < 2:
+            return ""
+        current = self.controller.current_workload()
+        return f"workload {current} ({names.index(current) + 1} of {len(names)})"
+
     # --- filling --------------------------------------------------------------------------
 
     def refresh_all(self) -> None:
-        """Re-read the session into every tab."""
+        """Re-read the session into every tab (a portfolio session: the workload being answered,
+        as the wizard's panel and the decision log show it, and the shared fleet)."""
         session = self.controller.require()
-        spec = session.spec()
+        spec = self.controller.spec()
         panel = self.query_one("#review-spec", SpecPanel)
-        panel.pending = session.sizing_error
+        panel.pending = session.workload_sizing_error(self.controller.current_workload())
         panel.cost = self.controller.monthly_cost(spec)
         answer = session.answer("fabric")  # IT's fabric, as the wizard's panel shows it
         panel.scale_out_answer = fabric_words(session.questionnaire, answer.value if answer else None)
@@ -245,6 +266,35 @@ class ReviewScreen(Screen[str | None]):
         self.query_one("#review-flags", FlagsPanel).show(session.active_flags())
         self._fill_signoff()
         self.refresh_plan()
+        self._refresh_portfolio()
+
+    def _refresh_portfolio(self) -> None:
+        panel = self.query_one("#review-portfolio", PortfolioPanel)
+        if len(self.controller.require().workloads) < 2:
+            panel.lines, panel.pending = (), ""
+            return
+        panel.pending = "Shared fleet: sizing…"
+        self._size_portfolio(self.controller.current_workload())
+
+    @work(thread=True, exclusive=True, group="review-portfolio", exit_on_error=False)
+    def _size_portfolio(self, current: str | None) -> None:
+        """The shared fleet (and its growth) as the wizard's panel shows it: slow, so here."""
+        try:
+            spec = self.controller.portfolio_spec()
+            error = "" if spec is not None else self.controller.require().portfolio_error()
+            growth = self.controller.portfolio_growth() if spec is not None and spec.feasible else None
+        except KickoffError as err:
+            spec, error, growth = None, str(err), None
+        with suppress(RuntimeError):  # the app is closing
+            self.app.call_from_thread(self._portfolio_sized, spec, error, current, growth)
+
+    def _portfolio_sized(self, spec, error: str, current: str | None, growth=None) -> None:  # noqa: ANN001
+        if not self.is_attached:
+            return
+        panel = self.query_one("#review-portfolio", PortfolioPanel)
+        lines = portfolio_lines(spec, current, growth)
+        panel.lines = tuple(["", "[b]Portfolio: every workload on the shared fleet[/]", *lines]) if lines else ()
+        panel.pending = f"Shared fleet not sized: {error}" if error else ""
 
     # --- plan tab -------------------------------------------------------------------------
 
@@ -252,8 +302,9 @@ class ReviewScreen(Screen[str | None]):
         """Cost now; growth and sensitivity in a worker (they re-size the workload dozens of
         times). Nothing reruns while the spec, the inputs and the planning answers stay the same."""
         session = self.controller.require()
-        spec = session.spec()
-        inputs = session.sizing_inputs()
+        workload = self.controller.current_workload()
+        spec = self.controller.spec()
+        inputs = session.sizing_inputs(workload)
         try:
             overrides = self.controller.planning()
         except KickoffError as err:
@@ -264,7 +315,7 @@ class ReviewScreen(Screen[str | None]):
         if key is not None and key[0] is spec and (key[1], key[2]) == (inputs, overrides):
             return
         self._plan_key = (spec, inputs, overrides)
-        base = plan_cost(spec, inputs, overrides, session.sizing_error)
+        base = plan_cost(spec, inputs, overrides, session.workload_sizing_error(workload))
         self.show_plan(base)
         if base.pending and spec is not None:
             self._project(base, self._plan_key)
@@ -319,8 +370,11 @@ class ReviewScreen(Screen[str | None]):
         month = monthly_cost(cost, self._plan_key[2].cost if self._plan_key else None)
         price = (f" at {safe(chosen.quote.price_text())} [dim]({safe(chosen.quote.cite())})[/]"
                  if chosen.quote else "")
+        workload = self._workload_words()
+        alone = (f"[b]{safe(workload)}[/], sized alone [dim](the shared fleet: Spec tab)[/]\n"
+                 if workload else "")
         lines = [
-            f"[b]Cost[/] of {cost.total_gpus} × {safe(short_gpu_name(cost.gpu_name))}, "
+            f"{alone}[b]Cost[/] of {cost.total_gpus} × {safe(short_gpu_name(cost.gpu_name))}, "
             f"[b]{safe(cost.chosen_option)}[/]{price}",
             f"per month [b]{money(month.value)}[/] [dim]({safe(month.basis)})[/] · hardware "
             f"{self._fig(chosen.per_month)}, {self._fig(chosen.per_hour)}",

@@ -31,7 +31,7 @@ class StartScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "new", "New session", id="start.new",
                 tooltip="Start a new kickoff: participants first, then the questions."),
-        Binding("r", "resume", "Resume last", id="start.resume",
+        Binding("r", "resume", "Resume", id="start.resume",
                 tooltip="Continue the most recently saved session."),
         Binding("o", "open", "Open file", id="start.open",
                 tooltip="Open a saved session file (.toml) and continue it."),

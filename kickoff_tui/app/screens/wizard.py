@@ -493,6 +493,28 @@ class WizardScreen(Screen[None]):
         panel.lines = tuple(["[b]Portfolio[/]", *lines]) if lines else ()
         panel.pending = f"Shared fleet not sized: {error}" if error else ""
 
+    def help_topic(self) -> str:
+        """What F1 says first: the question on screen, its owner and its whole help text
+        (below 30 rows the form shows only the first lines of it)."""
+        form = self._form
+        if form is None:
+            return ""
+        q = form.question
+        session = self.controller.require()
+        workload = self.controller.current_workload()
+        where = (f" · for workload {safe(workload)}"
+                 if workload is not None and len(session.workloads) > 1 and session.is_per_workload(q.id)
+                 else "")
+        lines = [f"[b]This question[/]  {badge_markup(q.role)} [dim]owns it · {safe(q.section)}{where}[/]",
+                 f"[b]{safe(q.prompt)}[/]"]
+        if q.help:
+            lines.append(safe(q.help))
+        if q.unit:
+            lines.append(f"[dim]Answer in {safe(q.unit)}.[/]")
+        if form.default_text:
+            lines.append(f"[dim]Until it is answered, sizing assumes {safe(form.default_text)}.[/]")
+        return "\n".join(lines)
+
     def action_workloads(self) -> None:
         from kickoff_tui.app.dialogs.workloads import WorkloadChoice, WorkloadsDialog
         from kickoff_tui.record.workloads import default_first_name

@@ -60,6 +60,89 @@ def _plain(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
+def unit_lines(unit: str, width: int) -> list[str]:
+    """``unit`` in lines of at most ``width`` cells, broken after a space or a slash
+    ("requests/user/hour" beside a field at 80 columns: "requests/" "user/hour"), a piece
+    longer than the width on its own folded."""
+    if width <= 0 or len(unit) <= width:
+        return [unit]
+    pieces: list[str] = []
+    piece = ""
+    for char in unit:
+        piece += char
+        if char in " /":
+            pieces.append(piece)
+            piece = ""
+    if piece:
+        pieces.append(piece)
+    lines = [""]
+    for piece in pieces:
+        if lines[-1] and len(lines[-1]) + len(piece.rstrip()) > width:
+            lines.append("")
+        lines[-1] += piece
+        while len(lines[-1].rstrip()) > width:
+            lines[-1:] = [lines[-1][:width], lines[-1][width:]]
+    return [line.rstrip() for line in lines if line.strip()]
+
+
+class UnitLabel(Static):
+    """A number's unit beside its field: it takes the columns the field leaves and breaks
+    where the unit reads well (a unit wider than that was cut off: "requests/us")."""
+
+    def __init__(self, unit: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.unit = unit
+
+    FIELD_MIN = 28
+    """The number field's ``min-width`` (app.tcss): the unit never takes those columns."""
+
+    def get_content_width(self, container, viewport) -> int:  # noqa: ANN001 - Size
+        room = container.width - self.FIELD_MIN - self.styles.gutter.width
+        return max(min(len(self.unit), room), 4)
+
+    def render(self) -> str:
+        return safe("\n".join(unit_lines(self.unit, self.content_size.width)))
+
+    def on_resize(self) -> None:
+        self.refresh(layout=True)
+
+
+SHORT_HELP_LINES = 3
+"""Lines of a question's help shown below 30 rows (the ``Screen.-short #q-help`` rule)."""
+
+MORE = " … F1: all of it"
+"""How a shortened help text ends."""
+
+
+class HelpText(Static):
+    """A question's help; below 30 rows its first lines, ending in "… F1: all of it" when
+    there is more (the rest was cut mid-sentence with nothing to say so)."""
+
+    def __init__(self, text: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = text
+
+    def render(self):  # noqa: ANN201 - Content
+        from textual.content import Content
+
+        content = Content(self.text)
+        width = self.content_size.width
+        if width <= len(MORE) or not self.screen.has_class("-short"):
+            return content
+        lines = content.wrap(width)
+        if len(lines) <= SHORT_HELP_LINES:
+            return content
+        kept = [line.plain.rstrip() for line in lines[:SHORT_HELP_LINES]]
+        last = kept[-1]
+        while last and len(last) + len(MORE) > width:  # drop whole words until the mark fits
+            last = last[:-1].rsplit(" ", 1)[0] if " " in last[:-1] else ""
+        kept[-1] = last.rstrip(" ,;:")
+        return Content("\n".join(kept)) + Content.styled(MORE, "italic")
+
+    def on_resize(self) -> None:
+        self.refresh(layout=True)
+
+
 class QuestionForm(Vertical):
     """Shows :attr:`question`; rebuilt by the screen for each question."""
 
@@ -118,7 +201,7 @@ class QuestionForm(Vertical):
     def _compose_body(self) -> ComposeResult:
         q = self.question
         if q.help:
-            yield Static(safe(q.help), id="q-help")
+            yield HelpText(q.help, id="q-help")
         yield from self._compose_input()
         yield Static("", id="q-error", classes="field-error")
         options = answerer_options(self.participants)
@@ -184,7 +267,7 @@ class QuestionForm(Vertical):
                     placeholder=self._number_hint(),
                     id="q-input",
                 )
-                yield Static(safe(q.unit) if q.unit else "", id="q-unit")
+                yield UnitLabel(q.unit or "", id="q-unit")
         else:
             hint = "e.g. 4h, 2d, 1w" if q.type == "duration" else "Type the answer"
             paste = None
