@@ -201,3 +201,17 @@ def test_kickoff_cost_words_an_adequate_business_case_as_the_report_does():
     code, out, _ = run("cost", SESSION)
     line = next(x for x in out.splitlines() if x.startswith("Business case"))
     assert code == 0 and "ADEQUATE" in line and " OK " not in f" {line} ", line
+
+
+def test_the_growth_note_names_no_cli_flag_but_the_cli_adds_its_own():
+    """The planning layer's note reached the app's Plan tab as "(or pass --monthly-growth 0.05
+    on the CLI)"; the flag is the command's to mention."""
+    from kickoff_tui.planning import growth_report
+    from kickoff_tui.planning.growth import GrowthSettings
+    from kickoff_tui.sizing import SizingInputs, size
+
+    inputs = SizingInputs()
+    notes = growth_report(size(inputs), inputs, GrowthSettings()).notes
+    assert any("no monthly growth rate" in n for n in notes) and not any("--" in n for n in notes)
+    code, out, _ = run("growth", str(EXAMPLES / "bank-rag.toml"))
+    assert code == 0 and "--monthly-growth 0.05" in out

@@ -612,6 +612,8 @@ def cmd_growth(args: argparse.Namespace) -> int:
     )
     for note in report.notes:
         console.print(f"  - {escape(note)}")
+    if report.monthly_rate is None:
+        console.print("  - or pass --monthly-growth 0.05 (5% a month) to this command")
     table = Table(title="Spec per growth scenario", title_justify="left")
     for col in (
         "scenario",

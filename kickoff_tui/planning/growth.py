@@ -331,8 +331,7 @@ def growth_report(
     if rate is None:
         notes.append(
             "no monthly growth rate and no expected growth: answer the monthly traffic growth "
-            "question (or pass --monthly-growth 0.05 on the CLI) to see when the fleet runs out "
-            "of headroom"
+            "question to see when the fleet runs out of headroom"
         )
     else:
         first_over: int | None = None
