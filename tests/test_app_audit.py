@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("textual")
@@ -11,19 +9,23 @@ pytest.importorskip("textual")
 from textual.content import Content  # noqa: E402
 from textual.widgets import OptionList  # noqa: E402
 
+from test_app_words import _isolated, screen_text  # noqa: E402, F401 - the autouse data folder
+
 from kickoff_tui.app.demo import answered_wizard, demo_app, settle  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("KICKOFF_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+async def status_of(question: str) -> str:
+    """The status line under ``question`` in a fresh wizard, its whitespace folded."""
+    from textual.widgets import Static
 
+    from kickoff_tui.app.demo import to_wizard
 
-def screen_text(app) -> str:  # type: ignore[no-untyped-def]
-    """The screen as the terminal shows it, one line per row."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    app = demo_app()
+    async with app.run_test(size=(120, 36), notifications=False) as pilot:
+        await to_wizard(pilot)
+        app.screen._show_question(question)  # type: ignore[attr-defined]
+        await settle(pilot)
+        return " ".join(str(app.screen.query_one("#q-status", Static).render()).split())
 
 
 async def _open_replay(pilot, app):  # type: ignore[no-untyped-def]
@@ -85,17 +87,8 @@ async def test_what_sizing_assumes_reads_as_the_answer_would(question: str, show
     """An open question said "sizing assumes n+1", "breaker", "llama-3.1-70b", "1000" or "30.0":
     the sizer's internal value, not the words of the choice on screen or the number with its
     unit."""
-    from textual.widgets import Static
-
-    from kickoff_tui.app.demo import to_wizard
-
-    app = demo_app()
-    async with app.run_test(size=(120, 36), notifications=False) as pilot:
-        await to_wizard(pilot)
-        app.screen._show_question(question)  # type: ignore[attr-defined]
-        await settle(pilot)
-        status = " ".join(str(app.screen.query_one("#q-status", Static).render()).split())
-        assert shown in status and not_shown not in status, status
+    status = await status_of(question)
+    assert shown in status and not_shown not in status, status
 
 
 async def test_gpus_per_replica_reads_in_the_plural() -> None:
@@ -122,14 +115,5 @@ async def test_the_hint_says_what_the_keys_record(question: str, hint: str) -> N
     """An empty number field said "sizing assumes 1,000 ms · Enter or Ctrl+S records the
     answer", and Ctrl+S then answered "Give an answer first.": the assumption is not recorded
     for a typed field or a choice, only a switch always holds a value."""
-    from textual.widgets import Static
-
-    from kickoff_tui.app.demo import to_wizard
-
-    app = demo_app()
-    async with app.run_test(size=(120, 36), notifications=False) as pilot:
-        await to_wizard(pilot)
-        app.screen._show_question(question)  # type: ignore[attr-defined]
-        await settle(pilot)
-        status = " ".join(str(app.screen.query_one("#q-status", Static).render()).split())
-        assert hint in status and "records the answer" not in status, status
+    status = await status_of(question)
+    assert hint in status and "records the answer" not in status, status

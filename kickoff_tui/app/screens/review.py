@@ -35,7 +35,7 @@ from kickoff_tui.app.widgets.charts import GrowthBars, MemoryChart, SensitivityB
 from kickoff_tui.app.widgets.field import Field
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.footer import KeyFooter
-from kickoff_tui.app.widgets.portfolio_panel import PortfolioPanel, portfolio_lines
+from kickoff_tui.app.widgets.portfolio_panel import PortfolioPanel
 from kickoff_tui.app.widgets.spec_panel import SpecPanel, cooling_words, fabric_words, short_gpu_name
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import Figure, PlanningOverrides
@@ -291,10 +291,8 @@ class ReviewScreen(Screen[str | None]):
     def _portfolio_sized(self, spec, error: str, current: str | None, growth=None) -> None:  # noqa: ANN001
         if not self.is_attached:
             return
-        panel = self.query_one("#review-portfolio", PortfolioPanel)
-        lines = portfolio_lines(spec, current, growth)
-        panel.lines = tuple(["", "[b]Portfolio: every workload on the shared fleet[/]", *lines]) if lines else ()
-        panel.pending = f"Shared fleet not sized: {error}" if error else ""
+        self.query_one("#review-portfolio", PortfolioPanel).show_fleet(
+            spec, error, current, growth, ("", "[b]Portfolio: every workload on the shared fleet[/]"))
 
     # --- plan tab -------------------------------------------------------------------------
 

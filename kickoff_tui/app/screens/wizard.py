@@ -31,7 +31,7 @@ from kickoff_tui.app.roles import ROLE_BADGES, badge_markup
 from kickoff_tui.app.widgets.charts import MemoryChart
 from kickoff_tui.app.widgets.flags_panel import FlagsPanel
 from kickoff_tui.app.widgets.footer import KeyFooter
-from kickoff_tui.app.widgets.portfolio_panel import PortfolioPanel, portfolio_lines
+from kickoff_tui.app.widgets.portfolio_panel import PortfolioPanel
 from kickoff_tui.app.widgets.question_form import QuestionForm, default_answerer
 from kickoff_tui.app.widgets.spec_panel import SpecPanel, fabric_words
 from kickoff_tui.errors import KickoffError
@@ -488,10 +488,7 @@ class WizardScreen(Screen[None]):
     def _portfolio_sized(self, spec, error: str, current: str | None, growth=None) -> None:  # noqa: ANN001
         if not self.is_mounted:
             return
-        panel = self.query_one("#portfolio", PortfolioPanel)
-        lines = portfolio_lines(spec, current, growth)
-        panel.lines = tuple(["[b]Portfolio[/]", *lines]) if lines else ()
-        panel.pending = f"Shared fleet not sized: {error}" if error else ""
+        self.query_one("#portfolio", PortfolioPanel).show_fleet(spec, error, current, growth, ("[b]Portfolio[/]",))
 
     def help_topic(self) -> str:
         """What F1 says first: the question on screen, its owner and its whole help text

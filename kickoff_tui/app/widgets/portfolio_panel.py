@@ -92,6 +92,13 @@ class PortfolioPanel(Static):
     def watch_pending(self) -> None:
         self._show()
 
+    def show_fleet(self, spec, error: str, current: str | None, growth, heading: tuple[str, ...]) -> None:  # noqa: ANN001
+        """The shared fleet as sized (``spec``, its ``growth``), under ``heading``; or why it is
+        not sized (``error``)."""
+        lines = portfolio_lines(spec, current, growth)
+        self.lines = (*heading, *lines) if lines else ()
+        self.pending = f"Shared fleet not sized: {error}" if error else ""
+
     def _show(self) -> None:
         body = list(self.lines) or ([f"[dim]{safe(self.pending)}[/]"] if self.pending else [])
         self.update("\n".join(body))
