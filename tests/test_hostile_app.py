@@ -506,7 +506,7 @@ async def test_a_read_only_folder_does_not_say_autosaved(
     async with app.run_test(size=(120, 36), notifications=False) as pilot:
         await _settle(app, pilot)
         assert "read-only: answers kept in memory, export elsewhere" in app.screen.sub_title
-        assert "autosaved" not in app.screen.sub_title
+        assert "autosaved" not in app.screen.sub_title and " · saved" not in app.screen.sub_title
         app.screen._show_question("users")  # type: ignore[attr-defined]
         await _settle(app, pilot)
         app.screen.query_one("#q-input", Input).value = "777"

@@ -60,12 +60,12 @@ NOT_SAVED_NOTE = "NOT SAVED: export the session elsewhere from Review (Ctrl+R)"
 
 
 def saved_note(controller: Controller) -> str:
-    """Where the answers are: "autosaved", read-only (kept in memory), or not saved."""
+    """Where the answers are: "saved", read-only (kept in memory), or not saved."""
     if controller.read_only:
         return controller.read_only
     if controller.last_save_error and controller.unsaved_summary():
         return NOT_SAVED_NOTE
-    return "autosaved"
+    return "saved"
 
 
 ROLE_FILTERS: tuple[str | None, ...] = (None, *ROLES)
