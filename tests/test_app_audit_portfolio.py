@@ -198,3 +198,19 @@ async def test_the_decision_logs_owner_badges_follow_a_theme_switch() -> None:
         light = app.theme_variables
         assert owner_style() != dark
         assert light["role-text"] in owner_style()
+
+
+async def test_a_shortened_help_ends_on_a_whole_sentence() -> None:
+    """At 80x24 the use-case help read "...people tolerate. Pick … F1: all of it": one word of
+    the next sentence, then the mark."""
+    from kickoff_tui.app.demo import demo_app, to_wizard
+    from kickoff_tui.app.widgets.question_form import MORE, HelpText
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24), notifications=False) as pilot:
+        await to_wizard(pilot)
+        app.screen._show_question("use_case")  # type: ignore[attr-defined]
+        await settle(pilot)
+        shown = app.screen.query_one("#q-help", HelpText).render().plain
+        assert shown.endswith(MORE), shown
+        assert shown[: -len(MORE)].rstrip().endswith("."), shown

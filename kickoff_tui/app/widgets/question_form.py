@@ -8,6 +8,7 @@ nothing itself: the wizard screen does that.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Any
 
@@ -110,6 +111,9 @@ class UnitLabel(Static):
 SHORT_HELP_LINES = 3
 """Lines of a question's help shown below 30 rows (the ``Screen.-short #q-help`` rule)."""
 
+SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\.(?= )")
+"""A full stop that ends a sentence ("e.g." and "i.e." do not)."""
+
 MORE = " … F1: all of it"
 """How a shortened help text ends."""
 
@@ -136,6 +140,9 @@ class HelpText(Static):
         last = kept[-1]
         while last and len(last) + len(MORE) > width:  # drop whole words until the mark fits
             last = last[:-1].rsplit(" ", 1)[0] if " " in last[:-1] else ""
+        ends = [m.end() for m in SENTENCE_END.finditer(last)]
+        if ends:  # end on a whole sentence rather than a word or two into the next
+            last = last[:ends[-1]]
         kept[-1] = last.rstrip(" ,;:")
         return Content("\n".join(kept)) + Content.styled(MORE, "italic")
 
