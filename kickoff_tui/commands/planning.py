@@ -480,8 +480,6 @@ def cmd_cost(args: argparse.Namespace) -> int:
         "break-even",
     ):
         table.add_column(col, justify="left" if col == "option" else "right")
-    # every row's per-million figures divide its one monthly cost (staff included) by these
-    out_m, both_m = report.million_tokens_a_month()
     for opt in report.options:
         if not opt.available:
             table.add_row(escape(opt.option), "-", "-", "-", "-", "-", "-")
@@ -500,13 +498,14 @@ def cmd_cost(args: argparse.Namespace) -> int:
             )
         label = opt.option + (" *" if opt.option == report.chosen_option else "")
         month = planning_month(report, opt.option)
+        per_m, per_m_out = report.per_million(month)
         table.add_row(
             escape(label),
             escape(quote.price_text() + tag) if quote else "",
             usd(month),
             usd(opt.horizon_total_with_staff.value if opt.horizon_total_with_staff else None),
-            _usd3(month / both_m if month is not None and both_m else None),
-            usd(month / out_m if month is not None and out_m else None),
+            _usd3(per_m),
+            usd(per_m_out),
             opt.break_even_utilisation.text() if opt.break_even_utilisation else "-",
         )
     console.print(table)

@@ -228,13 +228,16 @@ class CostReport(BaseModel):
     def chosen(self) -> OptionCost:
         return self.option(self.chosen_option)
 
-    def million_tokens_a_month(self) -> tuple[float, float]:
-        """(output, input + output) million tokens a month at the average load: what every
-        basis's staff-included cost per million tokens divides its monthly cost by."""
+    def per_million(self, month: float | None) -> tuple[float | None, float | None]:
+        """A basis's monthly cost (staff included) per million tokens at the average load:
+        (input + output, output only), as every row of the cost tables shows it; None where
+        there is no cost or no traffic."""
         per_month_m = C.HOURS_PER_MONTH * C.SECONDS_PER_HOUR / C.TOKENS_PER_MILLION
         out_m = (self.served_tokens_per_s.value or 0.0) * per_month_m
-        in_m = ((self.input_tokens_per_s.value if self.input_tokens_per_s else None) or 0.0) * per_month_m
-        return out_m, out_m + in_m
+        both_m = out_m + ((self.input_tokens_per_s.value if self.input_tokens_per_s else None) or 0.0) * per_month_m
+        if month is None:
+            return None, None
+        return (month / both_m if both_m > 0 else None), (month / out_m if out_m > 0 else None)
 
     def headline(self) -> list[Figure]:
         """The one monthly cost (staff included, basis named) and the cost per million tokens,

@@ -178,7 +178,6 @@ def cost_markdown(
            + ", staff included." if report.per_million_tokens is not None
            and report.per_million_tokens.value is not None else "")
     )
-    out_m, both_m = report.million_tokens_a_month()  # as `kickoff cost` divides each row
     out.append("")
     rows = []
     for opt in report.options:
@@ -191,8 +190,7 @@ def cost_markdown(
                 opt.option + (" (chosen)" if opt.option == report.chosen_option else ""),
                 f"{usd(month)}/month",
                 opt.horizon_total_with_staff.text() if opt.horizon_total_with_staff else "",
-                f"${month / both_m:,.3f}" if month is not None and both_m > 0 else "-",
-                usd(month / out_m) if month is not None and out_m > 0 else "-",
+                *_per_million_cells(report, month),
                 opt.break_even_utilisation.text() if opt.break_even_utilisation else "-",
                 f"{opt.quote.price_text()} ({opt.quote.cite()})" if opt.quote else "",
             ]
@@ -310,6 +308,13 @@ def _scenario_month(sc, cost: CostReport | None) -> float | None:
     if today is None or not cost.total_gpus:
         return sc.cost_per_month
     return today / cost.total_gpus * gpus
+
+
+def _per_million_cells(report: CostReport, month: float | None) -> list[str]:
+    """A row's cost per million tokens (input + output, output only), as `kickoff cost` shows
+    them."""
+    both, out = report.per_million(month)
+    return [f"${both:,.3f}" if both is not None else "-", usd(out) if out is not None else "-"]
 
 
 def business_markdown(report: BusinessReport) -> list[str]:

@@ -94,11 +94,12 @@ class UnitLabel(Static):
         super().__init__(id=id)
         self.unit = unit
 
-    FIELD_MIN = 28
-    """The number field's ``min-width`` (app.tcss): the unit never takes those columns."""
-
     def get_content_width(self, container, viewport) -> int:  # noqa: ANN001 - Size
-        room = container.width - self.FIELD_MIN - self.styles.gutter.width
+        # never the columns the number field's min-width (app.tcss) keeps for its range hint
+        fields = self.parent.query(Input) if self.parent is not None else []
+        minimum = fields.first().styles.min_width if fields else None
+        field_min = int(minimum.value) if minimum is not None else 0
+        room = container.width - field_min - self.styles.gutter.width
         return max(min(len(self.unit), room), 4)
 
     def render(self) -> str:
@@ -311,10 +312,10 @@ class QuestionForm(Vertical):
                     f"by {safe(a.answered_by)} {badge_markup(a.role, short=True)}{why}{mismatch}")
         # what the keys record: a typed field and a choice record nothing until given one (the
         # assumption stays an assumption); a switch always holds a value
-        hint = {"number": "Enter or Ctrl+S records what you type",
-                "text": "Enter or Ctrl+S records what you type",
-                "duration": "Enter or Ctrl+S records what you type",
-                "yes_no": "Ctrl+S records the switch"}.get(self.question.type, "Ctrl+S records the one you pick")
+        if self.question.type in ("number", "text", "duration"):
+            hint = "Enter or Ctrl+S records what you type"
+        else:
+            hint = "Ctrl+S records the switch" if self.question.type == "yes_no" else "Ctrl+S records the one you pick"
         if self.default_text:
             return (f"[dim]Not answered · sizing assumes [b]{safe(self.default_text)}[/] · "
                     f"{hint}[/]")
