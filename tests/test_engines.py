@@ -117,6 +117,9 @@ def test_bands_are_present_and_ordered():
     trt = estimate("llama-3.1-8b", "h200-sxm", 1, 1000, 200, concurrency=8, engine="tensorrt-llm")
     assert (generic.tpot_ms_high / generic.tpot_ms) > (trt.tpot_ms_high / trt.tpot_ms)
     assert "pooled band" in generic.band_note
+    # a group nobody measured says so in words, not "only 0 published measurement(s)"
+    assert generic.band_note.startswith("no published measurement of generic / nvidia / dense")
+    assert "(s)" not in generic.band_note and " 0 " not in generic.band_note
 
 
 def test_percentiles_come_from_the_model_and_are_ordered():

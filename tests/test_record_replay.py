@@ -204,3 +204,28 @@ def test_cli_replay_tui_hands_over_to_the_app(monkeypatch) -> None:
     monkeypatch.setattr(app_commands, "run_replay_tui", lambda path: seen.append(str(path)) or 0)
     assert main(["replay", str(EXAMPLE), "--tui"]) == 0
     assert seen == [str(EXAMPLE)]
+
+
+def test_cli_replay_names_what_moved_since_sign_off(capsys, tmp_path) -> None:
+    """A replay that no longer matches the signed spec says which signed figure moved (a new GPU
+    count), or, when every signed figure holds, that it does and which other fields moved."""
+    lines = EXAMPLE.read_text("utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("[signed_spec]"))
+    at = next(i for i in range(start, len(lines)) if lines[i].startswith("total_gpus = "))
+    lines[at] = "total_gpus = 999\n"
+    moved = tmp_path / "moved.toml"
+    moved.write_text("".join(lines), "utf-8")
+    assert main(["replay", str(moved)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Replay does NOT reproduce the spec signed off" in out
+    assert "total GPUs 999 -> " in out
+
+    lines = EXAMPLE.read_text("utf-8").splitlines(keepends=True)
+    at = next(i for i in range(start, len(lines)) if lines[i].startswith("band_note = "))
+    lines[at] = 'band_note = "worded differently when it was signed"\n'
+    noted = tmp_path / "noted.toml"
+    noted.write_text("".join(lines), "utf-8")
+    assert main(["replay", str(noted)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Replay reproduces the signed figures" in out and "band_note" in out
+    assert "NOT reproduce" not in out

@@ -158,12 +158,17 @@ def _spec_json(spec: Any) -> dict[str, Any] | None:
     return data
 
 
+REPLAY_FIELDS_SHOWN = 6
+"""Moved unsigned fields named by ``kickoff replay`` before it says "and N more"."""
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     if args.tui:
         from kickoff_tui.commands.app import run_replay_tui
 
         return run_replay_tui(args.file)
     from kickoff_tui.record import replay_states, snapshot_spec
+    from kickoff_tui.record.session import signed_changes, unsigned_changes
     from kickoff_tui.record.summary import event_line, spec_line, spec_rows
 
     session = _load(args.file, args)
@@ -234,14 +239,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if acknowledged:
         out.write("  acknowledged: " + "; ".join(f"{f.id} ({f.reason})" for f in acknowledged) + "\n")
     if args.at is None and session.signed_spec is not None and final.spec is not None:
+        recorded = session.catalog_version or "an unknown catalog"
+        moved = signed_changes(session.signed_spec, final.spec)
         if snapshot_spec(final.spec) == session.signed_spec:
             out.write("Replay reproduces the spec signed off.\n")
-        else:
-            out.write(
+        elif moved:
+            out.write(_wrap(
                 "Replay does NOT reproduce the spec signed off (the catalog or the sizer changed "
-                f"since; recorded with {session.catalog_version or 'an unknown catalog'}). "
-                "See `kickoff size FILE`.\n"
-            )
+                f"since; recorded with {recorded}): " + "; ".join(moved) + ". See `kickoff size FILE`.", ""))
+        else:
+            others = unsigned_changes(session.signed_spec, final.spec)
+            if len(others) > REPLAY_FIELDS_SHOWN:
+                others = [*others[:REPLAY_FIELDS_SHOWN], f"and {len(others) - REPLAY_FIELDS_SHOWN} more"]
+            out.write(_wrap(
+                "Replay reproduces the signed figures (GPU, count, layout, fabric, power, cooling); "
+                f"other fields moved since (recorded with {recorded}): " + ", ".join(others)
+                + ". See `kickoff size FILE`.", ""))
     return 0
 
 

@@ -137,6 +137,16 @@ def signed_changes(signed: SizedSpec, spec: SizedSpec | None) -> list[str]:
     return changes
 
 
+def unsigned_changes(signed: SizedSpec, spec: SizedSpec) -> list[str]:
+    """The fields of ``spec`` outside :data:`SIGNED_FIGURES` that differ from the ``signed``
+    snapshot (estimates, costs, notes), by field name, in the spec's field order; the per-SKU
+    comparison table is not kept in a snapshot and is not compared."""
+    signed_fields = {field for field, _ in SIGNED_FIGURES} | {"comparison"}
+    before, after = signed.model_dump(), snapshot_spec(spec).model_dump()
+    return [name for name in type(signed).model_fields
+            if name not in signed_fields and before.get(name) != after.get(name)]
+
+
 def _figure(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -83,8 +83,11 @@ def _band(engine_id: str, vendor: str, moe: bool, measured: bool) -> Band:
             values[key] = (float(pair[0]), float(pair[1]))
     else:
         rows = int(found["rows"]) if found else 0
-        note = (f"only {rows} published measurement(s) of {name} (fewer than {minimum}): "
-                f"the pooled band of all measurements")
+        if rows == 0:
+            note = f"no published measurement of {name} in the calibration set: the pooled band of all measurements"
+        else:
+            note = (f"only {rows} published measurement{'' if rows == 1 else 's'} of {name} "
+                    f"(fewer than {minimum}): the pooled band of all measurements")
         values = {key: (float(widest[key][0]), float(widest[key][1])) for key in METRIC_KEYS}
     if not measured:
         note += "; no measured kernel or bandwidth efficiency for this part: widened"
