@@ -406,6 +406,9 @@ def test_example_portfolio(capsys):
     assert data["mix"]["feasible"] and data["growth"]["fleet_outgrows_month"] is not None
     models = {w["name"]: w["model"] for w in spec["workloads"]}
     assert models["coding agent"] == "qwen3-235b-a22b"  # a MoE model
+    # the best two-SKU mix ties the single SKU here (whole nodes at catalog prices): said so,
+    # rather than two equal figures that read as if the mix were dearer
+    assert "(b200 + mi300x) would cost the same, $66,226/month" in spec["mix_considered"]
 
 
 def test_example_portfolio_table_and_size_route(capsys):
@@ -415,6 +418,23 @@ def test_example_portfolio_table_and_size_route(capsys):
     assert "Growth from history" in out
     code, out, _ = run_cli(capsys, "size", str(EXAMPLES / "portfolio.toml"))
     assert code == 0 and "Shared fleet" in out
+
+
+def test_gpus_saved_at_the_same_cost_are_explained(capsys):
+    """Sharing saves 3 GPUs in the example but both plans fill the same 8 nodes: the consolidation
+    line says why the cost did not move; a saving that is also cheaper, or none, adds nothing."""
+    from kickoff_tui.sizing.portfolio import PortfolioSpec
+
+    code, out, _ = run_cli(capsys, "portfolio", str(EXAMPLES / "portfolio.toml"), "--json")
+    spec = PortfolioSpec.model_validate(json.loads(out)["portfolio"])
+    assert spec.fleet.total_gpus < spec.separate_gpus
+    assert "the same cost" in spec.same_cost_note()
+    dearer = spec.model_copy(update={"separate_cost_per_month": spec.separate_cost_per_month + 8000})
+    assert dearer.same_cost_note() == ""
+    no_saving = spec.model_copy(update={"separate_gpus": spec.fleet.total_gpus})
+    assert no_saving.same_cost_note() == ""
+    code, out, _ = run_cli(capsys, "portfolio", str(EXAMPLES / "portfolio.toml"))
+    assert "the same cost: both round up to the same whole nodes" in " ".join(out.split())
 
 
 def test_a_budget_nothing_fits_exits_1(capsys):

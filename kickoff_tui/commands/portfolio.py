@@ -229,7 +229,7 @@ def print_portfolio(spec, portfolio, title: str) -> None:
             f"Consolidation: separate deployments sized for their own peaks need {spec.separate_gpus} GPUs "
             f"({_money(spec.separate_cost_per_month)}/month); shared replicas save "
             f"{spec.saving_shared_replicas_gpus} GPUs, non-coinciding peaks save {spec.saving_peaks_gpus}: "
-            f"[bold]{fleet.total_gpus} GPUs, {_money(fleet.cost_per_month)}/month[/]")
+            f"[bold]{fleet.total_gpus} GPUs, {_money(fleet.cost_per_month)}/month[/]{escape(spec.same_cost_note())}")
     for note in spec.notes:
         console.print(f"[yellow]! {escape(note)}[/]")
     for w in spec.workloads:

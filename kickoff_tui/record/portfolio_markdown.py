@@ -201,7 +201,8 @@ def portfolio_cost_markdown(spec, rows, overrides) -> list[str]:  # noqa: ANN001
         f"price basis for {fleet.total_gpus} GPUs needed, {_bought(fleet)} bought in whole "
         f"units{_band(fleet)}. Separate deployments sized for their own peaks would need "
         f"{spec.separate_gpus} GPUs ({_money(spec.separate_cost_per_month)}/month): shared replicas "
-        f"save {spec.saving_shared_replicas_gpus} GPUs, non-coinciding peaks save {spec.saving_peaks_gpus}.")
+        f"save {spec.saving_shared_replicas_gpus} GPUs, non-coinciding peaks save {spec.saving_peaks_gpus}"
+        f"{spec.same_cost_note()}.")
     out.append("")
     pools = []
     for p in fleet.pools:

@@ -212,6 +212,17 @@ class PortfolioSpec(_Out):
     saving_peaks_gpus: int = 0
     notes: list[str] = Field(default_factory=list)
 
+    def same_cost_note(self) -> str:
+        """" (...)" when sharing saves GPUs but not money: the separate deployments and the
+        shared fleet round up to the same whole purchase units (nodes), so the GPUs saved are
+        spare capacity in nodes bought either way. Empty otherwise."""
+        fleet = self.fleet
+        if (fleet is None or fleet.total_gpus >= self.separate_gpus or fleet.cost_per_month is None
+                or self.separate_cost_per_month is None
+                or round(fleet.cost_per_month) != round(self.separate_cost_per_month)):
+            return ""
+        return " (the same cost: both round up to the same whole nodes, so the GPUs saved stay as spare capacity)"
+
 
 # ----------------------------------------------------------------------------------------------
 # sizing cache
@@ -679,7 +690,8 @@ def size_portfolio(demands: Sequence[Demand], gpu_candidates: Sequence[str] | No
     elif best_single is not None:
         why = (f"one SKU: {best_single.label}"
                + (f"; the best two-SKU mix ({best_mix.label}) would cost "
-                  f"${_cost(best_mix):,.0f}/month" if best_mix is not None else
+                  + ("the same, " if round(_cost(best_mix)) == round(_cost(best_single)) else "")
+                  + f"${_cost(best_mix):,.0f}/month" if best_mix is not None else
                   f"; no other SKU is more than {CLEARLY_CHEAPER:.0%} cheaper for any workload"
                   if len(demands) > 1 else ""))
     if chosen is None:

@@ -66,7 +66,8 @@ def portfolio_lines(spec: Any, current: str | None = None, growth: Any = None) -
                  f"{fleet.racks} racks, {fleet.it_power_kw:,.1f} kW")
     if fleet.cost_per_month is not None:
         lines.append(f"  {money(fleet.cost_per_month)}/month; saves "
-                     f"{spec.saving_shared_replicas_gpus + spec.saving_peaks_gpus} GPUs vs separate")
+                     f"{spec.saving_shared_replicas_gpus + spec.saving_peaks_gpus} GPUs vs separate"
+                     + (" [dim](same cost: whole nodes)[/]" if spec.same_cost_note() else ""))
     if growth is not None:
         horizon = growth.horizon_months
         if growth.fleet_outgrows_month is None and growth.fleet_outgrows_earliest is None:
