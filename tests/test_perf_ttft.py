@@ -201,3 +201,21 @@ def test_batched_prefill_of_one_prompt_is_the_prompt_alone():
     k = dict(engine=get_engine("vllm-rocm"))
     args = (get_model("llama-3.1-70b"), get_gpu("mi300x"), "fp8", "fp8", 8, 1, 20_000)
     assert perf.prefill_seconds(*args, **k, prompts=1) == perf.prefill_seconds(*args, **k)
+
+
+def test_the_sized_ttft_says_how_much_of_it_is_the_engines_first_token_lag():
+    """SGLang's calibrated first-token lag is most of a MoE TTFT: the spec's TTFT explanation
+    names it, in ms at the design load (lag steps x the design TPOT); a dense model or an engine
+    without a lag says nothing of it."""
+    from kickoff_tui.sizing import SizingInputs, size
+
+    base = dict(model="deepseek-r1", gpu="h200-sxm", peak_concurrency=64, avg_input_tokens=1000,
+                avg_output_tokens=500, max_context_tokens=8192, ttft_target_ms=3000, tpot_target_ms=80)
+    spec = size(SizingInputs(**base, serving_engine="sglang"))
+    steps = get_engine("sglang").first_token_steps
+    assert spec.feasible and steps > 0
+    why = spec.why["ttft_ms"]
+    assert f"SGLang (CUDA)'s first-token lag ({steps:g} decode steps" in why
+    assert f"includes {steps * spec.tpot_ms:.0f} ms of" in why
+    for other in (dict(base, serving_engine="tensorrt-llm"), dict(base, model="llama-3.3-70b", serving_engine="sglang")):
+        assert "first-token lag" not in size(SizingInputs(**other)).why["ttft_ms"]

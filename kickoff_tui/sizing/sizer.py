@@ -1067,6 +1067,22 @@ def _with_band(r: Resolved, s: SkuSizing, spec: SizedSpec) -> SizedSpec:
     ))
 
 
+def _lag_words(r: Resolved, s: SkuSizing) -> str:
+    """"; the design-load figure includes N ms of the engine's first-token lag ..." where the engine profile carries a
+    calibrated lag for this model (perf.first_token_lag_seconds), so that a TTFT dominated by it
+    says where it comes from; empty otherwise."""
+    if not s.engine:
+        return ""
+    engine, _ = engine_for(r.options.engine, s.gpu.vendor)
+    lag = perf.first_token_lag_seconds(engine, s.design.tpot_s, r.model)
+    if lag <= 0:
+        return ""
+    return (f"; the design-load figure includes {lag * 1e3:.0f} ms of {engine.name}'s first-token lag "
+            f"({engine.first_token_steps:g} decode steps between a prompt's prefill and its first "
+            "token at the client, as calibrated on the InferenceX benchmark's MoE runs; docs/model.md "
+            "section 5)")
+
+
 def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: str,
           runner_up: str, limits: PhysicalLimits | None) -> SizedSpec:
     model = r.model
@@ -1183,7 +1199,8 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
                     f"{s.tpot_s * 1e3:.1f} ms mean ({s.tpot_pct_s * 1e3:.1f} ms at {r.percentile})"),
         "ttft_ms": (f"{s.design.ttft_s * 1e3:.0f} ms mean ({s.design.ttft_at(r.percentile) * 1e3:.0f} ms at "
                     f"{r.percentile}) {at_design}; at the per-replica limit "
-                    f"{s.ttft_s * 1e3:.0f} ms mean ({s.ttft_pct_s * 1e3:.0f} ms at {r.percentile})"),
+                    f"{s.ttft_s * 1e3:.0f} ms mean ({s.ttft_pct_s * 1e3:.0f} ms at {r.percentile})"
+                    + _lag_words(r, s)),
         "output_tokens_per_s": f"{design_tps:,.0f} output tokens/s {at_design}",
         "utilisation": (f"design load {r.peak_concurrency:,} / capacity {fleet_capacity:,} in flight "
                         f"= {r.peak_concurrency / fleet_capacity:.0%}; average "
