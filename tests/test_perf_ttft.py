@@ -219,3 +219,25 @@ def test_the_sized_ttft_says_how_much_of_it_is_the_engines_first_token_lag():
     assert f"includes {steps * spec.tpot_ms:.0f} ms of" in why
     for other in (dict(base, serving_engine="tensorrt-llm"), dict(base, model="llama-3.3-70b", serving_engine="sglang")):
         assert "first-token lag" not in size(SizingInputs(**other)).why["ttft_ms"]
+
+
+def test_estimate_reports_the_first_token_lag_it_adds(capsys):
+    """``first_token_lag_ms`` is the lag part of ``ttft_ms`` (steps x TPOT) and the estimate card
+    says so in a line; zero and no line for TensorRT-LLM (no lag) or a dense model."""
+    import json
+
+    from kickoff_tui.cli import main
+
+    args = ["estimate", "--model", "deepseek-r1", "--gpu", "b200", "--gpus", "8", "--input-tokens", "1024",
+            "--output-tokens", "1024", "--concurrency", "64"]
+    assert main([*args, "--engine", "sglang", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    steps = get_engine("sglang").first_token_steps
+    assert r["first_token_lag_ms"] == pytest.approx(steps * r["tpot_ms"], rel=1e-3)
+    assert 0 < r["first_token_lag_ms"] < r["ttft_ms"]
+    assert main([*args, "--engine", "sglang"]) == 0
+    assert f"TTFT includes {r['first_token_lag_ms']:,.0f} ms of sglang's first-token" in " ".join(capsys.readouterr().out.split())
+    assert main([*args, "--engine", "tensorrt-llm", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["first_token_lag_ms"] == 0
+    assert main([*args, "--engine", "tensorrt-llm"]) == 0
+    assert "first-token lag" not in capsys.readouterr().out

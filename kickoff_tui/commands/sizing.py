@@ -302,6 +302,10 @@ def _estimate_card(r: dict[str, Any]) -> None:
     for note in ("layout_note", "kv_note"):
         if r.get(note):
             console.print(safe(r[note]))
+    if r.get("first_token_lag_ms"):
+        console.print(f"TTFT includes {r['first_token_lag_ms']:,.0f} ms of {safe(r.get('engine', ''))}'s first-token "
+                      "lag on MoE models (decode steps before the first token reaches the client, calibrated "
+                      "on the InferenceX benchmark; docs/model.md section 5)")
     if r.get("band_note"):
         console.print(f"Bands: 10th-90th percentile of the measured / predicted ratio for {r['band_group']}; "
                       f"{r['band_note']}")

@@ -102,6 +102,9 @@ class Estimate(BaseModel):
     band_group: str = ""
     """Calibration group whose residuals set the band (engine x vendor x dense/MoE)."""
     band_note: str = ""
+    first_token_lag_ms: float = 0.0
+    """Part of ``ttft_ms``: the engine's calibrated first-token lag on a MoE model (decode steps
+    between a prompt's prefill and its first token at the client; docs/model.md section 5)."""
     kv_cache_tokens: int = 0
     """KV tokens one replica holds."""
     prefill_saturated: bool = False
@@ -771,6 +774,7 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
         tpot_ms_low=round(tpot_lo, 3), tpot_ms_high=round(tpot_hi, 3),
         output_tokens_per_s_low=round(tps_lo, 2), output_tokens_per_s_high=round(tps_hi, 2),
         band_group=band.group, band_note=band.note,
+        first_token_lag_ms=round(perf.first_token_lag_seconds(engine, op.tpot_s, model) * 1e3, 3),
         kv_cache_tokens=perf.kv_token_capacity(model, plan, kv_precision, layout.tp, layout.pp, layout.dp),
         prefill_saturated=op.prefill_saturated,
         weights_gb_per_gpu=round(plan.weights / 1e9, 2),
