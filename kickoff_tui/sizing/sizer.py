@@ -1068,9 +1068,9 @@ def _with_band(r: Resolved, s: SkuSizing, spec: SizedSpec) -> SizedSpec:
 
 
 def _lag_words(r: Resolved, s: SkuSizing) -> str:
-    """"; the design-load figure includes N ms of the engine's first-token lag ..." where the engine profile carries a
-    calibrated lag for this model (perf.first_token_lag_seconds), so that a TTFT dominated by it
-    says where it comes from; empty otherwise."""
+    """"; the design-load figure includes N ms of the engine's first-token lag ..." where the
+    engine profile carries a calibrated lag for this model (perf.first_token_lag_seconds), so
+    that a TTFT dominated by it says where it comes from; empty otherwise."""
     if not s.engine:
         return ""
     engine, _ = engine_for(r.options.engine, s.gpu.vendor)
