@@ -206,26 +206,25 @@ def test_cli_replay_tui_hands_over_to_the_app(monkeypatch) -> None:
     assert seen == [str(EXAMPLE)]
 
 
+def _replay_with_signed_line(capsys, path, key: str, line: str) -> str:  # type: ignore[no-untyped-def]
+    """``kickoff replay`` of the example with the ``key = ...`` line of its signed spec replaced
+    by ``line``; the output on one line."""
+    lines = EXAMPLE.read_text("utf-8").splitlines(keepends=True)
+    start = next(i for i, text in enumerate(lines) if text.startswith("[signed_spec]"))
+    at = next(i for i in range(start, len(lines)) if lines[i].startswith(f"{key} = "))
+    lines[at] = line + "\n"
+    path.write_text("".join(lines), "utf-8")
+    assert main(["replay", str(path)]) == 0
+    return " ".join(capsys.readouterr().out.split())
+
+
 def test_cli_replay_names_what_moved_since_sign_off(capsys, tmp_path) -> None:
     """A replay that no longer matches the signed spec says which signed figure moved (a new GPU
     count), or, when every signed figure holds, that it does and which other fields moved."""
-    lines = EXAMPLE.read_text("utf-8").splitlines(keepends=True)
-    start = next(i for i, line in enumerate(lines) if line.startswith("[signed_spec]"))
-    at = next(i for i in range(start, len(lines)) if lines[i].startswith("total_gpus = "))
-    lines[at] = "total_gpus = 999\n"
-    moved = tmp_path / "moved.toml"
-    moved.write_text("".join(lines), "utf-8")
-    assert main(["replay", str(moved)]) == 0
-    out = " ".join(capsys.readouterr().out.split())
+    out = _replay_with_signed_line(capsys, tmp_path / "moved.toml", "total_gpus", "total_gpus = 999")
     assert "Replay does NOT reproduce the spec signed off" in out
     assert "total GPUs 999 -> " in out
-
-    lines = EXAMPLE.read_text("utf-8").splitlines(keepends=True)
-    at = next(i for i in range(start, len(lines)) if lines[i].startswith("band_note = "))
-    lines[at] = 'band_note = "worded differently when it was signed"\n'
-    noted = tmp_path / "noted.toml"
-    noted.write_text("".join(lines), "utf-8")
-    assert main(["replay", str(noted)]) == 0
-    out = " ".join(capsys.readouterr().out.split())
+    out = _replay_with_signed_line(capsys, tmp_path / "noted.toml", "band_note",
+                                   'band_note = "worded differently when it was signed"')
     assert "Replay reproduces the signed figures" in out and "band_note" in out
     assert "NOT reproduce" not in out
