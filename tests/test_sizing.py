@@ -51,6 +51,26 @@ def test_rack_plan_uses_continuous_load_limit():
     assert per_rack == 0 and "no rack can host it" in note
 
 
+def test_a_bigger_feed_never_packs_more_than_the_facility_cools():
+    """A 52 kW IT-load cap fits five 10.2 kW H200 nodes, but the facility's rear doors remove
+    35 kW a rack: three per rack, and the spec stays on rear-door cooling. Before, the packer
+    filled the feed and the spec then "needed direct liquid cooling" that the facility lacks,
+    so raising the rack power turned a design that fits into one that does not."""
+    h200 = get_gpu("h200-sxm")
+    per_rack, racks, density, note = rack_plan(h200, 6, 8, 52.0, "it-cap")
+    assert (per_rack, racks) == (5, 2) and density > C.RDHX_MAX_RACK_KW  # the feed alone
+    per_rack, racks, density, note = rack_plan(h200, 6, 8, 52.0, "it-cap", cooling="rdhx")
+    assert (per_rack, racks) == (3, 2) and density <= C.RDHX_MAX_RACK_KW
+    assert "rear-door heat exchanger removes up to 35 kW a rack" in note
+    assert rack_plan(h200, 6, 8, 52.0, "it-cap", cooling="dlc")[:2] == (5, 2)
+    base = dict(model="llama-3.3-70b", gpu="h200-sxm", peak_concurrency=400, avg_input_tokens=2000,
+                avg_output_tokens=300, ttft_target_ms=2000, tpot_target_ms=60, cooling="rdhx",
+                rack_power_basis="it-cap")
+    for feed in (35, 52, 70):
+        spec = size(SizingInputs(**base, rack_power_kw=feed))
+        assert spec.feasible and spec.cooling == "rdhx", (feed, spec.infeasible_reason)
+
+
 def test_cooling_tiers():
     assert required_cooling(get_gpu("h100-sxm"), 10.2) == "air"
     assert required_cooling(get_gpu("h100-sxm"), 30) == "rdhx"

@@ -559,12 +559,12 @@ def _size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
 
     bought = whole(worst.gpus)
     nodes = max(nodes, math.ceil(bought / node)) if bought else nodes
+    facility = ctx.demands[members[0]].inputs.cooling
     per_rack, racks, density, note = rack_plan(gpu, nodes, node, rack_kw,
                                                first_inputs.rack_power_basis or D.DEFAULT_RACK_POWER_BASIS,
-                                               unit.kind == "rack")
+                                               unit.kind == "rack", facility)
     it_kw = bought * node_power_kw(gpu, node) / node * (1 + C.NETWORK_OVERHEAD_FRACTION)
     cooling = required_cooling(gpu, density)
-    facility = ctx.demands[members[0]].inputs.cooling
     notes = [note] if note else []
     cooling_ok = per_rack >= 1
     if facility is not None and COOLING_ORDER.index(facility) < COOLING_ORDER.index(cooling):

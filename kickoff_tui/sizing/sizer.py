@@ -823,9 +823,18 @@ def _rack_words(rack_power_kw: float, basis: str) -> str:
     return f"a {rack_power_kw:g} kW rack feed carries {usable:.1f} kW of continuous load"
 
 
+COOLING_MAX_RACK_KW = {"air": C.AIR_MAX_RACK_KW, "rdhx": C.RDHX_MAX_RACK_KW, "dlc": math.inf}
+"""Heat one rack may give off under each cooling tier (the constants' ceilings; direct liquid
+cooling is taken as unbounded at the densities a feed allows)."""
+
+
 def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float,
-              basis: str = "breaker", whole_racks: bool = True) -> tuple[int, int, float, str]:
-    """(nodes per rack, racks, rack density kW, note) under the rack's power limit.
+              basis: str = "breaker", whole_racks: bool = True,
+              cooling: str | None = None) -> tuple[int, int, float, str]:
+    """(nodes per rack, racks, rack density kW, note) under the rack's power limit and, when the
+    facility's ``cooling`` is known, under what that cooling removes per rack: a bigger feed
+    never packs more nodes into a rack than the room can cool (it would turn a design that fits
+    into one that needs liquid cooling).
 
     ``whole_racks=False``: a rack-scale system rented by the instance (a 4-GPU VM of an NVL72)
     sits in the provider's racks; only the rented trays are counted."""
@@ -856,11 +865,18 @@ def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float,
             f"one {gpu.node_name} node draws {node_kw:.1f} kW but {_rack_words(rack_power_kw, basis)}: "
             f"no rack can host it"
         )
+    cooled = ""
+    if cooling in COOLING_MAX_RACK_KW and COOLING_ORDER.index(gpu.min_cooling) <= COOLING_ORDER.index(cooling):
+        limit = COOLING_MAX_RACK_KW[cooling]
+        by_cooling = int(limit // node_kw + 1e-9) if math.isfinite(limit) else per_rack
+        if 1 <= by_cooling < per_rack:
+            per_rack = by_cooling
+            cooled = f"; the facility's {COOLING_LABEL[cooling]} removes up to {limit:g} kW a rack"
     racks = math.ceil(nodes / per_rack) if nodes else 0
     density = min(per_rack, nodes) * node_kw
     note = ""
     if nodes >= 2 and per_rack < nodes:
-        note = (f"{_rack_words(rack_power_kw, basis)}: "
+        note = (f"{_rack_words(rack_power_kw, basis)}{cooled}: "
                 f"{per_rack} {gpu.node_name} node(s) of {node_kw:.1f} kW per rack"
                 f"{'' if per_rack > 1 else f'; a pair would need {2 * node_kw:.1f} kW'}, so {racks} racks")
     return per_rack, racks, density, note
@@ -874,7 +890,8 @@ def _place(r: Resolved, s: SkuSizing) -> None:
     s.nodes = max(math.ceil(s.gpus_bought / node), 1 if s.gpus_bought else 0)
     per_site_nodes = math.ceil(s.nodes / s.sites)
     per_rack, site_racks, s.rack_density_kw, note = rack_plan(gpu, per_site_nodes, node, r.rack_power_kw,
-                                                              r.rack_power_basis, s.unit.kind == "rack")
+                                                              r.rack_power_basis, s.unit.kind == "rack",
+                                                              r.cooling)
     s.nodes_per_rack, s.racks = per_rack, site_racks * s.sites
     s.rack_usable_kw = rack_usable_kw(r.rack_power_kw, r.rack_power_basis)
     if note:
