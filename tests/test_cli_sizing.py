@@ -283,3 +283,13 @@ def test_an_estimate_an_engine_cannot_run_says_cannot_be_served_not_does_not_fit
                  "--input-tokens", "100", "--output-tokens", "100")
     assert engine.returncode == 0 and "Cannot be served:" in engine.stdout and "does not run on NVIDIA" in engine.stdout
     assert "Does not fit" not in engine.stdout + memory.stdout and "Cannot be served:" in memory.stdout
+
+
+def test_size_footer_gives_the_design_load_with_its_burst(capsys):
+    """The bank example's owner gave a peak of 200 with bursts of 2x: the footer read "Peak in
+    flight: 400 (given by the application owner)", which nobody said. It now gives the design
+    load with how it was reached."""
+    assert main(["size", str(ROOT / "examples" / "bank-rag.toml")]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Load: design load 400 in flight = stated peak 200 x burst 2" in out
+    assert "Peak in flight: 400" not in out

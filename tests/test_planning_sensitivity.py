@@ -177,3 +177,21 @@ def test_the_report_says_the_load_is_held_in_flight_only_when_it_was_answered_so
     assert "100 requests in flight" in held and "avg_output_tokens" in held
     by_rate = INPUTS.model_copy(update={"peak_concurrency": None, "requests_per_second": 5.0})
     assert sensitivity(spec, by_rate, sizer=LinearSizer()).held == ""
+
+
+def test_each_inputs_owner_is_the_role_of_its_question() -> None:
+    """The sensitivity table names the person to argue with: the role the shipped questionnaire
+    gives the input's question (growth headroom is IT's, not the application owner's)."""
+    from kickoff_tui.planning.sensitivity import OWNER
+    from kickoff_tui.record.questionnaire import default_questionnaire
+
+    words = {"app_owner": "application owner", "ai_team": "AI team", "it": "IT"}
+    questionnaire = default_questionnaire()
+    checked = 0
+    for field, owner in OWNER.items():
+        question = questionnaire.find(field)
+        if question is None:
+            continue
+        assert owner == words[question.role], field
+        checked += 1
+    assert checked >= 25 and OWNER["growth_headroom"] == "IT"

@@ -616,3 +616,14 @@ def test_error_bands_are_summed_when_the_spec_has_them():
     spec = size_portfolio([Demand("a", a), Demand("b", b)], ["h100-sxm"], sizings)
     low, high = spec.fleet.pools[0].gpu_band
     assert low == spec.separate_gpus - 2 and high == spec.separate_gpus + 4  # no sharing here
+
+
+def test_a_pool_the_facility_cannot_cool_names_both_tiers_in_words():
+    """An air-cooled room and MI355X (liquid-cooled systems only): the pool's note names the
+    tiers in words, as the single-workload spec does, not as ``dlc`` / ``air``."""
+    inputs = SizingInputs(use_case="chat", model="llama-3.1-8b", peak_concurrency=300,
+                          **{**IT, "cooling": "air"})
+    spec = size_portfolio([Demand("chat", inputs)], ["mi355x"], SIZINGS)
+    notes = " ".join(n for o in spec.single_sku for p in o.pools for n in p.notes)
+    assert "need direct liquid cooling; the facility offers air" in notes, notes
+    assert "need dlc" not in notes

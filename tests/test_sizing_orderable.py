@@ -389,6 +389,7 @@ def test_bank_rag_lands_at_a_handful_of_nodes_with_the_burst_counted():
 
 def test_dgx_b200_35kw_is_flagged():
     from kickoff_tui.record import RULES, FlagContext, default_questionnaire
+    from kickoff_tui.record.text import cooling_words
 
     inputs = example("dgx-b200-35kw.toml")
     spec = size_pinned(inputs)
@@ -396,6 +397,9 @@ def test_dgx_b200_35kw_is_flagged():
     ctx = FlagContext(questionnaire=default_questionnaire(), answers={}, inputs=inputs, spec=spec)
     flags = RULES["rack-power-spreads"].check(ctx)
     assert flags and "35 kW rack takes 2" in flags[0].message
+    # the cooling in words, not its id ("with dlc cooling")
+    assert flags[0].message.endswith(f"kW with {cooling_words(spec.cooling)}.")
+    assert f" {spec.cooling} cooling" not in flags[0].message
 
 
 def test_max_context_sizing_is_flagged_and_costs_many_times_the_average():

@@ -511,7 +511,7 @@ def print_spec(spec, title: str = "Sized spec") -> None:
             table.add_row(label, spec_value(spec, key), safe(why))
         console.print(table)
         console.print(f"Binding constraint: [bold]{safe(spec.binding_constraint)}[/]   "
-                      f"Peak in flight: {spec.peak_concurrency:,} ({safe(spec.concurrency_note)})")
+                      f"Load: {safe(spec.why.get('load') or f'{spec.peak_concurrency:,} in flight')}")
         if spec.band_note:
             console.print(f"Band ({safe(spec.band_group)}): {safe(spec.band_note)}")
         if spec.assumptions:

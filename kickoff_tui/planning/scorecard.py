@@ -190,8 +190,10 @@ def score(card: Scorecard) -> ScorecardResult:
         for row in rows[1:]:
             ahead = [c for c in row.leads if winner.scores[c] < best[c]]
             if ahead:
+                tied = sum(1 for r in rows if r.rank == row.rank) > 1
                 tradeoffs.append(
-                    f"{row.name} leads on {', '.join(ahead)} despite ranking {row.rank}"
+                    f"{row.name} ranks {_ordinal(row.rank)}{' (tied)' if tied else ''} but leads on "
+                    f"{_and(ahead)}"
                 )
     if normalised:
         tradeoffs.append(f"weights added up to {weight_sum:g}, not 1 or 100: normalised")
@@ -213,3 +215,14 @@ def decision_entries(
         ("provider_scorecard_weights", weights, "weights set by IT in the session"),
         ("provider_scorecard_totals", totals, "weighted totals out of 10"),
     ]
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _and(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -83,7 +83,6 @@ OWNER: dict[str, str] = {
             "tpot_target_ms",
             "slo_percentile",
             "redundancy",
-            "growth_headroom",
             "expected_growth",
         ),
         "application owner",
@@ -114,6 +113,7 @@ OWNER: dict[str, str] = {
     **dict.fromkeys(
         (
             "gpu",
+            "growth_headroom",
             "gpu_count_budget",
             "gpus_per_node",
             "fabric",
@@ -124,7 +124,8 @@ OWNER: dict[str, str] = {
         "IT",
     ),
 }
-"""Who owns each input (the sections of ``SizingInputs``): the person to argue with."""
+"""Who owns each input: the role of its question in the shipped questionnaire (the person to
+argue with); ``gpu_memory_utilization`` has no question and is the AI team's engine setting."""
 
 
 class Side(BaseModel):

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.record.models import SCORECARD_OWNER, Answer, ReviewCadence, SignOff, UtcDatetime
+from kickoff_tui.record.text import cooling_words
 from kickoff_tui.record.questionnaire import (
     ROLE_LABELS,
     SIGNOFF_ROLES,
@@ -733,8 +734,8 @@ def rack_power_spreads(ctx: FlagContext) -> list[Flag]:
             severity="warning",
             owner="it",
             message=f"{spec.nodes} {_gpu_words(ctx)} nodes draw {spec.it_power_kw:.0f} kW (nameplate) "
-            f"but a {rack:g} kW rack takes {spec.nodes_per_rack} of them: {spec.racks} racks at "
-            f"{spec.rack_density_kw:.1f} kW with {spec.cooling} cooling.",
+            f"but a {rack:g} kW rack takes {spec.nodes_per_rack} of them: {spec.racks} racks of up to "
+            f"{spec.rack_density_kw:.1f} kW with {cooling_words(spec.cooling)}.",
             fix="Plan the racks and floor space, or higher-density racks with direct liquid cooling "
             "that would hold the whole deployment in fewer racks.",
             questions=ctx.about("rack_power_kw", "rack_power_basis", "cooling"),

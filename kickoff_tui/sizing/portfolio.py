@@ -40,6 +40,7 @@ from kickoff_tui.sizing import constants as C
 from kickoff_tui.sizing import defaults as D
 from kickoff_tui.sizing.inputs import REDUNDANCY_CHOICES, SizingInputs
 from kickoff_tui.sizing.sizer import (
+    COOLING_LABEL,
     COOLING_ORDER,
     gpu_hour_price,
     is_consumer,
@@ -569,7 +570,8 @@ def _size_pool(ctx: _Ctx, members: Sequence[int], gpu: GPU) -> PoolSizing:
     cooling_ok = per_rack >= 1
     if facility is not None and COOLING_ORDER.index(facility) < COOLING_ORDER.index(cooling):
         cooling_ok = False
-        notes.append(f"racks of {density:.1f} kW need {cooling}; the facility offers {facility}")
+        notes.append(f"racks of {density:.1f} kW need {COOLING_LABEL[cooling]}; the facility offers "
+                     f"{COOLING_LABEL[facility]}")
     price, source, estimate = gpu_hour_price(gpu, basis)
 
     def monthly(n: int) -> float | None:

@@ -210,8 +210,8 @@ def design_load(inputs: SizingInputs, stated: int,
     if burst is None:
         burst = D.DEFAULT_BURST_FACTOR
         assumed.append(Assumption(field="burst_factor", value=f"{burst:g}",
-                                  reason="no burst given: the stated peak is the design load and also "
-                                  "the average cost is priced at"))
+                                  reason="no burst given: the stated peak is both the design load and "
+                                  "the average load that cost per token is priced at"))
         return stated, float(stated), burst, included, (
             f"design load {stated:,} in flight (no burst given); average taken as the same")
     if included:
