@@ -293,3 +293,20 @@ def test_size_footer_gives_the_design_load_with_its_burst(capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert "Load: design load 400 in flight = stated peak 200 x burst 2" in out
     assert "Peak in flight: 400" not in out
+
+
+def test_a_misspelt_engine_in_a_sizing_file_is_refused_not_sized_as_generic(capsys, tmp_path):
+    """``serving_engine = "sglan"`` was sized with the generic profile without a word; it is now
+    a one-line error (exit 2) naming the engines. Aliases and spelling variants still load."""
+    text = (ROOT / "examples" / "chat-assistant.toml").read_text("utf-8")
+    typo = tmp_path / "typo.toml"
+    typo.write_text(text.replace('serving_engine = "vllm"', 'serving_engine = "sglan"'), "utf-8")
+    assert main(["size", str(typo)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown serving engine 'sglan'; use vllm, sglang" in err
+    assert "Value error" not in err
+    for spelling in ("TensorRT LLM", "trtllm", "tgi", "other"):
+        ok = tmp_path / "ok.toml"
+        ok.write_text(text.replace('serving_engine = "vllm"', f'serving_engine = "{spelling}"'), "utf-8")
+        assert main(["size", str(ok)]) == 0, spelling
+        capsys.readouterr()

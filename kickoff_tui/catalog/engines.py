@@ -126,6 +126,18 @@ def normalise_engine(name: str | None) -> str | None:
     return ALIASES.get(text, "generic")
 
 
+def is_known_engine(name: str) -> bool:
+    """Whether ``name`` is an engine id or one of its :data:`ALIASES` (a typo is not: it would
+    otherwise be sized, silently, with the generic profile)."""
+    text = name.strip().lower().replace(" ", "-")
+    return text in _index() or text in ALIASES
+
+
+def engine_choices_words() -> str:
+    """The engine answers a sizing file may give, for an error message."""
+    return ", ".join(_index()) + " (tgi or other: the generic profile)"
+
+
 def get_engine(engine_id: str) -> EngineProfile:
     from kickoff_tui.catalog import CatalogError
 

@@ -109,7 +109,8 @@ def validation_message(err: Exception) -> str:
     first = errors()[0]
     loc = ".".join(str(p) for p in first.get("loc", ())) or "input"
     more = len(errors()) - 1
-    return f"{loc}: {first.get('msg')}" + (f" (and {more} more)" if more > 0 else "")
+    message = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"{loc}: {message}" + (f" (and {more} more)" if more > 0 else "")
 
 
 def load_inputs(path: str):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kickoff_tui.sizing.constants import MAX_GPUS
 
@@ -108,6 +108,15 @@ class SizingInputs(BaseModel):
     price_basis: PriceBasis | None = None
     monthly_budget_usd: float | None = Field(default=None, gt=0, le=1e10)
     """What IT has budgeted per month (checked against the spec, never used to size it)."""
+
+    @field_validator("serving_engine")
+    @classmethod
+    def _known_engine(cls, value: str | None) -> str | None:
+        from kickoff_tui.catalog.engines import engine_choices_words, is_known_engine
+
+        if value is not None and not is_known_engine(value):
+            raise ValueError(f"unknown serving engine {value!r}; use {engine_choices_words()}")
+        return value
 
     @model_validator(mode="after")
     def _tokens_consistent(self) -> "SizingInputs":
