@@ -310,3 +310,33 @@ def test_a_misspelt_engine_in_a_sizing_file_is_refused_not_sized_as_generic(caps
         ok.write_text(text.replace('serving_engine = "vllm"', f'serving_engine = "{spelling}"'), "utf-8")
         assert main(["size", str(ok)]) == 0, spelling
         capsys.readouterr()
+
+
+def test_batch_refuses_a_column_it_does_not_read(tmp_path, capsys):
+    """A misspelt ``expert_paralel`` was ignored (EP stayed off, no word): now a one-line error."""
+    csv_file = tmp_path / "typo.csv"
+    csv_file.write_text("model,gpu,gpus,input_tokens,output_tokens,expert_paralel\n"
+                        "mixtral-8x7b,h100-sxm,2,1000,200,1\n", "utf-8")
+    assert main(["estimate", "--batch", str(csv_file)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown column 'expert_paralel'" in err
+
+
+def test_batch_table_keeps_every_digit_at_100_columns_and_says_why_a_row_is_missing(tmp_path, capsys, monkeypatch):
+    """At 120 columns the bands ended in "…" ("(2,166-…") and an unknown model read "does not
+    fit" in the narrow last column. The figures now keep their digits at 100 columns, a refused
+    row names its CSV line and the reason follows the table; --json rows carry ``line``."""
+    monkeypatch.setenv("COLUMNS", "100")
+    csv_file = tmp_path / "rows.csv"
+    csv_file.write_text("model,gpu,gpus,tensor_parallel,input_tokens,output_tokens,concurrency,engine\n"
+                        "deepseek-x,h100-sxm,2,,1000,200,1,\n"
+                        "deepseek-r1,b200,8,8,1024,1024,64,sglang\n", "utf-8")
+    assert main(["estimate", "--batch", str(csv_file), "--json"]) == 0
+    refused, served = json.loads(capsys.readouterr().out)
+    assert (refused["line"], refused["refused"], served["line"]) == (2, True, 3)
+    band = f"({served['output_tokens_per_s_low']:,.0f}-{served['output_tokens_per_s_high']:,.0f})"
+    assert main(["estimate", "--batch", str(csv_file)]) == 0
+    out = capsys.readouterr().out
+    assert band in out and "…" not in out
+    assert "(line 2)" in out and "line 2: refused: unknown model 'deepseek-x'" in out
+    assert max(len(line) for line in out.splitlines()) <= 100

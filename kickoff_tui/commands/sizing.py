@@ -313,30 +313,44 @@ def _estimate_card(r: dict[str, Any]) -> None:
 
 
 def _estimate_table(results: list[dict[str, Any]]) -> None:
+    from rich import box
     from rich.table import Table
 
     from kickoff_tui.record.text import plain_markup_safe as safe
 
     table = Table(title="Kickoff estimate (band: 10th-90th percentile of measured results of the group)",
-                  title_justify="left")
-    for col in ("model", "gpu", "engine", "GPUs", "prec", "layout", "in flight", "TTFT ms (band)",
-                "TPOT ms (band)", "out tok/s (band)", "bound"):
-        table.add_column(col, justify="left" if col in ("model", "gpu", "engine", "prec", "layout", "bound") else "right")
+                  title_justify="left", box=box.SIMPLE_HEAD)  # no column rules: the figures need the width
+    # Two facts a cell (model over GPU, engine over precision, GPUs over layout, a figure over its
+    # band) keep the table inside 100 columns; the figures never wrap or lose digits, the ids
+    # fold rather than end in "…" (a cut id or a cut band reads as another one). Rows keep the
+    # file's order; a row that is not estimated names its CSV line, with the reason below.
+    for col in ("model\ngpu", "engine\nprecision", "GPUs\nlayout", "in\nflight", "TTFT ms\n(band)",
+                "TPOT ms\n(band)", "out tok/s\n(band)", "bound"):
+        words = not col.startswith(("in", "TTFT", "TPOT", "out"))
+        table.add_column(col, overflow="fold", no_wrap=not words, justify="left" if words else "right")
+    unserved: list[str] = []
     for r in results:
+        line = str(r.get("line", ""))
+        what_on = f"{safe(r.get('model', ''))}\n{safe(r.get('gpu', ''))}"
         if not r.get("fits"):
-            table.add_row(safe(r.get("model", "")), safe(r.get("gpu", "")), safe(r.get("engine", "")),
-                          _fmt(r.get("gpus")), safe(r.get("precision") or ""), "", "", "", "", "",
-                          f"[red]does not fit[/]: {safe(r.get('reason', ''))}")
+            what = "refused" if r.get("refused") else "does not fit"
+            table.add_row(what_on, f"{safe(r.get('engine', ''))}\n{safe(r.get('precision') or '')}",
+                          _fmt(r.get("gpus")), "", "", "", "", f"[red]{what}[/]\n(line {line})")
+            unserved.append(f"line {line}: {what}: {safe(r.get('reason', ''))}")
             continue
-        table.add_row(safe(r["model"]), safe(r["gpu"]), safe(r.get("engine", "")), _fmt(r["gpus"]),
-                      safe(f"{r['precision']}/{r['kv_precision']}"),
-                      f"TP{r['tensor_parallel']}" + (f"xPP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else "")
-                      + (f" EP{r['expert_parallel']}" if r.get("expert_parallel", 1) > 1 else "")
-                      + (" DPA" if r.get("dp_attention") else "") + f" x{r['replicas']}",
-                      _fmt(float(r["concurrency"]), 0), _banded(r, "ttft_ms", 0),
-                      _banded(r, "tpot_ms"), _banded(r, "output_tokens_per_s", 0),
+        layout = (f"TP{r['tensor_parallel']}" + (f"xPP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else "")
+                  + (f" EP{r['expert_parallel']}" if r.get("expert_parallel", 1) > 1 else "")
+                  + (" DPA" if r.get("dp_attention") else "") + f" x{r['replicas']}")
+        table.add_row(what_on, f"{safe(r.get('engine', ''))}\n{safe(r['precision'])}/{safe(r['kv_precision'])}",
+                      f"{_fmt(r['gpus'])}\n{layout}", _fmt(float(r["concurrency"]), 0),
+                      _banded(r, "ttft_ms", 0).replace(" (", "\n("),
+                      _banded(r, "tpot_ms").replace(" (", "\n("),
+                      _banded(r, "output_tokens_per_s", 0).replace(" (", "\n("),
                       r["bound"] + (" (queued)" if r.get("queued") else ""))
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    for text in unserved:
+        console.print(text)
 
 
 # ----------------------------------------------------------------------------------------------

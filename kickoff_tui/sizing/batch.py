@@ -149,14 +149,20 @@ def parse_batch(text: str) -> list[BatchRow]:
     """The rows of a batch CSV; :class:`ValueError` (one line, naming the line) for a file that
     is not one: a missing header, a malformed or over-long field (``csv.Error``), a cell that is
     not a finite number where one is needed, more than :data:`MAX_BATCH_ROWS` rows, a column
-    the header names twice (``csv.DictReader`` would keep the last one silently), a row with
-    more (non-blank) cells than the header has columns."""
+    the header names twice (``csv.DictReader`` would keep the last one silently), a column it
+    does not know (a misspelt ``expert_paralel`` would be ignored), a row with more (non-blank)
+    cells than the header has columns."""
     reader = csv.DictReader(io.StringIO(text))
     rows: list[BatchRow] = []
     try:
         if not reader.fieldnames or not {"model", "gpu"} <= set(reader.fieldnames):
             raise ValueError(f"batch CSV needs a header with the columns {','.join(BATCH_COLUMNS)}")
         refuse_repeated_columns(reader.fieldnames)
+        unknown = [name for name in reader.fieldnames if name.strip() and name.strip() not in BATCH_COLUMNS]
+        if unknown:
+            shown = unknown[0][:40] + ("..." if len(unknown[0]) > 40 else "")
+            raise ValueError(f"line 1: unknown column {shown!r} (a misspelt column would be ignored); "
+                             f"the columns are {','.join(BATCH_COLUMNS)}")
         for n, raw in enumerate(reader, start=2):
             if len(rows) >= MAX_BATCH_ROWS:
                 raise ValueError(f"more than {MAX_BATCH_ROWS:,} rows; split the file")
@@ -182,8 +188,9 @@ def run_row(row: BatchRow) -> dict[str, Any]:
             options=ServingOptions(continuous_batching=False) if row.static_batch else None,
         )
     except (CatalogError, ValueError) as err:
-        return {"line": row.line, "model": row.model, "gpu": row.gpu, "fits": False, "reason": str(err)}
-    out = result.model_dump()
+        return {"line": row.line, "model": row.model, "gpu": row.gpu, "fits": False, "refused": True,
+                "reason": str(err)}
+    out = {"line": row.line, **result.model_dump()}
     if row.static_batch and result.fits and result.requests_per_s:
         # One batch's life: its prefill and every decode step (Little's law over the batch).
         out["e2e_static_s"] = result.concurrency / result.requests_per_s
