@@ -340,3 +340,32 @@ def test_batch_table_keeps_every_digit_at_100_columns_and_says_why_a_row_is_miss
     assert band in out and "…" not in out
     assert "(line 2)" in out and "line 2: refused: unknown model 'deepseek-x'" in out
     assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_estimate_says_what_it_ignores_and_breaks_tp_ties_on_ttft():
+    """Four of 12 GPUs left over at TP8, and --expert-parallel on a dense model, were dropped
+    without a word; two TP sizes that queue at the same tokens/s took the smaller one with four
+    times the TTFT."""
+    from kickoff_tui.sizing import estimate
+
+    idle = estimate("llama-3.1-70b", "h100-sxm", 12, 1000, 200, concurrency=8, tensor_parallel=8,
+                    expert_parallel=True)
+    assert idle.fits and idle.replicas == 1
+    assert "4 of the 12 GPUs serve nothing" in idle.layout_note
+    assert "ignored for llama-3.1-70b" in idle.layout_note
+    tie = estimate("deepseek-r1", "b200", 16, 32000, 400, concurrency=32, engine="sglang")
+    assert tie.tensor_parallel == 8 and "a tie in tokens/s: the shortest TTFT" in tie.layout_note
+    narrow = estimate("deepseek-r1", "b200", 16, 32000, 400, concurrency=32, engine="sglang", tensor_parallel=4)
+    assert narrow.output_tokens_per_s == pytest.approx(tie.output_tokens_per_s, rel=0.005)
+    assert tie.ttft_ms < narrow.ttft_ms
+
+
+def test_a_system_that_ships_liquid_cooled_says_so_not_that_its_racks_need_it():
+    """MI355X systems are liquid-cooled whatever the rack density: the warning read "racks of
+    15.2 kW need direct liquid cooling" while the cooling row said the density alone allows air."""
+    from kickoff_tui.sizing import SizingInputs, size
+
+    spec = size(SizingInputs(model="deepseek-r1", gpu="mi355x", serving_engine="atom", peak_concurrency=64,
+                             cooling="rdhx", rack_power_kw=35))
+    assert "MI355X 288GB systems ship with direct liquid cooling only; the facility offers rear-door" in " ".join(spec.warnings)
+    assert not any(w.startswith("racks of") for w in spec.warnings)

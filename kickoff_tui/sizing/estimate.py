@@ -743,6 +743,14 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
         layout, layout_note, (op, cap, plan, per_replica, replicas) = _best_tp(
             model, layout, gpus, gpu, options, engine, serve, (op, cap, plan, per_replica, replicas),
             "as many in flight as fit" if max_throughput else f"{(concurrency or 1.0):g} in flight")
+    idle = gpus - replicas * layout.gpus
+    if idle > 0:
+        layout_note = (layout_note + "; " if layout_note else "") + (
+            f"{idle} of the {gpus} GPUs serve nothing: {replicas} replica(s) of {layout.gpus} GPUs "
+            "fit (per-GPU figures divide by all of them)")
+    if not model.is_moe and (options.expert_parallel or options.dp_attention):
+        layout_note = (layout_note + "; " if layout_note else "") + (
+            f"expert parallelism and data-parallel attention apply to MoE models only: ignored for {model.id}")
     total_tps = op.tokens_per_s * replicas
     band = bands.band_for(engine.id, gpu, model)
     ttft_ms, tpot_ms = op.ttft_s * 1e3, op.tpot_s * 1e3
@@ -790,6 +798,11 @@ Served = tuple["Operating", int, perf.MemoryPlan, float, int]
 plan, requests per replica, replicas)."""
 
 
+TP_TIE_FRACTION = 0.005
+"""Tensor-parallel sizes whose replicas together serve within 0.5% of the same output tokens/s
+count as a tie (below the model's own resolution); the shorter TTFT then decides."""
+
+
 def _best_tp(model: Model, smallest: Layout, gpus: int, gpu: GPU, options: ServingOptions,
              engine: EngineProfile, serve: Callable[[Layout], Served], first: Served,
              load: str) -> tuple[Layout, str, Served]:
@@ -809,14 +822,19 @@ def _best_tp(model: Model, smallest: Layout, gpus: int, gpu: GPU, options: Servi
         candidate = moe_layout(model, tp, 1, engine, options)
         tried.append((candidate, serve(candidate)))
 
-    def merit(item: tuple[Layout, Served]) -> float:
+    def served(item: tuple[Layout, Served]) -> float:
         point, copies = item[1][0], item[1][4]
-        return -point.tokens_per_s * copies
+        return point.tokens_per_s * copies
 
-    best = min(tried, key=merit)  # min() keeps the first (smallest) size on a tie
+    most = max(served(item) for item in tried)
+    # Sizes within TP_TIE_FRACTION of the most tokens/s serve the same (e.g. every size queues at
+    # the same KV-bound rate): of those, the shortest TTFT; min() keeps the smallest size on a tie.
+    close = [item for item in tried if served(item) >= most * (1 - TP_TIE_FRACTION)]
+    best = min(close, key=lambda item: item[1][0].ttft_s)
     words = ", ".join(f"TP{lay.tp} x{res[4]} {res[0].tokens_per_s * res[4]:,.0f} tok/s"
                       + (" (queues)" if res[0].queued else "") for lay, res in tried)
-    note = (f"TP{best[0].tp} chosen: the most output tokens/s at {load} of {words} "
+    tie = " (a tie in tokens/s: the shortest TTFT)" if len(close) > 1 else ""
+    note = (f"TP{best[0].tp} chosen: the most output tokens/s at {load}{tie} of {words} "
             "(--tensor-parallel sets it)")
     return best[0], note, best[1]
 

@@ -712,8 +712,10 @@ def _size_on(r: Resolved, gpu: GPU, gpus_only: bool = False, kv_precision: str |
         best.bound_note = (
             f"TTFT binds at {best.concurrency} in flight per replica (its KV cache holds {best.cap}): "
             f"one {prompt:,.0f}-token prompt takes {prefill * 1e3:,.0f} ms to prefill at TP{lay.tp}, plus "
-            f"{engine.request_overhead_s * 1e3:.0f} ms per request in {engine.name}, of the "
-            f"{r.ttft_ms:g} ms target; the rest is the wait behind other prompts")
+            f"{engine.request_overhead_s * 1e3:.0f} ms per request in {engine.name}"
+            + (f" and {engine.first_token_steps:g} decode steps of first-token lag"
+               if perf.first_token_lag_seconds(engine, 1.0, r.model) > 0 else "")
+            + f", of the {r.ttft_ms:g} ms target; the rest is the wait behind other prompts")
     _operate_at_load(r, best)
     _place(r, best)
     _price(r, best)
@@ -904,10 +906,15 @@ def _place(r: Resolved, s: SkuSizing) -> None:
     s.cooling = needed
     if r.cooling is not None and COOLING_ORDER.index(r.cooling) < COOLING_ORDER.index(needed):
         s.cooling_ok = False
-        s.notes.append(
-            f"racks of {s.rack_density_kw:.1f} kW need {COOLING_LABEL[needed]}; the facility offers "
-            f"{COOLING_LABEL[r.cooling]}"
-        )
+        by_density = required_cooling(gpu.model_copy(update={"min_cooling": "air"}), s.rack_density_kw)
+        if COOLING_ORDER.index(by_density) < COOLING_ORDER.index(needed):  # the system, not the density
+            s.notes.append(f"{gpu.name} systems ship with {COOLING_LABEL[needed]} only; the facility offers "
+                           f"{COOLING_LABEL[r.cooling]}")
+        else:
+            s.notes.append(
+                f"racks of {s.rack_density_kw:.1f} kW need {COOLING_LABEL[needed]}; the facility offers "
+                f"{COOLING_LABEL[r.cooling]}"
+            )
     if s.nodes_per_rack < 1:
         s.cooling_ok = False
     # Each deployment is packed into its own units (``size_on``), so its nodes are its own.
