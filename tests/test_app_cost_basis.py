@@ -56,3 +56,25 @@ def test_rent_basis_is_named_and_the_markdown_export_agrees() -> None:
     assert month.basis.endswith("rent, incl. staff")
     text = "\n".join(cost_markdown(report, spec, overrides=session.planning().cost))
     assert f"({month.basis})" in text
+
+
+async def test_the_skus_tab_names_the_engine_build_of_each_row() -> None:
+    """The comparison sizes each SKU with the answered engine in its vendor's build; the SKUs
+    tab says which (vLLM (ROCm) on an AMD row, vLLM (CUDA) on an NVIDIA one)."""
+    from textual.widgets import DataTable
+
+    from kickoff_tui.record.text import engine_words
+
+    app = demo_app()
+    async with app.run_test(size=(160, 40), notifications=False) as pilot:
+        await answered_wizard(pilot)
+        spec = app.controller.spec()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        app.screen.query_one("#review-tabs").active = "tab-skus"  # type: ignore[attr-defined]
+        await settle(pilot)
+        table = app.screen.query_one("#review-skus", DataTable)
+        assert [str(c.label) for c in table.columns.values()][:3] == ["SKU", "Fits", "Engine"]
+        shown = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        builds = {engine_words(o.engine) for o in spec.comparison if o.engine}
+        assert builds == shown - {""} and {"vLLM (CUDA)", "vLLM (ROCm)"} <= builds

@@ -369,3 +369,27 @@ def test_a_system_that_ships_liquid_cooled_says_so_not_that_its_racks_need_it():
                              cooling="rdhx", rack_power_kw=35))
     assert "MI355X 288GB systems ship with direct liquid cooling only; the facility offers rear-door" in " ".join(spec.warnings)
     assert not any(w.startswith("racks of") for w in spec.warnings)
+
+
+def test_the_sku_comparison_says_which_build_of_the_engine_each_row_used(capsys, tmp_path):
+    """SGLang answered, no GPU fixed: AMD rows are sized with SGLang on ROCm, NVIDIA rows with the
+    CUDA build; each row carries its engine and the table names the build where it differs from
+    the spec's."""
+    from kickoff_tui.sizing import SizingInputs, size
+
+    spec = size(SizingInputs(model="deepseek-r1", serving_engine="sglang", peak_concurrency=120,
+                             ttft_target_ms=1000, tpot_target_ms=50, rack_power_kw=35, cooling="rdhx"))
+    engines = {o.gpu: o.engine for o in spec.comparison}
+    assert engines["mi300x"] == "sglang-rocm" and engines["h200-sxm"] == "sglang"
+    other = next(o for o in spec.comparison if o.fits and o.engine != spec.engine)
+    path = tmp_path / "ds.toml"
+    path.write_text('model = "deepseek-r1"\nserving_engine = "sglang"\npeak_concurrency = 120\n'
+                    'ttft_target_ms = 1000\ntpot_target_ms = 50\nrack_power_kw = 35\ncooling = "rdhx"\n', "utf-8")
+    assert main(["size", str(path), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    rows = rows.get("spec", rows)["comparison"]
+    assert {r["gpu"]: r["engine"] for r in rows} == engines
+    from kickoff_tui.record.text import engine_words
+
+    assert main(["size", str(path)]) == 0
+    assert f"with {engine_words(other.engine)}" in " ".join(capsys.readouterr().out.split())

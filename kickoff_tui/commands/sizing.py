@@ -510,6 +510,7 @@ def print_spec(spec, title: str = "Sized spec") -> None:
     """Print a sized spec (``title`` is Rich markup; every value from the spec is escaped)."""
     from rich.table import Table
 
+    from kickoff_tui.record.text import engine_words
     from kickoff_tui.record.text import plain_markup_safe as safe
     from kickoff_tui.sizing.spec import short_layout
 
@@ -547,10 +548,12 @@ def print_spec(spec, title: str = "Sized spec") -> None:
             if not o.fits:  # no layout: no figures to show, only why (never "0 GPUs, 0.0 kW")
                 table.add_row(safe(o.gpu) + marker, "no", "-", "-", "-", "-", "-", "-", "-", safe(o.reason))
                 continue
+            other_build = (f"with {engine_words(o.engine)}" + ("; " if o.reason else "")
+                           if o.engine and o.engine != spec.engine else "")
             table.add_row(safe(o.gpu) + marker, "yes", short_layout(o.layout), _fmt(o.replicas),
                           _fmt(o.total_gpus), _fmt(o.it_power_kw), _fmt(o.cost_per_month, 0)
                           + (" (est.)" if o.price_is_estimate and o.cost_per_month else ""),
-                          _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(o.reason))
+                          _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(other_build + o.reason))
         console.print(table)
         if spec.recommended and spec.recommended != spec.gpu:
             # IT fixed the SKU: the spec above stays on it; the comparison only names the cheapest

@@ -1021,6 +1021,7 @@ def _option(s: SkuSizing) -> SkuOption:
     return SkuOption(
         gpu=s.gpu.id, gpu_name=s.gpu.name, fits=s.fits and s.cooling_ok and s.nodes_per_rack >= 1,
         reason=s.reason or "; ".join([*s.notes, *([s.bound_note] if s.bound_note else [])]),
+        engine=s.engine,
         tensor_parallel=s.layout.tp if s.layout else 0,
         pipeline_parallel=s.layout.pp if s.layout else 1,
         expert_parallel=s.layout.ep if s.layout else 1,

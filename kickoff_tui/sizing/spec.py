@@ -42,6 +42,9 @@ class SkuOption(_Out):
     fits: bool
     reason: str = ""
     """Why it cannot meet the SLO (or does not fit at all); empty when it can."""
+    engine: str = ""
+    """Engine profile this row was sized with: the answered engine in this SKU vendor's build
+    (SGLang on an AMD row is SGLang on ROCm); empty where no build runs on the part."""
     tensor_parallel: int = 0
     pipeline_parallel: int = 1
     expert_parallel: int = 1

@@ -42,6 +42,7 @@ from kickoff_tui.planning import Figure, PlanningOverrides
 from kickoff_tui.planning.cost import monthly_cost
 from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES, Session
 from kickoff_tui.record.io import export_file_name
+from kickoff_tui.record.text import engine_words
 from kickoff_tui.sizing import SizedSpec, SizingInputs
 from kickoff_tui.sizing.spec import short_layout
 
@@ -210,7 +211,7 @@ class ReviewScreen(Screen[str | None]):
             self.sub_title = f"{workload} · {self.sub_title}"
             self.query_one("#review-spec-col").border_title = workload
         skus = self.query_one("#review-skus", DataTable)
-        skus.add_columns("SKU", "Fits", "Layout", "Replicas", "GPUs", "Nodes", "kW", "$/month",
+        skus.add_columns("SKU", "Fits", "Engine", "Layout", "Replicas", "GPUs", "Nodes", "kW", "$/month",
                          "TPOT")
         self._log_width = 0
         self._lay_out_log()
@@ -473,12 +474,13 @@ class ReviewScreen(Screen[str | None]):
             return
         for o in spec.comparison:
             name = cell(("▶ " if o.gpu == spec.gpu else "  ") + o.gpu_name)
+            engine = cell(engine_words(o.engine)) if o.engine else ""
             if not o.fits:
-                table.add_row(name, Text("✗ no", style="bold red"), "", "", "", "", "", "",
+                table.add_row(name, Text("✗ no", style="bold red"), engine, "", "", "", "", "", "",
                               cell(o.reason or "", style="dim"))
                 continue
             cost = money(o.cost_per_month) + (" est." if o.price_is_estimate and o.cost_per_month else "")
-            table.add_row(name, "✓ yes", short_layout(o.layout), str(o.replicas),
+            table.add_row(name, "✓ yes", engine, short_layout(o.layout), str(o.replicas),
                           Text(str(o.total_gpus), style="bold"), str(o.nodes),
                           f"{o.it_power_kw:,.1f}", cost, ms(o.tpot_ms))
 
