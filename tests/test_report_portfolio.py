@@ -169,3 +169,14 @@ def test_a_session_of_one_workload_keeps_its_report_byte_for_byte(make) -> None:
     assert (text, svgs) == single_workload_report(session)
     assert "shared fleet (" not in text.lower() and "one folder per workload" not in text
     assert {"cost", "sensitivity"} <= set(svgs), "the charts of the single-workload sections"
+
+
+def test_the_reports_gpu_counts_say_needed_or_bought(portfolio) -> None:
+    """The fleet table's "GPUs alone" (needed: 10, 3, 18) and the cost table's "GPUs" (bought in
+    each workload's own whole nodes: 16, 8, 24) read as one figure that disagreed with itself."""
+    session, text, _ = portfolio
+    assert "| GPUs needed alone | Alone per month (GPU rent, whole units) |" in text
+    assert "| Workload | GPUs bought alone | SKU |" in text
+    spec = session.portfolio_spec()
+    assert (f"Each workload's own replicas at its own peak, racked together, would need "
+            f"{spec.separate_gpus} GPUs") in text

@@ -226,7 +226,7 @@ def print_portfolio(spec, portfolio, title: str) -> None:
                 console.print(f"[yellow]! {p.gpu}: {escape(note)}[/]")
         console.print(f"Why this fleet: {escape(spec.mix_considered)}")
         console.print(
-            f"Consolidation: separate deployments sized for their own peaks need {spec.separate_gpus} GPUs "
+            f"Consolidation: each workload's own replicas at its own peak, racked together, need {spec.separate_gpus} GPUs "
             f"({_money(spec.separate_cost_per_month)}/month); shared replicas save "
             f"{spec.saving_shared_replicas_gpus} GPUs, non-coinciding peaks save {spec.saving_peaks_gpus}: "
             f"[bold]{fleet.total_gpus} GPUs, {_money(fleet.cost_per_month)}/month[/]{escape(spec.same_cost_note())}")

@@ -82,7 +82,7 @@ def _fleet_line(plan: PortfolioPlan) -> str:
     fleet = plan.spec.fleet
     spec = plan.spec
     return (f"Shared fleet {fleet.label}: {fleet.total_gpus} GPUs, {_money(fleet.cost_per_month)}/month at "
-            f"the platform's price basis; separate deployments would need {spec.separate_gpus} GPUs "
+            f"the platform's price basis; each workload's own replicas at its own peak would need {spec.separate_gpus} GPUs "
             f"({_money(spec.separate_cost_per_month)}/month).")
 
 

@@ -31,7 +31,7 @@ def fleet_markdown(session: Session) -> list[str]:
                      f"{w.replicas} x {layout} ({w.concurrency_per_replica} in flight each)",
                      w.total_gpus, _money(w.cost_per_month),
                      ", ".join(w.shares_with) if w.shares_with else bound_words(w.binding_constraint)))
-    out += _table(("Workload", "Model", "SKU", "Replicas", "GPUs alone", "Alone per month",
+    out += _table(("Workload", "Model", "SKU", "Replicas", "GPUs needed alone", "Alone per month (GPU rent, whole units)",
                    "Shares replicas with / bound by"), rows)
     out.append("")
     if not spec.feasible or spec.fleet is None:
@@ -51,7 +51,8 @@ def fleet_markdown(session: Session) -> list[str]:
                    f"{pool.gpus_per_node}, cooling {cooling_words(pool.cooling)}, {pool.scale_out_fabric or 'no'} "
                    f"scale-out fabric{band}")
     out.append(f"- Why this fleet: {spec.mix_considered}")
-    out.append(f"- Consolidation: separate deployments would need {spec.separate_gpus} GPUs; shared "
+    out.append(f"- Consolidation: each workload's own replicas at its own peak, racked together, would need "
+               f"{spec.separate_gpus} GPUs; shared "
                f"replicas save {spec.saving_shared_replicas_gpus}, non-coinciding peaks save "
                f"{spec.saving_peaks_gpus}.")
     out += [f"- {note}" for note in spec.notes]
@@ -85,7 +86,7 @@ def cost_markdown(session: Session, spec) -> list[str]:  # noqa: ANN001 - Portfo
     if not rows:
         return []
     out = ["#### Cost per workload (each deployment alone, operations staff included)", ""]
-    out += _table(("Workload", "GPUs", "Chosen basis", "Per month", "Cheapest basis", "Cheapest per month"), rows)
+    out += _table(("Workload", "GPUs bought alone", "Chosen basis", "Per month", "Cheapest basis", "Cheapest per month"), rows)
     out.append("")
     return out
 
@@ -199,7 +200,7 @@ def portfolio_cost_markdown(spec, rows, overrides) -> list[str]:  # noqa: ANN001
     out.append(
         f"The shared fleet: **{_money(fleet.cost_per_month)}/month** in GPU rent at the platform's "
         f"price basis for {fleet.total_gpus} GPUs needed, {_bought(fleet)} bought in whole "
-        f"units{_band(fleet)}. Separate deployments sized for their own peaks would need "
+        f"units{_band(fleet)}. Each workload's own replicas at its own peak, racked together, would need "
         f"{spec.separate_gpus} GPUs ({_money(spec.separate_cost_per_month)}/month): shared replicas "
         f"save {spec.saving_shared_replicas_gpus} GPUs, non-coinciding peaks save {spec.saving_peaks_gpus}"
         f"{spec.same_cost_note()}.")
@@ -228,10 +229,10 @@ def portfolio_cost_markdown(spec, rows, overrides) -> list[str]:  # noqa: ANN001
                       cheapest or "-", _money(monthly_cost(report, cheapest) if cheapest else None)))
     table.append(("**sum of the workloads**", gpus, "", "", _money(total) if complete else "-", "", ""))
     out += ["### Per workload (each deployment alone, operations staff included)", ""]
-    out += _table(("Workload", "GPUs", "SKU", "Chosen basis", "Per month", "Cheapest basis",
+    out += _table(("Workload", "GPUs bought alone", "SKU", "Chosen basis", "Per month", "Cheapest basis",
                    "Cheapest per month"), table)
-    out += ["", "Each workload's monthly cost is its own deployment's GPUs plus the operations staff "
-            "it would need run alone (`kickoff cost FILE` shows every figure's trace); the fleet's "
+    out += ["", "Each workload's monthly cost is its own deployment's GPUs, in whole units of its own, plus "
+            "the operations staff it would need run alone (`kickoff cost FILE` shows every figure's trace); the fleet's "
             "figure above is GPU rent only, and below their sum when workloads share replicas or "
             "their peaks do not coincide.", ""]
     return out
