@@ -247,3 +247,15 @@ def test_one_monthly_cost_and_cost_per_million_tokens_input_and_output():
     bought = cost_report(make_spec(price_basis="purchase"), INPUTS, POWER, gpu=make_gpu())
     assert bought.monthly_basis == "buy, 4-year depreciation, incl. power and staff"
     assert bought.monthly.value == pytest.approx(bought.option("buy").per_month.value + 4_000.0)
+
+
+def test_a_horizon_shorter_than_the_write_off_says_what_stays_on_the_books_and_traces_the_cheapest():
+    """The 3-year buy total counts 3 of 4 years of depreciation ($240,000 of $320,000): the caveat
+    says $80,000 of the outlay is still on the books; and buy, the cheapest basis, has its
+    arithmetic traced although on-demand is the chosen one."""
+    r = report()
+    buy = r.option("buy")
+    assert "counts 3 of 4 years of depreciation: $80,000 of the $320,000 outlay is still on the books" in buy.caveat
+    keys = [f.key for f in r.traced_figures()]
+    assert r.chosen_option == "on-demand" and "buy.horizon" in keys and "buy.per_month" in keys
+    assert "on the books" not in report(depreciation_years=3).option("buy").caveat  # 3 of 3: nothing left

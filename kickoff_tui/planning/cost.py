@@ -266,6 +266,10 @@ class CostReport(BaseModel):
             *opt.detail,
             *[o.break_even_utilisation for o in self.options],
         ]
+        if self.cheapest_option and self.cheapest_option != opt.option:
+            # the cheapest basis is recommended over the chosen one: its arithmetic too
+            other = self.option(self.cheapest_option)
+            figures += [other.per_hour, other.per_month, other.horizon_total, *other.detail]
         return [f for f in figures if f is not None]
 
 
@@ -774,6 +778,10 @@ def _buy_option(
               "nameplate" if spec.typical_power_kw > 0 else "power priced at the nodes' maximum input (upper bound)")
     if years < horizon_years:
         caveat += f"; hardware written off in {num(years)} years, so the horizon includes a refresh"
+    elif years > horizon_years:
+        caveat += (f"; the {horizon_years}-year figure counts {horizon_years} of {num(years)} years of "
+                   f"depreciation: {usd(capex * (1 - horizon_years / years))} of the {usd(capex)} outlay is "
+                   "still on the books at the end")
     if quote.estimate:
         caveat += "; purchase price is a catalog estimate: get a quote for the whole system"
     return OptionCost(
