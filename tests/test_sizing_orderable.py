@@ -531,3 +531,16 @@ def test_cost_power_growth_and_staff_count_the_same_units_as_the_spec(gpu_id, pe
         assert power.value == pytest.approx(spec.typical_power_kw * 1.3 * 0.1 * C.HOURS_PER_MONTH, rel=1e-6)
     again = size_pinned(grown_inputs(inputs, spec, 1.0))
     assert bought(again) == spec.gpus_bought
+
+
+def test_a_node_failure_the_growth_headroom_absorbs_is_said_to_cost_the_headroom():
+    """12 replicas of TP2 (4 a node): 8 for the design load, 3 of headroom, 1 for N+1. Losing a
+    node leaves 8, today's design load: the text said "NOT covered"; it now says the headroom
+    pays for it. Without headroom it stays NOT covered."""
+    from kickoff_tui.sizing.sizer import failure_domain
+
+    text, k, unit = failure_domain("n+1", 0, 12, 11, 3, 1, lost_per_node=4, design=8)
+    assert (k, unit) == (1, "replica") and "NOT covered" not in text
+    assert "leaves 8, enough for today's design load (8) only by spending the growth headroom" in text
+    text, _, _ = failure_domain("n+1", 0, 9, 8, 3, 1, lost_per_node=4, design=8)
+    assert "is NOT covered" in text

@@ -507,14 +507,16 @@ def redundancy_replicas(kind: str, load: int, replicas_per_node: float, spare_no
 
 def failure_domain(kind: str, spare_nodes: int, replicas: int, load: int, nodes: int,
                    sites: int, lost_per_node: int = 1, deployments: int = 1,
-                   lora_variants: int = 1) -> tuple[str, int, str]:
+                   lora_variants: int = 1, design: int | None = None) -> tuple[str, int, str]:
     """(what the fleet survives in words, how many may fail, of what).
 
     ``replicas``, ``load`` and ``nodes`` are those of ONE deployment. With several deployments
     (fine-tuned variants without LoRA, each on its own replicas and nodes) every deployment
     carries its own share of the design load and survives the named failure on its own, and
-    the text says so; LoRA variants ride on every replica of the one deployment."""
-    text, k, unit = _one_domain(kind, spare_nodes, replicas, load, nodes, sites, lost_per_node)
+    the text says so; LoRA variants ride on every replica of the one deployment. ``load`` counts
+    the replicas for the design load and the growth headroom; ``design`` those for the design load
+    alone (a node failure the headroom absorbs is said to cost the headroom, not to be lost)."""
+    text, k, unit = _one_domain(kind, spare_nodes, replicas, load, nodes, sites, lost_per_node, design)
     if deployments > 1:
         text = (f"each of the {deployments} deployments (one per fine-tuned variant without LoRA, "
                 f"on its own replicas and nodes) {text.replace('the design load', 'its share of the design load')}")
@@ -524,7 +526,7 @@ def failure_domain(kind: str, spare_nodes: int, replicas: int, load: int, nodes:
 
 
 def _one_domain(kind: str, spare_nodes: int, replicas: int, load: int, nodes: int,
-                sites: int, lost_per_node: int = 1) -> tuple[str, int, str]:
+                sites: int, lost_per_node: int = 1, design: int | None = None) -> tuple[str, int, str]:
     if kind == "none":
         return "no failure: one failed GPU takes capacity below the design load", 0, "none"
     if kind in ("n+1", "n+2"):
@@ -533,7 +535,11 @@ def _one_domain(kind: str, spare_nodes: int, replicas: int, load: int, nodes: in
         text = (f"survives {word} failing or updating: {replicas - k} of {replicas} replicas carry "
                 f"the design load")
         covered = k // max(lost_per_node, 1)
-        if covered < 1:
+        if covered < 1 and design is not None and replicas - lost_per_node >= design:
+            text += (f"; a node failure (up to {lost_per_node} replicas) leaves {replicas - lost_per_node}, "
+                     f"enough for today's design load ({design}) only by spending the growth headroom: "
+                     "choose N+1 nodes to keep both")
+        elif covered < 1:
             text += (f"; a node failure (up to {lost_per_node} replicas) is NOT covered: choose "
                      f"N+1 nodes for that")
         elif lost_per_node > 1:
@@ -922,7 +928,7 @@ def _place(r: Resolved, s: SkuSizing) -> None:
     s.failure_domain, s.failures_survived, s.failure_unit = failure_domain(
         r.redundancy, r.spare_nodes, s.replicas, s.replicas_for_load + s.replicas_for_headroom,
         deployment_nodes, s.sites, replicas_lost_per_node(s.layout.gpus, node), s.deployments,
-        r.variants if r.lora else 1)
+        r.variants if r.lora else 1, s.replicas_for_load)
 
 
 def gpu_hour_price(gpu: GPU, basis: str) -> tuple[float | None, str, bool]:
