@@ -293,6 +293,8 @@ def test_size_footer_gives_the_design_load_with_its_burst(capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert "Load: design load 400 in flight = stated peak 200 x burst 2" in out
     assert "Peak in flight: 400" not in out
+    # the comparison's marker and its GPU column (needed) against its cost (whole units) are explained
+    assert "* the cheapest SKU that fits. GPUs: what the replicas need; USD/month pays for the whole units" in out
 
 
 def test_a_misspelt_engine_in_a_sizing_file_is_refused_not_sized_as_generic(capsys, tmp_path):

@@ -555,6 +555,9 @@ def print_spec(spec, title: str = "Sized spec") -> None:
                           + (" (est.)" if o.price_is_estimate and o.cost_per_month else ""),
                           _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(other_build + o.reason))
         console.print(table)
+        console.print("* the cheapest SKU that fits. GPUs: what the replicas need; USD/month pays for the "
+                      "whole units they are bought or rented in; TPOT / TTFT: ms at the design load "
+                      "(est.: a catalog price estimate, not a list price)")
         if spec.recommended and spec.recommended != spec.gpu:
             # IT fixed the SKU: the spec above stays on it; the comparison only names the cheapest
             console.print(f"Cheapest in the comparison: [bold]{safe(spec.recommended)}[/]   runner-up: "
