@@ -180,3 +180,29 @@ def test_the_reports_gpu_counts_say_needed_or_bought(portfolio) -> None:
     spec = session.portfolio_spec()
     assert (f"Each workload's own replicas at its own peak, racked together, would need "
             f"{spec.separate_gpus} GPUs") in text
+
+
+def test_the_memo_names_a_fleet_that_runs_out_before_the_next_review(portfolio) -> None:
+    """The growth section said the shared fleet runs out in month 2; the memo's open risks, read
+    by whoever approves the order, did not."""
+    session, text, _ = portfolio
+    growth = session.portfolio_growth()
+    assert growth is not None and growth.fleet_outgrows_month is not None
+    memo = section(text, "## Decision memo")
+    risks = memo[memo.index("### Open risks"):memo.index("### Next actions")]
+    assert (f"**Growth:** the shared fleet runs out at the fitted growth rates in "
+            f"**month {growth.fleet_outgrows_month}**, before the next review (quarterly: month 3)") in risks
+
+
+def test_a_single_deployment_whose_headroom_runs_out_before_review_is_a_memo_risk() -> None:
+    """The support example's headroom lasts 15 months: no growth risk. At 40% a month it runs
+    out before the quarterly review, and the memo says so."""
+    single = load_session(EXAMPLES / "session-support-assistant.toml")
+    text, _ = report_markdown(single, {})
+    assert "**Growth:**" not in section(text, "## Decision memo")
+    name, role = "Dana Okafor", "app_owner"
+    single.record_answer("monthly_traffic_growth", 40, name, role, "launch to every region")  # percent
+    text, _ = report_markdown(single, {})
+    memo = section(text, "## Decision memo")
+    assert "**Growth:** the growth headroom runs out at the expected growth in **month " in memo
+    assert "before the next review (quarterly: month 3)" in memo

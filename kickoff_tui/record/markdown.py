@@ -377,6 +377,28 @@ def _signoff_words(session: Session) -> list[str]:
     ]
 
 
+def _growth_risk(session: Session, parts: PlanningParts | None) -> str:
+    """The memo's growth risk: the month the shared fleet (fitted request histories) or the
+    single deployment's headroom (the expected growth) runs out, when that comes before the next
+    review (or no review is set); empty otherwise."""
+    from kickoff_tui.record.questionnaire import CADENCE_MONTHS
+
+    review = CADENCE_MONTHS.get(session.cadence.every) if session.cadence is not None else None
+    if len(session.workloads) > 1:
+        growth = session.portfolio_growth()
+        month = growth.fleet_outgrows_month if growth is not None else None
+        what = "the shared fleet runs out at the fitted growth rates"
+    else:
+        figure = parts.growth.out_of_headroom_month if parts is not None and parts.growth is not None else None
+        month = figure.value if figure is not None else None
+        what = "the growth headroom runs out at the expected growth"
+    if month is None or (review is not None and month > review):
+        return ""
+    when = (f"before the next review ({session.cadence.every}: month {review})" if review is not None
+            else "and no review cadence is set")
+    return f"**Growth:** {what} in **month {month:g}**, {when}: plan the next order now."
+
+
 def memo_markdown(
     session: Session, parts: PlanningParts | None, charts: dict[str, str]
 ) -> list[str]:
@@ -489,6 +511,9 @@ def memo_markdown(
             + "."
         )
     out += [f"- {w}" for w in (spec.warnings if spec is not None else [])]
+    growth_risk = _growth_risk(session, parts)
+    if growth_risk:
+        out.append(f"- {growth_risk}")
     out.append("")
     out += ["### Next actions", ""]
     actions = next_actions(session, spec)
