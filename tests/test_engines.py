@@ -245,4 +245,8 @@ def test_vllm_refused_on_a_plugin_vendor_says_what_to_do():
             result = estimate("llama-3.1-8b", gpu_id, 1, 1000, 200, engine=name, concurrency=8)
             assert not result.fits and "plugin" in result.reason and "generic" in result.reason
             assert "ROCm" not in result.reason
+            # the way out in both front ends' words, not the app's alone ("answer another engine")
+            assert "'Something else', or --engine generic" in result.reason
+        assert "does not run on google accelerators" in estimate(
+            "llama-3.1-8b", "tpu-v5p", 1, 1000, 200, engine="sglang", concurrency=8).reason.lower()
         assert estimate("llama-3.1-8b", gpu_id, 1, 1000, 200, engine="generic", concurrency=8).fits

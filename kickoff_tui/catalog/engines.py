@@ -179,8 +179,9 @@ def not_run_reason(engine: EngineProfile, vendor: str) -> str:
     key = vendor_key(vendor)
     if engine.id in ("vllm", "vllm-rocm") and key in PLUGIN_VENDORS:
         return (f"vLLM runs on {vendor} parts only through the vendor's plugin, of which Kickoff "
-                f"has no measured profile; answer another engine (generic) to size it")
-    return f"{engine.name} does not run on {vendor} GPUs"
+                f"has no measured profile; size it with the generic engine profile (the engine answer "
+                f"'Something else', or --engine generic)")
+    return f"{engine.name} does not run on {vendor} {'GPUs' if key in ('nvidia', 'amd') else 'accelerators'}"
 
 
 def clear_cache() -> None:
