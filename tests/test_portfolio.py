@@ -627,3 +627,16 @@ def test_a_pool_the_facility_cannot_cool_names_both_tiers_in_words():
     notes = " ".join(n for o in spec.single_sku for p in o.pools for n in p.notes)
     assert "need direct liquid cooling; the facility offers air" in notes, notes
     assert "need dlc" not in notes
+
+
+def test_a_sku_that_misses_every_target_names_the_layout_that_came_closest(capsys):
+    """L40S: TP8 is the slowest layout for TTFT over PCIe, yet its 8.8 s figure was the reason
+    given; the reason is now the closest miss, and a cut reason ends in "…" not mid-word."""
+    code, out, _ = run_cli(capsys, "portfolio", str(EXAMPLES / "portfolio.toml"))
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("│ l40s "))
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("└"))
+    cell = " ".join(line.rsplit("│", 2)[-2].strip() for line in lines[start:end])
+    assert "TTFT at one request is 8806 ms" not in out
+    assert "TPOT at one request is 60 ms (p95) > target 50 ms" in cell
+    assert cell.endswith("…"), cell

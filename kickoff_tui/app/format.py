@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 
-from kickoff_tui.record.text import visible
+from kickoff_tui.record.text import clip, visible  # noqa: F401 - clip is part of this module's API
 
 ASSUMED_TAG = "[dim italic]assumed[/]"
 """Marker after a figure whose inputs are still defaults (a word, never colour alone)."""
@@ -35,14 +35,6 @@ def ms(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:,.0f} ms" if value >= 10 else f"{value:,.1f} ms"
-
-
-def clip(text: str, width: int) -> str:
-    """``text`` cut to ``width`` characters, ending in "…" when it was longer (a cut name must
-    look cut: "H100 SXM5 80G" reads as a real SKU)."""
-    if width <= 0:
-        return ""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def safe(text: object) -> str:

@@ -165,7 +165,7 @@ def print_portfolio(spec, portfolio, title: str) -> None:
     from rich.table import Table
 
     from kickoff_tui.commands.sizing import _console, _fmt
-    from kickoff_tui.record.text import cooling_words
+    from kickoff_tui.record.text import clip, cooling_words
 
     console = _console()
     table = Table(title=f"{escape(title)}: workloads", title_justify="left")
@@ -175,7 +175,7 @@ def print_portfolio(spec, portfolio, title: str) -> None:
     for w in spec.workloads:
         if not w.feasible:
             table.add_row(escape(w.name), w.model, w.gpu, "", "", "", "", w.peak_hours, "",
-                          f"[red]cannot serve[/]: {escape(w.reason[:80])}")
+                          f"[red]cannot serve[/]: {escape(clip(w.reason, 80))}")
             continue
         layout = short_layout(w.layout)
         replicas = f"{w.replicas} x {layout} ({w.concurrency_per_replica} each)"
@@ -245,7 +245,7 @@ def print_portfolio(spec, portfolio, title: str) -> None:
             table.add_column(col, justify="left" if col in ("SKU", "fits", "why not") else "right")
         for o in shown:
             table.add_row(o.label, "yes" if o.feasible else "no", _fmt(o.total_gpus), _fmt(o.nodes),
-                          _fmt(o.it_power_kw), _money(o.cost_per_month), *((escape(o.reason[:90]),) if notes else ()))
+                          _fmt(o.it_power_kw), _money(o.cost_per_month), *((escape(clip(o.reason, 90)),) if notes else ()))
         console.print(table)
 
 

@@ -7,7 +7,7 @@ from kickoff_tui.planning.markdown import safe_markdown
 from kickoff_tui.record.markdown import _table  # one escaping rule for every report table
 from kickoff_tui.record.questionnaire import ROLE_LABELS
 from kickoff_tui.record.session import Session
-from kickoff_tui.record.text import bound_words, cooling_words
+from kickoff_tui.record.text import bound_words, clip, cooling_words
 from kickoff_tui.sizing.spec import short_layout
 
 
@@ -24,7 +24,7 @@ def fleet_markdown(session: Session) -> list[str]:
     rows = []
     for w in spec.workloads:
         if not w.feasible:
-            rows.append((w.name, f"{w.model} ({w.precision})", w.gpu, "cannot be served", "-", "-", w.reason[:160]))
+            rows.append((w.name, f"{w.model} ({w.precision})", w.gpu, "cannot be served", "-", "-", clip(w.reason, 160)))
             continue
         layout = short_layout(w.layout)
         rows.append((w.name, f"{w.model} ({w.precision})", w.gpu,

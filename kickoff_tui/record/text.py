@@ -96,6 +96,14 @@ BOUND_WORDS: dict[str, str] = {
 """Plain-language names for a spec's binding constraint (``SizedSpec.binding_constraint``)."""
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, ending in "…" when it was longer (a cut name must
+    look cut: "H100 SXM5 80G" reads as a real SKU, "closest layout: T" as a garbled one)."""
+    if width <= 0:
+        return ""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def bound_words(constraint: str) -> str:
     """``tpot`` -> "time per output token (TPOT SLO)"; unknown ids stay as they are."""
     return BOUND_WORDS.get(constraint, constraint)

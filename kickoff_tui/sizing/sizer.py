@@ -632,6 +632,7 @@ def _size_on(r: Resolved, gpu: GPU, gpus_only: bool = False, kv_precision: str |
     sites = C.SITES_FOR_MULTI_SITE if r.redundancy == "multi-site" else 1
     best: SkuSizing | None = None
     best_reason = ""
+    best_excess = math.inf  # the missed target's ratio for best_reason: the layout that came closest
     idle_only: tuple | None = None  # (layout, op at one request, op at two, KV sequences)
     for layout in layouts:
         def could_win(conc: int | None, layout: Layout = layout) -> bool:
@@ -673,13 +674,15 @@ def _size_on(r: Resolved, gpu: GPU, gpus_only: bool = False, kv_precision: str |
                 idle_only = (layout, op, second, cap)
             continue
         if conc < 1:
-            if op is not None:  # keep the reason of the largest (fastest) layout tried
+            if op is not None:  # keep the reason of the layout that came closest to its target
                 if bound == "tpot":
-                    best_reason = (f"TPOT at one request is {op.tpot_at(r.percentile) * 1e3 * r.latency_scale[1]:.0f} ms "
-                                    f"({r.percentile}) > target {r.tpot_ms:g} ms")
+                    value, target, what = op.tpot_at(r.percentile) * 1e3 * r.latency_scale[1], r.tpot_ms, "TPOT"
                 else:
-                    best_reason = (f"TTFT at one request is {op.ttft_at(r.percentile) * 1e3 * r.latency_scale[0]:.0f} ms "
-                                    f"({r.percentile}) > target {r.ttft_ms:g} ms")
+                    value, target, what = op.ttft_at(r.percentile) * 1e3 * r.latency_scale[0], r.ttft_ms, "TTFT"
+                if value / target < best_excess:
+                    best_excess = value / target
+                    best_reason = (f"{what} at one request is {value:.0f} ms ({r.percentile}) > target "
+                                   f"{target:g} ms" + (f" (closest layout: TP{layout.tp})" if layout.tp > 1 else ""))
             continue
         effective = max(1, int(conc * lora_factor))
         load = math.ceil(r.peak_concurrency * share / effective)

@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.dialogs.flag import FlagDecision, FlagDialog
 from kickoff_tui.app.dialogs.jump import JumpDialog
-from kickoff_tui.app.format import safe
+from kickoff_tui.app.format import clip, safe
 from kickoff_tui.app.messages import AnswerCleared, AnswerConfirmed, AnswerDrafted, FlagAction
 from kickoff_tui.app.roles import ROLE_BADGES, badge_markup
 from kickoff_tui.app.widgets.charts import MemoryChart
@@ -48,11 +48,6 @@ SIZING_NOTE = "◌ sizing…"
 
 NAV_PROMPT_WIDTH = 18
 """Characters of a prompt shown in the question list (the form shows it whole)."""
-
-
-def clip(text: str, width: int) -> str:
-    """``text`` cut to ``width`` characters with an ellipsis when longer."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 NOT_SAVED_NOTE = "NOT SAVED: export the session elsewhere from Review (Ctrl+R)"
