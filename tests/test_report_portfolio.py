@@ -206,3 +206,13 @@ def test_a_single_deployment_whose_headroom_runs_out_before_review_is_a_memo_ris
     memo = section(text, "## Decision memo")
     assert "**Growth:** the growth headroom runs out at the expected growth in **month " in memo
     assert "before the next review (quarterly: month 3)" in memo
+
+
+def test_the_fleet_ask_says_what_its_figure_counts_and_checks_it_against_the_budget(portfolio) -> None:
+    """The fleet's ask is GPU rent only (the single-workload memo includes staff): it says so, and
+    measures it against IT's answered $80,000/month budget."""
+    session, text, _ = portfolio
+    memo = section(text, "## Decision memo")
+    fleet = session.portfolio_spec().fleet
+    assert "(GPU rent, operations staff not included;" in memo
+    assert f"Against IT's budget of $80,000/month (GPU rent): ${80000 - fleet.cost_per_month:,.0f} under." in memo

@@ -99,11 +99,18 @@ def fleet_ask(session: Session) -> list[str]:
         return [f"No shared fleet can be asked for yet ({why}).", ""]
     fleet = spec.fleet
     bought = sum(p.gpus_bought for p in fleet.pools)
+    budget = session.value("monthly_budget_usd")
+    against = ""
+    if isinstance(budget, (int, float)) and budget > 0 and fleet.cost_per_month is not None:
+        gap = float(budget) - fleet.cost_per_month
+        against = (f" Against IT's budget of {_money(float(budget))}/month (GPU rent): "
+                   + (f"{_money(gap)} under." if gap >= 0 else f"**{_money(-gap)} over**."))
     return [
         f"Approve the shared fleet **{fleet.label}**: **{bought} GPUs** in {fleet.nodes} nodes and "
         f"{fleet.racks} racks ({fleet.it_power_kw:,.1f} kW IT) for {len(spec.workloads)} workloads "
         f"({', '.join(session.workload_names())}), at **{_money(fleet.cost_per_month)}/month** on the "
-        "platform's price basis (GPU rent; the per-workload breakdown is under Workloads).",
+        "platform's price basis (GPU rent, operations staff not included; the per-workload "
+        "breakdown with staff is under Cost)." + against,
         "",
     ]
 
