@@ -188,3 +188,25 @@ def test_real_sizer_growth_at_today_traffic_needs_what_is_bought():
     for sc in r.scenarios:
         assert sc.gpus_bought >= sc.total_gpus and sc.gpus_bought % spec.unit_gpus == 0
         assert sc.cost_basis  # the one monthly cost, basis named
+
+
+def test_each_scenario_names_its_replica_layout(capsys):
+    """The support example's scenarios went 6, 16, 11, 11 replicas with nothing to say the sizer
+    had switched between TP4 and TP2 replicas: each scenario carries its layout, and the CLI and
+    report tables print "replicas x layout"."""
+    from pathlib import Path
+
+    from kickoff_tui.cli import main
+    from kickoff_tui.record import load_session
+    from kickoff_tui.record.markdown import report_markdown
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "session-support-assistant.toml"
+    session = load_session(example)
+    report = growth_report(session.spec(), session.sizing_inputs(), session.planning().growth)
+    layouts = {sc.layout for sc in report.scenarios if sc.feasible}
+    assert layouts and all(layout.startswith("TP") for layout in layouts) and len(layouts) > 1
+    assert main(["growth", str(example)]) == 0
+    out = capsys.readouterr().out
+    text, _ = report_markdown(session, {})
+    for sc in report.scenarios:
+        assert f"{sc.replicas} x {sc.layout}" in out and f"| {sc.replicas} x {sc.layout} |" in text

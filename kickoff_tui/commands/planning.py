@@ -633,7 +633,7 @@ def cmd_growth(args: argparse.Namespace) -> int:
             f"x{num(sc.multiplier)}",
             str(sc.peak_concurrency),
             f"{sc.total_gpus} / {sc.gpus_bought}" if sc.feasible else "cannot serve",
-            str(sc.replicas),
+            f"{sc.replicas} x {sc.layout}" if sc.layout else str(sc.replicas),
             str(sc.nodes),
             num(sc.it_power_kw, 1),
             usd(sc.cost_per_month),

@@ -13,6 +13,7 @@ traffic needs more units than bought today. The GPUs the replicas need are shown
 from __future__ import annotations
 
 from kickoff_tui.sizing.sizer import size_pinned
+from kickoff_tui.sizing.spec import short_layout
 
 import math
 from collections.abc import Callable
@@ -93,6 +94,9 @@ class ScenarioSpec(BaseModel):
     feasible: bool
     reason: str = ""
     replicas: int = 0
+    layout: str = ""
+    """How each replica splits the model at this traffic (``TP4``): the sizer may pick another
+    tensor-parallel size than today's, which is why the replica counts do not scale alone."""
     total_gpus: int = 0
     """GPUs the replicas need."""
     gpus_bought: int = 0
@@ -398,6 +402,7 @@ def growth_report(
                 feasible=result.feasible,
                 reason=result.infeasible_reason,
                 replicas=result.replicas,
+                layout=short_layout(result.layout) if result.feasible else "",
                 total_gpus=result.total_gpus,
                 gpus_bought=bought(result) if result.feasible else 0,
                 units=result.units,

@@ -270,7 +270,7 @@ def growth_markdown(
                 f"x{num(sc.multiplier)}",
                 sc.peak_concurrency,
                 f"{sc.total_gpus} / {sc.gpus_bought}" if sc.feasible else "cannot serve",
-                sc.replicas,
+                f"{sc.replicas} x {sc.layout}" if sc.layout else sc.replicas,
                 sc.nodes,
                 f"{num(sc.it_power_kw, 1)} kW",
                 usd(_scenario_month(sc, cost)),
