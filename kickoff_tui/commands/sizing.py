@@ -248,13 +248,14 @@ def _engine_arg(value: str | None) -> str | None:
     return engine
 
 
-def _banded(r: dict[str, Any], key: str, digits: int = 1) -> str:
+def _banded(r: dict[str, Any], key: str, digits: int = 1, sep: str = " ") -> str:
+    """``value (low-high)``; ``sep="\n"`` puts the band under the value (a narrow column)."""
     value, low, high = r.get(key), r.get(f"{key}_low"), r.get(f"{key}_high")
     if value is None:
         return "-"
     if low is None or high is None:
         return _fmt(value, digits)
-    return f"{_fmt(value, digits)} ({_fmt(low, digits)}-{_fmt(high, digits)})"
+    return f"{_fmt(value, digits)}{sep}({_fmt(low, digits)}-{_fmt(high, digits)})"
 
 
 ESTIMATE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -343,9 +344,8 @@ def _estimate_table(results: list[dict[str, Any]]) -> None:
                   + (" DPA" if r.get("dp_attention") else "") + f" x{r['replicas']}")
         table.add_row(what_on, f"{safe(r.get('engine', ''))}\n{safe(r['precision'])}/{safe(r['kv_precision'])}",
                       f"{_fmt(r['gpus'])}\n{layout}", _fmt(float(r["concurrency"]), 0),
-                      _banded(r, "ttft_ms", 0).replace(" (", "\n("),
-                      _banded(r, "tpot_ms").replace(" (", "\n("),
-                      _banded(r, "output_tokens_per_s", 0).replace(" (", "\n("),
+                      _banded(r, "ttft_ms", 0, "\n"), _banded(r, "tpot_ms", sep="\n"),
+                      _banded(r, "output_tokens_per_s", 0, "\n"),
                       r["bound"] + (" (queued)" if r.get("queued") else ""))
     console = _console()
     console.print(table)

@@ -743,14 +743,15 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
         layout, layout_note, (op, cap, plan, per_replica, replicas) = _best_tp(
             model, layout, gpus, gpu, options, engine, serve, (op, cap, plan, per_replica, replicas),
             "as many in flight as fit" if max_throughput else f"{(concurrency or 1.0):g} in flight")
+    notes = [layout_note] if layout_note else []
     idle = gpus - replicas * layout.gpus
     if idle > 0:
-        layout_note = (layout_note + "; " if layout_note else "") + (
-            f"{idle} of the {gpus} GPUs serve nothing: {replicas} replica(s) of {layout.gpus} GPUs "
-            "fit (per-GPU figures divide by all of them)")
+        notes.append(f"{idle} of the {gpus} GPUs serve nothing: {replicas} replica(s) of {layout.gpus} "
+                     "GPUs fit (per-GPU figures divide by all of them)")
     if not model.is_moe and (options.expert_parallel or options.dp_attention):
-        layout_note = (layout_note + "; " if layout_note else "") + (
-            f"expert parallelism and data-parallel attention apply to MoE models only: ignored for {model.id}")
+        notes.append("expert parallelism and data-parallel attention apply to MoE models only: "
+                     f"ignored for {model.id}")
+    layout_note = "; ".join(notes)
     total_tps = op.tokens_per_s * replicas
     band = bands.band_for(engine.id, gpu, model)
     ttft_ms, tpot_ms = op.ttft_s * 1e3, op.tpot_s * 1e3

@@ -37,6 +37,9 @@ from kickoff_tui.sizing.spec import Assumption, PhysicalLimits, SizedSpec, SkuOp
 
 COOLING_ORDER = ("air", "rdhx", "dlc")
 COOLING_LABEL = {"air": "air", "rdhx": "rear-door heat exchanger", "dlc": "direct liquid cooling"}
+COOLING_MAX_RACK_KW = {"air": C.AIR_MAX_RACK_KW, "rdhx": C.RDHX_MAX_RACK_KW, "dlc": math.inf}
+"""Heat one rack may give off under each cooling tier (the constants' ceilings; direct liquid
+cooling is taken as unbounded at the densities a feed allows)."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -792,8 +795,7 @@ def typical_node_power_kw(gpu: GPU, node: int) -> tuple[float, str]:
 
 def required_cooling(gpu: GPU, rack_kw: float) -> str:
     """Cheapest tier that removes ``rack_kw`` per rack and that the SKU's system allows."""
-    by_density = "air" if rack_kw <= C.AIR_MAX_RACK_KW else "rdhx" if rack_kw <= C.RDHX_MAX_RACK_KW else "dlc"
-    return max(by_density, gpu.min_cooling, key=COOLING_ORDER.index)
+    return max(density_cooling(rack_kw), gpu.min_cooling, key=COOLING_ORDER.index)
 
 
 def is_consumer(gpu: GPU) -> bool:
@@ -807,9 +809,14 @@ def is_rack_scale(gpu: GPU) -> bool:
     return gpu.scale_up_domain > gpu.gpus_per_node
 
 
+def density_cooling(rack_kw: float) -> str:
+    """The cheapest tier that removes ``rack_kw`` per rack, whatever the system ships with."""
+    return next(tier for tier in COOLING_ORDER if rack_kw <= COOLING_MAX_RACK_KW[tier])
+
+
 def cooling_why(gpu: GPU, rack_kw: float, tier: str) -> str:
     """Why the cooling tier: the rack's density, or the SKU's own system when that asks for more."""
-    by_density = required_cooling(gpu.model_copy(update={"min_cooling": "air"}), rack_kw)
+    by_density = density_cooling(rack_kw)
     limits = f"(air <= {C.AIR_MAX_RACK_KW:g} kW, rear-door <= {C.RDHX_MAX_RACK_KW:g} kW)"
     variants = ""
     if gpu.cooling_variants:
@@ -832,11 +839,6 @@ def _rack_words(rack_power_kw: float, basis: str) -> str:
     if basis == "it-cap":
         return f"a {rack_power_kw:g} kW IT-load cap per rack ({usable:.1f} kW for servers)"
     return f"a {rack_power_kw:g} kW rack feed carries {usable:.1f} kW of continuous load"
-
-
-COOLING_MAX_RACK_KW = {"air": C.AIR_MAX_RACK_KW, "rdhx": C.RDHX_MAX_RACK_KW, "dlc": math.inf}
-"""Heat one rack may give off under each cooling tier (the constants' ceilings; direct liquid
-cooling is taken as unbounded at the densities a feed allows)."""
 
 
 def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float,
@@ -915,8 +917,8 @@ def _place(r: Resolved, s: SkuSizing) -> None:
     s.cooling = needed
     if r.cooling is not None and COOLING_ORDER.index(r.cooling) < COOLING_ORDER.index(needed):
         s.cooling_ok = False
-        by_density = required_cooling(gpu.model_copy(update={"min_cooling": "air"}), s.rack_density_kw)
-        if COOLING_ORDER.index(by_density) < COOLING_ORDER.index(needed):  # the system, not the density
+        if COOLING_ORDER.index(density_cooling(s.rack_density_kw)) < COOLING_ORDER.index(needed):
+            # the system's own cooling, not the rack's density, asks for more
             s.notes.append(f"{gpu.name} systems ship with {COOLING_LABEL[needed]} only; the facility offers "
                            f"{COOLING_LABEL[r.cooling]}")
         else:
