@@ -89,6 +89,19 @@ def test_size_of_a_session_with_a_quoted_price_explains_the_gpu_rows():
     assert "at the quoted $2.45/GPU-h" in flat
 
 
+def test_size_table_puts_what_survives_in_value_and_why_in_why_and_counts_in_words():
+    """The Survives row held the whole sentence in Value with Why empty; the two cost-per-token
+    rows printed the same derivation twice; racks read "1 rack(s), up to 3 node(s)"."""
+    code, out, _ = run("size", SESSION)
+    assert code == 0
+    line = next(ln for ln in out.splitlines() if ln.startswith("│ Survives"))
+    cells = [c.strip() for c in line.strip("│").split("│")]
+    assert cells[1].startswith("one replica (GPU) failing") and cells[2].startswith("11 of 12 replicas")
+    assert "(the derivation in the row above)" in out
+    flat = " ".join(out.split())
+    assert "rack(s)" not in flat and "node(s)" not in flat and "1 rack, up to 3 nodes each" in flat
+
+
 def test_size_on_the_purchase_basis_names_what_the_gpu_cost_counts_not_a_quote(tmp_path: Path):
     """Bought, the monthly GPU cost adds the server share and power to the catalog GPU price:
     the line said "prices the GPUs at $30,000/GPU (Kickoff estimate)", the catalog price itself,

@@ -290,7 +290,7 @@ def _estimate_card(r: dict[str, Any]) -> None:
         "_layout": f"TP{r['tensor_parallel']}" + (f" x PP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else "")
         + (f" EP{r['expert_parallel']}" if r.get("expert_parallel", 1) > 1 else "")
         + (" DP-attention" if r.get("dp_attention") else "")
-        + f", {r['replicas']} replica(s)",
+        + f", {r['replicas']} replica{'' if r['replicas'] == 1 else 's'}",
         "_running": f"{r['running_per_replica']:g} ({r['max_concurrency_per_replica']})",
         "_memory": f"weights {r['weights_gb_per_gpu']:g} + KV {r['kv_gb_per_gpu']:g} + runtime {r['overhead_gb_per_gpu']:g}",
         "_bound": r["bound"] + (" (requests queue: more in flight than fit)" if r.get("queued") else ""),
@@ -522,9 +522,17 @@ def print_spec(spec, title: str = "Sized spec") -> None:
         table.add_column("Figure")
         table.add_column("Value")
         table.add_column("Why")
+        shown_why = ""
         for label, key in SPEC_ROWS:
-            why = spec.why.get(WHY_KEY.get(key, ""), "")
-            table.add_row(label, spec_value(spec, key), safe(why))
+            value, why = spec_value(spec, key), spec.why.get(WHY_KEY.get(key, ""), "")
+            if key == "failure_domain":  # "survives X: why" -> the what in Value, the why in Why
+                value, _, why = value.partition(": ")
+                value = value.removeprefix("survives ")
+            if why and why == shown_why:  # the two cost-per-token rows share one derivation
+                why = "(the derivation in the row above)"
+            else:
+                shown_why = why
+            table.add_row(label, value, safe(why))
         console.print(table)
         console.print(f"Binding constraint: [bold]{safe(spec.binding_constraint)}[/]   "
                       f"Load: {safe(spec.why.get('load') or f'{spec.peak_concurrency:,} in flight')}")

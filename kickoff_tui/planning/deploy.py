@@ -899,7 +899,7 @@ def _header(s: DeploySettings, what: str) -> list[str]:
         + (", DP attention" if s.dp_attention else "")
         + f" = {s.gpus_per_replica} "
         f"GPU{'s' if s.gpus_per_replica != 1 else ''} per replica, "
-        f"{s.replicas} replica(s)"
+        f"{s.replicas} replica{'' if s.replicas == 1 else 's'}"
         + (f" in each of {s.deployments} deployments" if s.deployments > 1 else "")
         + ".",
         f"SLO: TTFT {s.ttft_target_ms:g} ms, TPOT {s.tpot_target_ms:g} ms at {s.slo_percentile}.",

@@ -18,7 +18,7 @@ from kickoff_tui.record.flags import FlagRecord
 from kickoff_tui.record.models import SCORECARD_OWNER
 from kickoff_tui.record.questionnaire import ROLE_LABELS
 from kickoff_tui.record.session import Session
-from kickoff_tui.record.summary import event_line, spec_line, spec_rows
+from kickoff_tui.record.summary import event_line, plural, spec_line, spec_rows
 
 if TYPE_CHECKING:
     from kickoff_tui.planning.markdown import PlanningParts
@@ -453,8 +453,8 @@ def memo_markdown(
         out += ["### Sized spec", ""]
         parallel = spec.layout
         rows = [
-            ("Hardware", f"{spec.total_gpus} x {spec.gpu_name}, {spec.nodes} node(s), "
-             f"{spec.replicas} replicas of {spec.gpus_per_replica} GPU(s) ({parallel})"),
+            ("Hardware", f"{spec.total_gpus} x {spec.gpu_name}, {plural(spec.nodes, 'node')}, "
+             f"{plural(spec.replicas, 'replica')} of {plural(spec.gpus_per_replica, 'GPU')} ({parallel})"),
             ("Why that many", f"{spec.replicas_for_load} replicas for the load, "
              f"{spec.replicas_for_redundancy} for redundancy, {spec.replicas_for_headroom} headroom"),
             ("Serves", f"{spec.model_name or spec.model} at {spec.precision}; peak "

@@ -746,7 +746,7 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
     notes = [layout_note] if layout_note else []
     idle = gpus - replicas * layout.gpus
     if idle > 0:
-        notes.append(f"{idle} of the {gpus} GPUs serve nothing: {replicas} replica(s) of {layout.gpus} "
+        notes.append(f"{idle} of the {gpus} GPUs serve nothing: {replicas} replica{'' if replicas == 1 else 's'} of {layout.gpus} "
                      "GPUs fit (per-GPU figures divide by all of them)")
     if not model.is_moe and (options.expert_parallel or options.dp_attention):
         notes.append("expert parallelism and data-parallel attention apply to MoE models only: "

@@ -890,7 +890,7 @@ def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float,
     note = ""
     if nodes >= 2 and per_rack < nodes:
         note = (f"{_rack_words(rack_power_kw, basis)}{cooled}: "
-                f"{per_rack} {gpu.node_name} node(s) of {node_kw:.1f} kW per rack"
+                f"{per_rack} {gpu.node_name} node{'' if per_rack == 1 else 's'} of {node_kw:.1f} kW per rack"
                 f"{'' if per_rack > 1 else f'; a pair would need {2 * node_kw:.1f} kW'}, so {racks} racks")
     return per_rack, racks, density, note
 
@@ -1221,7 +1221,7 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
                   f"({unit.gpus} GPUs each, {unit.kind}; {unit.source})"
                   + (f"; {spare} spare" if spare else "")),
         "nodes": f"{s.nodes} node{'' if s.nodes == 1 else 's'} of {s.gpus_per_node} GPUs ({s.gpu.node_name})",
-        "racks": (f"{s.racks} rack(s), up to {s.nodes_per_rack} node(s) each: "
+        "racks": (f"{s.racks} rack{'' if s.racks == 1 else 's'}, up to {s.nodes_per_rack} node{'' if s.nodes_per_rack == 1 else 's'} each: "
                   f"{_rack_words(r.rack_power_kw, r.rack_power_basis)}"
                   + (f"; {s.sites} sites" if s.sites > 1 else "")
                   if s.nodes_per_rack else "no rack of this budget can host one node"),
