@@ -178,9 +178,8 @@ def not_run_reason(engine: EngineProfile, vendor: str) -> str:
     """Why ``engine`` sizes nothing on ``vendor``'s parts, in words a user can act on."""
     key = vendor_key(vendor)
     if engine.id in ("vllm", "vllm-rocm") and key in PLUGIN_VENDORS:
-        return (f"vLLM runs on {vendor} parts only through the vendor's plugin, of which Kickoff "
-                f"has no measured profile; size it with the generic engine profile (the engine answer "
-                f"'Something else', or --engine generic)")
+        return (f"vLLM reaches {vendor} parts through the vendor's plugin, not profiled; "
+                f"the generic profile sizes it ('Something else', or --engine generic)")
     return f"{engine.name} does not run on {vendor} {'GPUs' if key in ('nvidia', 'amd') else 'accelerators'}"
 
 

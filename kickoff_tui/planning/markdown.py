@@ -423,7 +423,7 @@ def deployment_markdown(spec: SizedSpec, inputs: SizingInputs) -> list[str]:
         "",
     ]
     rows = [
-        ["replicas per deployment", s.replicas, f"{s.deployments} deployment(s)"],
+        ["replicas per deployment", s.replicas, f"{s.deployments} deployment{'' if s.deployments == 1 else 's'}"],
         [
             "GPUs per pod",
             min(s.gpus_per_replica, s.gpus_per_node),

@@ -858,7 +858,7 @@ def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float,
         racks = math.ceil(nodes / per_rack) if nodes else 0
         return per_rack, racks, min(per_rack, nodes) * node_kw, (
             f"{gpu.node_name}: rented by the instance, so the provider's NVL72 racks host it; "
-            f"{nodes} tray(s) of {node_kw:.1f} kW counted")
+            f"{nodes} tray{'' if nodes == 1 else 's'} of {node_kw:.1f} kW counted")
     if is_rack_scale(gpu):
         # NVL72-class systems are built, cooled and powered as whole racks of one NVLink domain.
         per_rack = gpu.scale_up_domain // node
