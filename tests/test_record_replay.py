@@ -94,6 +94,27 @@ def test_diff_finds_inputs_owners_and_spec(example) -> None:
     assert "re-sized now" in result.b_spec_source
 
 
+def test_diff_shows_a_replaced_vendor_scorecard(example) -> None:
+    """A new scorecard (a tender result) changes the provider IT buys from; diff said "no
+    differences" and exited 0."""
+    from kickoff_tui.planning.scorecard import Scorecard
+
+    other = load_session(EXAMPLE)
+    other.bind(clock=lambda: example.updated)
+    card = Scorecard.model_validate({
+        "criteria": [{"name": "Price", "weight": 60}, {"name": "Support", "weight": 40}],
+        "providers": [{"name": "Alpha", "scores": {"Price": 6, "Support": 9}},
+                      {"name": "Beta", "scores": {"Price": 8, "Support": 4}}]})
+    other.set_scorecard(card, "Priya Raman", "it", "tender result")
+    result = diff_sessions(example, other)
+    got = {e.key: (e.a, e.b) for e in result.section("scorecard")}
+    assert got["weight: Price"] == ("25", "60") and got["Alpha: Support"] == ("-", "9")
+    assert got["ranking"][1] == "1. Alpha 7.20, 2. Beta 6.40" and got["why"][1] == "tender result"
+    assert list(got)[-2:] == ["ranking", "why"]  # after every weight and score
+    assert "Vendor scorecard:" in result.lines() and not result.is_empty
+    assert diff_sessions(other, other).is_empty
+
+
 def test_markdown_report_has_the_three_artifacts(example) -> None:
     md = session_markdown(example)
     assert md.startswith("# Kickoff: Support assistant")

@@ -10,7 +10,8 @@ from kickoff_tui.record.session import Session
 from kickoff_tui.record.summary import SPEC_FIELDS, answer_text, role_label, spec_value
 from kickoff_tui.sizing.spec import SizedSpec
 
-DiffSection = Literal["workloads", "inputs", "answers", "owners", "rationale", "spec", "signoff", "cadence"]
+DiffSection = Literal["workloads", "inputs", "answers", "owners", "rationale", "spec", "scorecard", "signoff",
+                      "cadence"]
 SECTION_TITLES: dict[str, str] = {
     "workloads": "Workloads",
     "inputs": "Sizing inputs",
@@ -18,6 +19,7 @@ SECTION_TITLES: dict[str, str] = {
     "owners": "Who decided",
     "rationale": "Why",
     "spec": "Spec",
+    "scorecard": "Vendor scorecard",
     "signoff": "Sign-off",
     "cadence": "Review cadence",
 }
@@ -200,6 +202,8 @@ def diff_sessions(a: Session, b: Session) -> SessionDiff:
     if portfolio:
         entries += _fleet_entries(a, b)
 
+    entries += _scorecard_entries(a, b)
+
     for role in ("it", "ai_team"):
         sa, sb = a.signoff(role), b.signoff(role)
         left_t = f"{sa.name} on {sa.at.date()}" if sa else "not signed"
@@ -212,6 +216,39 @@ def diff_sessions(a: Session, b: Session) -> SessionDiff:
     if ca != cb:
         entries.append(DiffEntry("cadence", "review", ca, cb))
     return result
+
+
+def _scorecard_figures(session: Session) -> dict[str, str]:
+    """The vendor scorecard as comparable cells: each weight, each score, the ranking, and who
+    set it and why (an empty dict when the session has none)."""
+    from kickoff_tui.planning.scorecard import score
+
+    record = session.scorecard
+    if record is None:
+        return {}
+    card = record.card
+    out = {f"weight: {c.name}": f"{c.weight:g}" for c in card.criteria}
+    for provider in card.providers:
+        out.update({f"{provider.name}: {k}": f"{v:g}" for k, v in provider.scores.items()})
+    out["ranking"] = ", ".join(f"{t.rank}. {t.name} {t.total:.2f}" for t in score(card).totals)
+    out["set by"] = f"{record.set_by} ({role_label(record.role)}) on {record.at.date()}"
+    out["why"] = record.rationale or "-"
+    return out
+
+
+def _scorecard_entries(a: Session, b: Session) -> list[DiffEntry]:
+    """The vendor scorecard's differences: replacing the card (a tender result) changes the
+    provider IT buys from, so a diff that skipped it read "no differences"."""
+    left, right = _scorecard_figures(a), _scorecard_figures(b)
+    if not left and not right:
+        return []
+    if not left or not right:
+        return [DiffEntry("scorecard", "scorecard", "none" if not left else left["set by"],
+                          "none" if not right else right["set by"])]
+    summary = ("ranking", "set by", "why")  # after every weight and score of either card
+    keys = [k for k in dict.fromkeys([*left, *right]) if k not in summary] + list(summary)
+    return [DiffEntry("scorecard", key, left.get(key, "-"), right.get(key, "-"))
+            for key in keys if left.get(key, "-") != right.get(key, "-")]
 
 
 def _fleet_figures(session: Session) -> dict[str, str]:
