@@ -275,6 +275,28 @@ def test_example_portfolio_session_sizes_replays_diffs_exports_and_deploys(tmp_p
         assert [w["name"] for w in data["workloads"]] == session.workload_names(), command
 
 
+def test_replay_of_a_portfolio_ends_on_the_shared_fleet_and_who_signed(capsys) -> None:
+    """It ended on the first workload's spec alone (10 GPUs of a 30-GPU fleet) and said nothing
+    of the two sign-offs in the log."""
+    from kickoff_tui.cli import main
+
+    f = str(PORTFOLIO_SESSION)
+    session = load_session(PORTFOLIO_SESSION)
+    fleet = session.portfolio_spec().fleet
+    assert main(["replay", f]) == 0
+    tail = capsys.readouterr().out.split("State after event")[-1]
+    assert "the shared fleet, re-sized with today's catalog" in tail
+    assert f"fleet GPUs                                {fleet.total_gpus}" in tail
+    for w in session.workload_names():
+        assert f"{w}: replicas" in tail
+    assert "signed off by IT (Priya Raman" in tail and "AI team (Sam Lindqvist" in tail
+    assert "Peak in-flight requests" not in tail  # not one workload's rows standing for the fleet
+    # before the sign-offs: the fleet as it stood then, and no signature
+    assert main(["replay", f, "--at", "40"]) == 0
+    early = capsys.readouterr().out.split("State after event")[-1]
+    assert "not signed off" in early and "fleet GPUs" in early and "coding agent: replicas" in early
+
+
 def test_portfolio_cost_breaks_down_per_workload(capsys) -> None:
     from kickoff_tui.cli import main
 

@@ -229,7 +229,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
     final = states[-1] if states else start
     out.write("\n")
     out.write(f"State after event {final.step}:\n" if final.step else "State before any event:\n")
-    if final.spec is not None:
+    if final.workloads is not None and len(final.workloads) > 1:
+        _write_fleet(out, session, final, args.at)
+    elif final.spec is not None:
         for label, value in spec_rows(final.spec):
             out.write(f"  {label:<30} {value}\n")
     else:
@@ -256,6 +258,28 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 f"other fields moved since (recorded with {recorded}): " + ", ".join(others)
                 + ". See `kickoff size FILE`.", ""))
     return 0
+
+
+def _write_fleet(out, session, final, at: int | None) -> None:  # noqa: ANN001
+    """A portfolio's state: the shared fleet and each workload's replicas (a portfolio keeps no
+    snapshot of its signed figures: each workload's spec was compared at every change, and a
+    move withdrew the sign-offs), then who signed."""
+    from kickoff_tui.record import rebuild
+    from kickoff_tui.record.diff import fleet_figures
+    from kickoff_tui.record.summary import role_label
+
+    state = session if at is None else rebuild(session, upto=at)
+    out.write("  the shared fleet, re-sized with today's catalog:\n")
+    rows = fleet_figures(state)
+    width = max(30, *(len(label) for label in rows))
+    for label, value in rows.items():
+        out.write(f"  {label:<{width}} {value}\n")
+    if final.signoffs:
+        who = ", ".join(f"{role_label(s.role)} ({s.name}, {s.at:%Y-%m-%d})" for s in final.signoffs)
+        out.write(_wrap(f"  signed off by {who}; a portfolio keeps no snapshot of the signed figures: a "
+                        "change that moved any workload's figures withdrew the sign-offs", "    "))
+    else:
+        out.write("  not signed off\n")
 
 
 # --- diff -----------------------------------------------------------------------------------------

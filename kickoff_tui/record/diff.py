@@ -251,7 +251,7 @@ def _scorecard_entries(a: Session, b: Session) -> list[DiffEntry]:
             for key in keys if left.get(key, "-") != right.get(key, "-")]
 
 
-def _fleet_figures(session: Session) -> dict[str, str]:
+def fleet_figures(session: Session) -> dict[str, str]:
     """The shared fleet's headline figures, re-sized now (a session without named workloads is
     a portfolio of one)."""
     fleet = session.portfolio_spec() if session.workloads else None
@@ -262,12 +262,12 @@ def _fleet_figures(session: Session) -> dict[str, str]:
         if spec is None:
             return {"fleet": "not sized"}
         return {"fleet": spec.gpu, "fleet GPUs": str(spec.total_gpus), "fleet nodes": str(spec.nodes),
-                "fleet USD/month": f"{spec.cost_per_month:,.0f}" if spec.cost_per_month is not None else "-"}
+                "fleet GPU cost/month (USD, catalog price)": f"{spec.cost_per_month:,.0f}" if spec.cost_per_month is not None else "-"}
     if not fleet.feasible or fleet.fleet is None:
         return {"fleet": f"infeasible ({fleet.infeasible_reason[:120]})"}
     f = fleet.fleet
     out = {"fleet": f.label, "fleet GPUs": str(f.total_gpus), "fleet nodes": str(f.nodes),
-           "fleet USD/month": f"{f.cost_per_month:,.0f}" if f.cost_per_month is not None else "-"}
+           "fleet GPU cost/month (USD, catalog price)": f"{f.cost_per_month:,.0f}" if f.cost_per_month is not None else "-"}
     for w in fleet.workloads:
         out[f"{w.name}: replicas"] = (f"{w.replicas} x TP{w.tensor_parallel} on {w.gpu}"
                                       if w.feasible else "cannot be served")
@@ -275,6 +275,6 @@ def _fleet_figures(session: Session) -> dict[str, str]:
 
 
 def _fleet_entries(a: Session, b: Session) -> list[DiffEntry]:
-    left, right = _fleet_figures(a), _fleet_figures(b)
+    left, right = fleet_figures(a), fleet_figures(b)
     return [DiffEntry("spec", key, left.get(key, "-"), right.get(key, "-"))
             for key in dict.fromkeys([*left, *right]) if left.get(key, "-") != right.get(key, "-")]
