@@ -83,6 +83,14 @@ def test_growth_is_given_per_workload_with_the_fit_and_the_month_the_fleet_runs_
             assert row.fit.describe() in growth_text
             assert f"month {row.outgrows_month}" in growth_text
     assert f"runs out in **month {growth.fleet_outgrows_month}**" in growth_text
+    # the first table stands each workload alone at the answered rate, and says so: it read
+    # "GPUs sized 16 / no growth rate given" above a fit of +3%/month on the fleet's 10 GPUs
+    assert "as if it were bought on its own" in growth_text and "GPUs sized" not in growth_text
+    assert "no growth rate given" not in growth_text
+    for row in growth.workloads:
+        line = next(ln for ln in growth_text.splitlines() if ln.startswith(f"| {row.name} | ")
+                    and "answered" in ln)
+        assert ("(fit below)" in line) == (row.fit is not None), line
 
 
 def test_sensitivity_is_the_whole_fleets(portfolio) -> None:

@@ -316,3 +316,14 @@ def test_a_log_naming_an_unknown_workload_is_one_line_exit_2(tmp_path: Path, cap
     assert main(["replay", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no workload 'ghost'" in err and "Traceback" not in err
+
+
+def test_growth_of_a_portfolio_says_which_basis_each_table_uses(capsys) -> None:
+    """Table one stands each workload alone (its own whole units, the answered rate); it read
+    "GPUs sized 16 ... no growth rate given" above the history fit of the same workload."""
+    from kickoff_tui.cli import main
+
+    assert main(["growth", str(PORTFOLIO_SESSION)]) == 0
+    flat = " ".join(capsys.readouterr().out.split())
+    assert "as if it were bought on its own" in flat and "GPUs bought alone" in flat
+    assert "no growth rate given" not in flat and "(fit below)" in flat

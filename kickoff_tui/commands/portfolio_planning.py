@@ -154,16 +154,16 @@ def cmd_growth(args: argparse.Namespace) -> int:
             "history": history.model_dump(mode="json") if history else None,
         }, indent=2))
         return 0
+    from kickoff_tui.record.portfolio_markdown import GROWTH_ALONE_CAPTION, GROWTH_ALONE_COLUMNS, growth_alone_row
+
     console = _console()
-    table = Table(title=f"Growth per workload: {escape(plan.title)}", title_justify="left")
-    for col in ("workload", "GPUs sized", "needed today", "carries (GPUs sized)", "monthly growth", "out of headroom"):
+    table = Table(title=f"Growth per workload: {escape(plan.title)}", title_justify="left",
+                  caption=escape(GROWTH_ALONE_CAPTION), caption_justify="left")
+    for col in GROWTH_ALONE_COLUMNS:
         table.add_column(col)
+    fitted = {w.name for w in history.workloads if w.fit is not None} if history is not None else set()
     for name, r in reports:
-        month = r.out_of_headroom_month
-        table.add_row(escape(name), str(r.sized_gpus), str(r.needed_today if r.needed_today is not None else "-"),
-                      escape(r.capacity_multiplier.text()), escape(r.monthly_rate.text()) if r.monthly_rate else "-",
-                      (escape(month.text()) if month.value is not None else f"not within {r.months} months")
-                      if month is not None else "no growth rate given")
+        table.add_row(*(escape(cell) for cell in growth_alone_row(name, r, name in fitted)))
     console.print(table)
     if history is not None:
         from kickoff_tui.commands.portfolio import print_growth

@@ -245,24 +245,35 @@ def portfolio_cost_markdown(spec, rows, overrides) -> list[str]:  # noqa: ANN001
     return out
 
 
+GROWTH_ALONE_CAPTION = ("Each workload as if it were bought on its own (its own whole units) at the "
+                        "answered growth rate; the shared fleet's figures, with the rate fitted from "
+                        "history, follow")
+GROWTH_ALONE_COLUMNS = ("Workload", "GPUs bought alone", "Needed today alone", "Carries (bought alone)",
+                        "Monthly growth (answered)", "Out of headroom (answered rate)")
+
+
+def growth_alone_row(name: str, r, fitted: bool) -> tuple[str, str, str, str, str, str]:  # noqa: ANN001
+    """One workload's growth standing alone (a GrowthReport), in the columns above; ``fitted``:
+    a rate was fitted from its history (shown with the shared fleet)."""
+    month = r.out_of_headroom_month
+    when = ((f"no rate answered{' (fit below)' if fitted else ''}") if month is None else
+            f"month {month.value:g}" if month.value is not None else f"not within {r.months} months")
+    return (name, str(r.sized_gpus), str(r.needed_today) if r.needed_today is not None else "-",
+            r.capacity_multiplier.text(), r.monthly_rate.text() if r.monthly_rate else "-", when)
+
+
 def portfolio_growth_markdown(session: Session, spec, rows, settings) -> list[str]:  # noqa: ANN001
     """Growth per workload: its headroom at the growth answers, then the rate fitted from its
     pasted monthly requests and the month it (and the shared fleet) outgrows the fleet."""
     from kickoff_tui.planning import growth_report
 
-    out = ["## Growth per workload", ""]
-    table = []
-    for demand, sizing, inputs in rows:
-        r = growth_report(sizing.spec, inputs, settings)
-        month = r.out_of_headroom_month
-        when = ("no growth rate given" if month is None else
-                f"month {month.value:g}" if month.value is not None else f"not within {r.months} months")
-        table.append((demand.name, r.sized_gpus, r.needed_today if r.needed_today is not None else "-",
-                      r.capacity_multiplier.text(), r.monthly_rate.text() if r.monthly_rate else "-", when))
-    out += _table(("Workload", "GPUs sized", "Needed today", "Carries (GPUs sized)", "Monthly growth (answered)",
-                   "Out of headroom"), table)
-    out.append("")
+    out = ["## Growth per workload", "", GROWTH_ALONE_CAPTION + ".", ""]
     growth = session.portfolio_growth()
+    fitted = {w.name for w in growth.workloads if w.fit is not None} if growth is not None else set()
+    table = [growth_alone_row(demand.name, growth_report(sizing.spec, inputs, settings), demand.name in fitted)
+             for demand, sizing, inputs in rows]
+    out += _table(GROWTH_ALONE_COLUMNS, table)
+    out.append("")
     if growth is None:
         out += ["No workload has a monthly request history: the application owner can paste one "
                 "(*How many requests did it serve each month so far?*) for a fitted growth rate and "
