@@ -208,6 +208,17 @@ def _cmd_completion(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _named(message: str, err: Exception, args: argparse.Namespace) -> str:
+    """``FILE: message`` for session content refused after the file loaded (the problems found on
+    loading name the file already); with two files (``diff A B``) the message stays as it is."""
+    from kickoff_tui.errors import SessionContentError
+
+    files = [getattr(args, n) for n in FILE_ARGS if getattr(args, n, None)]
+    if not isinstance(err, SessionContentError) or len(files) != 1 or str(files[0]) in message:
+        return message
+    return f"{getattr(args, 'stdin_label', None) or files[0]}: {message}"
+
+
 def _stdin_to_file(args: argparse.Namespace) -> Path | None:
     """Replace a ``-`` input file by a temporary copy of standard input; return its folder."""
     from kickoff_tui.errors import KickoffError
@@ -267,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         return code
     except KickoffError as err:
-        message = str(err)
+        message = _named(str(err), err, args)
         if stdin_dir is not None:
             message = message.replace(str(stdin_dir / "stdin.toml"), "<stdin>")
         print(f"kickoff: {_bounded(visible(message))}", file=sys.stderr)

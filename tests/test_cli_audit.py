@@ -228,3 +228,22 @@ def test_the_growth_note_names_no_cli_flag_but_the_cli_adds_its_own():
     assert any("no monthly growth rate" in n for n in notes) and not any("--" in n for n in notes)
     code, out, _ = run("growth", str(EXAMPLES / "bank-rag.toml"))
     assert code == 0 and "--monthly-growth 0.05" in out
+
+
+def test_an_answer_refused_after_the_file_loaded_names_the_file(tmp_path: Path):
+    """A hand-written session without a questionnaire version loads; its bad answer is refused
+    when sized, and the one-line error said which question but not which file."""
+    bad = tmp_path / "hand-made.toml"
+    bad.write_text('schema_version = 1\nid = "s"\ntitle = "x"\ncreated = 2026-01-15 09:00:00+00:00\n'
+                   'updated = 2026-01-15 09:00:00+00:00\nquestionnaire_id = "kickoff"\n'
+                   '[answers.use_case]\nvalue = "rga"\nanswered_by = "a"\nrole = "app_owner"\n'
+                   'at = 2026-01-15 09:14:00+00:00\n', encoding="utf-8")
+    for command in ("size", "cost", "growth"):
+        code, out, err = run(command, str(bad))
+        assert code == 2 and err.count("\n") == 1, (command, err)
+        assert err.startswith(f"kickoff: {bad}: question 'use_case'"), (command, err)
+    code, _, err = run("size", "-", stdin=bad.read_text())
+    assert code == 2 and err.startswith("kickoff: <stdin>: question 'use_case'"), err
+    foreign = Path(__file__).parent / "data" / "bad" / "session-foreign-questionnaire.toml"
+    code, _, err = run("replay", str(foreign))
+    assert code == 2 and err.startswith(f"kickoff: {foreign}: session ") and "--questionnaire" in err

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kickoff_tui.errors import KickoffError
+from kickoff_tui.errors import SessionContentError
 from kickoff_tui.record.models import Answer
 from kickoff_tui.record.questionnaire import AnswerValue, Questionnaire
 from kickoff_tui.sizing.inputs import SizingInputs
@@ -57,7 +57,7 @@ def inputs_from_answers(
                 problems.append(f"question {source[field]!r} ({field}): {msg}")
             else:
                 problems.append(msg)
-        raise KickoffError("; ".join(problems)) from None
+        raise SessionContentError("; ".join(problems)) from None
 
 
 def assumed_defaults(

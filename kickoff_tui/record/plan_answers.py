@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from kickoff_tui.errors import KickoffError
+from kickoff_tui.errors import SessionContentError
 
 if TYPE_CHECKING:
     from kickoff_tui.planning import PlanningOverrides, Scorecard
@@ -176,4 +176,4 @@ def planning_from_answers(
             path = ".".join(loc)
             where = f"question {qid!r} ({'.'.join(loc[:2])})" if qid else path or "planning"
             problems.append(f"{where}: {msg}")
-        raise KickoffError("; ".join(problems)) from None
+        raise SessionContentError("; ".join(problems)) from None

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from kickoff_tui.errors import KickoffError
+from kickoff_tui.errors import KickoffError, SessionContentError
 from kickoff_tui.planning.overrides import PlanningOverrides
 from kickoff_tui.planning.scorecard import Scorecard, decision_entries
 from kickoff_tui.record.flags import (
@@ -373,7 +373,7 @@ class Session(BaseModel):
         if self._questionnaire is None:
             shipped = default_questionnaire()
             if shipped.id != self.questionnaire_id:
-                raise KickoffError(
+                raise SessionContentError(
                     f"session {self.id!r} was recorded with questionnaire "
                     f"{self.questionnaire_id!r}; pass it with --questionnaire FILE"
                 )
@@ -856,7 +856,7 @@ class Session(BaseModel):
         if question.planning is not None:
             refused = check_field_value(question.planning, question.to_input(clean))
             if refused is not None:
-                raise KickoffError(f"question {question_id!r} ({question.planning}): {refused}")
+                raise SessionContentError(f"question {question_id!r} ({question.planning}): {refused}")
         self._append(
             kind="change" if current is not None else "answer",
             by=by_name,
