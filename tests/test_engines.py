@@ -118,7 +118,7 @@ def test_bands_are_present_and_ordered():
     assert (generic.tpot_ms_high / generic.tpot_ms) > (trt.tpot_ms_high / trt.tpot_ms)
     assert "pooled band" in generic.band_note
     # a group nobody measured says so in words, not "only 0 published measurement(s)"
-    assert generic.band_note.startswith("no published measurement of generic / nvidia / dense")
+    assert generic.band_note.startswith("no published serving measurement (throughput, TPOT or TTFT) of generic / nvidia / dense")
     assert "(s)" not in generic.band_note and " 0 " not in generic.band_note
 
 

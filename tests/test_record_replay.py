@@ -249,3 +249,15 @@ def test_cli_replay_names_what_moved_since_sign_off(capsys, tmp_path) -> None:
                                    'band_note = "worded differently when it was signed"')
     assert "Replay reproduces the signed figures" in out and "band_note" in out
     assert "NOT reproduce" not in out
+
+
+def test_the_red_flag_table_in_the_docs_lists_every_rule() -> None:
+    """docs/record.md's table of red flags had fallen three rules behind flags.RULES."""
+    import re
+
+    from kickoff_tui.record.flags import RULES
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "record.md").read_text(encoding="utf-8")
+    table = doc.split("| id | raised when |", 1)[1].split("\n\n", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", table, flags=re.M))
+    assert listed == set(RULES)

@@ -84,9 +84,10 @@ def _band(engine_id: str, vendor: str, moe: bool, measured: bool) -> Band:
     else:
         rows = int(found["rows"]) if found else 0
         if rows == 0:
-            note = f"no published measurement of {name} in the calibration set: the pooled band of all measurements"
+            note = (f"no published serving measurement (throughput, TPOT or TTFT) of {name} in the "
+                    "calibration set: the pooled band of all measurements")
         else:
-            note = (f"only {rows} published measurement{'' if rows == 1 else 's'} of {name} "
+            note = (f"only {rows} published serving measurement{'' if rows == 1 else 's'} of {name} "
                     f"(fewer than {minimum}): the pooled band of all measurements")
         values = {key: (float(widest[key][0]), float(widest[key][1])) for key in METRIC_KEYS}
     if not measured:
