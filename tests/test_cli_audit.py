@@ -247,3 +247,37 @@ def test_an_answer_refused_after_the_file_loaded_names_the_file(tmp_path: Path):
     foreign = Path(__file__).parent / "data" / "bad" / "session-foreign-questionnaire.toml"
     code, _, err = run("replay", str(foreign))
     assert code == 2 and err.startswith(f"kickoff: {foreign}: session ") and "--questionnaire" in err
+
+
+@pytest.mark.skipif(not CASES.exists(), reason="shared calibration data not checked out")
+def test_calibrate_worst_rows_keep_metric_and_error_whole_at_80_columns(monkeypatch):
+    """Eleven columns at 80 (or 120) columns cut the metric to "ttft_p50_…" / "TTFT …" and the
+    error to "+3…": which row missed, and by how much, could not be read."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run("calibrate", str(CASES), "--worst", "4")
+    assert code == 0
+    table = out.split("Worst 4 rows", 1)[1]
+    assert "…" not in table
+    errors = re.findall(r"│ +([+-]\d+%) │", table)
+    assert len(errors) == 4, table
+    assert any(w in table for w in ("TTFT ms", "TPOT ms", "tokens/s"))
+
+
+@pytest.mark.parametrize("which", ["gpus", "models"])
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_catalog_tables_keep_ids_and_figures_whole_at_any_width(monkeypatch, which, columns):
+    """The GPU table cut the precisions to "fp16,bf16,fp…" at 120 columns and the ids to "a10…"
+    at 80; the model table cut "131,072" to "131,0…". Columns that do not fit are left out
+    and named instead."""
+    from kickoff_tui.catalog import gpus, models
+
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, _ = run("catalog", which)
+    assert code == 0 and "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= int(columns)
+    for item in (gpus() if which == "gpus" else models()):
+        assert f"│ {item.id} " in out
+    if columns == "120" and which == "gpus":
+        assert "left out" not in out and "fp16 bf16 fp8" in out
+    if columns == "60":
+        assert "left out at this width: name" in " ".join(out.split())

@@ -627,13 +627,17 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     console = _console()
     console.print(table)
     worst = Table(title=f"Worst {args.worst} rows", title_justify="left")
-    for col in ("source", "engine", "model", "gpu", "GPUs", "in/out", "conc", "metric", "measured", "predicted", "error"):
-        worst.add_column(col)
+    # one wrapping cell says which row it is; the figures never fold (at 80 columns eleven
+    # columns had cut "ttft_p50_ms" to "TTFT …" and the error to "+3…")
+    worst.add_column("row (engine, model, GPUs, in/out tokens, in flight; source)", ratio=1)
+    for col in ("metric", "measured", "predicted", "error"):
+        worst.add_column(col, no_wrap=True, justify="left" if col == "metric" else "right")
     for r in report.worst(args.worst):
-        worst.add_row(_fmt(r.source[:28]), _fmt(r.engine), _fmt(r.row.model), _fmt(r.row.gpu), str(r.row.gpus),
-                      f"{r.row.input_tokens}/{r.row.output_tokens}",
-                      "max" if r.row.max_throughput else _fmt(r.row.concurrency, 0), _fmt(r.metric),
-                      _fmt(r.measured), _fmt(r.predicted), _pct(r.error, signed=True))
+        flight = "max throughput" if r.row.max_throughput else f"{_fmt(r.row.concurrency, 0)} in flight"
+        where = (f"{r.engine} {r.row.model} on {r.row.gpus} x {r.row.gpu}, "
+                 f"{r.row.input_tokens}/{r.row.output_tokens}, {flight}; {r.source.split(' (')[0]}")
+        worst.add_row(_fmt(where), METRIC_WORDS.get(r.metric, _fmt(r.metric)), _fmt(r.measured),
+                      _fmt(r.predicted), _pct(r.error, signed=True))
     console.print(worst)
     return 0
 
@@ -651,6 +655,12 @@ def _pct(value: float | None, signed: bool = False) -> str:
     if value is None:
         return "-"
     return f"{value:+.0%}" if signed else f"{value:.0%}"
+
+
+METRIC_WORDS = {"output_tokens_per_s": "tokens/s", "tpot_ms": "TPOT ms", "ttft_ms": "TTFT ms",
+                "tpot_p50_ms": "TPOT p50", "ttft_p50_ms": "TTFT p50", "tpot_p99_ms": "TPOT p99",
+                "ttft_p99_ms": "TTFT p99", "e2e_static_s": "batch e2e s"}
+"""Short names of the calibration metrics for the terminal table (the Markdown keeps the ids)."""
 
 
 def calibration_markdown(report, worst: int) -> str:
@@ -679,8 +689,40 @@ def calibration_markdown(report, worst: int) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
-def cmd_catalog(args: argparse.Namespace) -> int:
+def _catalog_table(title: str, columns: tuple[str, ...], rows: list[list[str]], wrap: tuple[str, ...],
+                   drop_first: tuple[str, ...]):  # noqa: ANN202
+    """A catalog table whose ids and figures never fold to "a10…" or "131,0…": each column is at
+    least as wide as its longest cell (the ``wrap`` text columns: their longest word). Where the
+    output is too narrow for all of them, the columns of ``drop_first`` are left out in that
+    order and the title names them (``--json`` has every field)."""
     from rich.table import Table
+
+    from kickoff_tui.cli import output_width
+
+    widths = {}
+    for i, col in enumerate(columns):
+        cells = [r[i] for r in rows]
+        pieces = cells if col not in wrap else [w for c in cells for w in c.split()]
+        widths[col] = max([len(p) for p in pieces] + [len(w) for w in col.split()] + [0 if col in wrap else len(col)])
+    keep = list(columns)
+    dropped = []
+    for col in drop_first:
+        if sum(widths[c] + 3 for c in keep) + 1 <= output_width():  # 3: a cell's padding and border
+            break
+        keep.remove(col)
+        dropped.append(col)
+    if dropped:
+        title += f" (left out at this width: {', '.join(dropped)}; see --json)"
+    table = Table(title=title, title_justify="left")
+    for col in keep:
+        fixed = {"width": widths[col]} if col not in wrap else {"min_width": widths[col]}
+        table.add_column(col, justify="left" if col in ("id", *wrap) else "right", **fixed)
+    for r in rows:
+        table.add_row(*(r[columns.index(c)] for c in keep))
+    return table
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
 
     from kickoff_tui.catalog import catalog_version, gpus, models
 
@@ -689,17 +731,18 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         if args.json:
             print(json_output.dumps([g.model_dump() for g in items], indent=2))
             return 0
-        table = Table(title=f"GPU catalog ({catalog_version()})", title_justify="left")
-        for col in ("id", "name", "GB", "TB/s", "BF16 TF", "FP8 TF", "FP4 TF", "native", "TDP W",
-                    "scale-up", "node kW"):
-            table.add_column(col, justify="left" if col in ("id", "name", "native", "scale-up") else "right")
+        rows = []
         for g in items:
             t = g.dense_tflops
-            table.add_row(g.id, g.name, _fmt(g.memory_gb, 0), _fmt(g.memory_bandwidth_tbs, 2),
-                          _fmt(t.get("bf16"), 0), _fmt(t.get("fp8"), 0), _fmt(t.get("fp4"), 0),
-                          ",".join(g.native_precisions), _fmt(g.tdp_w, 0),
-                          f"{g.scale_up_gbs:g} GB/s x{g.scale_up_domain}" if g.scale_up_gbs else "PCIe",
-                          _fmt(g.node_power_kw))
+            rows.append([g.id, g.name, _fmt(g.memory_gb, 0), _fmt(g.memory_bandwidth_tbs, 2),
+                         _fmt(t.get("bf16"), 0), _fmt(t.get("fp8"), 0), _fmt(t.get("fp4"), 0),
+                         " ".join(g.native_precisions), _fmt(g.tdp_w, 0),
+                         f"{g.scale_up_gbs:g} GB/s x{g.scale_up_domain}" if g.scale_up_gbs else "PCIe",
+                         _fmt(g.node_power_kw)])
+        table = _catalog_table(f"GPU catalog ({catalog_version()})",
+                               ("id", "name", "GB", "TB/s", "BF16 TF", "FP8 TF", "FP4 TF", "native", "TDP W",
+                                "scale-up", "node kW"), rows, wrap=("name", "native", "scale-up"),
+                               drop_first=("name", "scale-up", "TDP W", "node kW", "TB/s", "FP4 TF", "native"))
         _console().print(table)
         _console().print("Tensor throughput is dense (no 2:4 sparsity). Sources: `kickoff catalog gpus --json`.")
         return 0
@@ -712,18 +755,19 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     if args.json:
         print(json_output.dumps([m.model_dump() for m in items], indent=2))
         return 0
-    table = Table(title=f"Model catalog ({catalog_version()})", title_justify="left")
-    for col in ("id", "name", "params B", "active B", "layers", "heads/kv", "attention", "context", "native"):
-        table.add_column(col, justify="left" if col in ("id", "name", "attention", "native") else "right")
+    rows = []
     for m in items:
         attention = m.attention.upper()
         if m.sliding_window_layers:
             attention += f" +{m.sliding_window_layers} windowed"
         if m.is_moe:
             attention += f", MoE {m.experts_per_token}/{m.experts}"
-        table.add_row(safe(m.id), safe(m.name), _fmt(m.total_params / 1e9), _fmt(m.active_params / 1e9), str(m.layers),
-                      f"{m.heads}/{m.kv_heads}", attention, _fmt(m.native_context), m.native_precision)
-    _console().print(table)
+        rows.append([safe(m.id), safe(m.name), _fmt(m.total_params / 1e9), _fmt(m.active_params / 1e9), str(m.layers),
+                     f"{m.heads}/{m.kv_heads}", attention, _fmt(m.native_context), m.native_precision])
+    _console().print(_catalog_table(f"Model catalog ({catalog_version()})",
+                                    ("id", "name", "params B", "active B", "layers", "heads/kv", "attention",
+                                     "context", "native"), rows, wrap=("name", "attention"),
+                                    drop_first=("name", "heads/kv", "layers", "native", "attention", "active B")))
     return 0
 
 
