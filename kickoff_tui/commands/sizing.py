@@ -713,10 +713,18 @@ def _catalog_table(title: str, columns: tuple[str, ...], rows: list[list[str]], 
         dropped.append(col)
     if dropped:
         title += f" (left out at this width: {', '.join(dropped)}; see --json)"
+    # the text columns share what is left, each at least its longest word (Rich's own collapse
+    # left the model table 5 columns too wide at 120)
+    texts = [c for c in keep if c in wrap]
+    natural = {c: max([len(r[columns.index(c)]) for r in rows] + [len(c)]) for c in texts}
+    spare = output_width() - sum(widths[c] + 3 for c in keep) - 1
+    wanted = sum(natural[c] - widths[c] for c in texts)
+    for c in texts:
+        extra = natural[c] - widths[c]
+        widths[c] += extra if wanted <= spare else (spare * extra) // max(wanted, 1)
     table = Table(title=title, title_justify="left")
     for col in keep:
-        fixed = {"width": widths[col]} if col not in wrap else {"min_width": widths[col]}
-        table.add_column(col, justify="left" if col in ("id", *wrap) else "right", **fixed)
+        table.add_column(col, justify="left" if col in ("id", *wrap) else "right", width=widths[col])
     for r in rows:
         table.add_row(*(r[columns.index(c)] for c in keep))
     return table
@@ -767,7 +775,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     _console().print(_catalog_table(f"Model catalog ({catalog_version()})",
                                     ("id", "name", "params B", "active B", "layers", "heads/kv", "attention",
                                      "context", "native"), rows, wrap=("name", "attention"),
-                                    drop_first=("name", "heads/kv", "layers", "native", "attention", "active B")))
+                                    drop_first=("heads/kv", "layers", "name", "native", "attention", "active B")))
     return 0
 
 
