@@ -284,3 +284,35 @@ def test_catalog_tables_keep_ids_and_figures_whole_at_any_width(monkeypatch, whi
         assert "left out" not in out
     if columns == "60":
         assert "left out at this width: " in " ".join(out.split()) and "name" in out.split("left out")[1]
+
+
+def test_size_comparison_at_80_columns_lists_notes_under_the_table(monkeypatch):
+    """At 80 columns the note column was five letters wide ("with / vLLM / (ROC…", twenty lines
+    a GPU) and the recommended GPU read "h200-…"."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run("size", str(EXAMPLES / "chat-assistant.toml"))
+    assert code == 0
+    table = out.split("SKU comparison", 1)[1].split("Notes:", 1)
+    assert len(table) == 2 and "h200-sxm *" in table[0] and "…" not in table[0]
+    assert "  mi300x: with vLLM (ROCm)" in table[1] and "~19,316" in table[0]
+    assert max(len(line) for line in out.splitlines()) <= 80
+    monkeypatch.setenv("COLUMNS", "140")
+    code, out, _ = run("size", str(EXAMPLES / "chat-assistant.toml"))
+    assert "Notes:" not in out and "(est.)" in out and "┃ note" in out
+
+
+@pytest.mark.parametrize("columns", ["80", "100", "120"])
+def test_batch_table_never_folds_an_id_mid_word(tmp_path: Path, monkeypatch, columns):
+    """At 80 columns the ids stacked three letters a line ("dee / pse / ek-") under the bands;
+    below 100 columns the bands now go (--json has them) and every id stays whole."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("model,gpu,gpus,input_tokens,output_tokens,concurrency,engine,expert_parallel\n"
+                    "deepseek-r1,b200,8,1024,1024,32,sglang,8\nllama-3.3-70b,h100-sxm,2,2000,300,16,,\n"
+                    "qwen3-235b-a22b,mi355x,8,1024,1024,64,atom,\n", encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, _ = run("estimate", "--batch", str(rows))
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= int(columns)
+    for word in ("deepseek-r1", "llama-3.3-70b", "qwen3-235b-a22b", "h100-sxm", "mi355x", "sglang",
+                 "memory", "(queued)"):
+        assert word in out, (columns, word)
+    assert ("(band)" in out) == (int(columns) >= 100)

@@ -317,40 +317,59 @@ def _estimate_table(results: list[dict[str, Any]]) -> None:
     from rich import box
     from rich.table import Table
 
+    from kickoff_tui.cli import output_width
     from kickoff_tui.record.text import plain_markup_safe as safe
 
-    table = Table(title="Kickoff estimate (band: 10th-90th percentile of measured results of the group)",
-                  title_justify="left", box=box.SIMPLE_HEAD)  # no column rules: the figures need the width
+    width = output_width()
+    banded = width >= BATCH_BAND_MIN_WIDTH  # below: the bands would fold the ids into stacks
     # Two facts a cell (model over GPU, engine over precision, GPUs over layout, a figure over its
-    # band) keep the table inside 100 columns; the figures never wrap or lose digits, the ids
-    # fold rather than end in "…" (a cut id or a cut band reads as another one). Rows keep the
-    # file's order; a row that is not estimated names its CSV line, with the reason below.
-    for col in ("model\ngpu", "engine\nprecision", "GPUs\nlayout", "in\nflight", "TTFT ms\n(band)",
-                "TPOT ms\n(band)", "out tok/s\n(band)", "bound"):
-        words = not col.startswith(("in", "TTFT", "TPOT", "out"))
-        table.add_column(col, overflow="fold", no_wrap=not words, justify="left" if words else "right")
+    # band) keep the table inside 100 columns; the figures never wrap or lose digits and the ids
+    # never fold mid-word (a cut id or a cut band reads as another one). Rows keep the file's
+    # order; a row that is not estimated names its CSV line, with the reason below.
+    figures = (["TTFT ms\n(band)", "TPOT ms\n(band)", "out tok/s\n(band)"] if banded
+               else ["TTFT\nms", "TPOT\nms", "out\ntok/s"])
+    columns = ["model\ngpu", "engine\nprecision", "GPUs\nlayout", "in\nflight", *figures, "bound"]
+    rows: list[list[str]] = []
     unserved: list[str] = []
     for r in results:
         line = str(r.get("line", ""))
         what_on = f"{safe(r.get('model', ''))}\n{safe(r.get('gpu', ''))}"
         if not r.get("fits"):
             what = "refused" if r.get("refused") else "does not fit"
-            table.add_row(what_on, f"{safe(r.get('engine', ''))}\n{safe(r.get('precision') or '')}",
-                          _fmt(r.get("gpus")), "", "", "", "", f"[red]{what}[/]\n(line {line})")
+            rows.append([what_on, f"{safe(r.get('engine', ''))}\n{safe(r.get('precision') or '')}",
+                         _fmt(r.get("gpus")), "", "", "", "", f"[red]{what}[/]\n(line {line})"])
             unserved.append(f"line {line}: {what}: {safe(r.get('reason', ''))}")
             continue
         layout = (f"TP{r['tensor_parallel']}" + (f"xPP{r['pipeline_parallel']}" if r["pipeline_parallel"] > 1 else "")
                   + (f" EP{r['expert_parallel']}" if r.get("expert_parallel", 1) > 1 else "")
                   + (" DPA" if r.get("dp_attention") else "") + f" x{r['replicas']}")
-        table.add_row(what_on, f"{safe(r.get('engine', ''))}\n{safe(r['precision'])}/{safe(r['kv_precision'])}",
-                      f"{_fmt(r['gpus'])}\n{layout}", _fmt(float(r["concurrency"]), 0),
-                      _banded(r, "ttft_ms", 0, "\n"), _banded(r, "tpot_ms", sep="\n"),
-                      _banded(r, "output_tokens_per_s", 0, "\n"),
-                      r["bound"] + (" (queued)" if r.get("queued") else ""))
+        pair = r["precision"] if r["kv_precision"] == r["precision"] else f"{r['precision']}/{r['kv_precision']}"
+        rows.append([what_on, f"{safe(r.get('engine', ''))}\n{safe(pair)}",
+                     f"{_fmt(r['gpus'])}\n{layout}", _fmt(float(r["concurrency"]), 0),
+                     *((_banded(r, "ttft_ms", 0, "\n"), _banded(r, "tpot_ms", sep="\n"),
+                        _banded(r, "output_tokens_per_s", 0, "\n")) if banded else
+                       (_fmt(r["ttft_ms"], 0), _fmt(r["tpot_ms"]), _fmt(r["output_tokens_per_s"], 0))),
+                     r["bound"] + (" (queued)" if r.get("queued") else "")])
+    plain = [[c.replace("[red]", "").replace("[/]", "") for c in row] for row in rows]
+    widths = fit_widths(columns, plain, {"GPUs\nlayout", "bound"}, width, BATCH_COLUMN_GAP)
+    table = Table(title="Kickoff estimate " + ("(band: 10th-90th percentile of measured results of the group)"
+                                               if banded else "(bands: at 100+ columns or with --json)"),
+                  title_justify="left", box=box.SIMPLE_HEAD,  # no column rules: the figures need the width
+                  collapse_padding=True, pad_edge=False)
+    for col in columns:
+        words = not col.startswith(("in", "TTFT", "TPOT", "out"))
+        table.add_column(col, overflow="fold", no_wrap=not words, justify="left" if words else "right",
+                         width=widths[col])
+    for row in rows:
+        table.add_row(*row)
     console = _console()
     console.print(table)
     for text in unserved:
         console.print(text)
+
+
+BATCH_COLUMN_GAP = 2
+"""What a column of the batch table adds around its cells (the padding, collapsed between columns)."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -453,6 +472,13 @@ def spec_value(spec, key: str) -> str:
     return _fmt(value)
 
 
+BATCH_BAND_MIN_WIDTH = 100
+"""Output columns below which the batch table shows the figures without their bands."""
+
+SKU_NOTE_MIN_WIDTH = 110
+"""Output columns below which the SKU comparison lists its notes under the table."""
+
+
 def print_one_cost(path: str, inputs, session, spec) -> None:  # noqa: ANN001
     """The one monthly cost (staff included, basis named) and its cost per million tokens at the
     average load: the figures `kickoff cost`, the spec panel and the report show."""
@@ -548,24 +574,53 @@ def print_spec(spec, title: str = "Sized spec") -> None:
     for warning in spec.warnings:
         console.print(f"[yellow]! {safe(warning)}[/]")
     if spec.comparison:
+        from kickoff_tui.cli import output_width
+
+        # Below SKU_NOTE_MIN_WIDTH the note column would be a few letters wide (a 20-line stack of
+        # "with / vLLM / (ROC…"): the notes go under the table, one line per GPU, instead.
+        notes_below = output_width() < SKU_NOTE_MIN_WIDTH
+        cols = (("GPU", "fits", "layout", "repl.", "GPUs", "kW", "USD/mo", "TPOT", "TTFT") if notes_below
+                else ("GPU", "fits", "layout", "replicas", "GPUs", "kW", "USD/month", "TPOT", "TTFT", "note"))
         table = Table(title="SKU comparison (cheapest first)", title_justify="left")
-        for col in ("GPU", "fits", "layout", "replicas", "GPUs", "kW", "USD/month", "TPOT", "TTFT", "note"):
-            table.add_column(col, justify="left" if col in ("GPU", "fits", "layout", "note") else "right")
+        gpu_width = max(len(o.gpu) for o in spec.comparison) + 2  # " *" on the recommended one
+        for col in cols:
+            table.add_column(col, justify="left" if col in ("GPU", "fits", "layout", "note") else "right",
+                             min_width=gpu_width if col == "GPU" else None, no_wrap=col != "note")
+        below: list[str] = []
         for o in spec.comparison:
             marker = " *" if o.gpu == spec.recommended else ""
             if not o.fits:  # no layout: no figures to show, only why (never "0 GPUs, 0.0 kW")
-                table.add_row(safe(o.gpu) + marker, "no", "-", "-", "-", "-", "-", "-", "-", safe(o.reason))
-                continue
-            other_build = (f"with {engine_words(o.engine)}" + ("; " if o.reason else "")
-                           if o.engine and o.engine != spec.engine else "")
-            table.add_row(safe(o.gpu) + marker, "yes", short_layout(o.layout), _fmt(o.replicas),
-                          _fmt(o.total_gpus), _fmt(o.it_power_kw), _fmt(o.cost_per_month, 0)
-                          + (" (est.)" if o.price_is_estimate and o.cost_per_month else ""),
-                          _fmt(o.tpot_ms), _fmt(o.ttft_ms), safe(other_build + o.reason))
+                cells = [safe(o.gpu) + marker, "no", "-", "-", "-", "-", "-", "-", "-"]
+                note = o.reason
+            else:
+                other_build = (f"with {engine_words(o.engine)}" + ("; " if o.reason else "")
+                               if o.engine and o.engine != spec.engine else "")
+                cells = [safe(o.gpu) + marker, "yes", short_layout(o.layout), _fmt(o.replicas),
+                         _fmt(o.total_gpus), _fmt(o.it_power_kw),
+                         (("~" if notes_below else "") + _fmt(o.cost_per_month, 0)
+                          + ("" if notes_below else " (est.)")) if o.price_is_estimate and o.cost_per_month
+                         else _fmt(o.cost_per_month, 0),
+                         _fmt(o.tpot_ms), _fmt(o.ttft_ms)]
+                note = other_build + o.reason
+            if notes_below:
+                if note:
+                    below.append(f"{o.gpu}: {note}")
+                table.add_row(*cells)
+            else:
+                table.add_row(*cells, safe(note))
         console.print(table)
-        console.print("* the cheapest SKU that fits. GPUs: what the replicas need; USD/month pays for the "
+        if below:
+            import textwrap
+
+            console.print("Notes:")
+            for note in below:
+                for line in textwrap.wrap(safe(note), width=max(40, output_width()), initial_indent="  ",
+                                          subsequent_indent="    ", break_on_hyphens=False):
+                    console.print(line, highlight=False)
+        console.print("* the cheapest SKU that fits. GPUs: what the replicas need; "
+                      f"{'USD/mo' if notes_below else 'USD/month'} pays for the "
                       "whole units they are bought or rented in; TPOT / TTFT: ms at the design load "
-                      "(est.: a catalog price estimate, not a list price)")
+                      f"({'~' if notes_below else 'est.'}: a catalog price estimate, not a list price)")
         if spec.recommended and spec.recommended != spec.gpu:
             # IT fixed the SKU: the spec above stays on it; the comparison only names the cheapest
             console.print(f"Cheapest in the comparison: [bold]{safe(spec.recommended)}[/]   runner-up: "
@@ -687,6 +742,30 @@ def calibration_markdown(report, worst: int) -> str:
 # ----------------------------------------------------------------------------------------------
 # catalog + models import
 # ----------------------------------------------------------------------------------------------
+
+
+def fit_widths(columns: list[str], rows: list[list[str]], wrap: set[str], total: int, gap: int) -> dict[str, int]:
+    """Column widths for a table ``total`` columns wide (``gap``: what each column adds around
+    its cells). A column not in ``wrap`` is as wide as its longest line (header included); a
+    ``wrap`` column at least its longest word, and they share what is left in proportion to what
+    each would need on one line. Rich's own collapse can leave a table wider than the output,
+    and the right-hand columns are then cropped."""
+    def lines(i: int) -> list[str]:
+        return [ln for r in rows for ln in str(r[i]).split("\n")] + columns[i].split("\n")
+
+    widths, natural = {}, {}
+    for i, col in enumerate(columns):
+        cells = lines(i)
+        natural[col] = max(map(len, cells), default=0)
+        widths[col] = (max((len(w) for c in cells for w in c.split()), default=0) if col in wrap
+                       else natural[col])
+    spare = total - sum(widths[c] + gap for c in columns)
+    wanted = sum(natural[c] - widths[c] for c in columns if c in wrap)
+    for c in columns:
+        if c in wrap:
+            extra = natural[c] - widths[c]
+            widths[c] += extra if wanted <= spare else max(0, spare) * extra // max(wanted, 1)
+    return widths
 
 
 def _catalog_table(title: str, columns: tuple[str, ...], rows: list[list[str]], wrap: tuple[str, ...],

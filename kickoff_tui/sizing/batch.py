@@ -161,7 +161,7 @@ def parse_batch(text: str) -> list[BatchRow]:
         unknown = [name for name in reader.fieldnames if name.strip() and name.strip() not in BATCH_COLUMNS]
         if unknown:
             shown = unknown[0][:40] + ("..." if len(unknown[0]) > 40 else "")
-            raise ValueError(f"line 1: unknown column {shown!r} (a misspelt column would be ignored); "
+            raise ValueError(f"line 1: unknown column {shown!r} (refused rather than ignored, in case it is misspelt); "
                              f"the columns are {','.join(BATCH_COLUMNS)}")
         for n, raw in enumerate(reader, start=2):
             if len(rows) >= MAX_BATCH_ROWS:
