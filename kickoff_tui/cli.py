@@ -211,10 +211,11 @@ def _cmd_completion(args: argparse.Namespace) -> int:
 def _named(message: str, err: Exception, args: argparse.Namespace) -> str:
     """``FILE: message`` for session content refused after the file loaded (the problems found on
     loading name the file already); with two files (``diff A B``) the message stays as it is."""
+    from kickoff_tui.catalog import CatalogError
     from kickoff_tui.errors import SessionContentError
 
     files = [getattr(args, n) for n in FILE_ARGS if getattr(args, n, None)]
-    if not isinstance(err, SessionContentError) or len(files) != 1 or str(files[0]) in message:
+    if not isinstance(err, (SessionContentError, CatalogError)) or len(files) != 1 or str(files[0]) in message:
         return message
     return f"{getattr(args, 'stdin_label', None) or files[0]}: {message}"
 
@@ -257,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Every error is one line on stderr, starting ``kickoff:``, with control characters shown as
     escapes (a file name or a cell holding ESC cannot drive the terminal)."""
+    from kickoff_tui.catalog import CatalogError
     from kickoff_tui.errors import KickoffError
     from kickoff_tui.record.text import visible
 
@@ -277,12 +279,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = int(func(args) or 0)
         sys.stdout.flush()
         return code
-    except KickoffError as err:
+    except (KickoffError, CatalogError) as err:
+        # a catalog id a file names that this catalog lacks (a session signed on another SKU
+        # list, a hand-edited one) is bad input too: one line, exit 2, never "unexpected error"
         message = _named(str(err), err, args)
         if stdin_dir is not None:
             message = message.replace(str(stdin_dir / "stdin.toml"), "<stdin>")
         print(f"kickoff: {_bounded(visible(message))}", file=sys.stderr)
-        return err.exit_code
+        return getattr(err, "exit_code", 2)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

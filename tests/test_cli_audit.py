@@ -316,3 +316,33 @@ def test_batch_table_never_folds_an_id_mid_word(tmp_path: Path, monkeypatch, col
                  "memory", "(queued)"):
         assert word in out, (columns, word)
     assert ("(band)" in out) == (int(columns) >= 100)
+
+
+def test_a_signed_spec_naming_an_unknown_gpu_is_refused_on_loading(tmp_path: Path):
+    """A received session whose signed spec says gpu = "../../etc" loaded, and `export` then
+    stopped half-way with "unexpected error" (exit 1)."""
+    text = (EXAMPLES / "session-support-assistant.toml").read_text(encoding="utf-8")
+    head, signed = text.split("\n[signed_spec]\n", 1)
+    assert '\ngpu = "h100-sxm"\n' in signed
+    bad = tmp_path / "received.toml"
+    bad.write_text(head + "\n[signed_spec]\n" + signed.replace('\ngpu = "h100-sxm"\n', '\ngpu = "../../etc"\n', 1),
+                   encoding="utf-8")
+    for args in (("export", "--markdown", "--out", str(tmp_path / "r.md")), ("replay",), ("size",)):
+        code, out, err = run(*args, str(bad))
+        assert code == 2 and err.count("\n") == 1 and "unexpected" not in err, (args, err)
+        assert f"{bad}: 1 problem: signed_spec.gpu: unknown GPU '../../etc'" in err
+    assert not (tmp_path / "r.md").exists()
+
+
+def test_an_unknown_catalog_id_anywhere_is_bad_input_not_an_unexpected_error(monkeypatch):
+    """CatalogError is a ValueError, not a KickoffError: one that escaped a command printed
+    "unexpected error" with exit 1; it is bad input (exit 2, one line)."""
+    from kickoff_tui.catalog import CatalogError
+    from kickoff_tui.commands import sizing
+
+    def boom(args):  # noqa: ANN001, ANN202
+        raise CatalogError("unknown GPU 'x9000'")
+
+    monkeypatch.setattr(sizing, "cmd_size", boom)
+    code, _, err = run("size", str(EXAMPLES / "chat-assistant.toml"))
+    assert code == 2 and err == f"kickoff: {EXAMPLES / 'chat-assistant.toml'}: unknown GPU 'x9000'\n"

@@ -29,6 +29,7 @@ from kickoff_tui.record import (
 )
 from kickoff_tui.record.models import EVENT_KINDS
 from kickoff_tui.record.questionnaire import MAX_ABS_NUMBER, control_character
+from kickoff_tui.catalog import gpus as catalog_gpus
 from kickoff_tui.sizing.spec import Assumption, PhysicalLimits, SizedSpec
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "session-support-assistant.toml"
@@ -124,7 +125,9 @@ specs = st.builds(
     infeasible_reason=text,
     model=keys,
     model_name=text,
-    gpu=keys,
+    # a signed spec's GPU is a catalog id: the loader refuses one it does not know
+    # (test_cli_audit.py::test_a_signed_spec_naming_an_unknown_gpu_is_refused_on_loading)
+    gpu=st.sampled_from([g.id for g in catalog_gpus()]),
     gpu_name=text,
     precision=st.sampled_from(["fp8", "bf16", "int4"]),
     kv_precision=st.sampled_from(["fp8", "bf16"]),

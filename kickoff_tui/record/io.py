@@ -524,6 +524,22 @@ def _validation_problems(err: ValidationError) -> list[str]:
     return problems
 
 
+def _signed_spec_problems(session: Session) -> list[str]:
+    """The signed spec prices, deploys and re-checks its GPU from the catalog: a GPU id the shipped
+    catalog lacks (a hand-edited or hostile file: ``gpu = "../../etc"``) is refused on loading,
+    where the report would otherwise stop half-way."""
+    from kickoff_tui.catalog import CatalogError, get_gpu
+
+    spec = session.signed_spec
+    if spec is None or not spec.gpu:
+        return []
+    try:
+        get_gpu(spec.gpu)
+    except CatalogError as err:
+        return [f"signed_spec.gpu: {err}"]
+    return []
+
+
 def _semantic_problems(session: Session, questionnaire: Questionnaire) -> list[str]:
     """Answers that name no question or hold a value the question refuses (checked only when the
     file was written against this very questionnaire version)."""
@@ -573,7 +589,7 @@ def loads_session(
         raise SessionFileError(source, _validation_problems(err)) from None
     # Validation may coerce a value (a string "1e308" into a float): what loads must also pass
     # the same checks once written back, so a loaded session can always be saved and reopened.
-    problems = data_problems(session_to_dict(session))
+    problems = data_problems(session_to_dict(session)) + _signed_spec_problems(session)
     if problems:
         raise SessionFileError(source, problems)
     if questionnaire is None:
