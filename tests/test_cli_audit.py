@@ -346,3 +346,23 @@ def test_an_unknown_catalog_id_anywhere_is_bad_input_not_an_unexpected_error(mon
     monkeypatch.setattr(sizing, "cmd_size", boom)
     code, _, err = run("size", str(EXAMPLES / "chat-assistant.toml"))
     assert code == 2 and err == f"kickoff: {EXAMPLES / 'chat-assistant.toml'}: unknown GPU 'x9000'\n"
+
+
+def test_fuzzed_counts_and_measurements_are_refused_in_one_line(tmp_path: Path):
+    """From a fuzz run: --top -1 / --worst -1 acted as Python slices (every row but the last);
+    a measured inf printed "math domain error", 0 dropped the row, 1e-300 a 300-digit error;
+    --concurrency 1e308 gave TTFT inf with exit 0."""
+    code, _, err = run("sensitivity", "--top", "-1", str(EXAMPLES / "chat-assistant.toml"))
+    assert code == 2 and "--top: must be at least 1, got -1" in err
+    code, _, err = run("calibrate", "--worst", "-1", str(EXAMPLES / "chat-assistant.toml"))
+    assert code == 2 and "--worst: must be at least 0, got -1" in err
+    head = "source,model,gpu,gpus,tensor_parallel,precision,kv_precision,input_tokens,output_tokens,concurrency,metric,measured\n"
+    for value in ("inf", "nan", "0", "-1", "1e-300"):
+        csv_file = tmp_path / f"m{value}.csv"
+        csv_file.write_text(head + f"x,llama-3.3-70b,h100-sxm,2,2,fp8,,5000,500,1,ttft_ms,{value}\n", encoding="utf-8")
+        code, _, err = run("calibrate", str(csv_file))
+        assert code == 2 and err.count("\n") == 1, (value, err)
+        assert "line 2: measured must be a positive finite measurement" in err, (value, err)
+    code, _, err = run("estimate", "--model", "llama-3.3-70b", "--gpu", "h100-sxm", "--gpus", "8",
+                       "--input-tokens", "1000", "--output-tokens", "200", "--concurrency", "1e308")
+    assert code == 2 and "concurrency must be at most 100,000,000" in err

@@ -34,6 +34,27 @@ def finite_float(text: str) -> float:
     return value
 
 
+def _count(text: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {_shown(text)}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A count of rows to show, at least 1 (``--top -1`` printed every row but the last, as a
+    Python slice would)."""
+    return _count(text, 1)
+
+
+def nonnegative_int(text: str) -> int:
+    """A count of rows to list where 0 means none (``--worst 0``); never negative."""
+    return _count(text, 0)
+
+
 def iso_date(text: str) -> str:
     """A calendar date written YYYY-MM-DD (``2026-09-01``), kept as the text given."""
     problem = argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {_shown(text)}")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kickoff_tui.commands import json_output
-from kickoff_tui.commands.options import finite_float, iso_date
+from kickoff_tui.commands.options import finite_float, iso_date, positive_int
 from kickoff_tui.errors import KickoffError
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("sensitivity", help="which input moves the GPU count most (+/-50%% each)")
     _common(p)
-    p.add_argument("--top", type=int, default=15, help="rows to show (default 15)")
+    p.add_argument("--top", type=positive_int, default=15, help="rows to show (default 15)")
     p.add_argument("--ascii", action="store_true", help="chart with ASCII characters only")
     p.set_defaults(func=cmd_sensitivity)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from kickoff_tui.catalog.schema import PRECISIONS
 from kickoff_tui.commands import json_output
+from kickoff_tui.commands.options import nonnegative_int
 from kickoff_tui.errors import KickoffError
 
 PRECISION_CHOICES = PRECISIONS  # the one list (catalog/schema.py)
@@ -56,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("calibrate", help="accuracy report against published measurements")
     p.add_argument("file", help="a CSV like ../shared/calibration/cases.csv, or a folder: every *.csv in it")
-    p.add_argument("--worst", type=int, default=10, help="how many worst rows to list")
+    p.add_argument("--worst", type=nonnegative_int, default=10, help="how many worst rows to list (0: none)")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table (docs/accuracy.md)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_calibrate)
@@ -693,7 +694,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                  f"{r.row.input_tokens}/{r.row.output_tokens}, {flight}; {r.source.split(' (')[0]}")
         worst.add_row(_fmt(where), METRIC_WORDS.get(r.metric, _fmt(r.metric)), _fmt(r.measured),
                       _fmt(r.predicted), _pct(r.error, signed=True))
-    console.print(worst)
+    if args.worst > 0:
+        console.print(worst)
     return 0
 
 

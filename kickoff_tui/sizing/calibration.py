@@ -143,6 +143,7 @@ def parse_cases(text: str) -> list[Case]:
             measured = float(raw["measured"])
         except (TypeError, ValueError):
             raise ValueError(f"line {number}: measured is not a number") from None
+        _check_measured(number, "measured", measured)
         source = (raw.get("source") or "").strip() or "unknown"
         if not (raw.get("engine") or "").strip():
             raw = {**raw, "engine": engine_from_source(source) or ""}
@@ -169,8 +170,20 @@ def parse_inferencex(text: str) -> list[Case]:
                 measured = float(value)
             except ValueError:
                 raise ValueError(f"line {number}: {column} is not a number") from None
+            _check_measured(number, column, measured)
             out.append((source, row, metric, measured))
     return out
+
+
+MIN_MEASURED = 1e-6
+"""Smallest measurement a calibration row may carry (a latency in ms or s, a throughput in
+tokens/s): every real one is far above it; 0, a negative figure or 1e-300 is a typo that would
+print a 300-digit error."""
+
+
+def _check_measured(line: int, column: str, value: float) -> None:
+    if not math.isfinite(value) or value < MIN_MEASURED:
+        raise ValueError(f"line {line}: {column} must be a positive finite measurement, got {value!r}")
 
 
 _MODEL_NAMES = {"llama-3.1-405b": "llama-3.1-405b", "llama-3.1-70b": "llama-3.1-70b", "llama-3.1-8b": "llama-3.1-8b",

@@ -177,6 +177,10 @@ MAX_GPUS = 1_000_000
 and the largest GPU budget an answer may hold: the largest fleets anyone sizes are a few
 hundred thousand GPUs, so a count above a million is a typo, whose figures would mean nothing."""
 
+MAX_CONCURRENCY = 100_000_000
+"""Most requests in flight one estimate may carry (``--concurrency``, the batch CSV's cell): a
+hundred per GPU over the largest fleet above; beyond it (``1e308``) TTFT came out as inf."""
+
 MAX_PIPELINE_STAGES = 64
 """Most pipeline stages (nodes) the sizer tries for one replica before calling it unservable."""
 

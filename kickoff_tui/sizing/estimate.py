@@ -675,6 +675,8 @@ def estimate_for(model: Model, gpu: GPU, gpus: int, input_tokens: int, output_to
         raise ValueError(f"gpus must be at most {C.MAX_GPUS:,} (got {gpus:,})")
     if input_tokens < 1 or output_tokens < 1:
         raise ValueError("input and output tokens must be at least 1")
+    if concurrency is not None and not concurrency <= C.MAX_CONCURRENCY:
+        raise ValueError(f"concurrency must be at most {C.MAX_CONCURRENCY:,} requests in flight (got {concurrency:g})")
     precision = perf.check_precision(precision or perf.default_precision(model))
     engine, engine_note = engine_for(options.engine, gpu.vendor)
     kv_note = ""
