@@ -596,12 +596,11 @@ def print_spec(spec, title: str = "Sized spec") -> None:
             else:
                 other_build = (f"with {engine_words(o.engine)}" + ("; " if o.reason else "")
                                if o.engine and o.engine != spec.engine else "")
+                cost = _fmt(o.cost_per_month, 0)
+                if o.price_is_estimate and o.cost_per_month:
+                    cost = f"~{cost}" if notes_below else f"{cost} (est.)"
                 cells = [safe(o.gpu) + marker, "yes", short_layout(o.layout), _fmt(o.replicas),
-                         _fmt(o.total_gpus), _fmt(o.it_power_kw),
-                         (("~" if notes_below else "") + _fmt(o.cost_per_month, 0)
-                          + ("" if notes_below else " (est.)")) if o.price_is_estimate and o.cost_per_month
-                         else _fmt(o.cost_per_month, 0),
-                         _fmt(o.tpot_ms), _fmt(o.ttft_ms)]
+                         _fmt(o.total_gpus), _fmt(o.it_power_kw), cost, _fmt(o.tpot_ms), _fmt(o.ttft_ms)]
                 note = other_build + o.reason
             if notes_below:
                 if note:
@@ -746,21 +745,25 @@ def calibration_markdown(report, worst: int) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
+def least_widths(columns: list[str], rows: list[list[str]], wrap: set[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """(least, natural) width of each column: a column not in ``wrap`` is as wide as its longest
+    line (header included) either way; a ``wrap`` column needs at least its longest word and
+    would like its longest line."""
+    least, natural = {}, {}
+    for i, col in enumerate(columns):
+        cells = [ln for r in rows for ln in str(r[i]).split("\n")] + col.split("\n")
+        natural[col] = max(map(len, cells), default=0)
+        least[col] = (max((len(w) for c in cells for w in c.split()), default=0) if col in wrap
+                      else natural[col])
+    return least, natural
+
+
 def fit_widths(columns: list[str], rows: list[list[str]], wrap: set[str], total: int, gap: int) -> dict[str, int]:
     """Column widths for a table ``total`` columns wide (``gap``: what each column adds around
-    its cells). A column not in ``wrap`` is as wide as its longest line (header included); a
-    ``wrap`` column at least its longest word, and they share what is left in proportion to what
-    each would need on one line. Rich's own collapse can leave a table wider than the output,
-    and the right-hand columns are then cropped."""
-    def lines(i: int) -> list[str]:
-        return [ln for r in rows for ln in str(r[i]).split("\n")] + columns[i].split("\n")
-
-    widths, natural = {}, {}
-    for i, col in enumerate(columns):
-        cells = lines(i)
-        natural[col] = max(map(len, cells), default=0)
-        widths[col] = (max((len(w) for c in cells for w in c.split()), default=0) if col in wrap
-                       else natural[col])
+    its cells): every column at its least width (:func:`least_widths`), and the ``wrap`` columns
+    share what is left in proportion to what each would need on one line. Rich's own collapse
+    can leave a table wider than the output, and the right-hand columns are then cropped."""
+    widths, natural = least_widths(columns, rows, wrap)
     spare = total - sum(widths[c] + gap for c in columns)
     wanted = sum(natural[c] - widths[c] for c in columns if c in wrap)
     for c in columns:
@@ -772,47 +775,39 @@ def fit_widths(columns: list[str], rows: list[list[str]], wrap: set[str], total:
 
 def _catalog_table(title: str, columns: tuple[str, ...], rows: list[list[str]], wrap: tuple[str, ...],
                    drop_first: tuple[str, ...]):  # noqa: ANN202
-    """A catalog table whose ids and figures never fold to "a10…" or "131,0…": each column is at
-    least as wide as its longest cell (the ``wrap`` text columns: their longest word). Where the
-    output is too narrow for all of them, the columns of ``drop_first`` are left out in that
-    order and the title names them (``--json`` has every field)."""
+    """A catalog table whose ids and figures never fold to "a10…" or "131,0…" (:func:`fit_widths`).
+    Where the output is too narrow for all of them, the columns of ``drop_first`` are left out in
+    that order and the title names them (``--json`` has every field)."""
     from rich.table import Table
 
     from kickoff_tui.cli import output_width
 
-    widths = {}
-    for i, col in enumerate(columns):
-        cells = [r[i] for r in rows]
-        pieces = cells if col not in wrap else [w for c in cells for w in c.split()]
-        widths[col] = max([len(p) for p in pieces] + [len(w) for w in col.split()] + [0 if col in wrap else len(col)])
+    width = output_width()
+    least, _ = least_widths(list(columns), rows, set(wrap))
     keep = list(columns)
     dropped = []
     for col in drop_first:
-        if sum(widths[c] + 3 for c in keep) + 1 <= output_width():  # 3: a cell's padding and border
+        if sum(least[c] + CATALOG_COLUMN_GAP for c in keep) + 1 <= width:
             break
         keep.remove(col)
         dropped.append(col)
     if dropped:
         title += f" (left out at this width: {', '.join(dropped)}; see --json)"
-    # the text columns share what is left, each at least its longest word (Rich's own collapse
-    # left the model table 5 columns too wide at 120)
-    texts = [c for c in keep if c in wrap]
-    natural = {c: max([len(r[columns.index(c)]) for r in rows] + [len(c)]) for c in texts}
-    spare = output_width() - sum(widths[c] + 3 for c in keep) - 1
-    wanted = sum(natural[c] - widths[c] for c in texts)
-    for c in texts:
-        extra = natural[c] - widths[c]
-        widths[c] += extra if wanted <= spare else (spare * extra) // max(wanted, 1)
+    kept = [[r[columns.index(c)] for c in keep] for r in rows]
+    widths = fit_widths(keep, kept, set(wrap), width - 1, CATALOG_COLUMN_GAP)  # 1: the left border
     table = Table(title=title, title_justify="left")
     for col in keep:
         table.add_column(col, justify="left" if col in ("id", *wrap) else "right", width=widths[col])
-    for r in rows:
-        table.add_row(*(r[columns.index(c)] for c in keep))
+    for r in kept:
+        table.add_row(*r)
     return table
 
 
-def cmd_catalog(args: argparse.Namespace) -> int:
+CATALOG_COLUMN_GAP = 3
+"""What a column of a boxed catalog table adds around its cells (a space each side, one border)."""
 
+
+def cmd_catalog(args: argparse.Namespace) -> int:
     from kickoff_tui.catalog import catalog_version, gpus, models
 
     if args.which == "gpus":

@@ -251,6 +251,10 @@ def _scorecard_entries(a: Session, b: Session) -> list[DiffEntry]:
             for key in keys if left.get(key, "-") != right.get(key, "-")]
 
 
+FLEET_COST = "fleet GPU cost/month (USD, catalog price)"
+"""The fleet's GPU cost at the catalog price, before staff (what replay and diff show)."""
+
+
 def fleet_figures(session: Session) -> dict[str, str]:
     """The shared fleet's headline figures, re-sized now (a session without named workloads is
     a portfolio of one)."""
@@ -262,12 +266,12 @@ def fleet_figures(session: Session) -> dict[str, str]:
         if spec is None:
             return {"fleet": "not sized"}
         return {"fleet": spec.gpu, "fleet GPUs": str(spec.total_gpus), "fleet nodes": str(spec.nodes),
-                "fleet GPU cost/month (USD, catalog price)": f"{spec.cost_per_month:,.0f}" if spec.cost_per_month is not None else "-"}
+                FLEET_COST: f"{spec.cost_per_month:,.0f}" if spec.cost_per_month is not None else "-"}
     if not fleet.feasible or fleet.fleet is None:
         return {"fleet": f"infeasible ({fleet.infeasible_reason[:120]})"}
     f = fleet.fleet
     out = {"fleet": f.label, "fleet GPUs": str(f.total_gpus), "fleet nodes": str(f.nodes),
-           "fleet GPU cost/month (USD, catalog price)": f"{f.cost_per_month:,.0f}" if f.cost_per_month is not None else "-"}
+           FLEET_COST: f"{f.cost_per_month:,.0f}" if f.cost_per_month is not None else "-"}
     for w in fleet.workloads:
         out[f"{w.name}: replicas"] = (f"{w.replicas} x TP{w.tensor_parallel} on {w.gpu}"
                                       if w.feasible else "cannot be served")
