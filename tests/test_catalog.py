@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -88,6 +89,39 @@ def test_hf_config_import_rejects_garbage():
         model_from_hf_config({"hidden_size": "big"}, "x")
     with pytest.raises(ValueError):
         model_from_hf_config([1, 2], "x")
+
+
+@pytest.mark.parametrize(("key", "value", "words"), [
+    ("max_position_embeddings", -5, "max_position_embeddings: -5 is not a whole number"),
+    ("max_position_embeddings", "131072", "max_position_embeddings: '131072' is not a whole number"),
+    ("max_position_embeddings", 0, "a context of 0 tokens"),
+    ("num_key_value_heads", True, "num_key_value_heads: True is not a whole number"),
+    ("num_key_value_heads", 0, "0 KV heads"),
+    ("num_key_value_heads", 7, "do not share 7 KV heads evenly"),
+    ("num_key_value_heads", 2.5, "num_key_value_heads: 2.5 is not a whole number"),
+])
+def test_hf_config_import_refuses_a_present_but_unusable_shape(key, value, words):
+    """A value the config holds but no model could mean is refused by name; before, it was
+    replaced by the default (32 KV heads, 4,096 tokens) and a different model was sized."""
+    with pytest.raises(ValueError, match=re.escape(words)):
+        model_from_hf_config({**LLAMA_LIKE, key: value}, "x")
+
+
+def test_hf_config_import_says_when_it_assumes_the_context(tmp_path, capsys):
+    """Absent (or null) fields take HF's meaning: KV heads = heads; the context, which a config
+    may omit, is assumed and the import says so, in the CLI line and in the model's notes."""
+    from kickoff_tui.cli import main
+
+    config = {k: v for k, v in LLAMA_LIKE.items() if k not in ("max_position_embeddings", "num_key_value_heads")}
+    model = model_from_hf_config({**config, "head_dim": None}, "x")
+    assert model.native_context == 4096 and model.kv_heads == 32 and model.head_dim == 128
+    assert "Context of 4,096 tokens assumed" in model.notes
+    assert "assumed" not in model_from_hf_config(LLAMA_LIKE, "y").notes
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    assert main(["models", "import", str(path), "--id", "ctx-assumed-8b"]) == 0
+    assert "note: Context of 4,096 tokens assumed" in capsys.readouterr().out
+    clear_cache()
 
 
 def test_models_import_cli_stores_in_user_dir(tmp_path, capsys):

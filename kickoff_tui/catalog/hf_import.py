@@ -23,6 +23,12 @@ MODEL_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 MAX_MODEL_TEXT_CHARS = 2_000
 """Longest name, repo, family, source or note of a user model (one line of a table)."""
 
+DEFAULT_CONTEXT = 4096
+"""Context assumed when a config.json names none (``max_position_embeddings`` and its older
+spellings absent): the Llama 2 generation's 4,096; the import says it assumed it."""
+
+CONTEXT_ASSUMED = "Context of {:,} tokens assumed: the config names no max_position_embeddings."
+
 MAX_CONFIG_INT = 10**15
 """Largest integer taken from a config.json at all (a parameter count of a quadrillion); a
 larger one, or a float such as 1e308, is refused before any arithmetic uses it."""
@@ -71,6 +77,9 @@ def model_bound_problems(model: Model) -> list[str]:
             problems.append(f"{field}: {value:.3g} is beyond any real model (at most {limit:,})")
     if model.kv_heads > model.heads:
         problems.append(f"kv_heads: {model.kv_heads} KV heads but only {model.heads} attention heads")
+    elif model.kv_heads and model.heads % model.kv_heads:
+        problems.append(f"kv_heads: {model.heads} attention heads do not share {model.kv_heads} KV heads evenly "
+                        "(grouped-query attention gives each KV head the same number of query heads)")
     if model.experts and model.experts_per_token > model.experts:
         problems.append(f"experts_per_token: {model.experts_per_token} of only {model.experts} experts")
     if model.experts and model.shared_experts > model.experts:
@@ -79,16 +88,22 @@ def model_bound_problems(model: Model) -> list[str]:
 
 
 def _int(config: dict[str, Any], *keys: str, default: int | None = None) -> int:
+    """The first of ``keys`` the config holds, as a whole number >= 0. A key that is absent or
+    null falls through to the next one, then to ``default``; a key that is present with a value
+    no config could mean (``-5``, ``"32"``, ``true``, ``1.5``) is refused, never replaced by the
+    default, so that a damaged config is not sized as some other model."""
     for key in keys:
         value = config.get(key)
-        if isinstance(value, bool):
+        if value is None:
             continue
-        if isinstance(value, (int, float)) and value > MAX_CONFIG_INT:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > MAX_CONFIG_INT:
             raise ValueError(f"{key}: {value:.3g} is beyond any real model")
-        if isinstance(value, int) and value >= 0:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
         if isinstance(value, float) and value.is_integer() and value >= 0:
             return int(value)
+        shown = repr(value)[:40]
+        raise ValueError(f"{key}: {shown} is not a whole number of 0 or more")
     if default is not None:
         return default
     raise ValueError(f"config.json lacks a usable {' / '.join(keys)}")
@@ -108,11 +123,17 @@ def model_from_hf_config(config: Any, model_id: str, name: str | None = None, so
     heads = _int(config, "num_attention_heads", "n_head")
     if not hidden or not layers or not heads:
         raise ValueError("hidden_size, num_hidden_layers and num_attention_heads must be positive")
-    kv_heads = _int(config, "num_key_value_heads", "num_kv_heads", default=heads) or heads
+    kv_heads = _int(config, "num_key_value_heads", "num_kv_heads", default=heads)
+    if not kv_heads:
+        raise ValueError("num_key_value_heads: 0 KV heads; a model has at least one")
     head_dim = _int(config, "head_dim", default=hidden // heads) or hidden // heads
     vocab = _int(config, "vocab_size")
     inter = _int(config, "intermediate_size", "ffn_dim", default=4 * hidden)
-    context = _int(config, "max_position_embeddings", "n_positions", "seq_length", default=4096)
+    context_keys = ("max_position_embeddings", "n_positions", "seq_length")
+    context = _int(config, *context_keys, default=DEFAULT_CONTEXT)
+    context_assumed = all(config.get(key) is None for key in context_keys)
+    if not context:
+        raise ValueError("max_position_embeddings: a context of 0 tokens")
     tie = bool(config.get("tie_word_embeddings", False))
     kv_lora = _int(config, "kv_lora_rank", default=0)
     rope = _int(config, "qk_rope_head_dim", default=0)
@@ -169,7 +190,8 @@ def model_from_hf_config(config: Any, model_id: str, name: str | None = None, so
             moe_intermediate_size=moe_inter, dense_layers=dense_layers, moe_layer_count=moe_layers,
             native_precision=precision, tie_word_embeddings=tie,
             source=source or "imported from a Hugging Face config.json", verified=False,
-            notes="Parameter counts computed from the config's shapes by `kickoff models import`.",
+            notes="Parameter counts computed from the config's shapes by `kickoff models import`."
+                  + (f" {CONTEXT_ASSUMED.format(DEFAULT_CONTEXT)}" if context_assumed else ""),
         )
     except ValidationError as err:
         first = err.errors()[0]
