@@ -281,8 +281,17 @@ def test_an_estimate_an_engine_cannot_run_says_cannot_be_served_not_does_not_fit
                  "--input-tokens", "100", "--output-tokens", "100")
     memory = run("estimate", "--model", "llama-3.1-405b", "--gpu", "l4", "--gpus", "1",
                  "--input-tokens", "100", "--output-tokens", "100")
-    assert engine.returncode == 0 and "Cannot be served:" in engine.stdout and "does not run on NVIDIA" in engine.stdout
+    assert "Cannot be served:" in engine.stdout and "does not run on NVIDIA" in engine.stdout
     assert "Does not fit" not in engine.stdout + memory.stdout and "Cannot be served:" in memory.stdout
+    # exit 1, as `kickoff size` for a spec that cannot be served: done, and the answer is "no"
+    # (a script reading the exit status no longer takes "cannot be served" for a result)
+    assert engine.returncode == 1 and memory.returncode == 1 and not engine.stderr + memory.stderr
+    served = run("estimate", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--gpus", "1",
+                 "--input-tokens", "100", "--output-tokens", "100", "--json")
+    assert served.returncode == 0 and json.loads(served.stdout)["fits"] is True
+    refused = run("estimate", "--model", "llama-3.1-405b", "--gpu", "l4", "--gpus", "1",
+                  "--input-tokens", "100", "--output-tokens", "100", "--json")
+    assert refused.returncode == 1 and json.loads(refused.stdout)["fits"] is False
 
 
 def test_size_footer_gives_the_design_load_with_its_burst(capsys):
@@ -395,3 +404,48 @@ def test_the_sku_comparison_says_which_build_of_the_engine_each_row_used(capsys,
 
     assert main(["size", str(path)]) == 0
     assert f"with {engine_words(other.engine)}" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("line", ["peak_concurrency = true", "use_case = false", "avg_input_tokens = true",
+                                  "gpu_memory_utilization = true"])
+def test_a_yes_no_where_a_number_or_choice_belongs_is_refused(tmp_path, capsys, line):
+    """TOML ``true`` in a number field was read as 1 (one request in flight sized the fleet)."""
+    path = tmp_path / "answers.toml"
+    path.write_text(line + "\n")
+    assert main(["size", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{line.split()[0]}: a number or a choice, not" in err
+    # a yes/no question still takes one
+    path.write_text('size_for_max_context = false\nprefix_caching = true\nmodel = "llama-3.1-8b"\n')
+    assert main(["size", str(path), "--json"]) == 0
+
+
+@pytest.mark.parametrize("text", ["", "# nothing answered yet\n", "[inputs]\n", 'title = "x"\ndescription = "y"\n[planning]\n'])
+def test_a_sizing_file_with_no_answer_is_refused(tmp_path, capsys, text):
+    """An empty file (a truncated copy, the wrong file) was sized from the defaults alone and
+    printed a spec for a chat assistant nobody described."""
+    path = tmp_path / "answers.toml"
+    path.write_text(text)
+    for command in ("size", "cost"):
+        assert main([command, str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "no sizing inputs" in err and str(path) in err
+
+
+def test_a_rack_feed_below_one_node_never_reads_as_zero_racks(tmp_path, capsys, monkeypatch):
+    """A 3 kW feed cannot host a 10.2 kW DGX H100: the Racks row read "0" (as if none were
+    needed) beside a warning; it now says none can host a node, and why, in numbers."""
+    from kickoff_tui.record.summary import spec_rows
+    from kickoff_tui.sizing import SizingInputs, size
+
+    path = tmp_path / "answers.toml"
+    path.write_text('model = "llama-3.1-70b"\ngpu = "h100-sxm"\npeak_concurrency = 50\nrack_power_kw = 3\n')
+    monkeypatch.setenv("COLUMNS", "240")  # each row on one line
+    assert main(["size", str(path)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "│ Racks │ none: a 10.2 kW node outdraws the rack feed │" in out
+    assert "one DGX H100 node draws 10.2 kW but a 3 kW rack feed carries 2.4 kW" in out
+    spec = size(SizingInputs(model="llama-3.1-70b", gpu="h100-sxm", peak_concurrency=50, rack_power_kw=3))
+    assert dict(spec_rows(spec))["Racks"] == "none: a 10.2 kW node outdraws the rack feed"
+    roomy = size(SizingInputs(model="llama-3.1-70b", gpu="h100-sxm", peak_concurrency=50, rack_power_kw=40))
+    assert dict(spec_rows(roomy))["Racks"] == "1" and roomy.racks_text == "1"

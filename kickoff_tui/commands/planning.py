@@ -260,7 +260,7 @@ def load(path: str, planning_path: str | None = None, gpu: str | None = None):
     """(inputs, PlanningOverrides, spec) for FILE; errors are one-line KickoffErrors."""
     from pydantic import ValidationError
 
-    from kickoff_tui.commands.sizing import load_inputs, read_toml
+    from kickoff_tui.commands.sizing import load_inputs, read_toml, refuse_no_inputs
     from kickoff_tui.planning import PlanningOverrides
     from kickoff_tui.sizing import SizingInputs, size
 
@@ -276,6 +276,7 @@ def load(path: str, planning_path: str | None = None, gpu: str | None = None):
         planning = _planning_table(data, path)
         table = {k: v for k, v in data.items() if k not in ("title", "description", "planning")}
         table = table.get("inputs", table) if isinstance(table.get("inputs"), dict) else table
+        refuse_no_inputs(path, table)
         try:
             inputs = SizingInputs.model_validate(table)
         except ValidationError as err:

@@ -132,11 +132,20 @@ def load_inputs(path: str):
     if not isinstance(table, dict):
         raise KickoffError(f"{path}: [inputs] must be a table")
     table = {k: v for k, v in table.items() if k not in ("title", "description", "planning")}
+    refuse_no_inputs(path, table)
     try:
         inputs = SizingInputs.model_validate(table)
     except ValidationError as err:
         raise KickoffError(f"{path}: {validation_message(err)}") from None
     return check_inputs(path, inputs), None
+
+
+def refuse_no_inputs(path: str, table: dict) -> None:
+    """A sizing file with not one answer (empty, a comment, a bare ``[inputs]``: a truncated
+    copy or the wrong file) is refused rather than sized from the defaults alone."""
+    if not table:
+        raise KickoffError(f"{path}: no sizing inputs (not one answer to size from); "
+                           "give at least one, e.g. use_case = \"chat\" (README: The sizing core)")
 
 
 def shown_file(args: argparse.Namespace) -> str:
@@ -235,7 +244,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         print(json_output.dumps({"schema_version": JSON_SCHEMA_VERSION, **result.model_dump()}, indent=2))
     else:
         _estimate_card(result.model_dump())
-    return 0
+    return 0 if result.fits else 1  # exit 1: done, and the answer is "no" (as `kickoff size`)
 
 
 def _engine_arg(value: str | None) -> str | None:
@@ -446,6 +455,8 @@ WHY_KEY = {"_layout": "gpus_per_replica", "concurrency_per_replica": "concurrenc
 
 
 def spec_value(spec, key: str) -> str:
+    if key == "racks":
+        return _fmt(spec.racks_text)
     if key == "_precision":
         return _fmt(f"{spec.precision} / {spec.kv_precision}" + (" (weight-only)" if spec.weight_only else ""))
     if key == "_gpus":

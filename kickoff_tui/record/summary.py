@@ -84,6 +84,8 @@ SPEC_FIELDS: tuple[tuple[str, str], ...] = (
 
 def spec_value(spec: SizedSpec, field: str) -> str:
     value = getattr(spec, field)
+    if field == "racks":
+        return spec.racks_text
     if field == "cooling" and isinstance(value, str) and value:
         from kickoff_tui.record.text import cooling_words
 

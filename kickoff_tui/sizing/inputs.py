@@ -6,9 +6,9 @@ SLOs, conservative defaults for the rest) and the resulting spec lists it as an 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from kickoff_tui.sizing.constants import MAX_GPUS
 
@@ -108,6 +108,17 @@ class SizingInputs(BaseModel):
     price_basis: PriceBasis | None = None
     monthly_budget_usd: float | None = Field(default=None, gt=0, le=1e10)
     """What IT has budgeted per month (checked against the spec, never used to size it)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_no_for_a_number(cls, value: object, info: ValidationInfo) -> object:
+        """``true`` where a number belongs (``peak_concurrency = true``) is refused: pydantic
+        would read it as 1 and size one request."""
+        if isinstance(value, bool):
+            annotation = cls.model_fields[info.field_name].annotation
+            if bool not in get_args(annotation) and annotation is not bool:
+                raise ValueError(f"a number or a choice, not {str(value).lower()}")
+        return value
 
     @field_validator("serving_engine")
     @classmethod

@@ -1224,7 +1224,10 @@ def _spec(r: Resolved, s: SkuSizing, comparison: list[SkuOption], recommended: s
         "racks": (f"{s.racks} rack{'' if s.racks == 1 else 's'}, up to {s.nodes_per_rack} node{'' if s.nodes_per_rack == 1 else 's'} each: "
                   f"{_rack_words(r.rack_power_kw, r.rack_power_basis)}"
                   + (f"; {s.sites} sites" if s.sites > 1 else "")
-                  if s.nodes_per_rack else "no rack of this budget can host one node"),
+                  if s.nodes_per_rack else
+                  f"one {s.gpu.node_name} node draws {node_power_kw(s.gpu, s.gpus_per_node):.1f} kW but "
+                  f"{_rack_words(r.rack_power_kw, r.rack_power_basis)}: no rack can host it; raise the feed "
+                  "or choose a SKU whose node fits"),
         "it_power_kw": (f"nameplate, for provisioning: {s.gpus_bought} GPUs bought = "
                         f"{s.gpus_bought / s.gpus_per_node:g} x {node_power_kw(s.gpu, s.gpus_per_node):.1f} kW "
                         f"per node + {C.NETWORK_OVERHEAD_FRACTION:.0%} network and management"),

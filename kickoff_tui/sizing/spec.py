@@ -245,6 +245,14 @@ class SizedSpec(_Out):
         return f"{self.total_gpus:,} GPUs ({self.total_gpus_low:,}-{self.total_gpus_high:,})"
 
     @property
+    def racks_text(self) -> str:
+        """``3``, or what stands for 0 when not one node fits a rack's power (the spec holds nodes
+        but no rack of IT's feed can host one; "0 racks" would read as "none needed")."""
+        if self.nodes and self.nodes_per_rack < 1:
+            return f"none: a {self.node_power_kw:.1f} kW node outdraws the rack feed"
+        return f"{self.racks:,}"
+
+    @property
     def layout(self) -> str:
         """How one replica splits the model (:func:`layout_text`)."""
         return layout_text(self.tensor_parallel, self.pipeline_parallel, self.expert_parallel, self.dp_attention)
