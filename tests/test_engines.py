@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 
@@ -168,6 +169,48 @@ def test_batch_columns_engine_and_layout():
     assert rows[1].engine is None and rows[1].expert_parallel is None
     with pytest.raises(ValueError, match="engine must be one of"):
         parse_batch("model,gpu,gpus,input_tokens,output_tokens,engine\nllama-3.1-8b,h100-sxm,1,10,10,nope\n")
+
+
+BATCH_HEAD = "model,gpu,gpus,tensor_parallel,input_tokens,output_tokens,concurrency,engine,expert_parallel,dp_attention\n"
+
+
+@pytest.mark.parametrize(("cells", "words"), [
+    ("llama-3.1-8b,h100-sxm,1.9,,100,100,1,,,", "gpus must be a whole number, got '1.9'"),
+    ("llama-3.1-8b,h100-sxm,1,,100.5,100,1,,,", "input_tokens must be a whole number"),
+    ("deepseek-r1,b200,8,8,1024,1024,4,sglang,999,", "expert_parallel size must be a whole number from 1 to the row's 8 GPUs, got '999'"),
+    ("deepseek-r1,b200,8,8,1024,1024,4,sglang,-1,", "got '-1'"),
+    ("deepseek-r1,b200,8,8,1024,1024,4,sglang,nan,", "got 'nan'"),
+    ("deepseek-r1,b200,8,8,1024,1024,4,sglang,2.5,", "got '2.5'"),
+    ("deepseek-r1,b200,8,8,1024,1024,4,sglang,lots,", "expert_parallel must be true/false or an expert-parallel size"),
+    ("deepseek-r1,b200,8,8,1024,1024,4,sglang,8,nan", "dp_attention must be true/false, got 'nan'"),
+    ("deepseek-r1,b200,8,8,1024,1024,4,sglang,8,2", "dp_attention must be true/false, got '2'"),
+])
+def test_batch_cells_that_mean_nothing_are_refused_not_rounded(cells, words):
+    """Before, ``gpus = 1.9`` was read as 1 GPU, and an expert-parallel size of 999, -1 or nan
+    or a dp_attention of nan quietly became on or off."""
+    with pytest.raises(ValueError, match="line 2: .*" + re.escape(words)):
+        parse_batch(BATCH_HEAD + cells + "\n")
+
+
+def test_batch_expert_parallel_sizes_and_words_keep_their_meaning():
+    rows = parse_batch(BATCH_HEAD + "deepseek-r1,b200,8,8,1024,1024,4,sglang,1,\n"
+                       "deepseek-r1,b200,8,8,1024,1024,4,sglang,8,1\n"
+                       "deepseek-r1,b200,8,8,1024,1024,4,sglang,4.0,false\n"
+                       "deepseek-r1,b200,8,8,1024,1024,4,sglang,true,0\n"
+                       "llama-3.1-8b,h100-sxm,2.0,,100,100,1,,,\n")
+    assert [r.expert_parallel for r in rows[:4]] == [False, True, True, True]  # InferenceX: 1 = off
+    assert [r.dp_attention for r in rows[:4]] == [None, True, False, False]
+    assert rows[4].gpus == 2  # a whole number written as 2.0 (a spreadsheet export) is 2
+
+
+def test_a_space_after_a_header_comma_still_names_the_column():
+    """``model, gpu, concurrency``: the padded ``concurrency`` column was ignored (every row at
+    one request in flight); the header's names are read without their spaces."""
+    rows = parse_batch("model, gpu, gpus, input_tokens, output_tokens, concurrency\n"
+                       "llama-3.1-8b,h100-sxm,1,100,100,64\n")
+    assert rows[0].concurrency == 64 and rows[0].gpu == "h100-sxm"
+    with pytest.raises(ValueError, match="names the column 'gpu' twice"):
+        parse_batch("model,gpu, gpu,gpus,input_tokens,output_tokens\nllama-3.1-8b,h100-sxm,h100-sxm,1,1,1\n")
 
 
 def test_cli_engine_flag(capsys):

@@ -76,26 +76,41 @@ class BatchRow(BaseModel):
                 raise ValueError(f"line {line}: {name} must be a number, got {shown!r}") from None
             if not math.isfinite(value) or abs(value) > MAX_CELL_NUMBER:
                 raise ValueError(f"line {line}: {name} must be a finite number up to {MAX_CELL_NUMBER:g}, got {shown!r}")
+            if kind is int and not value.is_integer():
+                raise ValueError(f"line {line}: {name} must be a whole number, got {shown!r}")
             return int(value) if kind is int else kind(value)
 
         for name, text in raw.items():
             if isinstance(text, str) and len(text) > MAX_CELL_CHARS:
                 raise ValueError(f"line {line}: {name}: a cell of {len(text):,} characters (at most {MAX_CELL_CHARS:,})")
 
-        def flag(name: str, size: bool = False) -> bool | None:
+        def flag(name: str) -> bool | None:
             text = cell(name).lower()
             if not text:
                 return None
-            if size and text.replace(".", "", 1).isdigit():  # an expert-parallel size: 1 = off
-                return float(text) > 1
             if text in TRUE_WORDS:
                 return True
             if text in FALSE_WORDS:
                 return False
-            try:  # an expert-parallel size: more than one rank means on
-                return float(text) > 1
+            raise ValueError(f"line {line}: {name} must be true/false, got {text[:40]!r}")
+
+        def expert_parallel_size() -> bool | None:
+            """``true`` / ``false``, or an expert-parallel size as InferenceX writes it: 1 = off,
+            more = on; a size must be a whole number from 1 to the row's GPUs."""
+            text = cell("expert_parallel").lower()
+            if not text or (text in TRUE_WORDS + FALSE_WORDS and text != "1"):  # "1": a size of one rank
+                return flag("expert_parallel")
+            try:
+                value = float(text)
             except ValueError:
-                raise ValueError(f"line {line}: {name} must be true/false, got {text[:40]!r}") from None
+                raise ValueError(f"line {line}: expert_parallel must be true/false or an expert-parallel size, "
+                                 f"got {text[:40]!r}") from None
+            gpus = number("gpus")
+            if not (math.isfinite(value) and value.is_integer() and value >= 1) or (gpus and value > gpus):
+                most = f" to the row's {gpus:,} GPUs" if gpus else ""
+                raise ValueError(f"line {line}: expert_parallel size must be a whole number from 1{most}, "
+                                 f"got {text[:40]!r}")
+            return value > 1
 
         engine_text = cell("engine")
         engine = None
@@ -119,7 +134,7 @@ class BatchRow(BaseModel):
             max_throughput=concurrency_text == "max",
             concurrency=None if concurrency_text in ("", "max") else number("concurrency", float),
             engine=engine,
-            expert_parallel=flag("expert_parallel", size=True),
+            expert_parallel=expert_parallel_size(),
             dp_attention=flag("dp_attention"),
         )
         for key in ("model", "gpu", "gpus", "input_tokens", "output_tokens"):
@@ -155,6 +170,8 @@ def parse_batch(text: str) -> list[BatchRow]:
     reader = csv.DictReader(io.StringIO(text))
     rows: list[BatchRow] = []
     try:
+        if reader.fieldnames:  # " concurrency" (a space after the comma) names the column
+            reader.fieldnames = [name.strip() for name in reader.fieldnames]
         if not reader.fieldnames or not {"model", "gpu"} <= set(reader.fieldnames):
             raise ValueError(f"batch CSV needs a header with the columns {','.join(BATCH_COLUMNS)}")
         refuse_repeated_columns(reader.fieldnames)
