@@ -334,6 +334,40 @@ def test_a_signed_spec_naming_an_unknown_gpu_is_refused_on_loading(tmp_path: Pat
     assert not (tmp_path / "r.md").exists()
 
 
+@pytest.mark.parametrize(("field", "value"), [("total_gpus", "-5"), ("nodes", "-1"), ("it_power_kw", "-0.5"),
+                                            ("cost_per_month", "-100.0")])
+def test_a_signed_spec_with_a_negative_figure_is_refused_on_loading(tmp_path: Path, field: str, value: str):
+    """``total_gpus = -5`` in a hand-edited signed spec reached the memo and the replay as the
+    figure IT signed."""
+    text = (EXAMPLES / "session-support-assistant.toml").read_text(encoding="utf-8")
+    head, signed = text.split("\n[signed_spec]\n", 1)
+    body, rest = signed.split("\n[", 1)
+    edited, count = re.subn(rf"^{field} = .*$", f"{field} = {value}", body, count=1, flags=re.M)
+    assert count == 1, field
+    bad = tmp_path / "received.toml"
+    bad.write_text(head + "\n[signed_spec]\n" + edited + "\n[" + rest, encoding="utf-8")
+    for args in (("export", "--markdown", "--out", str(tmp_path / "r.md")), ("replay",), ("size",)):
+        code, out, err = run(*args, str(bad))
+        assert code == 2 and err.count("\n") == 1, (args, err)
+        assert f"signed_spec.{field}: {float(value) if '.' in value else value} is not a figure" in err, err
+    assert not (tmp_path / "r.md").exists()
+
+
+@pytest.mark.parametrize("name", ["..", "../../etc", " ", "-rf"])
+def test_a_session_workload_the_app_could_not_name_is_refused_on_loading(tmp_path: Path, name: str):
+    """A received portfolio session with a workload named ".." loaded; `export --deploy` then
+    stopped with pydantic's three-line message (its name becomes a folder of the deploy files)."""
+    text = (EXAMPLES / "session-portfolio.toml").read_text(encoding="utf-8")
+    assert text.count('"chat assistant"') > 2
+    bad = tmp_path / "received.toml"
+    bad.write_text(text.replace('"chat assistant"', json.dumps(name)), encoding="utf-8")
+    for args in (("export", "--deploy", str(tmp_path / "deploy")), ("replay",), ("portfolio",)):
+        code, out, err = run(*args, str(bad))
+        assert code == 2 and err.count("\n") == 1 and "pydantic" not in err, (args, err)
+        assert f"{bad}: 1 problem: workloads[1].name: a workload" in err, err
+    assert not (tmp_path / "deploy").exists()
+
+
 def test_an_unknown_catalog_id_anywhere_is_bad_input_not_an_unexpected_error(monkeypatch):
     """CatalogError is a ValueError, not a KickoffError: one that escaped a command printed
     "unexpected error" with exit 1; it is bad input (exit 2, one line)."""

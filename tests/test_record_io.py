@@ -50,6 +50,9 @@ moments = st.datetimes(
 ) | st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1))  # naive = UTC
 days = st.dates(min_value=date(1970, 1, 1), max_value=date(2200, 1, 1))
 finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-MAX_ABS_NUMBER, max_value=MAX_ABS_NUMBER)
+figures = st.floats(allow_nan=False, allow_infinity=False, min_value=0, max_value=MAX_ABS_NUMBER)
+"""A sized spec's figures: counts, sizes, times, powers and prices, none below zero (the loader
+refuses a negative one: test_cli_audit.py::test_a_signed_spec_with_a_negative_figure_is_refused_on_loading)."""
 values = (
     st.booleans()
     | st.integers(min_value=-int(MAX_ABS_NUMBER), max_value=int(MAX_ABS_NUMBER))
@@ -138,18 +141,18 @@ specs = st.builds(
     avg_output_tokens=st.integers(1, 10**5),
     sized_context_tokens=st.integers(1, 10**6),
     peak_concurrency=st.integers(1, 10**6),
-    ttft_target_ms=finite,
-    tpot_target_ms=finite,
+    ttft_target_ms=figures,
+    tpot_target_ms=figures,
     slo_percentile=st.sampled_from(["p50", "p95"]),
     total_gpus=st.integers(0, 10**5),
-    it_power_kw=finite,
-    ttft_ms=st.none() | finite,
-    cost_per_month=st.none() | finite,
+    it_power_kw=figures,
+    ttft_ms=st.none() | figures,
+    cost_per_month=st.none() | figures,
     why=st.dictionaries(keys, text, max_size=3),
     assumptions=st.lists(st.builds(Assumption, field=keys, value=text, reason=text), max_size=2),
     warnings=st.lists(text, max_size=2),
     physical_limits=st.none()
-    | st.builds(PhysicalLimits, best_tpot_ms=finite, best_tpot_gpu=keys, best_ttft_ms=finite, best_ttft_gpu=keys),
+    | st.builds(PhysicalLimits, best_tpot_ms=figures, best_tpot_gpu=keys, best_ttft_ms=figures, best_ttft_gpu=keys),
 )
 
 

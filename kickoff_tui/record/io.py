@@ -9,6 +9,7 @@ answers and events are left out; TOML has no null, so None is always left out.
 from __future__ import annotations
 
 import errno
+import math
 import os
 import re
 import stat
@@ -531,12 +532,45 @@ def _signed_spec_problems(session: Session) -> list[str]:
     from kickoff_tui.catalog import CatalogError, get_gpu
 
     spec = session.signed_spec
-    if spec is None or not spec.gpu:
+    if spec is None:
         return []
-    try:
-        get_gpu(spec.gpu)
-    except CatalogError as err:
-        return [f"signed_spec.gpu: {err}"]
+    problems = _negative_figures("signed_spec", spec.model_dump())
+    if spec.gpu:
+        try:
+            get_gpu(spec.gpu)
+        except CatalogError as err:
+            problems.insert(0, f"signed_spec.gpu: {err}")
+    return problems
+
+
+def _workload_name_problems(session: Session) -> list[str]:
+    """A workload of a received file must be nameable in the app and in a portfolio file (its
+    name becomes a folder of the deployment files): ``name = ".."`` loaded, then `export
+    --deploy` stopped with pydantic's own three-line message."""
+    from kickoff_tui.record.workloads import workload_name_problem
+
+    problems: list[str] = []
+    for i, workload in enumerate(session.workloads):
+        earlier = [w.name for w in session.workloads[:i]]
+        problem = workload_name_problem(workload.name, earlier)
+        if problem is not None:
+            problems.append(f"workloads[{i + 1}].name: {problem}")
+    return problems
+
+
+def _negative_figures(where: str, value: object) -> list[str]:
+    """Every figure of a sized spec is a count, a size, a time, a power or a price: none is below
+    zero or infinite (``total_gpus = -5`` in a hand-edited file would reach the memo)."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value) or value < 0:
+            return [f"{where}: {value} is not a figure a sized spec can hold (0 or more)"]
+        return []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _negative_figures(f"{where}.{key}", item)]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _negative_figures(f"{where}[{i + 1}]", item)]
     return []
 
 
@@ -589,7 +623,8 @@ def loads_session(
         raise SessionFileError(source, _validation_problems(err)) from None
     # Validation may coerce a value (a string "1e308" into a float): what loads must also pass
     # the same checks once written back, so a loaded session can always be saved and reopened.
-    problems = data_problems(session_to_dict(session)) + _signed_spec_problems(session)
+    problems = (data_problems(session_to_dict(session)) + _signed_spec_problems(session)
+                + _workload_name_problems(session))
     if problems:
         raise SessionFileError(source, problems)
     if questionnaire is None:
