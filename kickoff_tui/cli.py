@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from kickoff_tui import __version__
 
@@ -252,6 +253,56 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+class OutputWriteError(Exception):
+    """Standard output refused a write (a full disk, ``> /dev/full``, an I/O error): raised by
+    :class:`_GuardedStdout` past every command's own handlers, reported by :func:`main`."""
+
+    def __init__(self, err: OSError) -> None:
+        super().__init__(err.strerror or type(err).__name__)
+
+
+class _GuardedStdout:
+    """Standard output for one command: a failed write or flush becomes :class:`OutputWriteError`
+    (one line, exit 2) instead of an "unexpected error"; a closed pipe stays a
+    :class:`BrokenPipeError` (a quiet exit 0); everything else is the real stream's."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise OutputWriteError(err) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise OutputWriteError(err) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _guard_stdout() -> Any:
+    """Install the guard; return what to restore. A standard output closed before the start
+    (``kickoff size FILE >&-``: Python then has no ``sys.stdout``) is read like a closed pipe:
+    what would be printed goes nowhere, and the command does its work."""
+    original = sys.stdout
+    stream = original
+    if stream is None:
+        with suppress(OSError):
+            stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives for the command
+    if stream is not None:
+        sys.stdout = _GuardedStdout(stream)
+    return original
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``kickoff`` command; return its exit code (0 ok, 1 infeasible or differences
     found, 2 bad input; 1 also for a bug, reported as "unexpected error").
@@ -274,6 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 0
     stdin_dir: Path | None = None
+    original_stdout = _guard_stdout()
     try:
         stdin_dir = _stdin_to_file(args)
         code = int(func(args) or 0)
@@ -287,6 +339,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             message = message.replace(str(stdin_dir / "stdin.toml"), "<stdin>")
         print(f"kickoff: {_bounded(visible(message))}", file=sys.stderr)
         return getattr(err, "exit_code", 2)
+    except OutputWriteError as err:
+        _quiet_stdout()  # what is still buffered would fail again at exit
+        print(f"kickoff: cannot write to standard output: {err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -299,6 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kickoff: unexpected error: {message} (set KICKOFF_DEBUG=1 for details)", file=sys.stderr)
         return 1
     finally:
+        if isinstance(sys.stdout, _GuardedStdout):
+            with suppress(OutputWriteError, OSError):
+                sys.stdout.flush()
+        sys.stdout = original_stdout
         if stdin_dir is not None:
             shutil.rmtree(stdin_dir, ignore_errors=True)
 

@@ -420,3 +420,28 @@ def test_an_unknown_option_value_is_not_called_a_command(argv, said, capsys):
     assert len(err.splitlines()) == 1
     if argv[0] != "catalog":
         assert "unknown command" not in err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("argv", [["size", CHAT],
+                                  ["replay", str(SESSION), "--json"],
+                                  ["catalog", "gpus"]])
+def test_a_full_standard_output_is_one_line_not_an_unexpected_error(argv):
+    """``kickoff size FILE > /dev/full`` ended in "unexpected error: [Errno 28] ...", exit 1 (the
+    code for "cannot be served"); it is now one line naming standard output, exit 2."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "kickoff_tui.cli", *argv], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "kickoff: cannot write to standard output: No space left on device\n"
+
+
+def test_a_closed_standard_output_is_read_like_a_closed_pipe(tmp_path):
+    """``kickoff ... >&-`` (Python then has no sys.stdout) ended in "unexpected error:
+    'NoneType' object has no attribute 'isatty'"; the command now does its work, quietly."""
+    out = tmp_path / "r.md"
+    shell = (f"{sys.executable} -m kickoff_tui.cli export {SESSION} --markdown --out {out} >&-; echo $? >&2;"
+             f"{sys.executable} -m kickoff_tui.cli size {CHAT} >&-; echo $? >&2")
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
+    assert done.stderr.split() == ["0", "0"], done.stderr
+    assert out.read_text(encoding="utf-8").startswith("#")
