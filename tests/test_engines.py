@@ -161,6 +161,30 @@ def test_sized_spec_carries_a_gpu_count_band():
     assert gpu_band(spec).startswith(f"{spec.total_gpus} (")
 
 
+def test_the_gpu_band_is_also_given_in_whole_units_bought():
+    """The band counts GPUs needed ("36 GPUs (22-64)"), which nobody orders: the spec also
+    carries the whole units bought at each end, in the reason for what is bought and in the
+    report's "How sure" section."""
+    from kickoff_tui.record.markdown import _band_lines
+
+    spec = size(SizingInputs(model="llama-3.1-70b", gpu="h100-sxm", peak_concurrency=1000,
+                             serving_engine="vllm"))  # vLLM / NVIDIA / dense: the pooled, wide band
+    assert spec.units_low is not None and spec.units_low <= spec.units
+    assert spec.units_high is None or spec.units <= spec.units_high
+    # the band's ends in units follow its ends in GPUs, in the unit's size
+    assert spec.units_low * spec.unit_gpus >= spec.total_gpus_low
+    if spec.total_gpus_high is not None:
+        assert spec.units_high * spec.unit_gpus >= spec.total_gpus_high
+    assert spec.units_low < spec.units_high, "this load should span several 8-GPU units"
+    words = f"{spec.units_low}-{spec.units_high} units across the band"
+    assert spec.units_band_text == words and spec.why["units"].endswith(words)
+    assert any(line.startswith(f"- **Bought**: {spec.units} x ") and line.endswith(words)
+               for line in _band_lines(spec))
+    one = size(SizingInputs(model="llama-3.1-8b", gpu="h100-sxm", peak_concurrency=4, serving_engine="tensorrt-llm"))
+    assert one.units == one.units_low == one.units_high == 1
+    assert one.units_band_text == "the same 1 unit at both ends of the band"
+
+
 def test_batch_columns_engine_and_layout():
     rows = parse_batch("model,gpu,gpus,input_tokens,output_tokens,engine,expert_parallel,dp_attention\n"
                        "deepseek-r1,b200,8,1024,1024,sglang,8,true\n"

@@ -104,6 +104,8 @@ def _band_lines(spec) -> list[str]:  # noqa: ANN001 - SizedSpec
     out = ["### How sure these numbers are", "",
            f"- **GPUs**: {spec.gpu_count_text} (sized again at the optimistic and pessimistic "
            f"ends of the error band)"]
+    if spec.units_band_text:
+        out.append(f"- **Bought**: {spec.units:,} x {spec.unit_name}: {spec.units_band_text}")
     if spec.ttft_ms_low is not None:
         out.append(f"- **TTFT**: {spec.ttft_ms:,.0f} ms ({spec.ttft_ms_low:,.0f}-{spec.ttft_ms_high:,.0f})")
     if spec.tpot_ms_low is not None:

@@ -1082,21 +1082,29 @@ def _with_band(r: Resolved, s: SkuSizing, spec: SizedSpec) -> SizedSpec:
     if not spec.feasible or not s.engine:
         return spec
     band = band_for(s.engine, s.gpu, r.model)
-    counts = []
+    counts, units = [], []
     for end in ("low", "high"):
         scaled = replace(r, latency_scale=(band.factor("ttft", end), band.factor("tpot", end)))
         other = size_on(scaled, s.gpu, gpus_only=True)
         counts.append(other.total_gpus if other.fits else None)
+        units.append(other.units if other.fits else None)
     ttft_lo, ttft_hi = band.latency_range("ttft", spec.ttft_ms or 0.0)
     tpot_lo, tpot_hi = band.latency_range("tpot", spec.tpot_ms or 0.0)
     tps_lo, tps_hi = band.throughput_range(spec.output_tokens_per_s)
     low = min(counts[0], spec.total_gpus) if counts[0] is not None else spec.total_gpus
     high = max(counts[1], spec.total_gpus) if counts[1] is not None else None
+    units_low = min(units[0], spec.units) if units[0] is not None else spec.units
+    units_high = max(units[1], spec.units) if units[1] is not None else None
     note = band.note
     if high is None:
         note += "; at the pessimistic end of the band no layout meets the targets"
+    banded = spec.model_copy(update=dict(units_low=units_low, units_high=units_high))
+    why = dict(spec.why)
+    if "units" in why and banded.units_band_text:
+        why["units"] += f"; {banded.units_band_text}"
     return spec.model_copy(update=dict(
-        engine=s.engine, total_gpus_low=low, total_gpus_high=high, band_group=band.group, band_note=note,
+        why=why, engine=s.engine, total_gpus_low=low, total_gpus_high=high, units_low=units_low, units_high=units_high,
+        band_group=band.group, band_note=note,
         ttft_ms_low=round(ttft_lo, 1), ttft_ms_high=round(ttft_hi, 1),
         tpot_ms_low=round(tpot_lo, 2), tpot_ms_high=round(tpot_hi, 2),
         output_tokens_per_s_low=round(tps_lo, 1), output_tokens_per_s_high=round(tps_hi, 1),

@@ -211,6 +211,10 @@ class SizedSpec(_Out):
     """GPU count sized with latencies at the optimistic end of the error band."""
     total_gpus_high: int | None = None
     """GPU count at the pessimistic end (None: no layout meets the targets there)."""
+    units_low: int | None = None
+    """Whole purchase units bought at the optimistic end of the band (what IT orders)."""
+    units_high: int | None = None
+    """Whole units at the pessimistic end (None: no layout meets the targets there)."""
     ttft_ms_low: float | None = None
     ttft_ms_high: float | None = None
     tpot_ms_low: float | None = None
@@ -243,6 +247,19 @@ class SizedSpec(_Out):
         if self.total_gpus_high is None:
             return f"{self.total_gpus:,} GPUs ({self.total_gpus_low:,} or more: the targets may be missed)"
         return f"{self.total_gpus:,} GPUs ({self.total_gpus_low:,}-{self.total_gpus_high:,})"
+
+    @property
+    def units_band_text(self) -> str:
+        """What the error band means for the order, in whole units: ``"the same 1 unit at both
+        ends of the band"``, ``"4-6 units across the band"``, ``"4 or more units ..."``; empty
+        without a band. The GPU band counts GPUs needed, which a buyer cannot order."""
+        if not self.feasible or self.units_low is None or not self.units:
+            return ""
+        if self.units_high is None:
+            return f"{self.units_low:,} or more units across the band (targets may be missed)"
+        if self.units_low == self.units_high == self.units:
+            return f"the same {self.units:,} unit{'' if self.units == 1 else 's'} at both ends of the band"
+        return f"{self.units_low:,}-{self.units_high:,} units across the band"
 
     @property
     def racks_text(self) -> str:
