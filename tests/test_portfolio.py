@@ -640,3 +640,34 @@ def test_a_sku_that_misses_every_target_names_the_layout_that_came_closest(capsy
     assert "TTFT at one request is 8806 ms" not in out
     assert "TPOT at one request is 60 ms (p95) > target 50 ms" in cell
     assert cell.endswith("…"), cell
+
+
+@pytest.mark.parametrize("history", [[1, 1, 1e15], [1, 1000, 1_000_000], [5e-324, 5e-324, 1e15]])
+def test_a_history_that_grows_beyond_any_plan_is_named_not_an_overflow(tmp_path, capsys, history):
+    """[1, 1, 1e15] requests a month overflowed the fit (math.expm1) and the fleet projection
+    ((1 + r) ** month): "unexpected error", exit 1. The workload's row now says why it has no
+    fit, and the others are projected as usual."""
+    with pytest.raises(ValueError, match=r"grows faster than \+200% a month"):
+        fit_growth(history)
+    path = tmp_path / "p.toml"
+    path.write_text(tomli_w.dumps({
+        "growth_months": 120, "platform": {"gpu_candidates": ["h100-sxm"]},
+        "workloads": [{"name": "chat", "use_case": "chat", "peak_concurrency": 10, "model": "llama-3.1-8b",
+                       "history": history}],
+    }))
+    assert main(["portfolio", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "unexpected" not in captured.err and "grows faster than +200% a month" in " ".join(captured.out.split())
+
+
+def test_a_noisy_history_on_a_long_horizon_projects_without_overflow():
+    """A noisy three-month history has a wide interval; its upper end compounded over 120 months
+    passed 1e308. The projection is bounded (that end of the interval is long outgrown)."""
+    from kickoff_tui.sizing.portfolio import MAX_GROWTH_EXPONENT, compounded
+
+    fit = fit_growth([1, 3, 1, 3])
+    assert math.isfinite(fit.rate_high) and fit.rate_low < fit.monthly_rate < fit.rate_high
+    assert compounded(fit.rate_high, 120) == pytest.approx(math.exp(min(120 * math.log1p(fit.rate_high),
+                                                                          MAX_GROWTH_EXPONENT)))
+    assert compounded(0.05, 12) == pytest.approx(1.05 ** 12)
+    assert math.isfinite(compounded(1e300, 120))

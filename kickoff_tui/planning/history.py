@@ -24,6 +24,14 @@ from pydantic import BaseModel, ConfigDict
 MIN_MONTHS = 3
 """Two points always fit a line exactly; the third is the first that can disagree."""
 
+MAX_FITTED_MONTHLY_RATE = 2.0
+"""Fastest fitted growth a history may show: +200% a month, the ceiling of a typed monthly rate
+(``GrowthSettings.monthly_rate``). Beyond it the counts are a typo or a launch ramp, not a trend
+a fleet is planned on (and 3^120 is already beyond any fleet)."""
+
+MAX_INTERVAL_EXPONENT = 700.0
+"""Largest exponent taken for the interval's ends (e^700 ~ 1e304, just below float overflow)."""
+
 T_90: dict[int, float] = {
     1: 3.078, 2: 1.886, 3: 1.638, 4: 1.533, 5: 1.476, 6: 1.440, 7: 1.415, 8: 1.397, 9: 1.383,
     10: 1.372, 11: 1.363, 12: 1.356, 13: 1.350, 14: 1.345, 15: 1.341, 16: 1.337, 17: 1.333,
@@ -105,9 +113,13 @@ def fit_growth(counts: list[float]) -> GrowthFit:
     se = math.sqrt(sse / (n - 2) / sxx)
     half = t_quantile_90(n - 2) * se
     r2 = 1.0 - sse / syy if syy > 0 else 1.0
+    if b > math.log1p(MAX_FITTED_MONTHLY_RATE):
+        raise ValueError(f"the history grows faster than {MAX_FITTED_MONTHLY_RATE:+.0%} a month (the most a "
+                         f"typed monthly rate may be; fitted: x{math.exp(min(b, 30)):,.0f} a month): check "
+                         "the counts, or give a typed monthly rate instead")
     return GrowthFit(
         months=n, monthly_rate=math.expm1(b), rate_low=math.expm1(b - half),
-        rate_high=math.expm1(b + half), slope=b, slope_se=se, r_squared=max(0.0, min(1.0, r2)),
+        rate_high=math.expm1(min(b + half, MAX_INTERVAL_EXPONENT)), slope=b, slope_se=se, r_squared=max(0.0, min(1.0, r2)),
         current_level=math.exp(a + b * (n - 1)), dropped_leading_zeros=lead,
     )
 

@@ -997,6 +997,17 @@ def fleet_on_pools(demands: Sequence[Demand], spec: PortfolioSpec,
     return _fleet(spec.fleet.label, pools)
 
 
+MAX_GROWTH_EXPONENT = 700.0
+"""Largest ln of a traffic multiplier computed (e^700 ~ 1e304): the upper end of a fitted rate's
+interval, compounded over a long horizon, must not overflow a float."""
+
+
+def compounded(monthly_rate: float, month: int) -> float:
+    """Traffic multiplier after ``month`` months at ``monthly_rate``: (1 + r)^month, bounded
+    below float overflow (any such fleet is long outgrown)."""
+    return math.exp(min(month * math.log1p(monthly_rate), MAX_GROWTH_EXPONENT))
+
+
 def fleet_outgrows(demands: Sequence[Demand], spec: PortfolioSpec, monthly_rates: Sequence[float],
                    horizon: int, sizings: Sizings | None = None) -> int | None:
     """First month (1..horizon) whose grown traffic needs more GPUs than the fleet has;
@@ -1007,7 +1018,7 @@ def fleet_outgrows(demands: Sequence[Demand], spec: PortfolioSpec, monthly_rates
     have = spec.fleet.total_gpus
 
     def over(month: int) -> bool:
-        needed = fleet_gpus_needed(demands, spec, [(1 + r) ** month for r in monthly_rates], sizings)
+        needed = fleet_gpus_needed(demands, spec, [compounded(r, month) for r in monthly_rates], sizings)
         return needed is None or needed > have
 
     if all(r <= 0 for r in monthly_rates) or not over(horizon):
