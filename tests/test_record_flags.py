@@ -396,3 +396,25 @@ def test_an_engine_without_a_build_for_the_vendor_is_not_called_a_memory_problem
     # a real memory misfit keeps the memory advice
     spec = make_spec(feasible=False, infeasible_reason="too big")
     assert "more memory" in RULES["model-does-not-fit"].check(make_ctx({"gpu": "l4"}, spec=spec))[0].fix
+
+
+def test_a_rack_feed_below_one_node_is_a_power_flag_not_a_cooling_one() -> None:
+    """With direct liquid cooling answered and an 8 kW breaker rack, the app raised "H100 ...
+    needs more than dlc cooling" (liquid is the top tier) and showed "air ✗ too weak": the power
+    shortfall had been booked as a cooling one. It is the rack-power flag alone now."""
+    from kickoff_tui.sizing import SizingInputs, size
+
+    inputs = SizingInputs(model="llama-3.1-70b", gpu="h100-sxm", rack_power_kw=8, rack_power_basis="breaker",
+                          cooling="dlc")
+    spec = size(inputs)
+    assert spec.cooling_ok and spec.nodes_per_rack == 0
+    ctx = make_ctx({"rack_power_kw": 8, "rack_power_basis": "breaker", "cooling": "dlc"}, spec=spec)
+    assert RULES["cooling-short"].check(ctx) == []
+    assert RULES["rack-power-short"].check(ctx)
+
+
+def test_the_cooling_flag_names_what_is_needed_and_what_is_there_in_words() -> None:
+    ctx = make_ctx({"cooling": "air"}, spec=make_spec(cooling="rdhx", cooling_ok=False, rack_density_kw=30.6))
+    message = RULES["cooling-short"].check(ctx)[0].message
+    assert "needs rear-door heat exchanger; the facility offers air" in message, message
+    assert "rdhx" not in message

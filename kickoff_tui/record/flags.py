@@ -475,14 +475,17 @@ def cooling_short(ctx: FlagContext) -> list[Flag]:
     spec = ctx.spec
     if spec is None or spec.cooling_ok:
         return []
-    have = ctx.inputs.cooling or spec.cooling or "the stated cooling"
+    from kickoff_tui.record.text import cooling_words
+
+    have = cooling_words(ctx.inputs.cooling) if ctx.inputs.cooling else "the stated cooling"
+    needs = cooling_words(spec.cooling) if spec.cooling else "more cooling"
     return [
         Flag(
             id="cooling-short",
             severity="critical",
             owner="it",
-            message=f"{_gpu_words(ctx)} at {spec.rack_density_kw:.1f} kW per rack needs more than "
-            f"{have} cooling.",
+            message=f"{_gpu_words(ctx)} at {spec.rack_density_kw:.1f} kW per rack needs {needs}; the "
+            f"facility offers {have}.",
             fix="Plan liquid cooling (rear-door or direct-to-chip), lower the rack density, or pick "
             "an air-cooled SKU.",
             questions=ctx.about("cooling", "gpu"),

@@ -926,8 +926,9 @@ def _place(r: Resolved, s: SkuSizing) -> None:
                 f"racks of {s.rack_density_kw:.1f} kW need {COOLING_LABEL[needed]}; the facility offers "
                 f"{COOLING_LABEL[r.cooling]}"
             )
-    if s.nodes_per_rack < 1:
-        s.cooling_ok = False
+    # A rack feed below one node is a power problem, not a cooling one: the SKU comparison
+    # refuses the SKU for it (nodes_per_rack < 1) and the spec's rack-power-short flag names it;
+    # cooling_ok stays what the cooling asks (before, a 'dlc' facility read "needs more than dlc").
     # Each deployment is packed into its own units (``size_on``), so its nodes are its own.
     deployment_nodes = max(math.ceil(s.gpus_bought / max(s.deployments, 1) / node), 1 if s.gpus_bought else 0)
     s.failure_domain, s.failures_survived, s.failure_unit = failure_domain(
