@@ -226,6 +226,24 @@ def test_diff_names_the_workload() -> None:
     assert not diff_sessions(a, two_workloads()).entries
 
 
+@pytest.mark.parametrize(("question", "value", "shown"), [
+    ("request_history", "400000, 800000, 1600000", "400000, 800000, 1600000"),
+    ("off_peak_share", 90, "90"),
+    ("peak_hours", "00-23", "00-23"),
+])
+def test_diff_shows_a_workloads_own_answers_that_feed_no_sizing_input(question, value, shown) -> None:
+    """A workload's history, off-peak share or peak window moves the fleet's growth and off-peak
+    figures, yet diff said "no differences" (exit 0): they feed no SizingInputs field, so the
+    per-workload comparison never looked at them."""
+    a = load_session(EXAMPLES / "session-portfolio.toml")
+    b = load_session(EXAMPLES / "session-portfolio.toml")
+    b.record_answer(question, value, "Dana Okafor", "app_owner", workload="chat assistant")
+    entries = [(e.section, e.key, e.b) for e in diff_sessions(a, b).entries]
+    assert any(sec == "answers" and key == f"chat assistant: {question}" and shown in right
+               for sec, key, right in entries), entries
+    assert not [e for e in diff_sessions(a, load_session(EXAMPLES / "session-portfolio.toml")).entries]
+
+
 def test_markdown_export_lists_the_workloads_and_the_fleet() -> None:
     from kickoff_tui.record import session_markdown
 

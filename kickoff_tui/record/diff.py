@@ -116,6 +116,14 @@ def _workload_entries(a: Session, b: Session, rank: dict[str, int]) -> list[Diff
                 entries.append(DiffEntry("inputs", f"{name}: {key}", _show(left), _show(right)))
         for qid in dict.fromkeys([*answers_a, *answers_b]):
             left, right = answers_a.get(qid), answers_b.get(qid)
+            question = a.questionnaire.find(qid) or b.questionnaire.find(qid)
+            if question is not None and question.feeds is None and question.action is None:
+                # a workload's own answer that is no sizing input (its request history, peak
+                # window, off-peak share) moves the fleet's growth and off-peak figures
+                lv = answer_text(a.questionnaire, qid, left.value) if left else "-"
+                rv = answer_text(b.questionnaire, qid, right.value) if right else "-"
+                if lv != rv:
+                    entries.append(DiffEntry("answers", f"{name}: {qid}", lv, rv))
             lo = f"{left.answered_by} ({role_label(left.role)})" if left else "-"
             ro = f"{right.answered_by} ({role_label(right.role)})" if right else "-"
             if lo != ro:
