@@ -445,3 +445,20 @@ def test_a_closed_standard_output_is_read_like_a_closed_pipe(tmp_path):
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
     assert done.stderr.split() == ["0", "0"], done.stderr
     assert out.read_text(encoding="utf-8").startswith("#")
+
+
+@pytest.mark.parametrize("text", ['planning = "oops"\n', "planning = 5\n[cost]\nreserved_1y_usd_per_gpu_hour = 1.0\n",
+                                  "[[planning]]\n[planning.cost]\nreserved_1y_usd_per_gpu_hour = 1.0\n"])
+def test_a_planning_file_whose_planning_is_not_a_table_is_refused(tmp_path, capsys, text):
+    """`--planning` dropped a `planning` that was not a table and priced with the defaults: the
+    1-year reserved quote of the file was lost without a word (exit 0, $37,113 instead of $15,680)."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text(text)
+    portfolio = str(ROOT / "examples" / "portfolio.toml")
+    for command, file in (("cost", CHAT), ("growth", CHAT), ("sensitivity", CHAT), ("cost", portfolio)):
+        assert main([command, file, "--planning", str(plan)]) == 2, command
+        err = capsys.readouterr().err
+        assert err == f"kickoff: {plan}: [planning] must be a table\n", err
+    plan.write_text("[cost]\nreserved_1y_usd_per_gpu_hour = 1.0\n")  # the file itself as the table
+    assert main(["cost", CHAT, "--planning", str(plan)]) == 0
+    assert "$15,680" in capsys.readouterr().out

@@ -286,10 +286,9 @@ def load(path: str, planning_path: str | None = None, gpu: str | None = None):
         inputs = check_inputs(path, inputs)
     if planning_path:
         extra = read_toml(planning_path)
-        planning = _merge(
-            planning,
-            extra.get("planning", extra) if isinstance(extra.get("planning", extra), dict) else {},
-        )
+        # the file's [planning] table, or the file itself as that table; a `planning` that is
+        # not a table (`planning = "oops"`, `[[planning]]`) is refused, never ignored
+        planning = _merge(planning, _planning_table(extra, planning_path) if "planning" in extra else extra)
     try:
         overrides = PlanningOverrides.model_validate(planning)
     except ValidationError as err:
