@@ -647,7 +647,7 @@ def test_a_history_that_grows_beyond_any_plan_is_named_not_an_overflow(tmp_path,
     """[1, 1, 1e15] requests a month overflowed the fit (math.expm1) and the fleet projection
     ((1 + r) ** month): "unexpected error", exit 1. The workload's row now says why it has no
     fit, and the others are projected as usual."""
-    with pytest.raises(ValueError, match=r"grows faster than \+200% a month"):
+    with pytest.raises(ValueError, match=r"grows faster than \+1,000% a month"):
         fit_growth(history)
     path = tmp_path / "p.toml"
     path.write_text(tomli_w.dumps({
@@ -657,7 +657,7 @@ def test_a_history_that_grows_beyond_any_plan_is_named_not_an_overflow(tmp_path,
     }))
     assert main(["portfolio", str(path)]) == 0
     captured = capsys.readouterr()
-    assert "unexpected" not in captured.err and "grows faster than +200% a month" in " ".join(captured.out.split())
+    assert "unexpected" not in captured.err and "grows faster than +1,000% a month" in " ".join(captured.out.split())
 
 
 def test_a_noisy_history_on_a_long_horizon_projects_without_overflow():

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kickoff_tui.validation import NoYesNoNumbers
 from kickoff_tui.planning import constants as C
 from kickoff_tui.planning.figures import Figure, num, usd
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 Verdict = Literal["strong", "adequate", "weak", "red"]
 
 
-class BusinessCase(BaseModel):
+class BusinessCase(NoYesNoNumbers):
     """The application owner's answers (an optional questionnaire section)."""
 
     model_config = ConfigDict(extra="forbid")

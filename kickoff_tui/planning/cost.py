@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kickoff_tui.validation import NoYesNoNumbers
 from kickoff_tui.planning import constants as C
 from kickoff_tui.planning.figures import Figure, num, pct, usd
 
@@ -61,7 +62,7 @@ OPTION_FOR_BASIS: dict[str, str] = {
 """Name of the 3-year option each price basis feeds."""
 
 
-class CostOverrides(BaseModel):
+class CostOverrides(NoYesNoNumbers):
     """What the meeting quotes itself; every field replaces a catalog price or a Kickoff default.
 
     Stored in the session (``PlanningOverrides.cost``) so the cost section replays exactly.
@@ -111,7 +112,7 @@ class CostOverrides(BaseModel):
     """Which API the prices belong to."""
 
 
-class PriceQuote(BaseModel):
+class PriceQuote(NoYesNoNumbers):
     """The price used for one basis and where it came from."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

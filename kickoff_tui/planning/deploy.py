@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from kickoff_tui.validation import NoYesNoNumbers
 from kickoff_tui.planning import constants as C
 from kickoff_tui.record.text import visible
 
@@ -236,7 +237,7 @@ DERIVED_NAME_PREFIX = "llm-"
 """Put before a derived name that starts with a digit (a model imported as ``8b-ft``)."""
 
 
-class DeploySettings(BaseModel):
+class DeploySettings(NoYesNoNumbers):
     """Engine-neutral serving settings, each resolved from the spec or the inputs."""
 
     model_config = ConfigDict(extra="forbid")

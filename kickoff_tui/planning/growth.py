@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kickoff_tui.validation import NoYesNoNumbers
 from kickoff_tui.catalog import CatalogError
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.planning import constants as C
@@ -53,7 +54,7 @@ ScenarioMultiplier = Annotated[
 """One growth scenario's traffic multiplier: finite, above 0, at most 1,000."""
 
 
-class GrowthSettings(BaseModel):
+class GrowthSettings(NoYesNoNumbers):
     """How traffic is expected to grow (stored in the session)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -24,10 +24,10 @@ from pydantic import BaseModel, ConfigDict
 MIN_MONTHS = 3
 """Two points always fit a line exactly; the third is the first that can disagree."""
 
-MAX_FITTED_MONTHLY_RATE = 2.0
-"""Fastest fitted growth a history may show: +200% a month, the ceiling of a typed monthly rate
-(``GrowthSettings.monthly_rate``). Beyond it the counts are a typo or a launch ramp, not a trend
-a fleet is planned on (and 3^120 is already beyond any fleet)."""
+MAX_FITTED_MONTHLY_RATE = 10.0
+"""Fastest fitted growth a history may show: +1,000% a month (x11 each month, x3e12 in a year).
+Beyond it the counts are a typo or a unit change, not a trend a fleet is planned on; a launch
+ramp of x3-x5 a month still fits."""
 
 MAX_INTERVAL_EXPONENT = 700.0
 """Largest exponent taken for the interval's ends (e^700 ~ 1e304, just below float overflow)."""
@@ -114,9 +114,9 @@ def fit_growth(counts: list[float]) -> GrowthFit:
     half = t_quantile_90(n - 2) * se
     r2 = 1.0 - sse / syy if syy > 0 else 1.0
     if b > math.log1p(MAX_FITTED_MONTHLY_RATE):
-        raise ValueError(f"the history grows faster than {MAX_FITTED_MONTHLY_RATE:+.0%} a month (the most a "
-                         f"typed monthly rate may be; fitted: x{math.exp(min(b, 30)):,.0f} a month): check "
-                         "the counts, or give a typed monthly rate instead")
+        raise ValueError(f"the history grows faster than {MAX_FITTED_MONTHLY_RATE:+,.0%} a month (fitted: "
+                         f"x{math.exp(min(b, 30)):,.0f} a month), beyond any fleet plan: check the counts, "
+                         "or give a typed monthly rate instead")
     return GrowthFit(
         months=n, monthly_rate=math.expm1(b), rate_low=math.expm1(b - half),
         rate_high=math.expm1(min(b + half, MAX_INTERVAL_EXPONENT)), slope=b, slope_se=se, r_squared=max(0.0, min(1.0, r2)),

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from kickoff_tui.validation import NoYesNoNumbers
 from kickoff_tui.planning.business import BusinessCase
 from kickoff_tui.planning.cost import CostOverrides
 from kickoff_tui.planning.growth import GrowthSettings
 from kickoff_tui.planning.scorecard import Scorecard
 
 
-class PlanningOverrides(BaseModel):
+class PlanningOverrides(NoYesNoNumbers):
     """Cost quotes, growth expectations, the business case and the vendor scorecard.
 
     A session stores one of these (TOML table ``[planning]``, sub-tables ``[planning.cost]``,

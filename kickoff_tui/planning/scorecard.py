@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kickoff_tui.validation import NoYesNoNumbers
+
 SCORE_MAX = 10.0
 """Scores are out of 10 (seed 003's scorecard uses 0-10)."""
 
@@ -15,7 +17,7 @@ WEIGHT_SUM_TOLERANCE = 1e-6
 """Weights within this of 1 (or 100) count as already normalised."""
 
 
-class Criterion(BaseModel):
+class Criterion(NoYesNoNumbers):
     """One row of the scorecard."""
 
     model_config = ConfigDict(extra="forbid")
@@ -25,7 +27,7 @@ class Criterion(BaseModel):
     """Relative importance; fractions (0.25) or percentages (25) both work."""
 
 
-class Provider(BaseModel):
+class Provider(NoYesNoNumbers):
     """One column: a provider and its score per criterion."""
 
     model_config = ConfigDict(extra="forbid")
@@ -43,7 +45,7 @@ class Provider(BaseModel):
         return value
 
 
-class Scorecard(BaseModel):
+class Scorecard(NoYesNoNumbers):
     """The criteria with their weights and each provider's scores (stored in the session)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -40,8 +40,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from kickoff_tui.validation import NoYesNoNumbers
 from kickoff_tui.sizing.inputs import SizingInputs
 
 PORTFOLIO_SCHEMA_VERSION = 1
@@ -101,7 +102,7 @@ def peak_hour_set(text: str | None) -> frozenset[int]:
     return frozenset(list(range(start, 24)) + list(range(end)))
 
 
-class _Strict(BaseModel):
+class _Strict(NoYesNoNumbers):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from kickoff_tui.validation import NoYesNoNumbers
 from kickoff_tui.errors import KickoffError
 from kickoff_tui.sizing.inputs import SizingInputs
 
@@ -236,7 +237,7 @@ def parse_duration_hours(text: str) -> float:
     return float(match.group(1)) * _DURATION_HOURS[match.group(2).lower()]
 
 
-class Choice(BaseModel):
+class Choice(NoYesNoNumbers):
     """One allowed value of a choice question."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -251,7 +252,7 @@ class Choice(BaseModel):
         return self.label or self.value
 
 
-class Question(BaseModel):
+class Question(NoYesNoNumbers):
     """One question of the kickoff, owned by one role."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

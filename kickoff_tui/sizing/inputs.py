@@ -6,11 +6,12 @@ SLOs, conservative defaults for the rest) and the resulting spec lists it as an 
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from kickoff_tui.sizing.constants import MAX_GPUS
+from kickoff_tui.validation import NoYesNoNumbers
 
 UseCase = Literal["chat", "rag", "agent", "code", "batch"]
 Redundancy = Literal["none", "n+1", "n+2", "spare-node", "n+2-node", "spare-nodes", "2n", "multi-site"]
@@ -32,7 +33,7 @@ the peak)."""
 USE_CASES: tuple[str, ...] = ("chat", "rag", "agent", "code", "batch")
 
 
-class SizingInputs(BaseModel):
+class SizingInputs(NoYesNoNumbers):
     """Everything the sizer may be told. ``None`` means "not answered yet"."""
 
     model_config = ConfigDict(extra="forbid")
@@ -108,17 +109,6 @@ class SizingInputs(BaseModel):
     price_basis: PriceBasis | None = None
     monthly_budget_usd: float | None = Field(default=None, gt=0, le=1e10)
     """What IT has budgeted per month (checked against the spec, never used to size it)."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_yes_no_for_a_number(cls, value: object, info: ValidationInfo) -> object:
-        """``true`` where a number belongs (``peak_concurrency = true``) is refused: pydantic
-        would read it as 1 and size one request."""
-        if isinstance(value, bool):
-            annotation = cls.model_fields[info.field_name].annotation
-            if bool not in get_args(annotation) and annotation is not bool:
-                raise ValueError(f"a number or a choice, not {str(value).lower()}")
-        return value
 
     @field_validator("serving_engine")
     @classmethod
