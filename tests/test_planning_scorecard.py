@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from kickoff_tui.cli import main
 from kickoff_tui.planning import Scorecard, score
 from kickoff_tui.planning.scorecard import Criterion, Provider, decision_entries
 
@@ -89,3 +90,14 @@ def test_decision_log_entries():
     topic, value, why = entries[0]
     assert (topic, value) == ("provider_choice", "AWS") and "gives up Pricing" in why
     assert entries[1][1].startswith("GPU availability 25%")
+
+
+def test_a_scorecard_naming_a_provider_twice_is_refused(tmp_path, capsys):
+    """Two providers named "A" showed the second one's scores in both columns (total 0.00, "tie
+    at the top: A, A"); `scorecard --set` recorded that card in the session."""
+    path = tmp_path / "card.toml"
+    path.write_text('[scorecard]\ncriteria = [{ name = "Pricing", weight = 50 }, { name = "Support", weight = 50 }]\n'
+                    'providers = [{ name = "A", scores = { Pricing = 10, Support = 10 } }, '
+                    '{ name = "a ", scores = { Pricing = 0, Support = 0 } }]\n', encoding="utf-8")
+    assert main(["scorecard", str(path)]) == 2
+    assert capsys.readouterr().err.endswith("providers: two providers are named 'a': name each provider once\n")

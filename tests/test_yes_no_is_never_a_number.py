@@ -98,3 +98,4 @@ def test_the_rule_itself():
     assert yes_no_problem(bool | None, True) is None and yes_no_problem(bool | int | str, 3) is None
     assert yes_no_problem(bool, 0) == "true or false, not 0"
     assert yes_no_problem(int, 3) is None and yes_no_problem(dict[str, float], {"a": 1.0}) is None
+

@@ -53,11 +53,24 @@ class Scorecard(NoYesNoNumbers):
     criteria: list[Criterion] = Field(min_length=1, max_length=30)
     providers: list[Provider] = Field(min_length=1, max_length=20)
 
+    @field_validator("providers")
+    @classmethod
+    def _named_once(cls, value: list[Provider]) -> list[Provider]:
+        """Two columns named "A" (or "A" and "a ") showed the second one's scores for both."""
+        seen: set[str] = set()
+        for provider in value:
+            key = " ".join(provider.name.split()).casefold()
+            if key in seen:
+                raise ValueError(f"two providers are named {provider.name.strip()!r}: name each provider once")
+            seen.add(key)
+        return value
+
     @model_validator(mode="after")
     def _complete(self) -> Scorecard:
         names = [c.name for c in self.criteria]
         if len(set(names)) != len(names):
             raise ValueError("criteria names must be unique")
+
         if sum(c.weight for c in self.criteria) <= 0:
             raise ValueError("at least one criterion needs a weight above 0")
         for provider in self.providers:
