@@ -671,3 +671,32 @@ def test_a_noisy_history_on_a_long_horizon_projects_without_overflow():
                                                                           MAX_GROWTH_EXPONENT)))
     assert compounded(0.05, 12) == pytest.approx(1.05 ** 12)
     assert math.isfinite(compounded(1e300, 120))
+
+
+@pytest.mark.parametrize("twin", ["chat  assistant", "chat assistant ", "Chat Assistant"])
+def test_workload_names_that_read_the_same_are_one_name(tmp_path, capsys, twin):
+    """"chat assistant", "chat  assistant" and "chat assistant " were three workloads that read
+    the same in every table; case was already folded, spaces now are too."""
+    text = (Path(__file__).resolve().parents[1] / "examples" / "portfolio.toml").read_text(encoding="utf-8")
+    assert 'name = "ticket classifier"' in text
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace('name = "ticket classifier"', f'name = "{twin}"', 1), encoding="utf-8")
+    assert main(["portfolio", str(path)]) == 2
+    assert "two workloads are named 'chat assistant'" in capsys.readouterr().err.casefold()
+
+
+def test_two_long_workload_names_deploy_under_distinct_valid_names(tmp_path, capsys):
+    """Two valid 60-character names that share their first 40 characters were refused with
+    "--name 'www...-2': at most 40 characters" (no --name had been given): the suffix went past
+    the limit. It is cut from the base now."""
+    from kickoff_tui.planning.deploy import MAX_BASE_NAME, workload_slug
+
+    taken: set[str] = set()
+    first, second = workload_slug("w" * 60, taken), workload_slug("w" * 59 + "x", taken)
+    assert first == "w" * MAX_BASE_NAME and second == "w" * (MAX_BASE_NAME - 2) + "-2"
+    text = (Path(__file__).resolve().parents[1] / "examples" / "portfolio.toml").read_text(encoding="utf-8")
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace('name = "chat assistant"', f'name = "{"w" * 60}"', 1)
+                    .replace('name = "ticket classifier"', f'name = "{"w" * 59}x"', 1), encoding="utf-8")
+    assert main(["deploy", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert {p.name for p in (tmp_path / "out").iterdir() if p.is_dir()} >= {first, second}

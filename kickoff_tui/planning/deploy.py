@@ -2132,10 +2132,11 @@ def workload_slug(name: str, taken: set[str]) -> str:
     """A folder and Kubernetes name for a workload: lowercase letters, digits and '-', unique."""
     import re
 
-    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-") or "workload"
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:MAX_BASE_NAME].strip("-") or "workload"
     slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
+    while slug in taken:  # "-2", "-3"... cut from the base so the slug stays a valid --name
+        suffix = f"-{n}"
+        slug, n = base[:MAX_BASE_NAME - len(suffix)].rstrip("-") + suffix, n + 1
     taken.add(slug)
     return slug
 

@@ -159,7 +159,10 @@ class Workload(_Strict):
         if not NAME_RE.fullmatch(value):
             raise ValueError("a workload name is letters, digits, spaces and . _ - ( ) / +, "
                              "starting with a letter or digit")
-        return value
+        # "chat  assistant" and "chat assistant " read as "chat assistant" in every table: the
+        # name is kept as shown (spaces collapsed, as a session records it), so the portfolio's
+        # one-name-once check sees them as the same workload
+        return " ".join(value.split())
 
     @field_validator("peak_hours")
     @classmethod
