@@ -374,3 +374,18 @@ async def test_number_placeholders_are_not_cut_at_80_columns() -> None:
             await settle(pilot)
             field = app.screen.query_one("#q-input", Input)
             assert len(field.placeholder) <= field.content_region.width, (qid, field.placeholder)
+
+
+async def test_ctrl_c_says_how_to_quit_in_plain_words() -> None:
+    """Ctrl+C showed "Press [b]ctrl+q[/b] to quit the app": Textual's message has markup, and
+    every notification of Kickoff is plain text (it carries user text)."""
+    app = demo_app()
+    messages: list[str] = []
+    shown = app.notify
+    app.notify = lambda message, **kw: (messages.append(message), shown(message, **kw))  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert messages and messages[-1].startswith("Press q to quit the app"), messages  # q on the start screen
+        assert not any("[b]" in m for m in messages)

@@ -185,6 +185,16 @@ def test_the_gpu_band_is_also_given_in_whole_units_bought():
     assert one.units_band_text == "the same 1 unit at both ends of the band"
 
 
+def test_a_sku_no_build_of_the_engine_runs_on_names_no_engine():
+    """With "vLLM on ROCm" answered, the SKUs tab named "vLLM (ROCm)" on the Gaudi 3, TPU v5p and
+    Trainium2 rows, beside the reason that vLLM reaches them only through a vendor plugin."""
+    spec = size(SizingInputs(model="llama-3.1-70b", serving_engine="vllm-rocm"))
+    rows = {o.gpu: o for o in spec.comparison}
+    for gpu in ("gaudi3", "tpu-v5p", "trainium2"):
+        assert not rows[gpu].fits and rows[gpu].engine == "" and "plugin" in rows[gpu].reason
+    assert rows["mi300x"].engine == "vllm-rocm" and rows["h100-sxm"].engine == "vllm"
+
+
 def test_batch_columns_engine_and_layout():
     rows = parse_batch("model,gpu,gpus,input_tokens,output_tokens,engine,expert_parallel,dp_attention\n"
                        "deepseek-r1,b200,8,1024,1024,sglang,8,true\n"

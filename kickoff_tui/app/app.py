@@ -224,6 +224,15 @@ class KickoffApp(App[int]):
         super().notify(visible(message, keep_newlines=True), title=visible(title), severity=severity,
                        timeout=timeout, markup=False)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (copy in a text field) says how to quit, in plain words: Textual's own
+        message carries ``[b]...[/b]``, which :meth:`notify` shows as typed."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {self.get_key_display(active.binding)} to quit the app "
+                            f"(every confirmed answer is already saved).", title="Do you want to quit?")
+                return
+
     def warn_not_saved(self, message: str) -> None:
         """The disk refused a save: a warning that stays until dismissed."""
         self.notify(message, title="Answer NOT saved to disk", severity="error",

@@ -618,10 +618,10 @@ def _size_on(r: Resolved, gpu: GPU, gpus_only: bool = False, kv_precision: str |
         out.reason = (f"{r.sized_context:,}-token requests exceed {r.model.id}'s "
                       f"{r.model.native_context:,}-token context")
         return out
-    out.engine = engine.id
     if not engine.runs_on(gpu.vendor):
-        out.reason = not_run_reason(engine, gpu.vendor)
+        out.reason = not_run_reason(engine, gpu.vendor)  # no build runs here: no engine to name
         return out
+    out.engine = engine.id
     layouts = candidate_layouts(r, gpu, precision, kv_precision, node, engine)
     if not layouts:
         need = perf.weight_bytes(r.model, precision) / 1e9
