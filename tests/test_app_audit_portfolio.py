@@ -72,8 +72,37 @@ async def test_the_replay_of_a_signed_off_portfolio_session_says_it_was_signed_o
         app.push_screen(ReplayScreen(app.controller.require()))
         await _settled(pilot, app)
         step = str(app.screen.query_one("#replay-step").render())
-        assert "Not signed off" not in step
-        assert "✓ Signed off by IT (Priya Raman), AI team (Sam Lindqvist)" in step
+        assert "not signed off" not in step
+        assert "At the end of the log: ✓ signed off by IT (Priya Raman), AI team (Sam Lindqvist)" in step
+
+
+async def test_the_replay_names_workload_events_and_counts_every_workloads_answers(tmp_path: Path) -> None:
+    """A TUI audit saw "Alice App workload_add" (the raw event kind, its reason not shown), and the
+    header's "23 answered" fell to "5 answered" once a workload was added: the answers that moved
+    into the workload were no longer counted."""
+    from kickoff_tui.app.screens.replay import ReplayScreen, describe_event
+
+    app = portfolio_app(tmp_path)
+    async with app.run_test(size=(120, 40), notifications=False) as pilot:
+        await _settled(pilot, app)
+        session = app.controller.require()
+        lines = [describe_event(e, session) for e in session.events]
+        added = [line for line in lines if "added the workload" in line]
+        assert added and not any("workload_add" in line for line in lines)
+        answers = [line for line in lines if " answered " in line and "ticket classifier:" in line]
+        assert answers, "an answer given for one workload names it"
+        screen = ReplayScreen(session)
+        app.push_screen(screen)
+        await _settled(pilot, app)
+        counts = []
+        for index in range(len(screen.states)):
+            screen.show_step(index)
+            header = str(app.screen.query_one("#replay-step").render()).splitlines()[0]
+            counts.append(int(header.split("·")[1].split()[0]))
+        first_add = next(i for i, st in enumerate(screen.states) if st.event and st.event.kind == "workload_add")
+        assert counts[first_add] >= counts[first_add - 1], counts  # the answers moved, none were lost
+        state = screen.states[-1]
+        assert counts[-1] == len(state.answers) + sum(len(a) for a in state.workloads.values())
 
 
 async def test_participants_count_the_answers_given_for_each_workload(tmp_path: Path) -> None:

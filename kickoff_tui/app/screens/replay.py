@@ -55,8 +55,19 @@ def describe_event(event: Event, session: Session) -> str:
         what = f"set the review cadence to [b]{value}[/] (next {event.next_review})"
     elif kind == "title":
         what = f"renamed the session to [b]{value}[/]"
+    elif kind == "workload_add":
+        what = f"added the workload [b]{safe(event.workload)}[/]"
+    elif kind == "workload_rename":
+        what = f"renamed the workload [b]{safe(event.workload)}[/] to [b]{safe(event.value)}[/]"
+    elif kind == "workload_remove":
+        what = f"removed the workload [b]{safe(event.workload)}[/]"
     else:  # pragma: no cover - new kinds show raw
-        what = safe(kind)
+        what = safe(kind.replace("_", " "))
+    if event.workload and kind in ("answer", "change", "rationale", "clear"):
+        what = f"[dim]{safe(event.workload)}:[/] {what}"
+    if kind in ("signoff", "workload_add", "workload_remove", "participant_remove") and event.rationale \
+            and not (kind == "signoff" and event.value):
+        what += f": {safe(event.rationale)}"
     if kind in ("answer", "change", "clear") and event.reason:
         what += f" [$warning]▲ {safe(event.reason)}[/]"
     return f"[dim]{event.seq:>3} {event.at:%H:%M}[/] {badge}{who} {what}"
@@ -163,7 +174,7 @@ class ReplayScreen(Screen[None]):
             [f for f in state.flags if f.is_active])
         head = ("Before the first event" if state.event is None
                 else describe_event(state.event, self.session))
-        answered = len(state.answers)
+        answered = len(state.answers) + sum(len(a) for a in (state.workloads or {}).values())
         self.query_one("#replay-step", Static).update(
             f"[b]Step {index} of {len(self.states) - 1}[/] · {answered} answered\n{head}\n"
             f"{self._recorded_note()}"
@@ -180,10 +191,10 @@ class ReplayScreen(Screen[None]):
                 # a portfolio session keeps no single signed spec: each workload's and the
                 # fleet's were signed as sized then; say who signed, not "Not signed off"
                 who = ", ".join(f"{role_label(s.role)} ({safe(s.name)})" for s in self.session.signoffs)
-                return (today + f"\n[$success]✓ Signed off[/] by {who} "
+                return (today + f"\nAt the end of the log: [$success]✓ signed off[/] by {who} "
                         f"[dim](catalog {safe(self.session.catalog_version)})[/]")
-            return today + "\n[dim]Not signed off.[/]"
-        return (today + f"\n[$success]✓ Signed off[/] with [b]{signed.total_gpus} × "
+            return today + "\n[dim]At the end of the log: not signed off.[/]"
+        return (today + f"\nAt the end of the log: [$success]✓ signed off[/] with [b]{signed.total_gpus} × "
                 f"{safe(signed.gpu_name)}[/] [dim](catalog {safe(self.session.catalog_version)})[/]")
 
     @on(OptionList.OptionHighlighted, "#replay-events")
