@@ -462,3 +462,19 @@ def test_a_planning_file_whose_planning_is_not_a_table_is_refused(tmp_path, caps
     plan.write_text("[cost]\nreserved_1y_usd_per_gpu_hour = 1.0\n")  # the file itself as the table
     assert main(["cost", CHAT, "--planning", str(plan)]) == 0
     assert "$15,680" in capsys.readouterr().out
+
+
+def test_a_rounded_figure_keeps_its_zeros_before_the_point():
+    """num(430.4, 0) read "43" and num(100.4, 0) "1": trailing zeros were stripped from a whole
+    number. The decision memo's "TTFT 43 ms" came from there."""
+    from kickoff_tui.planning.figures import num
+
+    assert [num(v, 0) for v in (430.4, 100.4, 1234.6, 0.4)] == ["430", "100", "1,235", "0"]
+    assert [num(v) for v in (430.40, 2.25, 10.0)] == ["430.4", "2.25", "10"]
+
+
+def test_a_fractional_request_count_is_shown_as_used(capsys):
+    """--requests-per-month 1.4 showed "x 1 requests/month" beside a value computed from 1.4."""
+    assert main(["cost", CHAT, "--requests-per-month", "1.4", "--value-per-request", "1"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "x 1.4 requests/month x 12" in out

@@ -177,7 +177,7 @@ def business_report(
             value=value,
             unit="USD",
             trace=(
-                f"{usd(per_request)} per request (application owner) x {num(requests.value, 0)} "
+                f"{usd(per_request)} per request (application owner) x {num(requests.value, 0 if (requests.value or 0) >= 100 else 2)} "
                 "requests/month x 12"
             ),
             assumed=requests.assumed,

@@ -58,7 +58,9 @@ def num(value: float | None, digits: int = 2) -> str:
         return "n/a"
     if float(value).is_integer():
         return f"{int(value):,}"
-    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:,.{digits}f}"
+    # trailing zeros only after a decimal point: "430" at digits=0 stays 430 (it read 43)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def format_value(value: float | None, unit: str) -> str:
