@@ -449,3 +449,13 @@ def test_a_rack_feed_below_one_node_never_reads_as_zero_racks(tmp_path, capsys, 
     assert dict(spec_rows(spec))["Racks"] == "none: a 10.2 kW node outdraws the rack feed"
     roomy = size(SizingInputs(model="llama-3.1-70b", gpu="h100-sxm", peak_concurrency=50, rack_power_kw=40))
     assert dict(spec_rows(roomy))["Racks"] == "1" and roomy.racks_text == "1"
+
+
+def test_a_rack_figure_takes_the_article_it_is_read_with():
+    """"a 8 kW rack feed" (a TUI audit): an 8, an 11, an 18, an 80; a 3, a 35, a 100."""
+    from kickoff_tui.sizing.sizer import _rack_words, article
+
+    assert [article(n) for n in ("8", "11", "18", "80", "800", "18.5")] == ["an"] * 6
+    assert [article(n) for n in ("3", "35", "100", "110", "1800")] == ["a"] * 5
+    assert _rack_words(8, "breaker").startswith("an 8 kW rack feed carries 6.4 kW")
+    assert _rack_words(35, "it-cap").startswith("a 35 kW IT-load cap per rack")

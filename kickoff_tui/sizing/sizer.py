@@ -834,11 +834,21 @@ def rack_usable_kw(rack_power_kw: float, basis: str = "breaker") -> float:
     return rack_power_kw * C.RACK_CONTINUOUS_LOAD_FRACTION
 
 
+def article(number: str) -> str:
+    """"a" or "an" before a number as it is read aloud: an 8, an 11, an 18, an 80-89, an 800;
+    a 3, a 35, a 100."""
+    whole = number.split(".")[0].replace(",", "")
+    if whole.startswith("8") or (whole[:2] in ("11", "18") and len(whole) % 3 == 2):
+        return "an"
+    return "a"
+
+
 def _rack_words(rack_power_kw: float, basis: str) -> str:
     usable = rack_usable_kw(rack_power_kw, basis)
+    rack = f"{rack_power_kw:g}"
     if basis == "it-cap":
-        return f"a {rack_power_kw:g} kW IT-load cap per rack ({usable:.1f} kW for servers)"
-    return f"a {rack_power_kw:g} kW rack feed carries {usable:.1f} kW of continuous load"
+        return f"{article(rack)} {rack} kW IT-load cap per rack ({usable:.1f} kW for servers)"
+    return f"{article(rack)} {rack} kW rack feed carries {usable:.1f} kW of continuous load"
 
 
 def rack_plan(gpu: GPU, nodes: int, node: int, rack_power_kw: float,
