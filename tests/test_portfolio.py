@@ -700,3 +700,20 @@ def test_two_long_workload_names_deploy_under_distinct_valid_names(tmp_path, cap
                     .replace('name = "ticket classifier"', f'name = "{"w" * 59}x"', 1), encoding="utf-8")
     assert main(["deploy", str(path), "--out", str(tmp_path / "out")]) == 0
     assert {p.name for p in (tmp_path / "out").iterdir() if p.is_dir()} >= {first, second}
+
+
+def test_no_fleet_names_each_sku_once_in_its_reason(tmp_path):
+    """"no SKU ... serves every workload (h100-sxm: h100-sxm: one DGX H100 node draws ...)": the
+    one-SKU fleet's reason already began with its SKU."""
+    path = tmp_path / "p.toml"
+    path.write_text(tomli_w.dumps({"platform": {"gpu_candidates": ["h100-sxm"], "rack_power_kw": 8}, "workloads": [
+        {"name": "chat", "use_case": "chat", "peak_concurrency": 50, "model": "llama-3.1-8b"},
+        {"name": "agent", "use_case": "agent", "peak_concurrency": 20, "model": "llama-3.1-70b"}]}))
+    from kickoff_tui.commands.portfolio import load_portfolio
+    from kickoff_tui.record.portfolio import demands
+    from kickoff_tui.sizing.portfolio import size_portfolio
+
+    portfolio = load_portfolio(str(path))
+    spec = size_portfolio(demands(portfolio), portfolio.platform.gpu_candidates)
+    assert not spec.feasible and "h100-sxm: one DGX H100 node draws 10.2 kW" in spec.infeasible_reason
+    assert "h100-sxm: h100-sxm" not in spec.infeasible_reason

@@ -697,7 +697,9 @@ def size_portfolio(demands: Sequence[Demand], gpu_candidates: Sequence[str] | No
                   f"; no other SKU is more than {CLEARLY_CHEAPER:.0%} cheaper for any workload"
                   if len(demands) > 1 else ""))
     if chosen is None:
-        reasons = "; ".join(f"{o.label}: {o.reason}" for o in singles[:3])
+        # a one-SKU fleet's reason already starts with its SKU ("h100-sxm: one DGX H100 ...")
+        reasons = "; ".join(o.reason if o.reason.startswith(f"{o.label}: ") else f"{o.label}: {o.reason}"
+                            for o in singles[:3])
         return PortfolioSpec(feasible=False, single_sku=singles,
                              infeasible_reason=f"no SKU (or mix of two) serves every workload ({reasons})",
                              workloads=_breakdown(ctx, singles[0] if singles else None))
