@@ -389,3 +389,22 @@ async def test_ctrl_c_says_how_to_quit_in_plain_words() -> None:
         await settle(pilot)
         assert messages and messages[-1].startswith("Press q to quit the app"), messages  # q on the start screen
         assert not any("[b]" in m for m in messages)
+
+
+async def test_a_shrinking_terminal_keeps_the_focused_field_on_screen() -> None:
+    """At 120x40, in the export folder field of "Sign-off & export", then resized to 80x24: the
+    field slid off screen while it still took the keys (a TUI audit)."""
+    app = demo_app()
+    async with app.run_test(size=(120, 40), notifications=False) as pilot:
+        await review(pilot)
+        app.screen.query_one("#review-tabs").active = "tab-signoff"  # type: ignore[attr-defined]
+        await settle(pilot)
+        field = app.screen.query_one("#export-dir", Input)
+        field.focus()
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen.focused is field
+        visible = field.region.intersection(app.screen.region)
+        assert visible.height >= 1 and visible.width >= 10, (field.region, app.screen.region)

@@ -84,6 +84,11 @@ def preserve_svg_spaces(svg: str) -> str:
     return svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
 
 
+FOCUS_AFTER_RESIZE_S = 0.05
+"""Wait after a terminal resize before scrolling the focused field back into view: the screens
+lay out again on the refreshes that follow the resize event (a shorter wait scrolled to where
+the field was in the old layout)."""
+
 class KickoffApp(App[int]):
     """Runs a kickoff: start -> participants -> questions -> review (and replay)."""
 
@@ -223,6 +228,18 @@ class KickoffApp(App[int]):
         characters are shown as visible escapes."""
         super().notify(visible(message, keep_newlines=True), title=visible(title), severity=severity,
                        timeout=timeout, markup=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A shrinking terminal keeps the field being typed into on screen (at 80x24 the
+        export folder field slid out of view while it kept the keys)."""
+        self.set_timer(FOCUS_AFTER_RESIZE_S, self._keep_focus_in_view)
+
+    def _keep_focus_in_view(self) -> None:
+        if not self.screen_stack:  # a resize at start-up or shutdown: no screen yet, or none left
+            return
+        focused = self.screen.focused
+        if focused is not None:
+            focused.scroll_visible(animate=False)
 
     def action_help_quit(self) -> None:
         """Ctrl+C (copy in a text field) says how to quit, in plain words: Textual's own
