@@ -408,3 +408,18 @@ async def test_a_shrinking_terminal_keeps_the_focused_field_on_screen() -> None:
         assert app.screen.focused is field
         visible = field.region.intersection(app.screen.region)
         assert visible.height >= 1 and visible.width >= 10, (field.region, app.screen.region)
+
+
+async def test_the_reasons_are_headed_by_their_figures_names() -> None:
+    """"Why these numbers" read "tpot ms:", "it power kw:", "gpus per replica:" (field names);
+    the Review screen and the report head them as the tables name the figures."""
+    from kickoff_tui.record.markdown import session_markdown
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40), notifications=False) as pilot:
+        await review(pilot)
+        why = str(app.screen.query_one("#review-why").render())
+        assert "TPOT:" in why and "IT power:" in why and "GPUs per replica:" in why
+        assert "tpot ms" not in why and "it power kw" not in why
+        report = session_markdown(app.controller.require())
+        assert "- **TPOT**:" in report and "- **tpot_ms**" not in report

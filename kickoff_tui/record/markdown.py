@@ -18,7 +18,7 @@ from kickoff_tui.record.flags import FlagRecord
 from kickoff_tui.record.models import SCORECARD_OWNER
 from kickoff_tui.record.questionnaire import ROLE_LABELS
 from kickoff_tui.record.session import Session
-from kickoff_tui.record.summary import event_line, plural, spec_line, spec_rows
+from kickoff_tui.record.summary import event_line, plural, spec_line, spec_rows, why_label
 
 if TYPE_CHECKING:
     from kickoff_tui.planning.markdown import PlanningParts
@@ -180,7 +180,7 @@ def session_markdown(
         if spec.why:
             out += ["### Why these numbers", ""]
             out += [
-                f"- **{key}**: {text}"
+                f"- **{why_label(key)}**: {text}"
                 for key, text in spec.why.items()
                 if not (parts and parts.cost and key.startswith(("cost", "price")))
             ]

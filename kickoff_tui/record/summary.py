@@ -82,6 +82,22 @@ SPEC_FIELDS: tuple[tuple[str, str], ...] = (
 """Spec figures worth showing to people and comparing between sessions, with their labels."""
 
 
+WHY_LABELS: dict[str, str] = {
+    "load": "Load", "gpus_per_replica": "GPUs per replica", "concurrency_per_replica": "In flight per replica",
+    "replicas": "Replicas", "failure_domain": "Survives", "total_gpus": "Total GPUs", "units": "Bought",
+    "nodes": "Nodes", "racks": "Racks", "it_power_kw": "IT power", "typical_power_kw": "Typical draw",
+    "cooling": "Cooling", "tpot_ms": "TPOT", "ttft_ms": "TTFT", "output_tokens_per_s": "Output tokens/s",
+    "utilisation": "Utilisation", "cost_per_hour": "Cost per hour", "price": "Price",
+    "cost_per_million_tokens": "Cost per million tokens",
+}
+"""The spec's reasons by the name its figure has in the tables (``tpot_ms`` read "tpot ms")."""
+
+
+def why_label(key: str) -> str:
+    """How a reason of ``SizedSpec.why`` is headed for people (the field name, spaced, if new)."""
+    return WHY_LABELS.get(key, key.replace("_", " "))
+
+
 def spec_value(spec: SizedSpec, field: str) -> str:
     value = getattr(spec, field)
     if field == "racks":

@@ -42,6 +42,7 @@ from kickoff_tui.planning import Figure, PlanningOverrides
 from kickoff_tui.planning.cost import monthly_cost
 from kickoff_tui.record import CADENCE_MONTHS, SIGNOFF_ROLES, Session
 from kickoff_tui.record.io import export_file_name
+from kickoff_tui.record.summary import why_label
 from kickoff_tui.record.text import engine_words
 from kickoff_tui.sizing import SizedSpec, SizingInputs
 from kickoff_tui.sizing.spec import short_layout
@@ -456,7 +457,7 @@ class ReviewScreen(Screen[str | None]):
             return
         keys = [k for k in WHY_ORDER if k in spec.why] + [k for k in spec.why if k not in WHY_ORDER]
         lines = ["[b]Why these numbers[/]"]
-        lines += [f"[b $accent]{safe(k.replace('_', ' '))}[/]: {safe(spec.why[k])}" for k in keys]
+        lines += [f"[b $accent]{safe(why_label(k))}[/]: {safe(spec.why[k])}" for k in keys]
         if spec.assumptions:
             lines.append("\n[b]Still assumed[/] [dim](answer these to firm the spec up)[/]")
             lines += [f"[dim]·[/] {safe(a.field.replace('_', ' '))} = "
