@@ -306,6 +306,11 @@ async def test_help_and_palette_and_theme() -> None:
         await pilot.pause()
         await pilot.press(*"theme light")
         await pilot.pause(0.3)
+        from textual.widgets import OptionList
+
+        hits = app.screen.query_one(OptionList)
+        shown = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        assert sum("Theme: light" in text for text in shown) == 1, shown  # it was listed twice
         await pilot.press("enter")
         await pilot.pause()
         assert app.theme == "kickoff-light"

@@ -69,11 +69,9 @@ class KickoffCommands(Provider):
         if isinstance(screen, (WizardScreen, ReviewScreen)):
             found.append(("Replay this session", "Step through what was recorded so far",
                           app.replay_current))  # type: ignore[attr-defined]
+        # Help and the two themes are the app's system commands (App.get_system_commands): listed
+        # here too, the palette showed "Theme: light" twice with two descriptions
         found += [
-            ("Help", "How a kickoff runs, and every key (F1)", app.action_help),  # type: ignore[attr-defined]
-            ("Theme: light", "Light theme for bright rooms and projectors",
-             partial(setattr, app, "theme", "kickoff-light")),
-            ("Theme: dark", "High-contrast dark theme", partial(setattr, app, "theme", "kickoff-dark")),
             ("Back to start screen", "Leave this session (it stays saved)", app.go_home),  # type: ignore[attr-defined]
         ]
         return found
