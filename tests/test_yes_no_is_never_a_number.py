@@ -99,3 +99,15 @@ def test_the_rule_itself():
     assert yes_no_problem(bool, 0) == "true or false, not 0"
     assert yes_no_problem(int, 3) is None and yes_no_problem(dict[str, float], {"a": 1.0}) is None
 
+
+
+@pytest.mark.parametrize(("value", "kind"), [("[1]", "list"), ("{ a = 1 }", "table")])
+def test_a_questionnaire_default_of_the_wrong_kind_is_one_problem(tmp_path, capsys, value, kind):
+    """`default = [1]` on a number question was four problems ("default.bool: Input should be a
+    valid boolean", then int, float and str): one per member of the answer type."""
+    path = tmp_path / "q.toml"
+    path.write_text(QUESTIONNAIRE.format(extra=f"default = {value}"), encoding="utf-8")
+    assert main(["questionnaire", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.endswith(f"field 'default': a yes/no, a number or a text, not a {kind}\n"), err

@@ -736,6 +736,13 @@ def _schema_problem(raw: dict[str, Any]) -> str | None:
     return None
 
 
+UNION_MEMBERS = frozenset({"bool", "int", "float", "str"})
+"""The members of :data:`AnswerValue` as pydantic names them in an error's location."""
+
+TOML_TYPE_WORDS = {"list": "list", "dict": "table", "datetime": "date and time", "date": "date", "time": "time"}
+"""A TOML value's kind in words (a Python ``dict`` is a TOML table)."""
+
+
 def questionnaire_problems(raw: dict[str, Any]) -> list[str]:
     """Every problem of a parsed questionnaire, one line each (empty when valid)."""
     schema = _schema_problem(raw)
@@ -748,11 +755,22 @@ def questionnaire_problems(raw: dict[str, Any]) -> list[str]:
         problems = []
         items = err.errors()
         in_questions = any(len(i["loc"]) > 1 and i["loc"][0] == "questions" for i in items)
+        union_seen: set[tuple] = set()
         for item in items:
-            if in_questions and tuple(item["loc"]) == ("questions",) and item["type"] == "too_short":
+            loc = tuple(item["loc"])
+            if in_questions and loc == ("questions",) and item["type"] == "too_short":
                 continue  # a side effect of the failing questions, not a problem of its own
+            if loc and loc[-1] in UNION_MEMBERS:
+                # one wrong value of an answer-valued field (`default = [1]`) fails each member of
+                # bool | int | float | str: one problem, not four about types the field is not
+                if loc[:-1] not in union_seen:
+                    union_seen.add(loc[:-1])
+                    given = type(item.get("input")).__name__
+                    problems.append(f"{_where(raw, loc[:-1])}: a yes/no, a number or a text, not a "
+                                    f"{TOML_TYPE_WORDS.get(given, given)}")
+                continue
             msg = item["msg"].removeprefix("Value error, ")
-            problems.append(f"{_where(raw, tuple(item['loc']))}: {msg}")
+            problems.append(f"{_where(raw, loc)}: {msg}")
         return problems
     return []
 
