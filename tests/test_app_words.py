@@ -423,3 +423,18 @@ async def test_the_reasons_are_headed_by_their_figures_names() -> None:
         assert "tpot ms" not in why and "it power kw" not in why
         report = session_markdown(app.controller.require())
         assert "- **TPOT**:" in report and "- **tpot_ms**" not in report
+
+
+def test_a_long_sku_reason_wraps_under_itself() -> None:
+    """A reason longer than the line wrapped back to column 0, where its second line read as
+    another SKU's row (a TUI audit); it now wraps under the reason's first word."""
+    spec = size(SizingInputs(model="llama-3.1-70b", peak_concurrency=180, rack_power_kw=30))
+    lines = render_sku_bars(spec, 100).plain.splitlines()
+    indent = 1 + SKU_NAME_WIDTH + 3
+    long = [o for o in spec.comparison if not o.fits and len(o.reason) > 100 - indent]
+    assert long, "this spec has a long reason (GB300's rack-scale note)"
+    for line in lines:
+        assert len(line) <= 100, line
+        assert line[:indent].strip() == "" or line[1:1 + SKU_NAME_WIDTH].strip(), line
+    continuation = [line for line in lines if line[:indent].strip() == ""]
+    assert continuation and all(line[indent] != " " for line in continuation)

@@ -27,7 +27,7 @@ from textual.widgets import (
 from kickoff_tui.app.controller import Controller
 from kickoff_tui.app.dialogs.flag import FlagDecision, FlagDialog
 from kickoff_tui.app.dialogs.folder import FolderDialog
-from kickoff_tui.app.format import ASSUMED_TAG, cell, money, ms, safe
+from kickoff_tui.app.format import ASSUMED_TAG, cell, clip, money, ms, safe
 from kickoff_tui.app.messages import FlagAction
 from kickoff_tui.app.plan import PlanReports, plan_cost, plan_projections
 from kickoff_tui.app.roles import ROLE_BADGES, ROLE_SHORT, ROLE_VARIABLES, badge_markup, role_label
@@ -52,6 +52,10 @@ WHY_ORDER: tuple[str, ...] = (
     "it_power_kw", "cooling", "tpot_ms", "ttft_ms", "cost_per_hour",
 )
 """Order of the spec's explanations on the review screen (others follow)."""
+
+SKU_REASON_CHARS = 60
+"""Longest reason a SKU row that does not fit shows in the SKUs table (the bars above it give the
+whole reason); with the ten figure columns it stays on a 120-column screen."""
 
 OPTION_COLUMNS: tuple[str, ...] = ("Option", "Price", "Per month", "Total", "Break-even")
 """Columns of the Plan tab's rent / reserved / buy table (hardware and power; the staff, the
@@ -213,7 +217,7 @@ class ReviewScreen(Screen[str | None]):
             self.query_one("#review-spec-col").border_title = workload
         skus = self.query_one("#review-skus", DataTable)
         skus.add_columns("SKU", "Fits", "Engine", "Layout", "Replicas", "GPUs", "Nodes", "kW", "$/month",
-                         "TPOT")
+                         "TPOT", "Why not")
         self._log_width = 0
         self._lay_out_log()
         self.query_one("#plan-options", DataTable).add_columns(*OPTION_COLUMNS)
@@ -477,13 +481,15 @@ class ReviewScreen(Screen[str | None]):
             name = cell(("▶ " if o.gpu == spec.gpu else "  ") + o.gpu_name)
             engine = cell(engine_words(o.engine)) if o.engine else ""
             if not o.fits:
-                table.add_row(name, Text("✗ no", style="bold red"), engine, "", "", "", "", "", "",
-                              cell(o.reason or "", style="dim"))
+                # its own column, cut with "…" (the whole reason is in the bars above): under
+                # TPOT it widened that column past the screen and was cut mid-word
+                table.add_row(name, Text("✗ no", style="bold red"), engine, "", "", "", "", "", "", "",
+                              cell(clip(o.reason or "", SKU_REASON_CHARS), style="dim"))
                 continue
             cost = money(o.cost_per_month) + (" est." if o.price_is_estimate and o.cost_per_month else "")
             table.add_row(name, "✓ yes", engine, short_layout(o.layout), str(o.replicas),
                           Text(str(o.total_gpus), style="bold"), str(o.nodes),
-                          f"{o.it_power_kw:,.1f}", cost, ms(o.tpot_ms))
+                          f"{o.it_power_kw:,.1f}", cost, ms(o.tpot_ms), "")
 
     def _fill_log(self) -> None:
         session = self.controller.require()

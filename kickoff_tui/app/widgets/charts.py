@@ -7,6 +7,7 @@ Segments differ by glyph as well as colour, so the chart reads on a monochrome p
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -145,8 +146,13 @@ def render_sku_bars(spec: SizedSpec | None, width: int) -> Content:
             tail = "»" if clipped else ""
             lines.append(f"{mark}{safe(name)} [$primary]{'█' * n}[/]{tail} {option.total_gpus}")
         else:
-            reason = option.reason or "does not fit"
-            lines.append(f"{mark}{safe(name)} [$error]✗[/] [dim]{safe(reason)}[/]")
+            # the reason wraps under itself, not back to column 0 (a second line there read as
+            # another SKU's row)
+            indent = 1 + SKU_NAME_WIDTH + 3
+            room = max(width - indent, 20)
+            parts = textwrap.wrap(option.reason or "does not fit", room) or [""]
+            lines.append(f"{mark}{safe(name)} [$error]✗[/] [dim]{safe(parts[0])}[/]")
+            lines += [f"{' ' * indent}[dim]{safe(part)}[/]" for part in parts[1:]]
     return Content.from_markup("\n".join(lines))
 
 
