@@ -430,7 +430,7 @@ def test_a_long_sku_reason_wraps_under_itself() -> None:
     another SKU's row (a TUI audit); it now wraps under the reason's first word."""
     spec = size(SizingInputs(model="llama-3.1-70b", peak_concurrency=180, rack_power_kw=30))
     lines = render_sku_bars(spec, 100).plain.splitlines()
-    indent = 1 + SKU_NAME_WIDTH + 3
+    indent = 1 + SKU_NAME_WIDTH + 3  # the mark, the name, " ✗ "
     long = [o for o in spec.comparison if not o.fits and len(o.reason) > 100 - indent]
     assert long, "this spec has a long reason (GB300's rack-scale note)"
     for line in lines:

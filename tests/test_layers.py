@@ -36,6 +36,14 @@ def test_pure_layer_has_no_textual_import(layer):
     assert not offenders, offenders
 
 
+@pytest.mark.parametrize("module", ["errors.py", "validation.py"])
+def test_the_shared_modules_every_layer_imports_have_no_textual_import(module):
+    """``errors.py`` and ``validation.py`` sit beside the layers because the pure ones import them."""
+    names = _imports(PACKAGE / module)
+    assert not any(name == "textual" or name.startswith("textual.") or name.startswith("kickoff_tui.")
+                   for name in names), names
+
+
 def test_sizing_does_no_io():
     for path in (PACKAGE / "sizing").rglob("*.py"):
         text = path.read_text("utf-8")

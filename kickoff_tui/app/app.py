@@ -89,6 +89,7 @@ FOCUS_AFTER_RESIZE_S = 0.05
 lay out again on the refreshes that follow the resize event (a shorter wait scrolled to where
 the field was in the old layout)."""
 
+
 class KickoffApp(App[int]):
     """Runs a kickoff: start -> participants -> questions -> review (and replay)."""
 

@@ -27,7 +27,8 @@ DEFAULT_CONTEXT = 4096
 """Context assumed when a config.json names none (``max_position_embeddings`` and its older
 spellings absent): the Llama 2 generation's 4,096; the import says it assumed it."""
 
-CONTEXT_ASSUMED = "Context of {:,} tokens assumed: the config names no max_position_embeddings."
+CONTEXT_ASSUMED = f"Context of {DEFAULT_CONTEXT:,} tokens assumed: the config names no max_position_embeddings."
+"""Said by the import and kept in the model's notes when the context was assumed."""
 
 MAX_CONFIG_INT = 10**15
 """Largest integer taken from a config.json at all (a parameter count of a quadrillion); a
@@ -191,7 +192,7 @@ def model_from_hf_config(config: Any, model_id: str, name: str | None = None, so
             native_precision=precision, tie_word_embeddings=tie,
             source=source or "imported from a Hugging Face config.json", verified=False,
             notes="Parameter counts computed from the config's shapes by `kickoff models import`."
-                  + (f" {CONTEXT_ASSUMED.format(DEFAULT_CONTEXT)}" if context_assumed else ""),
+                  + (f" {CONTEXT_ASSUMED}" if context_assumed else ""),
         )
     except ValidationError as err:
         first = err.errors()[0]

@@ -250,6 +250,13 @@ def _planning_table(data: dict[str, Any], path: str = "") -> dict[str, Any]:
     return table
 
 
+def planning_file_table(data: dict[str, Any], path: str) -> dict[str, Any]:
+    """What a ``--planning`` file holds: its ``[planning]`` table, or the file itself as that
+    table; a ``planning`` that is not a table (``planning = "oops"``, ``[[planning]]``) is
+    refused, never ignored."""
+    return _planning_table(data, path) if "planning" in data else data
+
+
 def _validation(path: str, err: Exception) -> KickoffError:
     from kickoff_tui.commands.sizing import validation_message
 
@@ -286,9 +293,7 @@ def load(path: str, planning_path: str | None = None, gpu: str | None = None):
         inputs = check_inputs(path, inputs)
     if planning_path:
         extra = read_toml(planning_path)
-        # the file's [planning] table, or the file itself as that table; a `planning` that is
-        # not a table (`planning = "oops"`, `[[planning]]`) is refused, never ignored
-        planning = _merge(planning, _planning_table(extra, planning_path) if "planning" in extra else extra)
+        planning = _merge(planning, planning_file_table(extra, planning_path))
     try:
         overrides = PlanningOverrides.model_validate(planning)
     except ValidationError as err:

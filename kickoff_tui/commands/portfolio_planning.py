@@ -48,10 +48,10 @@ def load_plan(path: str, planning_path: str | None = None, gpu: str | None = Non
 
         planning = load_session(Path(path)).planning().model_dump(exclude_none=True)
     if planning_path:
-        from kickoff_tui.commands.planning import _merge, _planning_table
+        from kickoff_tui.commands.planning import _merge, planning_file_table
 
         extra = read_toml(planning_path)
-        planning = _merge(planning, _planning_table(extra, planning_path) if "planning" in extra else extra)
+        planning = _merge(planning, planning_file_table(extra, planning_path))
     try:
         overrides = PlanningOverrides.model_validate(planning)
     except ValidationError as err:

@@ -920,8 +920,8 @@ def cmd_models_import(args: argparse.Namespace) -> int:
 
     print(f"imported {args.id}: {model.total_params / 1e9:.1f}B params, {model.layers} layers, "
           f"{model.attention.upper()}, KV {model.kv_heads} heads -> {visible(target)}")
-    from kickoff_tui.catalog.hf_import import CONTEXT_ASSUMED, DEFAULT_CONTEXT
+    from kickoff_tui.catalog.hf_import import CONTEXT_ASSUMED
 
-    if CONTEXT_ASSUMED.format(DEFAULT_CONTEXT) in model.notes:
-        print(f"  note: {CONTEXT_ASSUMED.format(DEFAULT_CONTEXT)}")
+    if CONTEXT_ASSUMED in model.notes:
+        print(f"  note: {CONTEXT_ASSUMED}")
     return 0

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kickoff_tui.validation import NoYesNoNumbers
 from kickoff_tui.planning import constants as C
-from kickoff_tui.planning.figures import Figure, num, usd
+from kickoff_tui.planning.figures import Figure, count, num, usd
 
 if TYPE_CHECKING:
     from kickoff_tui.planning.cost import CostOverrides, CostReport
@@ -177,7 +177,7 @@ def business_report(
             value=value,
             unit="USD",
             trace=(
-                f"{usd(per_request)} per request (application owner) x {num(requests.value, 0 if (requests.value or 0) >= 100 else 2)} "
+                f"{usd(per_request)} per request (application owner) x {count(requests.value)} "
                 "requests/month x 12"
             ),
             assumed=requests.assumed,

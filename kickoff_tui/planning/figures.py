@@ -63,6 +63,16 @@ def num(value: float | None, digits: int = 2) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+WHOLE_COUNT_FROM = 100
+"""A count at or above this is shown whole (1,234,568 requests); below it with its decimals
+(1.4 requests a month is what was used, not 1)."""
+
+
+def count(value: float | None) -> str:
+    """A count as it was used: whole from :data:`WHOLE_COUNT_FROM` up, else up to two decimals."""
+    return num(value, 0 if value is not None and abs(value) >= WHOLE_COUNT_FROM else 2)
+
+
 def format_value(value: float | None, unit: str) -> str:
     """Format ``value`` for ``unit`` (money, percentages, counts)."""
     if value is None:

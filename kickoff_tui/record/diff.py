@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kickoff_tui.errors import KickoffError
+from kickoff_tui.record.models import Answer
 from kickoff_tui.record.session import Session
 from kickoff_tui.record.summary import SPEC_FIELDS, answer_text, role_label, spec_value
 from kickoff_tui.sizing.spec import SizedSpec
@@ -117,22 +118,32 @@ def _workload_entries(a: Session, b: Session, rank: dict[str, int]) -> list[Diff
         for qid in dict.fromkeys([*answers_a, *answers_b]):
             left, right = answers_a.get(qid), answers_b.get(qid)
             question = a.questionnaire.find(qid) or b.questionnaire.find(qid)
-            if question is not None and question.feeds is None and question.action is None:
-                # a workload's own answer that is no sizing input (its request history, peak
-                # window, off-peak share) moves the fleet's growth and off-peak figures
-                lv = answer_text(a.questionnaire, qid, left.value) if left else "-"
-                rv = answer_text(b.questionnaire, qid, right.value) if right else "-"
-                if lv != rv:
-                    entries.append(DiffEntry("answers", f"{name}: {qid}", lv, rv))
-            lo = f"{left.answered_by} ({role_label(left.role)})" if left else "-"
-            ro = f"{right.answered_by} ({role_label(right.role)})" if right else "-"
-            if lo != ro:
-                entries.append(DiffEntry("owners", f"{name}: {qid}", lo, ro))
-            lw = (left.rationale or "-") if left else "-"
-            rw = (right.rationale or "-") if right else "-"
-            if lw != rw:
-                entries.append(DiffEntry("rationale", f"{name}: {qid}", lw, rw))
+            # a workload's own answer that is no sizing input (its request history, peak window,
+            # off-peak share) moves the fleet's growth and off-peak figures
+            value = question is not None and question.feeds is None and question.action is None
+            entries += _answer_entries(f"{name}: {qid}", qid, left, right, a, b, value=value)
     return entries
+
+
+def _answer_entries(key: str, qid: str, left: Answer | None, right: Answer | None, a: Session, b: Session,
+                    *, value: bool) -> list[DiffEntry]:
+    """How one answer differs: its value (when ``value``: the sizing inputs are compared
+    apart), who gave it, and why."""
+    out: list[DiffEntry] = []
+    if value:
+        lv = answer_text(a.questionnaire, qid, left.value) if left else "-"
+        rv = answer_text(b.questionnaire, qid, right.value) if right else "-"
+        if lv != rv:
+            out.append(DiffEntry("answers", key, lv, rv))
+    lo = f"{left.answered_by} ({role_label(left.role)})" if left else "-"
+    ro = f"{right.answered_by} ({role_label(right.role)})" if right else "-"
+    if lo != ro:
+        out.append(DiffEntry("owners", key, lo, ro))
+    lw = (left.rationale or "-") if left else "-"
+    rw = (right.rationale or "-") if right else "-"
+    if lw != rw:
+        out.append(DiffEntry("rationale", key, lw, rw))
+    return out
 
 
 def _show(value: object) -> str:
@@ -172,20 +183,8 @@ def diff_sessions(a: Session, b: Session) -> SessionDiff:
     for qid in ids:
         question = qa.find(qid) or qb.find(qid)
         left, right = a.answers.get(qid), b.answers.get(qid)
-        feeds = question.feeds if question is not None else None
-        if feeds is None and (question is None or question.action is None):
-            lv = answer_text(qa, qid, left.value) if left else "-"
-            rv = answer_text(qb, qid, right.value) if right else "-"
-            if lv != rv:
-                entries.append(DiffEntry("answers", qid, lv, rv))
-        lo = f"{left.answered_by} ({role_label(left.role)})" if left else "-"
-        ro = f"{right.answered_by} ({role_label(right.role)})" if right else "-"
-        if lo != ro:
-            entries.append(DiffEntry("owners", qid, lo, ro))
-        lw = (left.rationale or "-") if left else "-"
-        rw = (right.rationale or "-") if right else "-"
-        if lw != rw:
-            entries.append(DiffEntry("rationale", qid, lw, rw))
+        value = question is None or (question.feeds is None and question.action is None)
+        entries += _answer_entries(qid, qid, left, right, a, b, value=value)
 
     a_spec, result.a_spec_source = _spec_of(a)
     b_spec, result.b_spec_source = _spec_of(b)

@@ -65,8 +65,8 @@ def describe_event(event: Event, session: Session) -> str:
         what = safe(kind.replace("_", " "))
     if event.workload and kind in ("answer", "change", "rationale", "clear"):
         what = f"[dim]{safe(event.workload)}:[/] {what}"
-    if kind in ("signoff", "workload_add", "workload_remove", "participant_remove") and event.rationale \
-            and not (kind == "signoff" and event.value):
+    withdrawn = kind == "signoff" and not event.value
+    if event.rationale and (withdrawn or kind in ("workload_add", "workload_remove", "participant_remove")):
         what += f": {safe(event.rationale)}"
     if kind in ("answer", "change", "clear") and event.reason:
         what += f" [$warning]▲ {safe(event.reason)}[/]"

@@ -54,8 +54,8 @@ WHY_ORDER: tuple[str, ...] = (
 """Order of the spec's explanations on the review screen (others follow)."""
 
 SKU_REASON_CHARS = 60
-"""Longest reason a SKU row that does not fit shows in the SKUs table (the bars above it give the
-whole reason); with the ten figure columns it stays on a 120-column screen."""
+"""Longest reason a SKU row that does not fit shows in the SKUs table's "Why not" column, cut
+with "…" (the bars above the table give the whole reason)."""
 
 OPTION_COLUMNS: tuple[str, ...] = ("Option", "Price", "Per month", "Total", "Break-even")
 """Columns of the Plan tab's rent / reserved / buy table (hardware and power; the staff, the

@@ -126,6 +126,13 @@ SKU_NAME_WIDTH = 16
 """Columns for the SKU name in the bar chart."""
 
 
+SKU_REASON_INDENT = 1 + SKU_NAME_WIDTH + 3
+"""Where a SKU's reason starts: the ▶ mark, the name, then " ✗ "."""
+
+SKU_REASON_MIN_WIDTH = 20
+"""Narrowest a reason's lines get, however narrow the panel (a word or two a line)."""
+
+
 def render_sku_bars(spec: SizedSpec | None, width: int) -> Content:
     """One row per SKU from the comparison: a bar of total GPUs, or why it does not fit."""
     from kickoff_tui.app.widgets.spec_panel import short_gpu_name
@@ -148,11 +155,10 @@ def render_sku_bars(spec: SizedSpec | None, width: int) -> Content:
         else:
             # the reason wraps under itself, not back to column 0 (a second line there read as
             # another SKU's row)
-            indent = 1 + SKU_NAME_WIDTH + 3
-            room = max(width - indent, 20)
-            parts = textwrap.wrap(option.reason or "does not fit", room) or [""]
+            parts = textwrap.wrap(option.reason or "does not fit",
+                                  max(width - SKU_REASON_INDENT, SKU_REASON_MIN_WIDTH)) or [""]
             lines.append(f"{mark}{safe(name)} [$error]✗[/] [dim]{safe(parts[0])}[/]")
-            lines += [f"{' ' * indent}[dim]{safe(part)}[/]" for part in parts[1:]]
+            lines += [f"{' ' * SKU_REASON_INDENT}[dim]{safe(part)}[/]" for part in parts[1:]]
     return Content.from_markup("\n".join(lines))
 
 
